@@ -1,0 +1,88 @@
+# elearning: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run serve worker beat test test-fast lint format checks messages perf clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env with a fresh SECRET_KEY for local use"
+
+setup: $(VENV)/.installed node_modules/.installed .env ## Create .venv, install Python and npm packages, migrate, collect static files
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup ## Set everything up, load demo data and serve on http://127.0.0.1:8000
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: ## Serve without setting up again
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: setup ## Run a Celery worker (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A elearning worker --loglevel=INFO
+
+beat: setup ## Run celery beat with the schedule from settings
+	$(VENV)/bin/celery -A elearning beat --loglevel=INFO
+
+# The suite runs on SQLite (in parallel); with TEST_POSTGRES_URL set, the
+# integration part runs again on PostgreSQL. Under CI=true a missing service
+# is a failure, not a skip.
+test: $(VENV)/.installed node_modules/.installed ## Set up and run the whole test suite
+	$(VENV)/bin/pytest -n auto -m "not postgres" --create-db
+	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
+		echo "--- integration tests on PostgreSQL"; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(VENV)/bin/pytest -n 2 -m "integration or postgres" --create-db; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL pass cannot run"; exit 1; \
+	else \
+		echo "--- TEST_POSTGRES_URL not set: PostgreSQL pass skipped"; \
+	fi
+
+test-fast: $(VENV)/.installed ## Unit tests only (no browser, no services)
+	$(VENV)/bin/pytest -n auto -m "not postgres and not celery and not browser"
+
+checks: $(VENV)/.installed node_modules/.installed ## ruff, Django checks, migrations up to date, deploy check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=elearning.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=elearning.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=elearning.settings.production \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=elearning.example.gov.vn \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+lint: checks ## Same as checks
+
+format: $(VENV)/.installed ## Format and fix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: $(VENV)/.installed ## Update and compile the Vietnamese and English translations
+	$(MANAGE) makemessages -l vi -l en --ignore=node_modules --ignore=.venv --ignore=staticfiles
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+clean: ## Remove the virtualenv, node_modules and generated files (keeps db.sqlite3)
+	rm -rf $(VENV) node_modules staticfiles

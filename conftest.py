@@ -1,0 +1,67 @@
+"""Root fixtures: a private MEDIA_ROOT, users of each role, service gates.
+
+Tests marked ``postgres``, ``celery`` or ``browser`` need a real service.
+Where it is missing they skip with the reason, except under CI=true, where a
+missing service fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true and a required service is missing: {reason}")
+    pytest.skip(reason)
+
+
+def _redis_reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _service_gates(request):
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("celery"):
+        url = os.environ.get("CELERY_TEST_BROKER_URL", "")
+        if not url or not _redis_reachable(url):
+            _missing(
+                "needs Redis: set CELERY_TEST_BROKER_URL=redis://127.0.0.1:6379/15"
+            )
+    if request.node.get_closest_marker("browser") and not (
+        shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
+    ):
+        _missing(f"needs Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private-media"), "base_url": None},
+        },
+    }

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ElearningConfig(AppConfig):
+    """Project-wide pieces: home page, health check, mail task, demo data."""
+
+    name = "elearning"
+    verbose_name = _("Hệ thống học trực tuyến")

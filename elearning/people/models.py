@@ -1,0 +1,346 @@
+"""People: users, administrative units, agencies, staff profiles and roles."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .names import name_sort_key, normalize_text
+from .scoping import restrict
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups (made by a data migration) named by value."""
+
+    LEARNER = "learner", _("Học viên")
+    OFFICER = "officer", _("Cán bộ phụ trách")
+    TRAINER = "trainer", _("Giảng viên")
+    ADMIN = "admin", _("Quản trị cấp tỉnh")
+
+
+STAFF_ROLES = (Role.OFFICER, Role.TRAINER, Role.ADMIN)
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict(self, user, unit_field="profile__unit", owner_field="pk")
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # One person, one address: "An.NV@X.vn" and "an.nv@x.vn" are the same.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=self.normalize_email(username))
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra
+    ) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address."""
+
+    username = None
+    email = models.EmailField(_("địa chỉ thư điện tử"), unique=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="people_user_email_ci_unique")
+        ]
+
+    def save(self, *args, **kwargs):
+        self.email = UserManager.normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.full_name:
+            return profile.full_name
+        return super().get_full_name()
+
+    def has_role(self, role: Role | str) -> bool:
+        names = getattr(self, "_role_names", None)
+        if names is None:
+            names = set(self.groups.values_list("name", flat=True))
+            self._role_names = names
+        return str(role) in names
+
+    @property
+    def is_province_admin(self) -> bool:
+        return self.is_superuser or self.has_role(Role.ADMIN)
+
+    @property
+    def is_unit_officer(self) -> bool:
+        return self.has_role(Role.OFFICER)
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.has_role(Role.TRAINER)
+
+    @property
+    def needs_mfa(self) -> bool:
+        return self.is_superuser or any(self.has_role(r) for r in STAFF_ROLES)
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+        )
+
+    def current(self):
+        return self.valid_on(timezone.localdate())
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune as it existed between two dates.
+
+    Codes are reused after reforms, so (code, valid_from) identifies a unit.
+    Units end (valid_to); they are never deleted.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh, thành phố trực thuộc trung ương")
+        DISTRICT = "district", _("Huyện, thị xã, thành phố thuộc tỉnh")
+        COMMUNE = "commune", _("Xã, phường, thị trấn")
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh")
+        MUNICIPALITY = "municipality", _("Thành phố trực thuộc trung ương")
+        PROVINCIAL_CITY = "provincial_city", _("Thành phố thuộc tỉnh")
+        TOWN = "town", _("Thị xã")
+        RURAL_DISTRICT = "rural_district", _("Huyện")
+        URBAN_DISTRICT = "urban_district", _("Quận")
+        WARD = "ward", _("Phường")
+        COMMUNE = "commune", _("Xã")
+        TOWNSHIP = "township", _("Thị trấn")
+        SPECIAL_ZONE = "special_zone", _("Đặc khu")
+
+    code = models.CharField(_("mã"), max_length=10, db_index=True)
+    name = models.CharField(_("tên"), max_length=100)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=150)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], name="people_unit_code_valid_from_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="people_unit_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name)
+        self.full_name = normalize_text(self.full_name)
+        super().save(*args, **kwargs)
+
+    def subtree_ids(self) -> set[int]:
+        """This unit and every unit beneath it (a few queries: one per level)."""
+        ids = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            frontier = list(
+                AdministrativeUnit.objects.filter(parent_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
+            )
+            ids.update(frontier)
+        return ids
+
+
+class UnitSuccession(models.Model):
+    """How units became other units: merges, splits, renames, upgrades."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Sáp nhập")
+        SPLIT = "split", _("Chia tách")
+        RENAME = "rename", _("Đổi tên")
+        UPGRADE = "upgrade", _("Nâng cấp")
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị trước"),
+        on_delete=models.PROTECT,
+        related_name="successions_as_predecessor",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị sau"),
+        on_delete=models.PROTECT,
+        related_name="successions_as_successor",
+    )
+    kind = models.CharField(_("hình thức"), max_length=10, choices=Kind.choices)
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị hành chính")
+        verbose_name_plural = _("kế thừa đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="people_succession_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class Agency(models.Model):
+    """A workplace (cơ quan, đơn vị) within an administrative unit."""
+
+    name = models.CharField(_("tên cơ quan, đơn vị"), max_length=255)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"], name="people_agency_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name)
+        super().save(*args, **kwargs)
+
+
+class StaffProfileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict(self, user, unit_field="unit", owner_field="user")
+
+
+class StaffCategory(models.TextChoices):
+    CAN_BO = "can_bo", _("Cán bộ")
+    CONG_CHUC = "cong_chuc", _("Công chức")
+    VIEN_CHUC = "vien_chuc", _("Viên chức")
+    CNTT = "cntt", _("Cán bộ CNTT")
+
+
+class StaffProfile(models.Model):
+    """What the platform knows of a person's work: nothing more."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    sort_key = models.CharField(max_length=400, db_index=True, editable=False)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("đơn vị công tác"),
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+    )
+    category = models.CharField(
+        _("đối tượng"), max_length=10, choices=StaffCategory.choices, blank=True
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+
+    objects = StaffProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ cán bộ")
+        verbose_name_plural = _("hồ sơ cán bộ")
+        ordering = ["sort_key"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = normalize_text(self.full_name)
+        self.position = normalize_text(self.position)
+        self.sort_key = name_sort_key(self.full_name)
+        if self.agency_id and not self.unit_id:
+            self.unit_id = self.agency.unit_id
+        super().save(*args, **kwargs)
