@@ -65,3 +65,91 @@ def _media_root(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private-media"), "base_url": None},
         },
     }
+
+
+# --- People of each role ---------------------------------------------------
+# Units come from the real 2018 list: 75 Đồng Nai, 741 Xuân Lộc, 731 Biên Hòa.
+
+
+@pytest.fixture
+def units(db):
+    from elearning.people.models import AdministrativeUnit
+    from elearning.people.services import units_load
+
+    units_load()
+    return {u.code: u for u in AdministrativeUnit.objects.all()}
+
+
+@pytest.fixture
+def learner(units):
+    from tests.factories import make_person
+
+    return make_person(
+        role="learner",
+        unit=units["741"],
+        full_name="Nguyễn Văn An",
+        email="an.nv@xuanloc.example.gov.vn",
+    )
+
+
+@pytest.fixture
+def other_learner(units):
+    """A learner of another district (Biên Hòa)."""
+    from tests.factories import make_person
+
+    return make_person(
+        role="learner",
+        unit=units["731"],
+        full_name="Trần Thị Bình",
+        email="binh.tt@bienhoa.example.gov.vn",
+    )
+
+
+@pytest.fixture
+def officer(units):
+    """The district officer of Xuân Lộc (741)."""
+    from tests.factories import make_person
+
+    return make_person(
+        role="officer",
+        unit=units["741"],
+        full_name="Lê Hoàng Đức",
+        email="duc.lh@xuanloc.example.gov.vn",
+    )
+
+
+@pytest.fixture
+def other_officer(units):
+    """The district officer of Biên Hòa (731)."""
+    from tests.factories import make_person
+
+    return make_person(
+        role="officer",
+        unit=units["731"],
+        full_name="Phạm Minh Châu",
+        email="chau.pm@bienhoa.example.gov.vn",
+    )
+
+
+@pytest.fixture
+def trainer(units):
+    from tests.factories import make_person
+
+    return make_person(
+        role="trainer",
+        unit=units["75"],
+        full_name="Võ Thị Giang",
+        email="giang.vt@stttt.example.gov.vn",
+    )
+
+
+@pytest.fixture
+def province_admin(units):
+    from tests.factories import make_person
+
+    return make_person(
+        role="admin",
+        unit=units["75"],
+        full_name="Hoàng Văn Hải",
+        email="hai.hv@stttt.example.gov.vn",
+    )

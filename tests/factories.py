@@ -1,0 +1,79 @@
+"""factory_boy factories shared by the whole suite."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from elearning.people.models import (
+    AdministrativeUnit,
+    Agency,
+    Role,
+    StaffCategory,
+    StaffProfile,
+    User,
+)
+
+DEFAULT_PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdministrativeUnit
+        django_get_or_create = ("code", "valid_from")
+
+    code = factory.Sequence(lambda n: f"9{n:03d}")
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+    full_name = factory.LazyAttribute(lambda o: f"Huyện {o.name}")
+    level = AdministrativeUnit.Level.DISTRICT
+    kind = AdministrativeUnit.Kind.RURAL_DISTRICT
+    valid_from = datetime.date(2004, 7, 8)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("unit", "name")
+
+    name = factory.Sequence(lambda n: f"Phòng {n}")
+    unit = factory.SubFactory(UnitFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"nguoidung{n}@example.gov.vn")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=str(extracted)))
+            if extracted in (Role.OFFICER, Role.TRAINER, Role.ADMIN):
+                self.is_staff = True
+        self.save()
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory)
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Người{n}")
+    agency = factory.SubFactory(AgencyFactory)
+    unit = factory.SelfAttribute("agency.unit")
+    category = StaffCategory.CONG_CHUC
+
+
+def make_person(
+    *, role: Role | str | None, unit: AdministrativeUnit, full_name: str, email: str
+) -> User:
+    """A user with a profile in ``unit`` (and an agency there) and ``role``."""
+    agency = AgencyFactory(unit=unit, name=f"Văn phòng HĐND và UBND {unit.full_name}")
+    user = UserFactory(email=email, role=role)
+    StaffProfileFactory(user=user, full_name=full_name, agency=agency, unit=unit)
+    return user
