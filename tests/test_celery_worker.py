@@ -23,6 +23,7 @@ def worker(request):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "elearning.settings.test",
         "DJANGO_READ_DOT_ENV": "0",
+        "CELERY_RESULT_BACKEND": url,
     }
     if database:
         env["DATABASE_URL"] = database
@@ -34,8 +35,6 @@ def worker(request):
             "-A",
             "elearning",
             "-b",
-            url,
-            "--result-backend",
             url,
             "worker",
             "-Q",
@@ -61,9 +60,12 @@ def worker(request):
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            output, _ = process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            output, _ = process.communicate()
+        # Shown by pytest when the test failed.
+        print(output[-4000:])  # noqa: T201
 
 
 @pytest.fixture
