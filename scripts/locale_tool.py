@@ -1,23 +1,27 @@
 #!/usr/bin/env python
-"""Keep the project's catalogues in step with django-allauth.
+"""Keep the project's catalogues in step with django-allauth (and a few Django
+strings the project re-translates).
 
 django-allauth ships no Vietnamese catalogue, so the project translates the
-allauth strings its users see in ``locale/vi/LC_MESSAGES/django.po``. For
-``makemessages`` to keep those entries (instead of marking them obsolete, as it
-does with any msgid it no longer finds in the project's sources), the msgids are
-listed in a generated module, ``scripts/allauth_msgids.py``, which makemessages
-scans like any other source file. The module is never imported.
+allauth strings its users see in ``locale/vi/LC_MESSAGES/django.po``; Django's
+own Vietnamese catalogue has a few wrong or missing entries on pages learners
+meet, which the project overrides there too (LOCALE_PATHS wins over every app
+catalogue). ``makemessages`` marks as obsolete any msgid it cannot find in the
+project's sources, so these vendor msgids are listed in a generated module,
+``scripts/vendor_msgids.py``, which makemessages scans like any other source
+file. (It skips directories named ``locale``, hence ``scripts/``.) The module
+is never imported.
 
 Commands (run from the project root with the project's virtualenv):
 
-  python scripts/locale_tool.py allauth   regenerate scripts/allauth_msgids.py from
-                                          the installed allauth's catalogue
-  python scripts/locale_tool.py check     list vi entries that are untranslated
-                                          or fuzzy (exit status 1 if any allauth
-                                          entry is), and en entries with a
-                                          Vietnamese msgid left untranslated
+  python scripts/locale_tool.py refresh   regenerate scripts/vendor_msgids.py from
+                                          the installed allauth and Django
+  python scripts/locale_tool.py check     list vendor msgids missing, untranslated
+                                          or fuzzy in the vi catalogue (exit
+                                          status 1 if any), and en entries whose
+                                          Vietnamese msgid is not translated yet
 
-``make messages`` runs ``allauth``, then ``makemessages -l vi -l en``, then
+``make messages`` runs ``refresh``, ``makemessages -l vi -l en``,
 ``compilemessages`` and ``check``. See docs/i18n.md.
 """
 
@@ -32,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
-GENERATED = ROOT / "scripts" / "allauth_msgids.py"
+GENERATED = ROOT / "scripts" / "vendor_msgids.py"
 
 # The allauth apps the project installs. Strings referenced only from other
 # allauth apps (socialaccount, idp, openid, headless) never reach our users.
@@ -40,6 +44,34 @@ ALLAUTH_PARTS = ("account", "mfa", "usersessions", "allauth")
 # WebAuthn is not among MFA_SUPPORTED_TYPES; its strings are left out so the
 # catalogue only carries what a user can meet.
 ALLAUTH_SKIP = ("mfa/webauthn/", "templates/mfa/webauthn/")
+
+# Django strings learners meet whose Vietnamese translation is missing or
+# wrong in Django's catalogue ("Nhập địa chỉ email." for an invalid address,
+# an English CSRF failure page). Keep this list short: the rest of Django's
+# vi catalogue is used as is.
+DJANGO_MSGIDS = {
+    "conf": (
+        "Enter a valid email address.",
+        "Forbidden",
+        "CSRF verification failed. Request aborted.",
+        "You are seeing this message because this site requires a CSRF cookie "
+        "when submitting forms. This cookie is required for security reasons, "
+        "to ensure that your browser is not being hijacked by third parties.",
+        "If you have configured your browser to disable cookies, please "
+        "re-enable them, at least for this site, or for “same-origin” requests.",
+        "More information is available with DEBUG=True.",
+    ),
+    "contrib/auth": (
+        # Django's vi catalogue still has the %(min_length)d msgid of older
+        # releases, so this error shows in English without ours.
+        "This password is too short. It must contain at least %d character.",
+        "Your password must contain at least %(min_length)d character.",
+        "This password is too common.",
+        "Your password can’t be a commonly used password.",
+        "This password is entirely numeric.",
+        "Your password can’t be entirely numeric.",
+    ),
+}
 
 _LINE = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')
 _VIETNAMESE = re.compile(
@@ -56,7 +88,6 @@ class Entry:
     msgstr: dict[int, str] = field(default_factory=dict)
     references: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
-    comments: list[str] = field(default_factory=list)
     obsolete: bool = False
 
     @property
@@ -106,7 +137,6 @@ def read_po(path: Path) -> list[Entry]:
             entry.flags.update(f.strip() for f in line[2:].split(","))
             continue
         elif line.startswith("#"):
-            entry.comments.append(line)
             continue
         match = _LINE.match(line)
         if match:
@@ -130,13 +160,11 @@ def _append(entry: Entry, keyword: str, text: str, *, start: bool) -> None:
         setattr(entry, keyword, text if start else getattr(entry, keyword) + text)
 
 
-def allauth_catalogue() -> Path:
-    import allauth
-
-    return Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+def _english_catalogue(package_dir: Path, part: str = "") -> Path:
+    return package_dir / part / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
-def is_ours(entry: Entry) -> bool:
+def _is_ours(entry: Entry) -> bool:
     """True when some reference is in an allauth app the project installs."""
     for ref in entry.references:
         path = ref.split(":")[0]
@@ -150,24 +178,34 @@ def is_ours(entry: Entry) -> bool:
 
 
 def allauth_entries() -> list[Entry]:
-    return [e for e in read_po(allauth_catalogue()) if not e.obsolete and is_ours(e)]
-
-
-def write_generated(entries: list[Entry]) -> None:
+    """allauth's msgids from the apps the project installs, in allauth's order."""
     import allauth
 
-    lines = [
-        f'"""allauth {allauth.__version__} msgids the project translates.',
-        "",
-        "Generated by scripts/locale_tool.py allauth; do not edit. Never imported:",
-        "makemessages reads it so these entries stay in locale/*/django.po.",
-        '"""',
-        "",
-        "# fmt: off",
-        "from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy",
-        "",
-        "MSGIDS = [",
-    ]
+    catalogue = _english_catalogue(Path(allauth.__file__).parent)
+    return [e for e in read_po(catalogue) if not e.obsolete and _is_ours(e)]
+
+
+def django_entries() -> list[Entry]:
+    """The entries of DJANGO_MSGIDS, read from Django's own catalogues."""
+    import django
+
+    found = []
+    for part, msgids in DJANGO_MSGIDS.items():
+        catalogue = _english_catalogue(Path(django.__file__).parent, part)
+        by_msgid = {e.msgid: e for e in read_po(catalogue) if not e.obsolete}
+        missing = [m for m in msgids if m not in by_msgid]
+        if missing:
+            raise LookupError(f"not in Django's {part} catalogue: {missing}")
+        found.extend(by_msgid[m] for m in msgids)
+    return found
+
+
+def vendor_entries() -> list[Entry]:
+    return allauth_entries() + django_entries()
+
+
+def _calls(entries: list[Entry]) -> list[str]:
+    lines = []
     for entry in entries:
         lines.append(f"    # {' '.join(entry.references[:3])}")
         if entry.msgid_plural is not None:
@@ -180,45 +218,77 @@ def write_generated(entries: list[Entry]) -> None:
             lines.append(f"    pgettext_lazy({entry.msgctxt!r}, {entry.msgid!r}),")
         else:
             lines.append(f"    gettext_noop({entry.msgid!r}),")
-    lines.append("]")
-    GENERATED.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
 
 
-def cmd_allauth(_args: argparse.Namespace) -> int:
-    entries = allauth_entries()
-    write_generated(entries)
-    print(f"{GENERATED.relative_to(ROOT)}: {len(entries)} msgids")  # noqa: T201
+def render_generated() -> str:
+    """The text of scripts/vendor_msgids.py for the installed packages."""
+    import allauth
+    import django
+
+    return (
+        "\n".join(
+            [
+                '"""Vendor msgids the project translates in locale/*/django.po.',
+                "",
+                "Generated by `scripts/locale_tool.py refresh`; do not edit. Never",
+                "imported: makemessages reads it so these entries stay in the catalogues.",
+                '"""',
+                "",
+                "# fmt: off",
+                "from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy",
+                "",
+                f"# django-allauth {allauth.__version__}: account, mfa, usersessions",
+                "ALLAUTH = [",
+                *_calls(allauth_entries()),
+                "]",
+                "",
+                f"# Django {django.get_version()}: see DJANGO_MSGIDS in scripts/locale_tool.py",
+                "DJANGO = [",
+                *_calls(django_entries()),
+                "]",
+            ]
+        )
+        + "\n"
+    )
+
+
+def cmd_refresh(_args: argparse.Namespace) -> int:
+    GENERATED.write_text(render_generated(), encoding="utf-8")
+    print(f"{GENERATED.relative_to(ROOT)}: {len(vendor_entries())} msgids")  # noqa: T201
     return 0
 
 
 def cmd_check(_args: argparse.Namespace) -> int:
-    wanted = {e.key for e in allauth_entries()}
     status = 0
     vi = {e.key: e for e in read_po(LOCALE / "vi" / "LC_MESSAGES" / "django.po")}
-    missing = [k for k in wanted if k not in vi or vi[k].obsolete]
-    untranslated = [k for k in wanted if k in vi and not vi[k].translated]
-    for label, keys in (("missing", missing), ("untranslated or fuzzy", untranslated)):
-        for ctx, msgid in sorted(keys, key=lambda k: k[1]):
-            print(f"vi: allauth msgid {label}: {msgid!r} {ctx or ''}")  # noqa: T201
-            status = 1
-    en = read_po(LOCALE / "en" / "LC_MESSAGES" / "django.po")
-    for entry in en:
+    for entry in vendor_entries():
+        found = vi.get(entry.key)
+        if found is None or found.obsolete:
+            problem = "missing"
+        elif not found.translated:
+            problem = "untranslated or fuzzy"
+        else:
+            continue
+        print(f"vi: {problem}: {entry.msgid!r}")  # noqa: T201
+        status = 1
+    for entry in read_po(LOCALE / "en" / "LC_MESSAGES" / "django.po"):
         if (
             not entry.obsolete
             and _VIETNAMESE.search(entry.msgid)
             and not entry.translated
         ):
-            print(f"en: untranslated: {entry.msgid!r}")  # noqa: T201
+            print(f"en: not translated yet: {entry.msgid!r}")  # noqa: T201
     return status
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("allauth", help="regenerate scripts/allauth_msgids.py")
+    sub.add_parser("refresh", help="regenerate scripts/vendor_msgids.py")
     sub.add_parser("check", help="report untranslated entries")
     args = parser.parse_args(argv)
-    return {"allauth": cmd_allauth, "check": cmd_check}[args.command](args)
+    return {"refresh": cmd_refresh, "check": cmd_check}[args.command](args)
 
 
 if __name__ == "__main__":
