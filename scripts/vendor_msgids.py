@@ -545,6 +545,12 @@ DJANGO = [
     gettext_noop('Forbidden'),
     # views/csrf.py:30
     gettext_noop('CSRF verification failed. Request aborted.'),
+    # views/csrf.py:34
+    gettext_noop('You are seeing this message because this HTTPS site requires a “Referer header” to be sent by your web browser, but none was sent. This header is required for security reasons, to ensure that your browser is not being hijacked by third parties.'),
+    # views/csrf.py:40
+    gettext_noop('If you have configured your browser to disable “Referer” headers, please re-enable them, at least for this site, or for HTTPS connections, or for “same-origin” requests.'),
+    # views/csrf.py:45
+    gettext_noop('If you are using the <meta name="referrer" content="no-referrer"> tag or including the “Referrer-Policy: no-referrer” header, please remove them. The CSRF protection requires the “Referer” header to do strict referer checking. If you’re concerned about privacy, use alternatives like <a rel="noreferrer" …> for links to third-party sites.'),
     # views/csrf.py:54
     gettext_noop('You are seeing this message because this site requires a CSRF cookie when submitting forms. This cookie is required for security reasons, to ensure that your browser is not being hijacked by third parties.'),
     # views/csrf.py:60
