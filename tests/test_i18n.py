@@ -316,3 +316,24 @@ def test_recovery_codes_page_in_vietnamese(client, verified_learner):
     assert "Mã khôi phục" in html
     assert "Còn 10 trên tổng số 10 mã khôi phục chưa dùng." in html
     assert "Tải mã xuống" in html
+
+
+@pytest.mark.django_db
+def test_signup_confirmation_email_in_vietnamese(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "moi.nv@xuanloc.example.gov.vn",
+            "password1": "mot-mat-khau-dai-2026",
+            "password2": "mot-mat-khau-dai-2026",
+        },
+    )
+    assert response.status_code == 302
+    message = mail.outbox[0]
+    assert message.subject == (
+        "[Hệ thống học trực tuyến] Vui lòng xác nhận địa chỉ email"
+    )
+    assert "đã dùng địa chỉ email của bạn để đăng ký tài khoản" in message.body
+    assert "Để xác nhận, vui lòng truy cập http" in message.body
+    sent = client.get(response["Location"]).content.decode()
+    assert "Xác minh địa chỉ email" in sent
