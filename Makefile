@@ -80,9 +80,11 @@ format: $(VENV)/.installed ## Format and fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-messages: $(VENV)/.installed ## Update and compile the Vietnamese and English translations
+messages: $(VENV)/.installed ## Update and compile the Vietnamese and English translations (docs/i18n.md)
+	$(PY) scripts/locale_tool.py refresh
 	$(MANAGE) makemessages -l vi -l en --ignore=node_modules --ignore=.venv --ignore=staticfiles
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+	$(PY) scripts/locale_tool.py check
 
 clean: ## Remove the virtualenv, node_modules and generated files (keeps db.sqlite3)
 	rm -rf $(VENV) node_modules staticfiles
