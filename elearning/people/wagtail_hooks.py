@@ -90,6 +90,7 @@ class StaffEditView(ScopedEditView):
     """Opening a staff record is a view of personal data: log it."""
 
     def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
         access_log_record(
             actor=request.user,
             action=AccessLog.Action.VIEW,
@@ -97,7 +98,7 @@ class StaffEditView(ScopedEditView):
             subject_user_id=self.object.user_id,
             path=request.get_full_path(),
         )
-        return super().get(request, *args, **kwargs)
+        return response
 
 
 class ScopedViewSet(ModelViewSet):
@@ -145,6 +146,7 @@ class UnitViewSet(ModelViewSet):
     model = AdministrativeUnit
     icon = "site"
     menu_label = _("Đơn vị hành chính")
+    name = "people_units"
     url_prefix = "people/units"
     search_backend_name = None
     index_view_class = UnitIndexView
@@ -176,6 +178,7 @@ class UnitSuccessionViewSet(ModelViewSet):
     model = UnitSuccession
     icon = "resubmit"
     menu_label = _("Kế thừa đơn vị")
+    name = "people_successions"
     url_prefix = "people/successions"
     copy_view_enabled = False
     list_display = ["predecessor", "successor", "kind", "effective_date"]
@@ -186,6 +189,7 @@ class AgencyViewSet(ScopedViewSet):
     model = Agency
     icon = "group"
     menu_label = _("Cơ quan, đơn vị")
+    name = "people_agencies"
     url_prefix = "people/agencies"
     search_backend_name = None
     form_class = AgencyForm
@@ -203,6 +207,7 @@ class StaffViewSet(ScopedViewSet):
     model = StaffProfile
     icon = "user"
     menu_label = _("Hồ sơ cán bộ")
+    name = "people_staff"
     url_prefix = "people/staff"
     search_backend_name = None
     index_view_class = StaffIndexView
