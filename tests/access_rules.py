@@ -38,7 +38,13 @@ class Rule:
 
 def r(anonymous, learner, officer, other_officer, trainer, admin, **extra) -> Rule:
     return Rule(
-        dict(zip(ROLES, (anonymous, learner, officer, other_officer, trainer, admin))),
+        dict(
+            zip(
+                ROLES,
+                (anonymous, learner, officer, other_officer, trainer, admin),
+                strict=True,
+            )
+        ),
         **extra,
     )
 

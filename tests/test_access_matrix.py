@@ -27,7 +27,11 @@ def url_names(patterns=None, namespace=None):
         if isinstance(pattern, URLResolver):
             ns = namespace
             if pattern.namespace:
-                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                ns = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace
+                    else pattern.namespace
+                )
             yield from url_names(pattern.url_patterns, ns)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
@@ -76,7 +80,9 @@ def outcome(response) -> int | str:
 
 
 @pytest.fixture
-def matrix(units, learner, other_learner, officer, other_officer, trainer, province_admin):
+def matrix(
+    units, learner, other_learner, officer, other_officer, trainer, province_admin
+):
     commune = AdministrativeUnit.objects.create(
         code="26041",
         name="Xuân Lộc",
@@ -125,7 +131,9 @@ def probe(clients, ctx, name, rule):
     for role in ROLES:
         got = outcome(clients[role].get(url))
         if got != rule.expect[role]:
-            wrong.append(f"{name} ({url}) as {role}: expected {rule.expect[role]}, got {got}")
+            wrong.append(
+                f"{name} ({url}) as {role}: expected {rule.expect[role]}, got {got}"
+            )
     return wrong
 
 

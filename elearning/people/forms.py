@@ -27,7 +27,9 @@ def _unit_choices(user) -> list[int]:
 
     ids = visible_unit_ids(user)
     qs = AdministrativeUnit.objects.all()
-    return list((qs if ids is None else qs.filter(pk__in=ids)).values_list("pk", flat=True))
+    return list(
+        (qs if ids is None else qs.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
 
 
 class StaffProfileForm(WagtailAdminModelForm):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-from contextlib import nullcontext
 import datetime
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.contrib.auth.models import Group
@@ -30,7 +30,15 @@ from .models import (
 UNITS_2018 = (
     Path(__file__).resolve().parent / "data" / "administrative_units_dong_nai_2018.csv"
 )
-UNIT_COLUMNS = ("code", "name", "full_name", "level", "kind", "parent_code", "valid_from")
+UNIT_COLUMNS = (
+    "code",
+    "name",
+    "full_name",
+    "level",
+    "kind",
+    "parent_code",
+    "valid_from",
+)
 
 # The version of templates/people/privacy_notice.html people agree to. Bump it
 # when the notice changes in substance: everyone is asked again.
@@ -46,7 +54,9 @@ def _parse_date(value: str, *, line: int, column: str) -> datetime.date:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
         raise UnitFileError(
-            _("Dòng %(line)d: cột %(column)s không phải ngày (YYYY-MM-DD): «%(value)s».")
+            _(
+                "Dòng %(line)d: cột %(column)s không phải ngày (YYYY-MM-DD): «%(value)s»."
+            )
             % {"line": line, "column": column, "value": value}
         ) from None
 
@@ -83,7 +93,9 @@ def units_load(*, path: Path = UNITS_2018) -> tuple[int, int]:
             raise UnitFileError(_("Tệp không phải văn bản UTF-8.")) from None
         for line, row in enumerate(rows, start=2):
             if not (row.get("code") or "").strip():
-                raise UnitFileError(_("Dòng %(line)d: thiếu mã đơn vị.") % {"line": line})
+                raise UnitFileError(
+                    _("Dòng %(line)d: thiếu mã đơn vị.") % {"line": line}
+                )
             if row["level"] not in levels:
                 raise UnitFileError(
                     _("Dòng %(line)d: cấp «%(value)s» không hợp lệ.")
@@ -297,16 +309,16 @@ def user_invite(
         "%(role)s.\nĐể đặt mật khẩu và đăng nhập, hãy mở đường liên kết sau:\n\n"
         "%(link)s\n\nĐường liên kết chỉ dùng được một lần."
     ) % {"name": profile.full_name, "role": Role(role).label, "link": link}
-    email_send(
-        to=[email], subject=_("Mời sử dụng Hệ thống học trực tuyến"), body=body
-    )
+    email_send(to=[email], subject=_("Mời sử dụng Hệ thống học trực tuyến"), body=body)
     return user, link, created
 
 
 # --- Personal data --------------------------------------------------------------
 
 
-def consent_record(*, user: User, version: str = PRIVACY_NOTICE_VERSION) -> PrivacyConsent:
+def consent_record(
+    *, user: User, version: str = PRIVACY_NOTICE_VERSION
+) -> PrivacyConsent:
     consent, _created = PrivacyConsent.objects.get_or_create(
         user=user, notice_version=version
     )

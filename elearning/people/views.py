@@ -71,5 +71,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{stamp}.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="du-lieu-ca-nhan-{stamp}.json"'
+    )
     return response

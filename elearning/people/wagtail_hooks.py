@@ -8,10 +8,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
 from .forms import AgencyForm, StaffProfileForm
@@ -125,7 +125,9 @@ class UnitIndexView(generic.IndexView):
         return (
             AdministrativeUnit.objects.select_related("parent")
             .annotate(
-                tree_root=Coalesce(F("parent__parent__code"), F("parent__code"), "code"),
+                tree_root=Coalesce(
+                    F("parent__parent__code"), F("parent__code"), "code"
+                ),
                 depth=Case(
                     When(parent__isnull=True, then=Value(0)),
                     When(parent__parent__isnull=True, then=Value(1)),

@@ -29,7 +29,9 @@ def test_add_user_invites_an_officer(units, capsys, django_capture_on_commit_cal
     assert EmailAddress.objects.get(user=user).verified
     out = capsys.readouterr().out
     link = next(
-        line.split(": ", 1)[1] for line in out.splitlines() if "/password/reset/key/" in line
+        line.split(": ", 1)[1]
+        for line in out.splitlines()
+        if "/password/reset/key/" in line
     )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["duc.lh@xuanloc.example.gov.vn"]
@@ -72,7 +74,13 @@ def test_same_email_differing_by_case_is_the_same_person(units):
         (["x@example.gov.vn", "--role=officer"], "phải thuộc một đơn vị"),
         (["x@example.gov.vn", "--role=learner", "--agency=Phòng"], "Cần --unit"),
     ],
-    ids=["unknown-role", "unknown-unit", "bad-email", "officer-no-unit", "agency-no-unit"],
+    ids=[
+        "unknown-role",
+        "unknown-unit",
+        "bad-email",
+        "officer-no-unit",
+        "agency-no-unit",
+    ],
 )
 def test_add_user_errors_are_translated_and_fail(units, args, message):
     with pytest.raises(CommandError, match=message):

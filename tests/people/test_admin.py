@@ -30,9 +30,12 @@ def test_officer_gets_404_on_another_district_and_it_is_logged(
     url = staff_edit(other_learner)
     assert client.get(url).status_code == 404
     assert client.post(url, {"full_name": "X"}).status_code == 404
-    assert client.get(
-        reverse("people_staff:history", args=[other_learner.profile.pk])
-    ).status_code == 404
+    assert (
+        client.get(
+            reverse("people_staff:history", args=[other_learner.profile.pk])
+        ).status_code
+        == 404
+    )
     denied = AccessLog.objects.filter(actor=officer, action=AccessLog.Action.DENIED)
     assert denied.count() == 3
     assert denied.first().subject_user_id == other_learner.pk
@@ -121,12 +124,15 @@ def test_units_listed_as_a_tree(client, province_admin, units):
     client.force_login(province_admin)
     text = client.get(reverse("people_units:index")).content.decode()
     assert text.index("Tỉnh Đồng Nai") < text.index("— Thành phố Biên Hòa")
-    assert client.get(
-        reverse("people_units:edit", args=[units["741"].pk])
-    ).status_code == 200
+    assert (
+        client.get(reverse("people_units:edit", args=[units["741"].pk])).status_code
+        == 200
+    )
 
 
-def test_province_admin_sees_every_district(client, province_admin, learner, other_learner):
+def test_province_admin_sees_every_district(
+    client, province_admin, learner, other_learner
+):
     client.force_login(province_admin)
     text = client.get(reverse("people_staff:index")).content.decode()
     assert learner.email in text and other_learner.email in text
@@ -158,5 +164,7 @@ def test_role_change_from_the_group_side_is_logged(units, learner):
 
     Group.objects.get(name="trainer").user_set.add(learner)
     assert ModelLogEntry.objects.filter(
-        action="people.role_change", object_id=str(learner.pk), data={"added": ["trainer"]}
+        action="people.role_change",
+        object_id=str(learner.pk),
+        data={"added": ["trainer"]},
     ).exists()

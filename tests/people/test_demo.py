@@ -15,7 +15,11 @@ def test_seed_demo_is_idempotent_and_prints_credentials():
 
     first = io.StringIO()
     demo.seed(stdout=OutputWrapper(first), style=None)
-    counts = (User.objects.count(), Agency.objects.count(), Authenticator.objects.count())
+    counts = (
+        User.objects.count(),
+        Agency.objects.count(),
+        Authenticator.objects.count(),
+    )
     second = io.StringIO()
     demo.seed(stdout=OutputWrapper(second), style=None)
     assert counts == (

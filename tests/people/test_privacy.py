@@ -19,13 +19,21 @@ def test_notice_is_public_and_in_vietnamese(client):
     text = response.content.decode()
     assert "Thông báo xử lý dữ liệu cá nhân" in text
     assert "91/2025/QH15" in text and "356/2025/NĐ-CP" in text
-    for heading in ["Dữ liệu được thu thập", "Mục đích xử lý", "Ai được xem", "Thời gian lưu giữ"]:
+    for heading in [
+        "Dữ liệu được thu thập",
+        "Mục đích xử lý",
+        "Ai được xem",
+        "Thời gian lưu giữ",
+    ]:
         assert heading in text
 
 
 def test_first_login_asks_for_consent_then_lets_through(units, client):
     user = make_person(
-        role="learner", unit=units["741"], full_name="Nguyễn An", email="a@x.gov.vn",
+        role="learner",
+        unit=units["741"],
+        full_name="Nguyễn An",
+        email="a@x.gov.vn",
         ready=False,
     )
     client.force_login(user)
@@ -45,7 +53,10 @@ def test_first_login_asks_for_consent_then_lets_through(units, client):
 
 def test_consent_rejects_foreign_next(units, client):
     user = make_person(
-        role="learner", unit=units["741"], full_name="Nguyễn An", email="a@x.gov.vn",
+        role="learner",
+        unit=units["741"],
+        full_name="Nguyễn An",
+        email="a@x.gov.vn",
         ready=False,
     )
     client.force_login(user)
@@ -62,7 +73,10 @@ def test_a_new_notice_version_asks_again(units, client, learner, settings, monke
 
 def test_staff_are_asked_for_mfa_before_consent(units, client):
     officer = make_person(
-        role="officer", unit=units["741"], full_name="Lê Đức", email="o@x.gov.vn",
+        role="officer",
+        unit=units["741"],
+        full_name="Lê Đức",
+        email="o@x.gov.vn",
         ready=False,
     )
     client.force_login(officer)

@@ -27,7 +27,9 @@ def login_screens(client):
 def test_sixth_failed_attempt_on_one_account_is_refused(client, learner, screen):
     url = login_screens(client)[screen]
     for _ in range(5):
-        response = client.post(url, {"login": learner.email, "password": "sai-mat-khau"})
+        response = client.post(
+            url, {"login": learner.email, "password": "sai-mat-khau"}
+        )
         assert response.status_code == 200
         assert "_auth_user_id" not in client.session
     # The 6th attempt is refused even with the right password.

@@ -41,8 +41,12 @@ def test_seed_has_the_twelve_units_of_2018(units):
 
 
 def test_load_units_command_is_idempotent(capsys):
-    call_command("load_units", "elearning/people/data/administrative_units_dong_nai_2018.csv")
-    call_command("load_units", "elearning/people/data/administrative_units_dong_nai_2018.csv")
+    call_command(
+        "load_units", "elearning/people/data/administrative_units_dong_nai_2018.csv"
+    )
+    call_command(
+        "load_units", "elearning/people/data/administrative_units_dong_nai_2018.csv"
+    )
     out = capsys.readouterr().out
     assert "tạo mới 12, cập nhật 0" in out
     assert "tạo mới 0, cập nhật 12" in out
@@ -153,6 +157,8 @@ def test_officer_of_a_commune_sees_its_staff(units):
     elsewhere = make_person(
         role="learner", unit=units["741"], full_name="Lê Bình", email="b@x.gov.vn"
     )
-    visible = set(StaffProfile.objects.visible_to(officer).values_list("user", flat=True))
+    visible = set(
+        StaffProfile.objects.visible_to(officer).values_list("user", flat=True)
+    )
     assert visible == {officer.pk, learner.pk}
     assert elsewhere.pk not in visible

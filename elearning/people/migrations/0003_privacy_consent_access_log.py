@@ -7,42 +7,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_roles'),
+        ("people", "0002_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('view', 'Xem'), ('export', 'Xuất ra tệp'), ('denied', 'Bị từ chối')], max_length=10, verbose_name='hành động')),
-                ('subject_user_id', models.BigIntegerField(null=True, verbose_name='mã người được xem')),
-                ('what', models.CharField(max_length=255, verbose_name='nội dung')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='đường dẫn')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='thời điểm')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Xem"),
+                            ("export", "Xuất ra tệp"),
+                            ("denied", "Bị từ chối"),
+                        ],
+                        max_length=10,
+                        verbose_name="hành động",
+                    ),
+                ),
+                (
+                    "subject_user_id",
+                    models.BigIntegerField(null=True, verbose_name="mã người được xem"),
+                ),
+                ("what", models.CharField(max_length=255, verbose_name="nội dung")),
+                (
+                    "path",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="đường dẫn"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="thời điểm",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký truy cập dữ liệu cá nhân',
-                'verbose_name_plural': 'nhật ký truy cập dữ liệu cá nhân',
-                'ordering': ['-at'],
+                "verbose_name": "nhật ký truy cập dữ liệu cá nhân",
+                "verbose_name_plural": "nhật ký truy cập dữ liệu cá nhân",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='PrivacyConsent',
+            name="PrivacyConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('notice_version', models.CharField(max_length=20, verbose_name='phiên bản thông báo')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='thời điểm đồng ý')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='privacy_consents', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "notice_version",
+                    models.CharField(max_length=20, verbose_name="phiên bản thông báo"),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        verbose_name="thời điểm đồng ý",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="privacy_consents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tài khoản",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đồng ý xử lý dữ liệu cá nhân',
-                'verbose_name_plural': 'đồng ý xử lý dữ liệu cá nhân',
-                'ordering': ['-accepted_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'notice_version'), name='people_consent_unique')],
+                "verbose_name": "đồng ý xử lý dữ liệu cá nhân",
+                "verbose_name_plural": "đồng ý xử lý dữ liệu cá nhân",
+                "ordering": ["-accepted_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "notice_version"), name="people_consent_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from elearning.people.names import normalize_text
 from elearning.people.models import AdministrativeUnit, Agency, Role
+from elearning.people.names import normalize_text
 from elearning.people.services import InviteError, user_invite
 
 
@@ -63,6 +63,8 @@ class Command(BaseCommand):
             else _("Tài khoản %(email)s đã có; đã cập nhật (%(role)s).")
         )
         self.stdout.write(
-            self.style.SUCCESS(message % {"email": user.email, "role": Role(role).label})
+            self.style.SUCCESS(
+                message % {"email": user.email, "role": Role(role).label}
+            )
         )
         self.stdout.write(_("Đường liên kết đặt mật khẩu: %(link)s") % {"link": link})
