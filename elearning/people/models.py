@@ -348,7 +348,8 @@ class StaffProfile(models.Model):
         self.full_name = normalize_text(self.full_name)
         self.position = normalize_text(self.position)
         self.sort_key = name_sort_key(self.full_name)
-        if self.agency_id and not self.unit_id:
+        if self.agency_id:
+            # A person's unit is their agency's: moving agency moves unit.
             self.unit_id = self.agency.unit_id
         super().save(*args, **kwargs)
 

@@ -168,3 +168,34 @@ def test_role_change_from_the_group_side_is_logged(units, learner):
         object_id=str(learner.pk),
         data={"added": ["trainer"]},
     ).exists()
+
+
+def test_moving_agency_moves_unit(units, learner):
+    from tests.factories import AgencyFactory
+
+    profile = learner.profile
+    profile.agency = AgencyFactory(unit=units["742"], name="Phòng Nội vụ")
+    profile.save()
+    profile.refresh_from_db()
+    assert profile.unit == units["742"]
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_staff_listing_query_count_does_not_grow(
+    client, officer, units, size, django_assert_max_num_queries
+):
+    from tests.factories import make_person
+
+    for i in range(size):
+        make_person(
+            role="learner",
+            unit=units["741"],
+            full_name=f"Nguyễn Văn Học{i}",
+            email=f"hv{i}@xuanloc.example.gov.vn",
+            ready=False,
+        )
+    client.force_login(officer)
+    client.get(reverse("people_staff:index"))  # warm caches (content types...)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("people_staff:index"))
+    assert response.status_code == 200
