@@ -199,3 +199,14 @@ def test_staff_listing_query_count_does_not_grow(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("people_staff:index"))
     assert response.status_code == 200
+
+
+def test_officer_creates_agencies_only_in_own_unit(client, officer, units):
+    client.force_login(officer)
+    url = reverse("people_agencies:add")
+    response = client.post(url, {"name": "Phòng Y tế", "unit": units["731"].pk})
+    assert response.status_code == 200
+    assert "unit" in response.context["form"].errors
+    response = client.post(url, {"name": "Phòng Y tế", "unit": units["741"].pk})
+    assert response.status_code == 302
+    assert Agency.objects.get(name="Phòng Y tế").unit == units["741"]

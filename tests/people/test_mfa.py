@@ -92,3 +92,38 @@ def test_mfa_setup_flow_then_admin_opens(client, officer):
     assert response.status_code == 302, response.context["form"].errors
     assert Authenticator.objects.filter(user=officer, type="totp").exists()
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_with_totp_sign_in_with_a_code(client, units):
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    from tests.factories import make_person
+
+    officer = make_person(
+        role="officer",
+        unit=units["741"],
+        full_name="Lê Đức",
+        email="o@x.gov.vn",
+        ready=False,
+    )
+    from tests.factories import verify_email
+
+    verify_email(officer)
+    secret = generate_totp_secret()
+    TOTP.activate(officer, secret)
+    response = password_login(client, officer)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    counters = list(yield_hotp_counters_from_time())
+    code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(officer.pk)
+    # Signed in with MFA; the privacy notice comes next.
+    assert client.get("/admin/")["Location"].startswith(reverse("people:consent"))
