@@ -65,6 +65,10 @@ def succession_pk(ctx):
     return {"pk": ctx["succession"].pk}
 
 
+def access_log_pk(ctx):
+    return {"pk": ctx["access_log"].pk}
+
+
 EVERYONE = r(200, 200, 200, 200, 200, 200)
 SIGNED_IN = r(LOGIN, 200, 200, 200, 200, 200)
 
@@ -86,6 +90,7 @@ UNIT_EDIT = r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200, kwargs=unit_pk)
 UNIT_OBJECT = UNIT_EDIT
 UNIT_DELETE = r(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, kwargs=unit_pk)
 ADMIN_ONLY = r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200)
+NOBODY = r(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED)
 
 PROJECT_RULES: dict[str, Rule] = {
     # --- site ---------------------------------------------------------------
@@ -143,6 +148,25 @@ PROJECT_RULES: dict[str, Rule] = {
     ),
     "people_successions:usage": r(
         LOGIN, LOGIN, DENIED, DENIED, DENIED, 200, kwargs=succession_pk
+    ),
+    # --- people: admin, access log (read-only, province admins) --------------
+    "people_access_log:index": ADMIN_ONLY,
+    "people_access_log:index_results": ADMIN_ONLY,
+    "people_access_log:add": NOBODY,
+    "people_access_log:edit": r(
+        LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, kwargs=access_log_pk
+    ),
+    "people_access_log:delete": r(
+        LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, kwargs=access_log_pk
+    ),
+    "people_access_log:history": r(
+        LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, kwargs=access_log_pk
+    ),
+    "people_access_log:history_results": r(
+        LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, kwargs=access_log_pk
+    ),
+    "people_access_log:usage": r(
+        LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, kwargs=access_log_pk
     ),
 }
 

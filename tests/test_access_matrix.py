@@ -112,7 +112,11 @@ def matrix(
         if user is not None:
             client.force_login(user)
         clients[role] = client
+    access_log = AccessLog.objects.create(
+        actor=officer, action="view", what="Hồ sơ cán bộ", subject_user_id=learner.pk
+    )
     ctx = {
+        "access_log": access_log,
         "units": units,
         "learner": learner,
         "other_learner": other_learner,

@@ -224,11 +224,32 @@ class StaffViewSet(ScopedViewSet):
     search_fields = ["full_name", "user__email"]
 
 
+class AccessLogViewSet(ModelViewSet):
+    """Read-only for province admins: nobody holds add/change/delete on it."""
+
+    model = AccessLog
+    name = "people_access_log"
+    icon = "history"
+    menu_label = _("Nhật ký truy cập dữ liệu")
+    url_prefix = "people/access-log"
+    search_backend_name = None
+    copy_view_enabled = False
+    list_display = ["at", "actor", "action", "what", "path"]
+    list_filter = ["action"]
+    form_fields = ["what"]
+
+
 class PeopleGroup(ViewSetGroup):
     menu_label = _("Người dùng và đơn vị")
     menu_icon = "group"
     menu_order = 250
-    items = (StaffViewSet, AgencyViewSet, UnitViewSet, UnitSuccessionViewSet)
+    items = (
+        StaffViewSet,
+        AgencyViewSet,
+        UnitViewSet,
+        UnitSuccessionViewSet,
+        AccessLogViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")
