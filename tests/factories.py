@@ -97,7 +97,6 @@ def make_ready(user: User) -> User:
 
     from elearning.people.services import consent_record
 
-    verify_email(user)
     if user.needs_mfa and not user.authenticator_set.filter(type="totp").exists():
         TOTP.activate(user, generate_totp_secret())
     consent_record(user=user)
@@ -105,7 +104,10 @@ def make_ready(user: User) -> User:
 
 
 def verify_email(user: User) -> None:
-    """allauth asks for a verified address before a password login."""
+    """allauth asks for a verified address before a password login.
+
+    Not part of make_ready(): tests elsewhere add the address themselves.
+    """
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.get_or_create(

@@ -2,7 +2,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, verify_email
 
 pytestmark = pytest.mark.django_db
 
@@ -11,6 +11,7 @@ MFA_SETUP = reverse("mfa_activate_totp")
 
 def password_login(client, user):
     """Sign in through allauth's form, as a person does (no MFA stage yet)."""
+    verify_email(user)
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
     )
@@ -112,9 +113,6 @@ def test_staff_with_totp_sign_in_with_a_code(client, units):
         email="o@x.gov.vn",
         ready=False,
     )
-    from tests.factories import verify_email
-
-    verify_email(officer)
     secret = generate_totp_secret()
     TOTP.activate(officer, secret)
     response = password_login(client, officer)

@@ -4,9 +4,15 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, verify_email
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _verified(learner, other_learner):
+    verify_email(learner)
+    verify_email(other_learner)
 
 
 @pytest.fixture(autouse=True)
