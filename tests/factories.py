@@ -70,10 +70,46 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
 
 
 def make_person(
-    *, role: Role | str | None, unit: AdministrativeUnit, full_name: str, email: str
+    *,
+    role: Role | str | None,
+    unit: AdministrativeUnit,
+    full_name: str,
+    email: str,
+    ready: bool = True,
 ) -> User:
-    """A user with a profile in ``unit`` (and an agency there) and ``role``."""
+    """A user with a profile in ``unit`` (and an agency there) and ``role``.
+
+    ``ready`` (the default) passes the sign-in gates: staff get a TOTP
+    authenticator and everyone has accepted the current privacy notice, so
+    tests exercise the page, not the MFA or consent redirect.
+    """
     agency = AgencyFactory(unit=unit, name=f"Văn phòng HĐND và UBND {unit.full_name}")
     user = UserFactory(email=email, role=role)
     StaffProfileFactory(user=user, full_name=full_name, agency=agency, unit=unit)
+    if ready:
+        make_ready(user)
     return user
+
+
+def make_ready(user: User) -> User:
+    """Give ``user`` what the MFA and consent gates ask for."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from elearning.people.services import consent_record
+
+    if user.needs_mfa and not user.authenticator_set.filter(type="totp").exists():
+        TOTP.activate(user, generate_totp_secret())
+    consent_record(user=user)
+    return user
+
+
+def verify_email(user: User) -> None:
+    """allauth asks for a verified address before a password login.
+
+    Not part of make_ready(): tests elsewhere add the address themselves.
+    """
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )

@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
     name = "elearning.people"
     label = "people"
     verbose_name = _("Người dùng và đơn vị")
+
+    def ready(self):
+        from . import signals  # noqa: F401

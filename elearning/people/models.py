@@ -251,6 +251,11 @@ class UnitSuccession(models.Model):
         return f"{self.predecessor} → {self.successor}"
 
 
+class AgencyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict(self, user, unit_field="unit", owner_field=None)
+
+
 class Agency(models.Model):
     """A workplace (cơ quan, đơn vị) within an administrative unit."""
 
@@ -262,6 +267,8 @@ class Agency(models.Model):
         related_name="agencies",
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
@@ -341,6 +348,64 @@ class StaffProfile(models.Model):
         self.full_name = normalize_text(self.full_name)
         self.position = normalize_text(self.position)
         self.sort_key = name_sort_key(self.full_name)
-        if self.agency_id and not self.unit_id:
+        if self.agency_id:
+            # A person's unit is their agency's: moving agency moves unit.
             self.unit_id = self.agency.unit_id
         super().save(*args, **kwargs)
+
+
+class PrivacyConsent(models.Model):
+    """A person accepted one version of the privacy notice (Decree 356/2025)."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="privacy_consents",
+    )
+    notice_version = models.CharField(_("phiên bản thông báo"), max_length=20)
+    accepted_at = models.DateTimeField(_("thời điểm đồng ý"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("đồng ý xử lý dữ liệu cá nhân")
+        verbose_name_plural = _("đồng ý xử lý dữ liệu cá nhân")
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "notice_version"], name="people_consent_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.notice_version}"
+
+
+class AccessLog(models.Model):
+    """Who looked at or exported whose personal data, and who was refused."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem")
+        EXPORT = "export", _("Xuất ra tệp")
+        DENIED = "denied", _("Bị từ chối")
+
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("hành động"), max_length=10, choices=Action.choices)
+    # The subject is kept as an id: the log outlives the account it mentions.
+    subject_user_id = models.BigIntegerField(_("mã người được xem"), null=True)
+    what = models.CharField(_("nội dung"), max_length=255)
+    path = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.what}"

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import AdministrativeUnit, Agency, Role, StaffProfile, User
+
+
+class AgencyForm(WagtailAdminModelForm):
+    """An officer may only place an agency in a unit they look after."""
+
+    class Meta:
+        model = Agency
+        fields = ["name", "unit", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self.fields["unit"].queryset = AdministrativeUnit.objects.filter(
+                pk__in=_unit_choices(self.for_user)
+            )
+
+
+def _unit_choices(user) -> list[int]:
+    from .scoping import visible_unit_ids
+
+    ids = visible_unit_ids(user)
+    qs = AdministrativeUnit.objects.all()
+    return list(
+        (qs if ids is None else qs.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
+
+
+class StaffProfileForm(WagtailAdminModelForm):
+    """A staff record with its sign-in email; a new one invites the person."""
+
+    email = forms.EmailField(label=_("địa chỉ thư điện tử"))
+
+    class Meta:
+        model = StaffProfile
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "position",
+            "category",
+            "agency",
+            "phone",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].required = True
+        if self.for_user is not None:
+            self.fields["agency"].queryset = Agency.objects.visible_to(
+                self.for_user
+            ).select_related("unit")
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+            # Changing a sign-in address is an account matter, not a record edit.
+            self.fields["email"].disabled = True
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if (
+            not self.instance.pk
+            and User.objects.filter(email__iexact=email, profile__isnull=False).exists()
+        ):
+            raise forms.ValidationError(_("Đã có hồ sơ với địa chỉ thư điện tử này."))
+        return email
+
+    def save(self, commit=True):
+        if self.instance.pk:
+            return super().save(commit=commit)
+        from .services import user_invite
+
+        user, _link, _created = user_invite(
+            email=self.cleaned_data["email"],
+            role=Role.LEARNER,
+            agency=self.cleaned_data["agency"],
+            full_name=self.cleaned_data["full_name"],
+            actor=self.for_user,
+        )
+        profile = user.profile
+        for field in ("date_of_birth", "position", "category", "phone"):
+            setattr(profile, field, self.cleaned_data[field])
+        profile.save()
+        self.instance = profile
+        return profile

@@ -1,0 +1,100 @@
+"""Gates every signed-in request must pass: MFA for staff, then privacy consent.
+
+Both sit after AuthenticationMiddleware and allauth's AccountMiddleware. A
+request that fails a gate is redirected to the page that clears it; the
+pages needed to get there (sign out, MFA setup, the notice itself, static
+files, the health check, the language switch) stay reachable.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+
+# Reachable by everyone whatever gate they are stuck at.
+ALWAYS_OPEN = {
+    "account_logout",
+    "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+    "healthz",
+    "set_language",
+    "javascript-catalog",
+}
+CONSENT_OPEN = {"people:privacy_notice", "people:consent"}
+CONSENT_SESSION_KEY = "people.privacy_consent"
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _exempt(request: HttpRequest, name: str | None) -> bool:
+    if request.path_info.startswith(settings.STATIC_URL):
+        return True
+    return name in ALWAYS_OPEN or (name or "").startswith("mfa_")
+
+
+def _redirect(to: str, request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        to = f"{to}?{urlencode({'next': request.get_full_path()})}"
+    return HttpResponseRedirect(to)
+
+
+class MFARequiredMiddleware:
+    """Staff (officers, trainers, province admins) must set up TOTP first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.needs_mfa
+            and not _exempt(request, _url_name(request))
+            and not user_has_totp(user)
+        ):
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+def user_has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user_id=user.pk, type=Authenticator.Type.TOTP
+    ).exists()
+
+
+class PrivacyConsentMiddleware:
+    """Everyone signed in accepts the current privacy notice once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            from .services import PRIVACY_NOTICE_VERSION
+
+            if request.session.get(CONSENT_SESSION_KEY) != PRIVACY_NOTICE_VERSION:
+                name = _url_name(request)
+                if not (_exempt(request, name) or name in CONSENT_OPEN):
+                    from .models import PrivacyConsent
+
+                    if PrivacyConsent.objects.filter(
+                        user=user, notice_version=PRIVACY_NOTICE_VERSION
+                    ).exists():
+                        request.session[CONSENT_SESSION_KEY] = PRIVACY_NOTICE_VERSION
+                    else:
+                        return _redirect(reverse("people:consent"), request)
+        return self.get_response(request)

@@ -1,0 +1,36 @@
+"""Role changes are audited whichever screen or command makes them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+from wagtail.log_actions import log
+
+from .models import User
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def log_role_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse or not isinstance(instance, User):
+        # Users added to a group from the group's side: log each of them.
+        if reverse and action in ("post_add", "post_remove"):
+            for user in User.objects.filter(pk__in=pk_set or ()):
+                _log(user, action, [instance.name])
+        return
+    if action == "pre_clear":
+        instance._roles_cleared = list(instance.groups.values_list("name", flat=True))
+    elif action == "post_clear":
+        _log(instance, "post_remove", getattr(instance, "_roles_cleared", []))
+    elif action in ("post_add", "post_remove") and pk_set:
+        names = list(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        _log(instance, action, names)
+    if action.startswith("post_"):
+        instance.__dict__.pop("_role_names", None)
+
+
+def _log(user: User, action: str, names: list[str]) -> None:
+    if not names:
+        return
+    key = "added" if action == "post_add" else "removed"
+    log(instance=user, action="people.role_change", data={key: sorted(names)})

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("ca-nhan/thong-bao-du-lieu/", views.privacy_notice, name="privacy_notice"),
+    path("ca-nhan/dong-y/", views.consent, name="consent"),
+    path("ca-nhan/du-lieu-cua-toi/", views.my_data, name="my_data"),
+    path(
+        "ca-nhan/du-lieu-cua-toi/tai-ve/",
+        views.my_data_download,
+        name="my_data_download",
+    ),
+]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .middleware import CONSENT_SESSION_KEY
+from .selectors import personal_data_for
+from .services import PRIVACY_NOTICE_VERSION, consent_record
+
+
+@require_safe
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "people/privacy_notice.html",
+        {"notice_version": PRIVACY_NOTICE_VERSION},
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        consent_record(user=request.user, version=PRIVACY_NOTICE_VERSION)
+        request.session[CONSENT_SESSION_KEY] = PRIVACY_NOTICE_VERSION
+        return redirect(_safe_next(request))
+    return render(
+        request,
+        "people/consent.html",
+        {"notice_version": PRIVACY_NOTICE_VERSION, "next": _safe_next(request)},
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "people/my_data.html", {"data": personal_data_for(request.user)}
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    payload = {
+        "exported_at": timezone.now().isoformat(),
+        "privacy_notice_version": PRIVACY_NOTICE_VERSION,
+        **personal_data_for(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="du-lieu-ca-nhan-{stamp}.json"'
+    )
+    return response

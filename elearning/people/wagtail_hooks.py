@@ -1,0 +1,257 @@
+"""Admin screens for units, agencies and staff records, scoped per role."""
+
+from __future__ import annotations
+
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter
+
+from .forms import AgencyForm, StaffProfileForm
+from .models import AccessLog, AdministrativeUnit, Agency, StaffProfile, UnitSuccession
+from .services import access_log_record
+
+
+@hooks.register("register_log_actions")
+def register_people_actions(actions):
+    @actions.register_action("people.role_change")
+    class RoleChange(LogFormatter):
+        label = _("Đổi vai trò")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            if data.get("added"):
+                return _("Thêm vai trò: %(roles)s") % {
+                    "roles": ", ".join(data["added"])
+                }
+            return _("Bỏ vai trò: %(roles)s") % {
+                "roles": ", ".join(data.get("removed", []))
+            }
+
+
+# --- Scoping: every list and every object goes through visible_to ------------
+
+
+class ScopedIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+class ScopedObjectMixin:
+    """Fetch the object through ``visible_to``: another unit's record is a 404.
+
+    A refused attempt on a staff record is written to the access log.
+    """
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        visible = self.model.objects.visible_to(self.request.user)
+        if not visible.filter(pk=obj.pk).exists():
+            if isinstance(obj, StaffProfile):
+                access_log_record(
+                    actor=self.request.user,
+                    action=AccessLog.Action.DENIED,
+                    what=str(_("Hồ sơ cán bộ #%(pk)s") % {"pk": obj.pk}),
+                    subject_user_id=obj.user_id,
+                    path=self.request.get_full_path(),
+                )
+            raise Http404
+        return obj
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
+    pass
+
+
+class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class StaffEditView(ScopedEditView):
+    """Opening a staff record is a view of personal data: log it."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        access_log_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            what=str(_("Hồ sơ cán bộ: %(name)s") % {"name": self.object.full_name}),
+            subject_user_id=self.object.user_id,
+            path=request.get_full_path(),
+        )
+        return response
+
+
+class ScopedViewSet(ModelViewSet):
+    index_view_class = ScopedIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    inspect_view_class = ScopedInspectView
+    copy_view_enabled = False
+    form_class = None
+
+    def get_form_class(self, for_update=False):
+        return self.form_class
+
+
+# --- Viewsets ---------------------------------------------------------------
+
+
+class UnitIndexView(generic.IndexView):
+    """Units listed as a tree: province, then its districts, then communes."""
+
+    def get_base_queryset(self):
+        return (
+            AdministrativeUnit.objects.select_related("parent")
+            .annotate(
+                tree_root=Coalesce(
+                    F("parent__parent__code"), F("parent__code"), "code"
+                ),
+                depth=Case(
+                    When(parent__isnull=True, then=Value(0)),
+                    When(parent__parent__isnull=True, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                ),
+            )
+            .order_by("tree_root", "depth", "parent__code", "code", "valid_from")
+        )
+
+
+def _tree_label(unit) -> str:
+    depth = getattr(unit, "depth", 0) or 0
+    return f"{'— ' * depth}{unit.full_name}"
+
+
+class UnitViewSet(ModelViewSet):
+    model = AdministrativeUnit
+    icon = "site"
+    menu_label = _("Đơn vị hành chính")
+    name = "people_units"
+    url_prefix = "people/units"
+    search_backend_name = None
+    index_view_class = UnitIndexView
+    copy_view_enabled = False
+    list_display = [
+        Column("tree", label=_("tên đầy đủ"), accessor=_tree_label),
+        "code",
+        "kind",
+        "valid_from",
+        "valid_to",
+    ]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name", "full_name"]
+    form_fields = [
+        "code",
+        "name",
+        "full_name",
+        "level",
+        "kind",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "legal_basis",
+        "note",
+    ]
+
+
+class UnitSuccessionViewSet(ModelViewSet):
+    model = UnitSuccession
+    icon = "resubmit"
+    menu_label = _("Kế thừa đơn vị")
+    name = "people_successions"
+    url_prefix = "people/successions"
+    copy_view_enabled = False
+    list_display = ["predecessor", "successor", "kind", "effective_date"]
+    form_fields = ["predecessor", "successor", "kind", "effective_date", "legal_basis"]
+
+
+class AgencyViewSet(ScopedViewSet):
+    model = Agency
+    icon = "group"
+    menu_label = _("Cơ quan, đơn vị")
+    name = "people_agencies"
+    url_prefix = "people/agencies"
+    search_backend_name = None
+    form_class = AgencyForm
+    list_display = ["name", "unit", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class StaffIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "agency", "unit")
+
+
+class StaffViewSet(ScopedViewSet):
+    model = StaffProfile
+    icon = "user"
+    menu_label = _("Hồ sơ cán bộ")
+    name = "people_staff"
+    url_prefix = "people/staff"
+    search_backend_name = None
+    index_view_class = StaffIndexView
+    edit_view_class = StaffEditView
+    form_class = StaffProfileForm
+    list_display = [
+        "full_name",
+        Column("email", label=_("địa chỉ thư điện tử"), accessor="user.email"),
+        "agency",
+        "unit",
+    ]
+    search_fields = ["full_name", "user__email"]
+
+
+class AccessLogViewSet(ModelViewSet):
+    """Read-only for province admins: nobody holds add/change/delete on it."""
+
+    model = AccessLog
+    name = "people_access_log"
+    icon = "history"
+    menu_label = _("Nhật ký truy cập dữ liệu")
+    url_prefix = "people/access-log"
+    search_backend_name = None
+    copy_view_enabled = False
+    list_display = ["at", "actor", "action", "what", "path"]
+    list_filter = ["action"]
+    form_fields = ["what"]
+
+
+class PeopleGroup(ViewSetGroup):
+    menu_label = _("Người dùng và đơn vị")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        StaffViewSet,
+        AgencyViewSet,
+        UnitViewSet,
+        UnitSuccessionViewSet,
+        AccessLogViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return PeopleGroup()

@@ -1,0 +1,110 @@
+import json
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from elearning.people.models import PrivacyConsent
+from elearning.people.services import PRIVACY_NOTICE_VERSION
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+CONSENT = reverse("people:consent")
+
+
+def test_notice_is_public_and_in_vietnamese(client):
+    response = client.get(reverse("people:privacy_notice"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Thông báo xử lý dữ liệu cá nhân" in text
+    assert "91/2025/QH15" in text and "356/2025/NĐ-CP" in text
+    for heading in [
+        "Dữ liệu được thu thập",
+        "Mục đích xử lý",
+        "Ai được xem",
+        "Thời gian lưu giữ",
+    ]:
+        assert heading in text
+
+
+def test_first_login_asks_for_consent_then_lets_through(units, client):
+    user = make_person(
+        role="learner",
+        unit=units["741"],
+        full_name="Nguyễn An",
+        email="a@x.gov.vn",
+        ready=False,
+    )
+    client.force_login(user)
+    response = client.get(reverse("people:my_data"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{CONSENT}?next=%2Fca-nhan%2Fdu-lieu-cua-toi%2F"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Tôi đã đọc và đồng ý" in page.content.decode()
+    response = client.post(CONSENT, {"next": reverse("people:my_data")})
+    assert response["Location"] == reverse("people:my_data")
+    consent = PrivacyConsent.objects.get(user=user)
+    assert consent.notice_version == PRIVACY_NOTICE_VERSION
+    assert consent.accepted_at is not None
+    assert client.get(reverse("people:my_data")).status_code == 200
+
+
+def test_consent_rejects_foreign_next(units, client):
+    user = make_person(
+        role="learner",
+        unit=units["741"],
+        full_name="Nguyễn An",
+        email="a@x.gov.vn",
+        ready=False,
+    )
+    client.force_login(user)
+    response = client.post(CONSENT, {"next": "https://evil.example.com/"})
+    assert response["Location"] == "/"
+
+
+def test_a_new_notice_version_asks_again(units, client, learner, settings, monkeypatch):
+    client.force_login(learner)
+    assert client.get("/").status_code == 200
+    monkeypatch.setattr("elearning.people.services.PRIVACY_NOTICE_VERSION", "2027-01")
+    assert client.get("/")["Location"].startswith(CONSENT)
+
+
+def test_staff_are_asked_for_mfa_before_consent(units, client):
+    officer = make_person(
+        role="officer",
+        unit=units["741"],
+        full_name="Lê Đức",
+        email="o@x.gov.vn",
+        ready=False,
+    )
+    client.force_login(officer)
+    assert client.get("/")["Location"] == reverse("mfa_activate_totp")
+    from tests.factories import make_ready
+
+    make_ready(officer)
+    PrivacyConsent.objects.all().delete()
+    assert Authenticator.objects.filter(user=officer).exists()
+    assert client.get("/")["Location"].startswith(CONSENT)
+
+
+def test_learner_downloads_own_data_as_json(client, learner, other_learner):
+    client.force_login(learner)
+    response = client.get(reverse("people:my_data_download"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["email"] == learner.email
+    assert data["account"]["roles"] == ["learner"]
+    assert data["profile"]["full_name"] == "Nguyễn Văn An"
+    assert data["profile"]["unit"] == "Huyện Xuân Lộc"
+    assert data["privacy_consents"][0]["notice_version"] == PRIVACY_NOTICE_VERSION
+    assert other_learner.email not in response.content.decode()
+
+
+def test_my_data_page_needs_login(client):
+    response = client.get(reverse("people:my_data"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

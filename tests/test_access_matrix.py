@@ -1,0 +1,171 @@
+"""Role × page access matrix over every URL pattern of the project.
+
+The rules live in tests/access_rules.py. Unnamed patterns (Wagtail's admin
+catch-all and test-404 page) cannot be reversed and are not probed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from elearning.people.models import AccessLog, AdministrativeUnit, UnitSuccession
+
+from .access_rules import DENIED, LOGIN, PREFIX_RULES, PROJECT_RULES, REDIRECT, ROLES
+
+pytestmark = pytest.mark.django_db
+
+
+def url_names(patterns=None, namespace=None):
+    """Every named URL pattern, namespaced like reverse() wants it."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace
+                    else pattern.namespace
+                )
+            yield from url_names(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def prefix_for(name: str) -> str | None:
+    return next((p for p in PREFIX_RULES if name.startswith(p)), None)
+
+
+def undeclared(names, rules=PROJECT_RULES) -> list[str]:
+    return sorted({n for n in names if n not in rules and prefix_for(n) is None})
+
+
+def test_an_undeclared_name_is_caught():
+    rules = {k: v for k, v in PROJECT_RULES.items() if k != "people:my_data"}
+    assert undeclared(url_names(), rules) == ["people:my_data"]
+    # Prefixes cover third-party families only, not project names.
+    assert undeclared(["courses:catalogue", "account_login"]) == ["courses:catalogue"]
+
+
+def test_every_url_name_has_a_rule():
+    missing = undeclared(url_names())
+    assert not missing, (
+        "These URL names have no access rule. Add a row for each to "
+        "PROJECT_RULES in tests/access_rules.py saying what every role gets: "
+        + ", ".join(missing)
+    )
+
+
+def test_rules_name_real_urls():
+    names = set(url_names())
+    samples = [n for group in PREFIX_RULES.values() for n in group]
+    stale = sorted(n for n in [*PROJECT_RULES, *samples] if n not in names)
+    assert not stale, f"Rules for URL names that no longer exist: {stale}"
+
+
+def outcome(response) -> int | str:
+    if response.status_code != 302:
+        return response.status_code
+    location = response["Location"]
+    if location.startswith(reverse("account_login")):
+        return LOGIN
+    if location.split("?")[0] == reverse("wagtailadmin_home"):
+        return DENIED
+    return REDIRECT
+
+
+@pytest.fixture
+def matrix(
+    units, learner, other_learner, officer, other_officer, trainer, province_admin
+):
+    commune = AdministrativeUnit.objects.create(
+        code="26041",
+        name="Xuân Lộc",
+        full_name="Xã Xuân Lộc",
+        level="commune",
+        kind="commune",
+        parent=units["75"],
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    succession = UnitSuccession.objects.create(
+        predecessor=units["741"],
+        successor=commune,
+        kind="split",
+        effective_date=datetime.date(2025, 7, 1),
+    )
+    users = {
+        "anonymous": None,
+        "learner": learner,
+        "officer": officer,
+        "other_officer": other_officer,
+        "trainer": trainer,
+        "admin": province_admin,
+    }
+    clients = {}
+    for role, user in users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        clients[role] = client
+    access_log = AccessLog.objects.create(
+        actor=officer, action="view", what="Hồ sơ cán bộ", subject_user_id=learner.pk
+    )
+    ctx = {
+        "access_log": access_log,
+        "units": units,
+        "learner": learner,
+        "other_learner": other_learner,
+        "succession": succession,
+    }
+    return clients, ctx
+
+
+def probe(clients, ctx, name, rule):
+    url = reverse(
+        name,
+        kwargs=rule.kwargs(ctx) if rule.kwargs else None,
+        args=rule.args(ctx) if rule.args else None,
+    )
+    wrong = []
+    for role in ROLES:
+        got = outcome(clients[role].get(url))
+        if got != rule.expect[role]:
+            wrong.append(
+                f"{name} ({url}) as {role}: expected {rule.expect[role]}, got {got}"
+            )
+    return wrong
+
+
+def test_project_pages_per_role(matrix):
+    clients, ctx = matrix
+    wrong = []
+    for name, rule in PROJECT_RULES.items():
+        wrong += probe(clients, ctx, name, rule)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_third_party_samples_per_role(matrix):
+    clients, ctx = matrix
+    wrong = []
+    for group in PREFIX_RULES.values():
+        for name, rule in group.items():
+            wrong += probe(clients, ctx, name, rule)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_other_district_probe_is_404_and_logged(matrix, other_officer, learner):
+    clients, ctx = matrix
+    url = reverse("people_staff:edit", kwargs={"pk": learner.profile.pk})
+    response = clients["other_officer"].get(url)
+    assert response.status_code == 404
+    entry = AccessLog.objects.get(actor=other_officer, action=AccessLog.Action.DENIED)
+    assert entry.subject_user_id == learner.pk
+    assert entry.path == url
+    # Nothing leaks through the listing either.
+    listing = clients["other_officer"].get(reverse("people_staff:index"))
+    assert learner.email not in listing.content.decode()
