@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from elearning.people.names import fold
@@ -55,7 +56,7 @@ class CourseIndexPage(Page):
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class CoursePageQuerySet(models.QuerySet):
+class CoursePageQuerySet(PageQuerySet):
     def search_folded(self, query: str):
         """Diacritic-insensitive search: "an toan thong tin" finds "An toàn..."."""
         words = fold(query).split()
