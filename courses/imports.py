@@ -28,7 +28,9 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
+import secrets
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -413,6 +415,10 @@ def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
     return plan
 
 
+def _unusable() -> str:
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -492,16 +498,22 @@ def import_apply(
     for chunk in _chunks(plan.rows):
         with transaction.atomic():
             existing = _existing_users(r.email for r in chunk)
+            # Unusable passwords, as make_password(None) makes them, without
+            # 40 secrets.choice() calls per row.
             new_users = [
-                User(email=r.email, password=make_password(None), is_active=True)
+                User(email=r.email, password=_unusable(), is_active=True)
                 for r in chunk
                 if r.email not in existing
             ]
             result.users_created += len(new_users)
+            fresh = {u.email for u in new_users}  # no profile yet, no query
             new_ids: list[int] = []
             if not dry_run and new_users:
                 User.objects.bulk_create(new_users, batch_size=500)
-                created = _existing_users(u.email for u in new_users)
+                if all(u.pk for u in new_users):  # PostgreSQL, SQLite ≥ 3.35
+                    created = {u.email: u for u in new_users}
+                else:
+                    created = _existing_users(u.email for u in new_users)
                 existing.update(created)
                 new_ids = [u.pk for u in created.values()]
                 User.groups.through.objects.bulk_create(
@@ -526,7 +538,11 @@ def import_apply(
                 agency = agencies.get((row.unit.pk, row.agency_name))
                 values = _profile_values(row, agency.pk if agency else None)
                 user = existing.get(row.email)
-                profile = getattr(user, "profile", None) if user else None
+                profile = (
+                    getattr(user, "profile", None)
+                    if user and row.email not in fresh
+                    else None
+                )
                 if profile is None:
                     to_create.append(
                         StaffProfile(
@@ -567,7 +583,7 @@ def import_apply(
                     )
                 result.enrolments_created += len(missing_ids)
                 if not dry_run and missing_ids:
-                    Enrolment.objects.bulk_create(
+                    new = Enrolment.objects.bulk_create(
                         [
                             Enrolment(
                                 learner_id=pk,
@@ -580,15 +596,16 @@ def import_apply(
                         ],
                         batch_size=500,
                     )
-                    new = Enrolment.objects.filter(
-                        course=course, learner_id__in=missing_ids
-                    ).select_related("course")
+                    if not all(e.pk for e in new):
+                        new = Enrolment.objects.filter(
+                            course=course, learner_id__in=missing_ids
+                        )
                     ModelLogEntry.objects.bulk_create(
                         [
                             ModelLogEntry(
                                 content_type=enrolment_type,
                                 object_id=str(e.pk),
-                                label=str(e.course.title)[:255],
+                                label=str(course.title)[:255],
                                 action="courses.enrolment.create",
                                 user=actor,
                                 timestamp=now,
@@ -696,8 +713,6 @@ def import_job_create(*, data: bytes, filename: str, actor, course=None):
     Returns the job with ``status`` READY (preview shown, ready to confirm)
     or INVALID with ``errors`` (line, column, reason) for every bad row.
     """
-    import secrets
-
     from django.core.files.base import ContentFile
 
     from .models import ImportJob
