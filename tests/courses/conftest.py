@@ -31,6 +31,7 @@ def make_lessons(course, n: int, start: int = 1):
 
 
 def make_course(index, *, code="ATTT-01", title="An toàn thông tin cơ bản", **kw):
+    kw.setdefault("enrolment_policy", CoursePage.EnrolmentPolicy.OPEN)
     course = CoursePage(title=title, slug=code.lower(), code=code, **kw)
     index.add_child(instance=course)
     return course
