@@ -36,12 +36,18 @@ def _learner(email: str, full_name: str, code: str) -> User:
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
     if not hasattr(user, "profile"):
-        unit = AdministrativeUnit.objects.filter(code=code).order_by("-valid_from").first()
+        unit = (
+            AdministrativeUnit.objects.filter(code=code).order_by("-valid_from").first()
+        )
         agency, _created = Agency.objects.get_or_create(
             unit=unit, name=f"Văn phòng HĐND và UBND {unit.full_name}"
         )
         StaffProfile.objects.create(
-            user=user, full_name=full_name, unit=unit, agency=agency, category="cong_chuc"
+            user=user,
+            full_name=full_name,
+            unit=unit,
+            agency=agency,
+            category="cong_chuc",
         )
     return user
 
@@ -85,9 +91,7 @@ def seed(*, stdout, style) -> None:
         )
         index.add_child(instance=course)
         course.save_revision().publish()
-    existing = set(
-        LessonPage.objects.child_of(course).values_list("slug", flat=True)
-    )
+    existing = set(LessonPage.objects.child_of(course).values_list("slug", flat=True))
     created = 0
     for lesson in LESSONS:
         if lesson["slug"] in existing:

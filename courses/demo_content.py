@@ -83,7 +83,11 @@ LESSONS = [
             _check(
                 "Mật khẩu nào dưới đây an toàn nhất?",
                 ("Dongnai2026", False, "Ngắn và dễ đoán từ tên tỉnh và năm."),
-                ("01011985", False, "Ngày sinh là thông tin công khai, dò ra rất nhanh."),
+                (
+                    "01011985",
+                    False,
+                    "Ngày sinh là thông tin công khai, dò ra rất nhanh.",
+                ),
                 (
                     "Cụm từ dài như “Mua-3-ký-xoài-chợ-Xuân-Lộc!”",
                     True,
@@ -124,13 +128,21 @@ LESSONS = [
             _check(
                 "Bạn nhận thư “Sở Tài chính” yêu cầu mở tệp Bao_cao_quyet_toan.zip và "
                 "nhập mật khẩu thư công vụ để xem. Bạn làm gì?",
-                ("Mở ngay vì sắp hết hạn báo cáo", False, "Sự hối thúc là dấu hiệu lừa đảo."),
+                (
+                    "Mở ngay vì sắp hết hạn báo cáo",
+                    False,
+                    "Sự hối thúc là dấu hiệu lừa đảo.",
+                ),
                 (
                     "Gọi điện xác minh và báo cán bộ phụ trách CNTT",
                     True,
                     "Đúng: xác minh qua kênh khác rồi cảnh báo đơn vị.",
                 ),
-                ("Chuyển tiếp cho đồng nghiệp mở giúp", False, "Như vậy là lan rộng rủi ro."),
+                (
+                    "Chuyển tiếp cho đồng nghiệp mở giúp",
+                    False,
+                    "Như vậy là lan rộng rủi ro.",
+                ),
             ),
         ],
     },
@@ -162,7 +174,11 @@ LESSONS = [
             ),
             _check(
                 "Cách sao lưu nào chống được mã độc tống tiền tốt nhất?",
-                ("Một ổ cứng gắn ngoài luôn cắm vào máy", False, "Ổ luôn kết nối cũng bị mã hóa."),
+                (
+                    "Một ổ cứng gắn ngoài luôn cắm vào máy",
+                    False,
+                    "Ổ luôn kết nối cũng bị mã hóa.",
+                ),
                 (
                     "Theo quy tắc 3-2-1, có một bản tách biệt",
                     True,
@@ -189,11 +205,21 @@ LESSONS = [
                 "cộng; nếu bắt buộc phải làm việc, hãy dùng mạng di động của chính mình "
                 "hoặc kết nối mạng riêng ảo (VPN) do cơ quan cung cấp.",
             ),
-            _tip("Tắt Wi-Fi và Bluetooth khi không dùng để điện thoại không tự kết nối vào mạng lạ."),
+            _tip(
+                "Tắt Wi-Fi và Bluetooth khi không dùng để điện thoại không tự kết nối vào mạng lạ."
+            ),
             _check(
                 "Đang ở quán cà phê, bạn cần gửi gấp báo cáo qua thư công vụ. Cách nào an toàn hơn?",
-                ("Dùng Wi-Fi miễn phí của quán", False, "Mạng công cộng có thể bị nghe lén."),
-                ("Dùng dữ liệu di động của điện thoại mình", True, "Đúng: an toàn hơn Wi-Fi lạ."),
+                (
+                    "Dùng Wi-Fi miễn phí của quán",
+                    False,
+                    "Mạng công cộng có thể bị nghe lén.",
+                ),
+                (
+                    "Dùng dữ liệu di động của điện thoại mình",
+                    True,
+                    "Đúng: an toàn hơn Wi-Fi lạ.",
+                ),
             ),
         ],
     },
@@ -248,7 +274,9 @@ LESSONS = [
                 "bị công khai), phải báo ngay cho lãnh đạo và cán bộ phụ trách để xử lý và "
                 "thông báo theo quy định.",
             ),
-            _tip("Trước khi bấm Gửi, đọc lại ô “Người nhận”: gửi nhầm địa chỉ là nguyên nhân lộ dữ liệu rất phổ biến."),
+            _tip(
+                "Trước khi bấm Gửi, đọc lại ô “Người nhận”: gửi nhầm địa chỉ là nguyên nhân lộ dữ liệu rất phổ biến."
+            ),
         ],
     },
     {
@@ -269,12 +297,18 @@ LESSONS = [
                 "kiểm tra: dấu vết trên máy là căn cứ để tìm nguyên nhân và bảo vệ các máy "
                 "khác.",
             ),
-            _warn("Báo cáo sự cố không phải là nhận lỗi: giấu sự cố mới là điều gây hại cho cả cơ quan."),
+            _warn(
+                "Báo cáo sự cố không phải là nhận lỗi: giấu sự cố mới là điều gây hại cho cả cơ quan."
+            ),
             _check(
                 "Máy tính của bạn bỗng hiện nhiều cửa sổ lạ và chạy rất chậm. Việc đầu tiên nên làm?",
                 ("Cài lại Windows cho sạch", False, "Sẽ xóa dấu vết cần điều tra."),
                 ("Ngắt mạng và báo cán bộ phụ trách CNTT", True, "Đúng."),
-                ("Tiếp tục làm việc, để cuối tuần xử lý", False, "Mã độc có thể lây sang máy khác."),
+                (
+                    "Tiếp tục làm việc, để cuối tuần xử lý",
+                    False,
+                    "Mã độc có thể lây sang máy khác.",
+                ),
             ),
         ],
     },
@@ -296,10 +330,16 @@ LESSONS = [
                 "thanh lý hoặc chuyển máy cho người khác, đề nghị bộ phận kỹ thuật xóa dữ "
                 "liệu an toàn thay vì chỉ xóa vào Thùng rác.",
             ),
-            _tip("Khóa màn hình nhanh: Windows + L trên Windows, Ctrl + Command + Q trên máy Mac."),
+            _tip(
+                "Khóa màn hình nhanh: Windows + L trên Windows, Ctrl + Command + Q trên máy Mac."
+            ),
             _check(
                 "Bạn nhặt được một USB ở bãi đỗ xe của cơ quan. Bạn làm gì?",
-                ("Cắm vào máy để tìm tên chủ nhân", False, "Đây là kịch bản tấn công kinh điển."),
+                (
+                    "Cắm vào máy để tìm tên chủ nhân",
+                    False,
+                    "Đây là kịch bản tấn công kinh điển.",
+                ),
                 ("Nộp cho cán bộ phụ trách CNTT, không cắm vào máy", True, "Đúng."),
             ),
         ],

@@ -23,12 +23,11 @@ import csv
 import datetime
 import io
 import re
+import secrets
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-import secrets
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group

@@ -393,10 +393,6 @@ class Enrolment(models.Model):
 
     ACTIVE = (Status.ENROLLED, Status.IN_PROGRESS, Status.COMPLETED)
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE
-
     class Meta:
         verbose_name = _("ghi danh")
         verbose_name_plural = _("ghi danh")
@@ -408,6 +404,10 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} – {self.course}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
 
 
 class LessonProgress(models.Model):

@@ -233,11 +233,15 @@ def lesson_access(*, lesson, user) -> LessonAccess:
         is_done=lesson.pk in done_ids,
     )
     is_staff_preview = getattr(user, "is_staff", False)
-    if not active and not is_staff_preview or (
-        active
-        and course.sequential
-        and previous is not None
-        and previous.pk not in done_ids
+    if (
+        not active
+        and not is_staff_preview
+        or (
+            active
+            and course.sequential
+            and previous is not None
+            and previous.pk not in done_ids
+        )
     ):
         access.redirect_to = course.url
     return access

@@ -52,7 +52,10 @@ def journey_course(units):
         enrolment_policy=CoursePage.EnrolmentPolicy.OFFICER,
     )
     make_lessons(course, 3)
-    long_body = [("paragraph", f"<p>Đoạn {i}: đọc kỹ trước khi bấm đường dẫn.</p>") for i in range(40)]
+    long_body = [
+        ("paragraph", f"<p>Đoạn {i}: đọc kỹ trước khi bấm đường dẫn.</p>")
+        for i in range(40)
+    ]
     for lesson in LessonPage.objects.child_of(course):
         lesson.body = long_body + [
             (
@@ -60,7 +63,11 @@ def journey_course(units):
                 {
                     "question": "Nên làm gì với thư lạ?",
                     "choices": [
-                        {"text": "Bấm ngay", "correct": False, "feedback": "Nguy hiểm."},
+                        {
+                            "text": "Bấm ngay",
+                            "correct": False,
+                            "feedback": "Nguy hiểm.",
+                        },
                         {"text": "Xác minh", "correct": True, "feedback": "Đúng."},
                     ],
                 },
@@ -109,7 +116,9 @@ def test_import_then_study_on_phone(
     phone.get_by_text("Chính xác!").wait_for()
     phone.get_by_role("button", name="Đánh dấu đã học xong").click()
     phone.locator("[data-done-status]").get_by_text("Đã hoàn thành bài học").wait_for()
-    assert phone.locator("[data-course-progress]").get_attribute("aria-valuenow") == "33"
+    assert (
+        phone.locator("[data-course-progress]").get_attribute("aria-valuenow") == "33"
+    )
 
     # 4. Lesson 2: reaching the end marks it done.
     phone.get_by_role("link", name="Bài sau").click()
@@ -117,12 +126,16 @@ def test_import_then_study_on_phone(
     phone.locator("[data-lesson-end]").scroll_into_view_if_needed()
     phone.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     phone.locator("[data-done-status]").get_by_text("Đã hoàn thành bài học").wait_for()
-    assert phone.locator("[data-course-progress]").get_attribute("aria-valuenow") == "67"
+    assert (
+        phone.locator("[data-course-progress]").get_attribute("aria-valuenow") == "67"
+    )
     screenshot(phone, "courses_lesson_done_phone")
 
     # 5. The dashboard shows the progress moved.
     phone.goto(live_server.url + "/khoa-hoc-cua-toi/")
-    assert phone.locator("[role=progressbar]").first.get_attribute("aria-valuenow") == "67"
+    assert (
+        phone.locator("[role=progressbar]").first.get_attribute("aria-valuenow") == "67"
+    )
     assert "Còn 1/3 bài học chưa hoàn thành." in phone.content()
     assert axe_violations(phone) == []
     screenshot(phone, "courses_dashboard_phone")

@@ -1,9 +1,9 @@
 """Course page tree for tests.
 
-    Root
-    └── Home (default site root)
-        └── CourseIndexPage "khoa-hoc"
-            └── CoursePage (code ATTT-01) ── LessonPage × n
+Root
+└── Home (default site root)
+    └── CourseIndexPage "khoa-hoc"
+        └── CoursePage (code ATTT-01) ── LessonPage × n
 """
 
 from __future__ import annotations

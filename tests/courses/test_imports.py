@@ -30,7 +30,9 @@ def run(data: bytes, units, *, course=None, dry_run=False, scope="741"):
     )
 
 
-def test_sample_file_imports_everyone_with_invitations(units, course, django_capture_on_commit_callbacks):
+def test_sample_file_imports_everyone_with_invitations(
+    units, course, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         plan, result = run(SAMPLE.read_bytes(), units, course=course)
     assert plan.ok, plan.errors
@@ -94,7 +96,9 @@ def test_cp1258_with_decomposed_tone_marks_becomes_nfc(units):
     data = decomposed.encode("cp1258", errors="strict")
     plan, result = run(data, units)
     assert plan.ok, plan.errors
-    name = StaffProfile.objects.get(user__email="ngoc.ttb@xuanloc.dongnai.gov.vn").full_name
+    name = StaffProfile.objects.get(
+        user__email="ngoc.ttb@xuanloc.dongnai.gov.vn"
+    ).full_name
     assert name == "Trần Thị Bích Ngọc"
     assert unicodedata.is_normalized("NFC", name)
 
@@ -109,8 +113,28 @@ def test_semicolon_separated_file(units):
 def test_english_headers_and_xlsx(units):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["full_name", "email", "date_of_birth", "position", "agency", "unit_code", "category"])
-    sheet.append(["Hồ Văn Tư", "TU.HV@Example.gov.vn", datetime.datetime(1990, 2, 3), "Chuyên viên", "Phòng Nội vụ", 741, "cong_chuc"])
+    sheet.append(
+        [
+            "full_name",
+            "email",
+            "date_of_birth",
+            "position",
+            "agency",
+            "unit_code",
+            "category",
+        ]
+    )
+    sheet.append(
+        [
+            "Hồ Văn Tư",
+            "TU.HV@Example.gov.vn",
+            datetime.datetime(1990, 2, 3),
+            "Chuyên viên",
+            "Phòng Nội vụ",
+            741,
+            "cong_chuc",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     plan, result = run(buffer.getvalue(), units)
@@ -156,7 +180,10 @@ def test_bad_rows_write_nothing_and_list_every_error(units, course):
 
 
 def test_email_of_another_districts_account_is_refused(units, other_learner):
-    data = (HEADER + f"Trần Thị Bình,{other_learner.email.upper()},,,Phòng A,741,cong_chuc\n").encode()
+    data = (
+        HEADER
+        + f"Trần Thị Bình,{other_learner.email.upper()},,,Phòng A,741,cong_chuc\n"
+    ).encode()
     errors = errors_of(data, units)
     assert errors and errors[0][1] == "email"
     other_learner.profile.refresh_from_db()
@@ -175,7 +202,15 @@ def test_command_exit_code_and_dry_run(units, course, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_staff", str(bad), "--unit", "741")
     assert "Dòng 2" in capsys.readouterr().err
-    call_command("import_staff", str(SAMPLE), "--unit", "741", "--course", course.code, "--dry-run")
+    call_command(
+        "import_staff",
+        str(SAMPLE),
+        "--unit",
+        "741",
+        "--course",
+        course.code,
+        "--dry-run",
+    )
     assert not User.objects.filter(email="an.nv@xuanloc.dongnai.gov.vn").exists()
     call_command("import_staff", str(SAMPLE), "--unit", "741", "--course", course.slug)
     assert Enrolment.objects.filter(course=course).count() == 5
@@ -209,7 +244,9 @@ def test_other_officer_cannot_see_the_job(client, officer, other_officer, units)
         client.post(reverse("courses:import_upload"), {"file": handle})
     job = ImportJob.objects.get()
     client.force_login(other_officer)
-    assert client.get(reverse("courses:import_job", args=[job.token])).status_code == 404
+    assert (
+        client.get(reverse("courses:import_job", args=[job.token])).status_code == 404
+    )
 
 
 def test_web_flow_shows_errors(client, officer, units):
@@ -235,7 +272,9 @@ def _big_file(rows: int) -> bytes:
     return "".join(lines).encode()
 
 
-def test_ten_thousand_rows_validate_and_import_fast(units, course, django_assert_max_num_queries):
+def test_ten_thousand_rows_validate_and_import_fast(
+    units, course, django_assert_max_num_queries
+):
     data = _big_file(10_000)
     start = time.perf_counter()
     plan = validate_rows(read_table(data), scope=units["741"])
@@ -258,7 +297,9 @@ def test_ten_thousand_rows_validate_and_import_fast(units, course, django_assert
     print(f"re-import of 10,000 unchanged rows in {time.perf_counter() - start:.1f} s")  # noqa: T201
 
 
-def test_large_import_runs_as_a_task_with_progress(client, officer, units, course, django_capture_on_commit_callbacks):
+def test_large_import_runs_as_a_task_with_progress(
+    client, officer, units, course, django_capture_on_commit_callbacks
+):
     client.force_login(officer)
     upload = io.BytesIO(_big_file(600))
     upload.name = "lon.csv"

@@ -31,7 +31,9 @@ def test_officer_sees_only_own_district(client, officer, enrolments):
 @pytest.mark.parametrize(
     "url",
     [
-        lambda mine, theirs: reverse("courses:officer_learner", args=[theirs.learner_id]),
+        lambda mine, theirs: reverse(
+            "courses:officer_learner", args=[theirs.learner_id]
+        ),
         lambda mine, theirs: reverse("courses:officer_withdraw", args=[theirs.pk]),
         lambda mine, theirs: reverse("courses:officer_approve", args=[theirs.pk]),
     ],
@@ -42,7 +44,9 @@ def test_other_districts_records_are_404(client, officer, enrolments, url):
     target = url(*enrolments)
     method = client.get if "hoc-vien" in target else client.post
     assert method(target).status_code == 404
-    assert Enrolment.objects.get(pk=enrolments[1].pk).status == Enrolment.Status.ENROLLED
+    assert (
+        Enrolment.objects.get(pk=enrolments[1].pk).status == Enrolment.Status.ENROLLED
+    )
 
 
 def test_learner_cannot_open_officer_pages(client, learner):
@@ -70,7 +74,7 @@ def test_filters(client, officer, enrolments, catalogue, learner, units):
 
 
 def test_export_xlsx_neutralises_formulas(client, officer, enrolments, learner):
-    learner.profile.full_name = "=HYPERLINK(\"http://x\",\"bấm\")"
+    learner.profile.full_name = '=HYPERLINK("http://x","bấm")'
     learner.profile.save()
     client.force_login(officer)
     response = client.get(reverse("courses:officer_enrolments_export"))
@@ -85,7 +89,14 @@ def test_export_xlsx_neutralises_formulas(client, officer, enrolments, learner):
 
 @pytest.mark.parametrize(
     ("value", "safe"),
-    [("=1+1", "'=1+1"), ("+84", "'+84"), ("-2", "'-2"), ("@SUM", "'@SUM"), ("An", "An"), (3, 3)],
+    [
+        ("=1+1", "'=1+1"),
+        ("+84", "'+84"),
+        ("-2", "'-2"),
+        ("@SUM", "'@SUM"),
+        ("An", "An"),
+        (3, 3),
+    ],
 )
 def test_neutralise(value, safe):
     assert neutralise(value) == safe
@@ -103,14 +114,21 @@ def test_pending_requests_approve_and_refuse(client, officer, course, learner, u
     page = client.get(reverse("courses:officer_requests"))
     assert {e.pk for e in page.context["requests"]} == {first.pk, second.pk}
     client.post(reverse("courses:officer_approve", args=[first.pk]))
-    client.post(reverse("courses:officer_refuse", args=[second.pk]), {"reason": "Trùng lớp"})
+    client.post(
+        reverse("courses:officer_refuse", args=[second.pk]), {"reason": "Trùng lớp"}
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == Enrolment.Status.ENROLLED
-    assert (second.status, second.decision_reason) == (Enrolment.Status.REFUSED, "Trùng lớp")
+    assert (second.status, second.decision_reason) == (
+        Enrolment.Status.REFUSED,
+        "Trùng lớp",
+    )
 
 
-def test_enrol_staff_one_by_one_and_several(client, officer, course, learner, units, other_learner):
+def test_enrol_staff_one_by_one_and_several(
+    client, officer, course, learner, units, other_learner
+):
     colleague = make_person(
         role="learner", unit=units["741"], full_name="Võ Minh Tâm", email="tam@x.vn"
     )
@@ -124,7 +142,8 @@ def test_enrol_staff_one_by_one_and_several(client, officer, course, learner, un
     assert Enrolment.objects.filter(course=course).count() == 2
     # another district's learner is not a valid choice
     client.post(
-        reverse("courses:officer_enrol"), {"course": course.pk, "learners": [other_learner.pk]}
+        reverse("courses:officer_enrol"),
+        {"course": course.pk, "learners": [other_learner.pk]},
     )
     assert not Enrolment.objects.filter(learner=other_learner).exists()
 
@@ -136,7 +155,10 @@ def test_officer_list_query_count_does_not_grow(client, officer, course, units):
     def add(n, start):
         for i in range(start, start + n):
             person = make_person(
-                role="learner", unit=units["741"], full_name=f"Người {i}", email=f"n{i}@x.vn"
+                role="learner",
+                unit=units["741"],
+                full_name=f"Người {i}",
+                email=f"n{i}@x.vn",
             )
             services.enrolment_create(learner=person, course=course, actor=officer)
 

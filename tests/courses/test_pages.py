@@ -71,7 +71,9 @@ def test_dashboard_query_count_does_not_grow(client, catalogue, learner):
     assert n_small == n_large <= 15
 
 
-def test_dashboard_shows_progress_next_step_and_reasons(client, course, lessons, learner):
+def test_dashboard_shows_progress_next_step_and_reasons(
+    client, course, lessons, learner
+):
     services.enrolment_create(learner=learner, course=course, actor=learner)
     services.lesson_complete(learner=learner, lesson=lessons[0])
     client.force_login(learner)
@@ -122,8 +124,8 @@ def test_learner_enrols_in_open_course_by_post(client, course, learner):
 
 @pytest.mark.parametrize("block", ["video", "document", "knowledge_check"])
 def test_blocks_render(client, course, learner, block):
-    from wagtail.documents.models import Document
     from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
 
     doc = Document(title="Quy chế")
     doc.file.save("quy-che.pdf", ContentFile(b"%PDF-1.4"), save=True)
@@ -143,5 +145,9 @@ def test_blocks_render(client, course, learner, block):
     services.enrolment_create(learner=learner, course=course, actor=learner)
     client.force_login(learner)
     html = client.get(lesson.url).content.decode()
-    expected = {"video": "<video", "document": "Tải quy chế", "knowledge_check": 'data-correct="1"'}
+    expected = {
+        "video": "<video",
+        "document": "Tải quy chế",
+        "knowledge_check": 'data-correct="1"',
+    }
     assert expected[block] in html

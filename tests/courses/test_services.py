@@ -51,7 +51,14 @@ def test_officer_enrols_own_district_only(course, officer, learner, other_learne
         services.enrolment_create(learner=other_learner, course=course, actor=officer)
 
 
-def test_request_approve_refuse(course, learner, officer, other_officer, mailoutbox, django_capture_on_commit_callbacks):
+def test_request_approve_refuse(
+    course,
+    learner,
+    officer,
+    other_officer,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
     course.enrolment_policy = CoursePage.EnrolmentPolicy.APPROVAL
     course.save()
     enrolment = services.enrolment_request(learner=learner, course=course)
@@ -98,7 +105,9 @@ def test_withdraw(course, learner, officer, other_officer):
     assert "Chưa ghi danh" in course_eligibility(user=learner, course=course).reasons[0]
 
 
-def test_lessons_complete_the_course_once(course, lessons, learner, django_capture_on_commit_callbacks):
+def test_lessons_complete_the_course_once(
+    course, lessons, learner, django_capture_on_commit_callbacks
+):
     services.enrolment_create(learner=learner, course=course, actor=learner)
     received = []
 
