@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -280,7 +281,10 @@ def test_ten_thousand_rows_validate_and_import_fast(
     plan = validate_rows(read_table(data), scope=units["741"])
     validated = time.perf_counter() - start
     start = time.perf_counter()
-    with django_assert_max_num_queries(200):  # bulk: no per-row queries
+    # Bulk writes: no per-row queries. SQLite takes fewer rows per INSERT
+    # (999 parameters), hence a higher bound there.
+    bound = 200 if connection.vendor == "postgresql" else 1000
+    with django_assert_max_num_queries(bound):
         plan, result = run(data, units, course=course)
     elapsed = time.perf_counter() - start
     print(f"10,000 rows validated in {validated:.1f} s")  # noqa: T201

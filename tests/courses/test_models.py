@@ -7,6 +7,9 @@ from courses.models import CoursePage
 
 from .conftest import make_course
 
+# Page() looks up the default locale.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     ("score", "word"),
