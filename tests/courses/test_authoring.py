@@ -78,3 +78,20 @@ def test_seed_demo_is_idempotent(db):
     assert Enrolment.objects.filter(course=course).count() >= 2
     assert Page.objects.type(CoursePage).count() == 1
     assert "0 lessons created, 0 learners enrolled" in out.getvalue()
+
+
+@pytest.mark.parametrize("model", ["coursepage", "lessonpage"])
+def test_admin_forms_render(client, authoring, model):
+    from elearning.people.models import User
+
+    admin = User.objects.create_superuser(email="root@x.vn", password="x" * 12)
+    client.force_login(admin)
+    mine, _ = authoring
+    parent = mine.get_parent() if model == "coursepage" else mine
+    response = client.get(
+        reverse("wagtailadmin_pages:add", args=["courses", model, parent.pk])
+    )
+    assert response.status_code == 200
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[mine.pk]))
+    assert edit.status_code == 200
+    assert "Điều kiện hoàn thành" in edit.content.decode()
