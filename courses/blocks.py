@@ -5,6 +5,8 @@ other apps extend it by subclassing or by adding a child in one line (the
 H5P block arrives that way).
 """
 
+import secrets
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -131,6 +133,13 @@ class KnowledgeCheckBlock(blocks.StructBlock):
                 },
             ],
         }
+
+    def get_context(self, value, parent_context=None):
+        # Radio names and label ids must be unique on a page that holds
+        # several checks; the stream is rendered without block ids.
+        context = super().get_context(value, parent_context=parent_context)
+        context["uid"] = secrets.token_hex(4)
+        return context
 
 
 class LessonStreamBlock(blocks.StreamBlock):

@@ -151,3 +151,27 @@ def test_blocks_render(client, course, learner, block):
         "knowledge_check": 'data-correct="1"',
     }
     assert expected[block] in html
+
+
+def test_two_knowledge_checks_have_distinct_inputs(client, course, learner):
+    import re
+
+    check = {
+        "question": "Câu?",
+        "choices": [
+            {"text": "A", "correct": True, "feedback": ""},
+            {"text": "B", "correct": False, "feedback": ""},
+        ],
+    }
+    lesson = LessonPage(
+        title="Hai câu",
+        slug="hai-cau",
+        body=[("knowledge_check", check), ("knowledge_check", check)],
+    )
+    course.add_child(instance=lesson)
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    html = client.get(lesson.url).content.decode()
+    ids = re.findall(r'<input[^>]* id="(kc-[^"]+)"', html)
+    assert len(ids) == 4 and len(set(ids)) == 4
+    assert len(set(re.findall(r'name="(kc-[^"]+)"', html))) == 2
