@@ -325,7 +325,12 @@ class LessonPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["access"] = getattr(request, "_lesson_access", None)
+        access = getattr(request, "_lesson_access", None)
+        if access is None:  # admin preview: serve() was not called
+            from .selectors import lesson_access
+
+            access = lesson_access(lesson=self, user=request.user)
+        context["access"] = access
         return context
 
 

@@ -95,3 +95,16 @@ def test_admin_forms_render(client, authoring, model):
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[mine.pk]))
     assert edit.status_code == 200
     assert "Điều kiện hoàn thành" in edit.content.decode()
+
+
+def test_lesson_preview_renders_in_admin(client, authoring):
+    from elearning.people.models import User
+
+    admin = User.objects.create_superuser(email="root@x.vn", password="x" * 12)
+    client.force_login(admin)
+    mine, _ = authoring
+    lesson = LessonPage(title="Xem trước", slug="xem-truoc", body=[])
+    mine.add_child(instance=lesson)
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[lesson.pk]))
+    assert response.status_code == 200
+    assert "Xem trước" in response.content.decode()
