@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -89,7 +88,3 @@ def can_add_under(*, user, parent) -> bool:
     if isinstance(parent, CoursePage):
         return parent.owner_id == user.pk
     return True
-
-
-def describe() -> str:
-    return _("Giảng viên soạn khóa học của mình; quản trị cấp tỉnh duyệt xuất bản.")
