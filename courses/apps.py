@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Khóa học")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .completion import register_check
+        from .selectors import lessons_requirement
+
+        register_check("lessons", lessons_requirement)

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from elearning.people.names import fold
 from elearning.people.scoping import restrict
 
 from .blocks import LessonStreamBlock
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
 
 
 class CourseIndexPage(Page):
@@ -33,12 +45,42 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("danh mục khóa học")
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue(index=self, params=request.GET, user=request.user))
+        return context
+
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class CoursePageQuerySet(PageQuerySet):
+    def search_folded(self, query: str):
+        """Diacritic-insensitive search: "an toan thong tin" finds "An toàn..."."""
+        words = fold(query).split()
+        qs = self
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
 
 class CoursePage(Page):
     class EnrolmentPolicy(models.TextChoices):
         OPEN = "open", _("Tự do ghi danh")
         OFFICER = "officer", _("Do cán bộ phụ trách ghi danh")
         APPROVAL = "approval", _("Đăng ký và chờ duyệt")
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("Mọi cán bộ, công chức, viên chức")
+        IT_STAFF = "it_staff", _("Cán bộ công nghệ thông tin")
+        LEADERS = "leaders", _("Lãnh đạo, quản lý")
+
+    class Level(models.TextChoices):
+        BASIC = "basic", _("Cơ bản")
+        INTERMEDIATE = "intermediate", _("Nâng cao")
+        ADVANCED = "advanced", _("Chuyên sâu")
 
     code = models.CharField(
         _("mã khóa học"),
@@ -51,6 +93,40 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Hai, ba câu giới thiệu khóa học trong danh mục."),
     )
+    objectives = RichTextField(
+        _("mục tiêu"),
+        blank=True,
+        features=["bold", "italic", "ul", "ol", "link"],
+        help_text=_("Học xong khóa học, học viên biết và làm được những gì."),
+    )
+    audience = models.CharField(
+        _("đối tượng"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.ALL,
+        help_text=_("Khóa học dành cho ai."),
+    )
+    duration_hours = models.PositiveSmallIntegerField(
+        _("thời lượng (giờ)"),
+        default=4,
+        help_text=_("Tổng số giờ học dự kiến của cả khóa."),
+    )
+    level = models.CharField(
+        _("trình độ"),
+        max_length=12,
+        choices=Level.choices,
+        default=Level.BASIC,
+        help_text=_("Mức độ kiến thức của khóa học."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh bìa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Ảnh ngang, tối thiểu 1200 × 630 điểm ảnh."),
+    )
     enrolment_policy = models.CharField(
         _("hình thức ghi danh"),
         max_length=10,
@@ -58,17 +134,114 @@ class CoursePage(Page):
         default=EnrolmentPolicy.OFFICER,
         help_text=_("Ai được ghi danh học viên vào khóa học này."),
     )
+    sequential = models.BooleanField(
+        _("học lần lượt"),
+        default=False,
+        help_text=_("Bài học chỉ mở khi học viên đã hoàn thành bài trước."),
+    )
+    # Completion rules: each one optional, all the chosen ones must be met.
+    require_lessons = models.BooleanField(
+        _("phải hoàn thành mọi bài học"),
+        default=True,
+        help_text=_("Học viên phải đánh dấu hoàn thành tất cả bài học."),
+    )
+    require_quizzes = models.BooleanField(
+        _("phải đạt các bài kiểm tra"),
+        default=False,
+        help_text=_("Học viên phải đạt điểm đạt ở mọi bài kiểm tra của khóa."),
+    )
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("tỉ lệ điểm danh tối thiểu (%)"),
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("Để trống nếu khóa học không yêu cầu dự lớp tập huấn."),
+    )
+    min_h5p_percent = models.PositiveSmallIntegerField(
+        _("điểm bài tập tương tác tối thiểu (%)"),
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("Để trống nếu không yêu cầu điểm bài tập tương tác (H5P)."),
+    )
+    # Grading scale: a score (0–100) at or above a threshold earns its word.
+    pass_mark = models.DecimalField(
+        _("điểm đạt"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=PERCENT,
+        help_text=_("Từ điểm này trở lên là Đạt (xếp loại Trung bình)."),
+    )
+    grade_fair = models.DecimalField(
+        _("điểm xếp loại Khá"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("65"),
+        validators=PERCENT,
+        help_text=_("Từ điểm này trở lên xếp loại Khá."),
+    )
+    grade_good = models.DecimalField(
+        _("điểm xếp loại Giỏi"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80"),
+        validators=PERCENT,
+        help_text=_("Từ điểm này trở lên xếp loại Giỏi."),
+    )
+    grade_excellent = models.DecimalField(
+        _("điểm xếp loại Xuất sắc"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("90"),
+        validators=PERCENT,
+        help_text=_("Từ điểm này trở lên xếp loại Xuất sắc."),
+    )
+    # Folded copy of title, code and summary for diacritic-insensitive search.
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    objects = PageManager.from_queryset(CoursePageQuerySet)()
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("code"),
         FieldPanel("summary"),
-        FieldPanel("enrolment_policy"),
+        FieldPanel("objectives"),
+        FieldPanel("cover_image"),
+        FieldRowPanel(
+            [FieldPanel("audience"), FieldPanel("level"), FieldPanel("duration_hours")]
+        ),
+        MultiFieldPanel(
+            [FieldPanel("enrolment_policy"), FieldPanel("sequential")],
+            heading=_("Ghi danh và cách học"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("require_lessons"),
+                FieldPanel("require_quizzes"),
+                FieldPanel("min_attendance_percent"),
+                FieldPanel("min_h5p_percent"),
+            ],
+            heading=_("Điều kiện hoàn thành"),
+            help_text=_("Học viên hoàn thành khi đạt mọi điều kiện đã chọn."),
+        ),
+        FieldRowPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("grade_fair"),
+                FieldPanel("grade_good"),
+                FieldPanel("grade_excellent"),
+            ],
+            heading=_("Thang xếp loại"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
+        index.SearchField("search_text"),
         index.FilterField("enrolment_policy"),
+        index.FilterField("audience"),
+        index.FilterField("level"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
@@ -77,6 +250,44 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("khóa học")
         verbose_name_plural = _("khóa học")
+
+    def clean(self):
+        super().clean()
+        scale = [self.pass_mark, self.grade_fair, self.grade_good, self.grade_excellent]
+        if None not in scale and scale != sorted(scale):
+            raise ValidationError(
+                _("Thang xếp loại phải tăng dần: điểm đạt ≤ Khá ≤ Giỏi ≤ Xuất sắc.")
+            )
+        if not (
+            self.require_lessons
+            or self.require_quizzes
+            or self.min_attendance_percent is not None
+            or self.min_h5p_percent is not None
+        ):
+            raise ValidationError(_("Chọn ít nhất một điều kiện hoàn thành."))
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.title} {self.code} {self.summary}")
+        super().save(*args, **kwargs)
+
+    def grade_word(self, score: Decimal) -> str:
+        """The grade word (xếp loại) for a score out of 100."""
+        if score >= self.grade_excellent:
+            return str(_("Xuất sắc"))
+        if score >= self.grade_good:
+            return str(_("Giỏi"))
+        if score >= self.grade_fair:
+            return str(_("Khá"))
+        if score >= self.pass_mark:
+            return str(_("Trung bình"))
+        return str(_("Không đạt"))
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_page_context(course=self, user=request.user))
+        return context
 
 
 class LessonPage(Page):
@@ -101,6 +312,27 @@ class LessonPage(Page):
         verbose_name = _("bài học")
         verbose_name_plural = _("bài học")
 
+    def serve(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        from .selectors import lesson_access
+
+        access = lesson_access(lesson=self, user=request.user)
+        if access.redirect_to:
+            return redirect(access.redirect_to)
+        request._lesson_access = access
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        access = getattr(request, "_lesson_access", None)
+        if access is None:  # admin preview: serve() was not called
+            from .selectors import lesson_access
+
+            access = lesson_access(lesson=self, user=request.user)
+        context["access"] = access
+        return context
+
 
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -108,9 +340,14 @@ class EnrolmentQuerySet(models.QuerySet):
             self, user, unit_field="learner__profile__unit", owner_field="learner"
         )
 
+    def active(self):
+        return self.filter(status__in=Enrolment.ACTIVE)
+
 
 class Enrolment(models.Model):
     class Status(models.TextChoices):
+        REQUESTED = "requested", _("Chờ duyệt")
+        REFUSED = "refused", _("Bị từ chối")
         ENROLLED = "enrolled", _("Đã ghi danh")
         IN_PROGRESS = "in_progress", _("Đang học")
         COMPLETED = "completed", _("Hoàn thành")
@@ -150,8 +387,16 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(_("ngày ghi danh"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
+    decision_reason = models.CharField(
+        _("lý do"),
+        max_length=500,
+        blank=True,
+        help_text=_("Lý do từ chối hoặc rút khỏi khóa học."),
+    )
 
     objects = EnrolmentQuerySet.as_manager()
+
+    ACTIVE = (Status.ENROLLED, Status.IN_PROGRESS, Status.COMPLETED)
 
     class Meta:
         verbose_name = _("ghi danh")
@@ -164,6 +409,10 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} – {self.course}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
 
 
 class LessonProgress(models.Model):
@@ -188,3 +437,76 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} – {self.page_id}"
+
+
+def _import_upload_to(instance, filename: str) -> str:
+    from django.utils import timezone
+
+    return f"imports/{timezone.now():%Y/%m}/{instance.token}.bin"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # An import belongs to the unit it targets; its author always sees it.
+        return restrict(self, user, unit_field="unit", owner_field="created_by")
+
+
+class ImportJob(models.Model):
+    """One upload of a staff list: validated, previewed, then imported."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Có lỗi")
+        READY = "ready", _("Sẵn sàng nhập")
+        QUEUED = "queued", _("Đang chờ xử lý")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Đã nhập xong")
+        FAILED = "failed", _("Thất bại")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "people.AdministrativeUnit",
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("ghi danh vào khóa học"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    file = models.FileField(
+        upload_to=_import_upload_to, storage=_private_storage, max_length=255
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.READY
+    )
+    total = models.PositiveIntegerField(_("số dòng"), default=0)
+    processed = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lượt nhập từ tệp")
+        verbose_name_plural = _("lượt nhập từ tệp")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 0

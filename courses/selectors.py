@@ -1,10 +1,11 @@
-"""Reads about courses that other apps rely on."""
+"""Reads about courses that pages, officers and other apps rely on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from .completion import Requirement, registered_checks
@@ -27,6 +28,19 @@ class Eligibility:
         """The course result: the score of the first rule that has one."""
         return next((r.score for r in self.requirements if r.score is not None), None)
 
+    @property
+    def progress_percent(self) -> int:
+        """Share of the measurable steps done, over every rule with progress."""
+        done = total = 0
+        for requirement in self.requirements:
+            if requirement.progress:
+                done += requirement.progress[0]
+                total += requirement.progress[1]
+            else:
+                done += int(requirement.done)
+                total += 1
+        return round(100 * done / total) if total else 0
+
 
 def course_eligibility(*, user, course) -> Eligibility:
     """The one function that says whether ``user`` completed ``course``."""
@@ -34,7 +48,8 @@ def course_eligibility(*, user, course) -> Eligibility:
 
     enrolment = (
         Enrolment.objects.filter(learner=user, course=course)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .active()
+        .select_related("course")
         .first()
     )
     if enrolment is None:
@@ -51,3 +66,310 @@ def enrolment_eligibility(enrolment) -> Eligibility:
     reasons = [reason for r in requirements for reason in r.reasons]
     complete = bool(requirements) and all(r.done for r in requirements)
     return Eligibility(complete, reasons, requirements)
+
+
+# --- Lessons -------------------------------------------------------------
+
+
+def course_lessons(course) -> list:
+    """The live lessons of ``course`` in page-tree order (bodies deferred)."""
+    from .models import LessonPage
+
+    return list(
+        LessonPage.objects.live()
+        .child_of(course)
+        .defer_streamfields()
+        .order_by("path")
+        .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes")
+    )
+
+
+def lesson_ids_by_course(course_ids) -> dict[int, list[int]]:
+    """Live lesson ids per course, one query for any number of courses."""
+    from wagtail.models import Page
+
+    from .models import CoursePage, LessonPage
+
+    courses = CoursePage.objects.filter(pk__in=course_ids).values_list("pk", "path")
+    by_path = {path: pk for pk, path in courses}
+    result: dict[int, list[int]] = {pk: [] for pk in course_ids}
+    if not by_path:
+        return result
+    condition = Q()
+    for path in by_path:
+        condition |= Q(path__startswith=path, depth=len(path) // Page.steplen + 1)
+    rows = (
+        LessonPage.objects.live()
+        .filter(condition)
+        .order_by("path")
+        .values_list("pk", "path")
+    )
+    for pk, path in rows:
+        result[by_path[path[: -Page.steplen]]].append(pk)
+    return result
+
+
+def lessons_requirement(enrolment) -> Requirement | None:
+    """The "lessons" completion rule: every live lesson marked done."""
+    course = enrolment.course
+    if not course.require_lessons:
+        return None
+    lesson_ids = getattr(enrolment, "_lesson_ids", None)
+    if lesson_ids is None:
+        lesson_ids = lesson_ids_by_course([course.pk])[course.pk]
+    done_ids = {p.page_id for p in enrolment.progress.all()}
+    done = sum(1 for pk in lesson_ids if pk in done_ids)
+    total = len(lesson_ids)
+    missing = total - done
+    reasons = (
+        [
+            _("Còn %(n)d/%(total)d bài học chưa hoàn thành.")
+            % {"n": missing, "total": total}
+        ]
+        if missing
+        else []
+    )
+    return Requirement(
+        key="lessons",
+        label=_("Hoàn thành các bài học"),
+        done=missing == 0,
+        reasons=reasons,
+        progress=(done, total),
+    )
+
+
+def learner_enrolment(*, user, course):
+    from .models import Enrolment
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrolment.objects.filter(learner=user, course=course)
+        .prefetch_related("progress")
+        .first()
+    )
+
+
+def course_page_context(*, course, user) -> dict:
+    """What the course page shows: lessons with done marks and the action."""
+    from .models import Enrolment
+
+    lessons = course_lessons(course)
+    enrolment = learner_enrolment(user=user, course=course)
+    done_ids: set[int] = set()
+    eligibility = None
+    if enrolment is not None and enrolment.is_active:
+        done_ids = {p.page_id for p in enrolment.progress.all()}
+        enrolment._lesson_ids = [lesson.pk for lesson in lessons]
+        enrolment.course = course
+        eligibility = enrolment_eligibility(enrolment)
+    rows = []
+    previous_done = True
+    for lesson in lessons:
+        is_done = lesson.pk in done_ids
+        rows.append(
+            {
+                "page": lesson,
+                "done": is_done,
+                "locked": course.sequential and not previous_done,
+            }
+        )
+        previous_done = is_done
+    next_lesson = next((r["page"] for r in rows if not r["done"]), None)
+    return {
+        "lessons": rows,
+        "enrolment": enrolment,
+        "eligibility": eligibility,
+        "next_lesson": next_lesson,
+        "can_study": enrolment is not None and enrolment.is_active,
+        "Status": Enrolment.Status,
+        "Policy": course.EnrolmentPolicy,
+    }
+
+
+@dataclass
+class LessonAccess:
+    course: object
+    enrolment: object | None
+    lessons: list
+    done_ids: set
+    previous: object | None
+    next: object | None
+    is_done: bool
+    redirect_to: str | None = None
+
+
+def lesson_access(*, lesson, user) -> LessonAccess:
+    """Whether ``user`` may study ``lesson``; neighbours and done marks.
+
+    Anyone may read a lesson of a course they are not enrolled in only if
+    the course is open; otherwise they are sent to the course page. In a
+    sequential course a lesson opens once the previous one is done.
+    """
+    from .models import CoursePage
+
+    course = CoursePage.objects.defer_streamfields().get(
+        path=lesson.path[: -lesson.steplen]
+    )
+    lessons = course_lessons(course)
+    enrolment = learner_enrolment(user=user, course=course)
+    active = enrolment is not None and enrolment.is_active
+    done_ids = {p.page_id for p in enrolment.progress.all()} if active else set()
+    ids = [item.pk for item in lessons]
+    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    previous = lessons[position - 1] if position else None
+    following = (
+        lessons[position + 1]
+        if position is not None and position + 1 < len(lessons)
+        else None
+    )
+    access = LessonAccess(
+        course=course,
+        enrolment=enrolment if active else None,
+        lessons=lessons,
+        done_ids=done_ids,
+        previous=previous,
+        next=following,
+        is_done=lesson.pk in done_ids,
+    )
+    is_staff_preview = getattr(user, "is_staff", False)
+    if (
+        not active
+        and not is_staff_preview
+        or (
+            active
+            and course.sequential
+            and previous is not None
+            and previous.pk not in done_ids
+        )
+    ):
+        access.redirect_to = course.url
+    return access
+
+
+# --- Catalogue -----------------------------------------------------------
+
+
+def catalogue(*, index, params, user) -> dict:
+    """Live courses under ``index`` filtered by audience, level, policy, text."""
+    from .models import CoursePage
+
+    courses = CoursePage.objects.live().child_of(index).select_related("cover_image")
+    filters = {}
+    for name, choices in (
+        ("audience", CoursePage.Audience),
+        ("level", CoursePage.Level),
+        ("enrolment_policy", CoursePage.EnrolmentPolicy),
+    ):
+        value = params.get(name, "")
+        if value in choices.values:
+            courses = courses.filter(**{name: value})
+            filters[name] = value
+    query = params.get("q", "").strip()[:100]
+    if query:
+        courses = courses.search_folded(query)
+    courses = list(courses.order_by("title"))
+    enrolled = set()
+    if getattr(user, "is_authenticated", False):
+        from .models import Enrolment
+
+        enrolled = set(
+            Enrolment.objects.filter(learner=user, course__in=courses)
+            .active()
+            .values_list("course_id", flat=True)
+        )
+    return {
+        "courses": courses,
+        "enrolled_ids": enrolled,
+        "query": query,
+        "filters": filters,
+        "audience_choices": CoursePage.Audience.choices,
+        "level_choices": CoursePage.Level.choices,
+        "policy_choices": CoursePage.EnrolmentPolicy.choices,
+    }
+
+
+# --- Learner dashboard ---------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    enrolment: object
+    eligibility: Eligibility
+    lessons_done: int
+    lessons_total: int
+    next_lesson: object | None
+
+
+def learner_dashboard(*, user) -> list[DashboardRow]:
+    """Every course of ``user`` with progress, next step and what is missing.
+
+    A fixed number of queries whatever the number of courses (plus what the
+    other apps' registered checks need).
+    """
+    from .models import Enrolment, LessonPage
+
+    enrolments = list(
+        Enrolment.objects.filter(learner=user)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("course")
+        .defer("course__search_text")
+        .prefetch_related("progress")
+        .order_by("-created_at")
+    )
+    course_ids = [e.course_id for e in enrolments]
+    lesson_ids = lesson_ids_by_course(course_ids)
+    all_ids = [pk for ids in lesson_ids.values() for pk in ids]
+    lessons = LessonPage.objects.defer_streamfields().in_bulk(all_ids)
+    rows = []
+    for enrolment in enrolments:
+        ids = lesson_ids[enrolment.course_id]
+        enrolment._lesson_ids = ids
+        done_ids = {p.page_id for p in enrolment.progress.all()}
+        if enrolment.is_active:
+            eligibility = enrolment_eligibility(enrolment)
+        else:
+            eligibility = Eligibility(False, [enrolment.get_status_display()])
+        next_id = next((pk for pk in ids if pk not in done_ids), None)
+        rows.append(
+            DashboardRow(
+                enrolment=enrolment,
+                eligibility=eligibility,
+                lessons_done=sum(1 for pk in ids if pk in done_ids),
+                lessons_total=len(ids),
+                next_lesson=lessons.get(next_id) if next_id else None,
+            )
+        )
+    return rows
+
+
+# --- Officer views -------------------------------------------------------
+
+
+def district_enrolments(*, officer, params=None):
+    """Enrolments the officer may see, filtered, with lesson progress counts."""
+    from .models import Enrolment
+
+    params = params or {}
+    qs = (
+        Enrolment.objects.visible_to(officer)
+        .select_related("learner__profile__agency", "course")
+        .defer("course__search_text")
+        .annotate(done_count=Count("progress", distinct=True))
+        .order_by("learner__profile__sort_key", "course__title")
+    )
+    if agency := params.get("agency"):
+        qs = qs.filter(learner__profile__agency_id=agency if agency.isdigit() else 0)
+    if course := params.get("course"):
+        qs = qs.filter(course_id=course if course.isdigit() else 0)
+    if (status := params.get("status")) and status in Enrolment.Status.values:
+        qs = qs.filter(status=status)
+    if q := params.get("q", "").strip()[:100]:
+        qs = qs.filter(
+            Q(learner__email__icontains=q) | Q(learner__profile__full_name__icontains=q)
+        )
+    return qs
+
+
+def lesson_totals(course_ids) -> dict[int, int]:
+    return {pk: len(ids) for pk, ids in lesson_ids_by_course(course_ids).items()}

@@ -1,13 +1,230 @@
-"""Writes about courses and enrolments."""
+"""Writes about courses, enrolments and lesson progress.
+
+Every enrolment change is written to Wagtail's audit log (``log()``) with
+who did it; the rules of each enrolment policy are enforced here, not in
+views.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from .models import Enrolment
-from .selectors import enrolment_eligibility
+from elearning.services import email_send
+
+from .models import CoursePage, Enrolment, LessonPage, LessonProgress
+from .selectors import course_lessons, enrolment_eligibility
 from .signals import course_completed
+
+
+class EnrolmentError(ValidationError):
+    """A request the enrolment policy does not allow (message is shown)."""
+
+
+def _is_manager_of(actor, learner) -> bool:
+    """Whether ``actor`` manages ``learner`` (an officer of their unit, an admin)."""
+    from elearning.people.models import User
+
+    if actor.is_province_admin:
+        return True
+    return (
+        actor.is_unit_officer
+        and User.objects.visible_to(actor).filter(pk=learner.pk).exists()
+    )
+
+
+def _notify(enrolment: Enrolment, subject: str, body: str) -> None:
+    email_send(to=[enrolment.learner.email], subject=subject, body=body)
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    learner,
+    course: CoursePage,
+    actor,
+    source: str | None = None,
+) -> Enrolment:
+    """Enrol ``learner`` in ``course`` (idempotent).
+
+    A learner enrols themselves only in an open course; an officer enrols the
+    staff of their own unit in any course; a province admin anyone. A
+    withdrawn, refused or requested enrolment becomes active again.
+    """
+    self_enrol = actor.pk == learner.pk
+    if self_enrol and not _is_manager_of(actor, learner):
+        if course.enrolment_policy != CoursePage.EnrolmentPolicy.OPEN:
+            raise EnrolmentError(
+                _("Khóa học này không cho phép tự ghi danh."), code="policy"
+            )
+    elif not self_enrol and not _is_manager_of(actor, learner):
+        raise PermissionDenied(_("Bạn không quản lý học viên này."))
+    if source is None:
+        source = Enrolment.Source.SELF if self_enrol else Enrolment.Source.OFFICER
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(learner=learner, course=course)
+        .first()
+    )
+    if enrolment is not None and enrolment.is_active:
+        return enrolment
+    if enrolment is None:
+        enrolment = Enrolment(learner=learner, course=course)
+    enrolment.status = Enrolment.Status.ENROLLED
+    enrolment.source = source
+    enrolment.enrolled_by = actor
+    enrolment.decision_reason = ""
+    enrolment.full_clean(validate_constraints=False)
+    enrolment.save()
+    log(instance=enrolment, action="courses.enrolment.create", user=actor)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_request(*, learner, course: CoursePage) -> Enrolment:
+    """A learner asks to join a course that needs approval (idempotent)."""
+    if course.enrolment_policy == CoursePage.EnrolmentPolicy.OPEN:
+        return enrolment_create(learner=learner, course=course, actor=learner)
+    if course.enrolment_policy != CoursePage.EnrolmentPolicy.APPROVAL:
+        raise EnrolmentError(
+            _("Cán bộ phụ trách của đơn vị sẽ ghi danh bạn vào khóa học này."),
+            code="policy",
+        )
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(learner=learner, course=course)
+        .first()
+    )
+    if enrolment is not None and (
+        enrolment.is_active or enrolment.status == Enrolment.Status.REQUESTED
+    ):
+        return enrolment
+    if enrolment is None:
+        enrolment = Enrolment(learner=learner, course=course)
+    enrolment.status = Enrolment.Status.REQUESTED
+    enrolment.source = Enrolment.Source.SELF
+    enrolment.enrolled_by = None
+    enrolment.decision_reason = ""
+    enrolment.full_clean(validate_constraints=False)
+    enrolment.save()
+    log(instance=enrolment, action="courses.enrolment.request", user=learner)
+    return enrolment
+
+
+def _lock_for_decision(enrolment: Enrolment, actor) -> Enrolment:
+    if not _is_manager_of(actor, enrolment.learner):
+        raise PermissionDenied(_("Bạn không quản lý học viên này."))
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.REQUESTED:
+        raise EnrolmentError(
+            _("Yêu cầu này đã được xử lý trước đó."), code="not_requested"
+        )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_approve(*, enrolment: Enrolment, actor) -> Enrolment:
+    enrolment = _lock_for_decision(enrolment, actor)
+    enrolment.status = Enrolment.Status.ENROLLED
+    enrolment.enrolled_by = actor
+    enrolment.save(update_fields=["status", "enrolled_by", "updated_at"])
+    log(instance=enrolment, action="courses.enrolment.approve", user=actor)
+    _notify(
+        enrolment,
+        _("Đăng ký học đã được duyệt"),
+        _("Yêu cầu đăng ký học khóa “%(course)s” của bạn đã được duyệt.")
+        % {"course": enrolment.course.title},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_refuse(*, enrolment: Enrolment, actor, reason: str) -> Enrolment:
+    reason = (reason or "").strip()
+    if not reason:
+        raise EnrolmentError(_("Cần nêu lý do từ chối."), code="reason")
+    enrolment = _lock_for_decision(enrolment, actor)
+    enrolment.status = Enrolment.Status.REFUSED
+    enrolment.decision_reason = reason[:500]
+    enrolment.save(update_fields=["status", "decision_reason", "updated_at"])
+    log(
+        instance=enrolment,
+        action="courses.enrolment.refuse",
+        user=actor,
+        data={"reason": enrolment.decision_reason},
+    )
+    _notify(
+        enrolment,
+        _("Đăng ký học chưa được duyệt"),
+        _("Yêu cầu đăng ký học khóa “%(course)s” chưa được duyệt. Lý do: %(reason)s")
+        % {"course": enrolment.course.title, "reason": enrolment.decision_reason},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, actor, reason: str = "") -> Enrolment:
+    """The learner leaves, or their officer takes them out, of a course."""
+    if actor.pk != enrolment.learner_id and not _is_manager_of(
+        actor, enrolment.learner
+    ):
+        raise PermissionDenied(_("Bạn không quản lý học viên này."))
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        raise EnrolmentError(
+            _("Không thể rút khỏi khóa học đã hoàn thành."), code="completed"
+        )
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        return enrolment
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.decision_reason = (reason or "").strip()[:500]
+    enrolment.save(update_fields=["status", "decision_reason", "updated_at"])
+    log(
+        instance=enrolment,
+        action="courses.enrolment.withdraw",
+        user=actor,
+        data={"reason": enrolment.decision_reason},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def lesson_complete(*, learner, lesson: LessonPage) -> LessonProgress:
+    """Mark ``lesson`` done for ``learner`` (idempotent) and refresh completion.
+
+    Refused when the learner is not enrolled, or when the course is
+    sequential and the previous lesson is not done yet.
+    """
+    course = CoursePage.objects.defer_streamfields().get(
+        path=lesson.path[: -lesson.steplen]
+    )
+    enrolment = (
+        Enrolment.objects.filter(learner=learner, course=course).active().first()
+    )
+    if enrolment is None:
+        raise EnrolmentError(_("Bạn chưa ghi danh khóa học này."), code="not_enrolled")
+    existing = LessonProgress.objects.filter(enrolment=enrolment, page=lesson).first()
+    if existing is not None:
+        return existing
+    if course.sequential:
+        lessons = course_lessons(course)
+        ids = [item.pk for item in lessons]
+        if lesson.pk in ids and ids.index(lesson.pk) > 0:
+            previous = ids[ids.index(lesson.pk) - 1]
+            if not LessonProgress.objects.filter(
+                enrolment=enrolment, page_id=previous
+            ).exists():
+                raise EnrolmentError(
+                    _("Hãy hoàn thành bài học trước đó."), code="sequential"
+                )
+    progress, _created = LessonProgress.objects.get_or_create(
+        enrolment=enrolment, page=lesson
+    )
+    enrolment_refresh(learner=learner, course=course)
+    return progress
 
 
 @transaction.atomic
@@ -21,7 +238,7 @@ def enrolment_refresh(*, learner, course) -> Enrolment | None:
     enrolment = (
         Enrolment.objects.select_for_update()
         .filter(learner=learner, course=course)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .active()
         .first()
     )
     if enrolment is None:
@@ -32,6 +249,7 @@ def enrolment_refresh(*, learner, course) -> Enrolment | None:
         enrolment.status = Enrolment.Status.COMPLETED
         enrolment.completed_at = timezone.now()
         enrolment.save(update_fields=["status", "completed_at", "updated_at"])
+        log(instance=enrolment, action="courses.enrolment.complete", user=None)
         transaction.on_commit(
             lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
         )

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("elearning.people.urls")),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,816 @@
+"""Import staff (and enrol them) from a CSV or XLSX list.
+
+One service backs the officer's web flow (upload → preview → confirm) and
+``manage.py import_staff``:
+
+1. :func:`read_table` turns the bytes into rows: XLSX (by content, not by
+   name), or CSV in UTF-8 with or without BOM, or Windows-1258 (whose tone
+   marks are combining characters, made NFC here); comma or semicolon.
+2. :func:`validate_rows` checks every row with a fixed number of queries and
+   returns an :class:`ImportPlan`. Any error: nothing is written.
+3. :func:`import_apply` writes with bulk queries in chunks: agencies, users
+   (unusable password, invited by email), profiles, learner group, course
+   enrolments. Re-importing the same file changes nothing.
+
+Decision: an agency (``co_quan``) unknown in the row's unit is created
+there — staff lists are the place where officers first name their agencies,
+and the unit itself must already be inside the officer's scope.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import secrets
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elearning.people.models import (
+    AdministrativeUnit,
+    Agency,
+    Role,
+    StaffCategory,
+    StaffProfile,
+    User,
+)
+from elearning.people.names import fold, name_sort_key, normalize_text
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+CHUNK = 1000
+ASYNC_THRESHOLD = 500  # rows; larger imports run in Celery with a progress bar
+
+FIELDS = {
+    "full_name": ("ho_ten", "full_name"),
+    "email": ("email",),
+    "date_of_birth": ("ngay_sinh", "date_of_birth"),
+    "position": ("chuc_vu", "position"),
+    "agency": ("co_quan", "agency"),
+    "unit_code": ("ma_dvhc", "unit_code"),
+    "category": ("doi_tuong", "category"),
+}
+REQUIRED = ("full_name", "email", "agency")
+_ALIASES = {alias: name for name, aliases in FIELDS.items() for alias in aliases}
+_CATEGORIES = {
+    **{c.value: c.value for c in StaffCategory},
+    **{fold(str(c.label)): c.value for c in StaffCategory},
+}
+_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (type, size, encoding, header)."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Dòng %(line)d, cột %(column)s: %(message)s") % {
+            "line": self.line,
+            "column": self.column or "—",
+            "message": self.message,
+        }
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RawTable:
+    headers: dict[str, str]  # field -> header as written in the file
+    rows: list[tuple[int, dict[str, object]]]  # (line number, field -> value)
+
+
+@dataclass
+class StaffRow:
+    line: int
+    full_name: str
+    email: str
+    date_of_birth: datetime.date | None
+    position: str
+    agency_name: str
+    unit: AdministrativeUnit
+    category: str
+
+
+@dataclass
+class ImportPlan:
+    scope: AdministrativeUnit
+    rows: list[StaffRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult:
+    users_created: int = 0
+    profiles_created: int = 0
+    profiles_updated: int = 0
+    unchanged: int = 0
+    agencies_created: int = 0
+    enrolments_created: int = 0
+    invited_user_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data.pop("invited_user_ids")
+        return data
+
+
+# --- Reading -------------------------------------------------------------
+
+
+def _header_key(value: object) -> str:
+    return fold(str(value or "")).strip().replace(" ", "_")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            # Plain "CSV" saved by Vietnamese Windows: tone marks are separate
+            # combining characters, made NFC per cell by normalize_text.
+            text = data.decode("cp1258")
+    return unicodedata.normalize("NFC", text)
+
+
+def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
+    iterator = iter(lines)
+    header_line = next(iterator, None)
+    if header_line is None:
+        raise ImportFileError([RowError(1, "", _("Tệp không có dữ liệu."))])
+    line_no, header = header_line
+    columns: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    for index, cell in enumerate(header):
+        name = _ALIASES.get(_header_key(cell))
+        if name and name not in headers:
+            columns[index] = name
+            headers[name] = str(cell).strip()
+    missing = [FIELDS[name][0] for name in REQUIRED if name not in headers]
+    if missing:
+        raise ImportFileError(
+            [
+                RowError(
+                    line_no,
+                    ", ".join(missing),
+                    _("Thiếu cột bắt buộc trong dòng tiêu đề."),
+                )
+            ]
+        )
+    rows = []
+    for line, cells in iterator:
+        if not any(str(c or "").strip() for c in cells):
+            continue
+        row = {name: cells[i] if i < len(cells) else "" for i, name in columns.items()}
+        rows.append((line, row))
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(
+                [
+                    RowError(
+                        line,
+                        "",
+                        _("Tệp có quá %(max)d dòng; hãy chia nhỏ.") % {"max": MAX_ROWS},
+                    )
+                ]
+            )
+    return RawTable(headers=headers, rows=rows)
+
+
+def _csv_lines(text: str) -> Iterable[tuple[int, list[object]]]:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    if first.count("\t") > max(first.count(";"), first.count(",")):
+        delimiter = "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _xlsx_lines(data: bytes) -> Iterable[tuple[int, list[object]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        workbook.close()
+
+
+def read_table(data: bytes, filename: str = "") -> RawTable:
+    """Rows of a CSV or XLSX file; raises :class:`ImportFileError`."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError([RowError(0, "", _("Tệp quá lớn (tối đa 10 MB)."))])
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            return _table(_xlsx_lines(data))
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            if isinstance(exc, ImportFileError):
+                raise
+            raise ImportFileError(
+                [RowError(0, "", _("Không đọc được tệp Excel (.xlsx)."))]
+            ) from exc
+    if data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
+        raise ImportFileError(
+            [
+                RowError(
+                    0,
+                    "",
+                    _(
+                        "Chỉ nhận tệp CSV hoặc Excel (.xlsx); hãy lưu lại tệp .xls thành .xlsx."
+                    ),
+                )
+            ]
+        )
+    return _table(_csv_lines(_decode(data)))
+
+
+# --- Validation ----------------------------------------------------------
+
+
+def _parse_date(value: object) -> datetime.date | None:
+    """Day first: 05/12/1988 is 5 December. Raises ValueError."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = normalize_text(str(value or ""))
+    if not text:
+        return None
+    if match := _DATE.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO_DATE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        raise ValueError(text)
+    return datetime.date(year, month, day)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text(str(value if value is not None else ""))
+
+
+def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
+    """Check every row against the database (a fixed number of queries).
+
+    ``scope`` is the unit whose staff may be imported: rows must name a unit
+    inside it (empty ``ma_dvhc`` means ``scope`` itself), and an email that
+    already belongs to someone outside it is refused.
+    """
+    plan = ImportPlan(scope=scope)
+    scope_ids = scope.subtree_ids()
+    heads = table.headers
+    codes = {_text(r.get("unit_code")) for _line, r in table.rows} - {""}
+    # Codes are reused after reforms: the latest unit with the code wins (the
+    # 2018 districts have ended but are still the officers' scopes).
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(code__in=codes).order_by(
+            "code", "valid_from"
+        )
+    }
+    emails = {_text(r.get("email")).lower() for _line, r in table.rows}
+    existing = _existing_users(emails)
+    seen: dict[str, int] = {}
+    today = timezone.localdate()
+    for line, raw in table.rows:
+        errors: list[RowError] = []
+
+        def error(name: str, message: str, line=line, errors=errors) -> None:
+            errors.append(RowError(line, heads.get(name, FIELDS[name][0]), message))
+
+        full_name = _text(raw.get("full_name"))
+        if not full_name:
+            error("full_name", _("Thiếu họ và tên."))
+        elif len(full_name) > 150:
+            error("full_name", _("Họ và tên dài quá 150 ký tự."))
+        email = _text(raw.get("email")).lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            error(
+                "email",
+                _("Địa chỉ thư điện tử không hợp lệ: “%(value)s”.") % {"value": email}
+                if email
+                else _("Thiếu địa chỉ thư điện tử."),
+            )
+        else:
+            if email in seen:
+                error(
+                    "email",
+                    _("Trùng địa chỉ thư điện tử với dòng %(line)d.")
+                    % {"line": seen[email]},
+                )
+            else:
+                seen[email] = line
+            user = existing.get(email)
+            if user is not None:
+                profile = getattr(user, "profile", None)
+                if (
+                    profile is not None
+                    and profile.unit_id is not None
+                    and profile.unit_id not in scope_ids
+                ):
+                    error(
+                        "email",
+                        _("Địa chỉ này thuộc một tài khoản ngoài đơn vị bạn quản lý."),
+                    )
+        try:
+            birth = _parse_date(raw.get("date_of_birth"))
+        except ValueError:
+            birth = None
+            error(
+                "date_of_birth",
+                _("Ngày sinh không hợp lệ: “%(value)s” (ghi theo dạng ngày/tháng/năm).")
+                % {"value": _text(raw.get("date_of_birth"))},
+            )
+        else:
+            if birth is not None and not (datetime.date(1930, 1, 1) <= birth <= today):
+                error(
+                    "date_of_birth",
+                    _("Ngày sinh ngoài khoảng hợp lý: %(value)s.")
+                    % {"value": birth.strftime("%d/%m/%Y")},
+                )
+        code = _text(raw.get("unit_code"))
+        unit = units.get(code) if code else scope
+        if unit is None:
+            error(
+                "unit_code",
+                _("Không có đơn vị hành chính mã “%(code)s”.") % {"code": code},
+            )
+        elif unit.pk not in scope_ids:
+            error(
+                "unit_code",
+                _("Đơn vị “%(unit)s” không thuộc phạm vi bạn quản lý.")
+                % {"unit": unit.full_name},
+            )
+        agency_name = _text(raw.get("agency"))
+        if not agency_name:
+            error("agency", _("Thiếu tên cơ quan, đơn vị."))
+        elif len(agency_name) > 255:
+            error("agency", _("Tên cơ quan, đơn vị dài quá 255 ký tự."))
+        category_raw = _text(raw.get("category"))
+        category = _CATEGORIES.get(fold(category_raw), "") if category_raw else ""
+        if category_raw and not category:
+            error(
+                "category",
+                _(
+                    "Đối tượng “%(value)s” không hợp lệ (can_bo, cong_chuc, vien_chuc, cntt)."
+                )
+                % {"value": category_raw},
+            )
+        position = _text(raw.get("position"))[:150]
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        plan.rows.append(
+            StaffRow(
+                line=line,
+                full_name=full_name,
+                email=email,
+                date_of_birth=birth,
+                position=position,
+                agency_name=agency_name,
+                unit=unit,
+                category=category,
+            )
+        )
+    if not table.rows:
+        plan.errors.append(RowError(1, "", _("Tệp không có dòng dữ liệu nào.")))
+    return plan
+
+
+def _unusable() -> str:
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _existing_users(emails: Iterable[str]) -> dict[str, User]:
+    result: dict[str, User] = {}
+    for chunk in _chunks(sorted(emails)):
+        for user in (
+            # Addresses are stored lower-case (User.save, and here).
+            User.objects.filter(email__in=chunk).select_related("profile")
+        ):
+            result[user.email.lower()] = user
+    return result
+
+
+# --- Writing -------------------------------------------------------------
+
+
+def _agencies(rows: list[StaffRow], *, write: bool) -> tuple[dict, int]:
+    wanted = {(r.unit.pk, r.agency_name) for r in rows}
+    unit_ids = {unit_id for unit_id, _name in wanted}
+    found = {
+        (a.unit_id, a.name): a for a in Agency.objects.filter(unit_id__in=unit_ids)
+    }
+    missing = [key for key in wanted if key not in found]
+    if write and missing:
+        Agency.objects.bulk_create(
+            [Agency(unit_id=u, name=n) for u, n in missing], ignore_conflicts=True
+        )
+        found = {
+            (a.unit_id, a.name): a for a in Agency.objects.filter(unit_id__in=unit_ids)
+        }
+    return found, len(missing)
+
+
+def _profile_values(row: StaffRow, agency_id: int | None) -> dict:
+    return {
+        "full_name": row.full_name,
+        "date_of_birth": row.date_of_birth,
+        "position": row.position,
+        "unit_id": row.unit.pk,
+        "agency_id": agency_id,
+        "category": row.category,
+    }
+
+
+def import_apply(
+    plan: ImportPlan,
+    *,
+    actor,
+    course=None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Write ``plan`` (which must be error-free) in chunks of ``CHUNK`` rows.
+
+    Each chunk is its own transaction and the whole import is idempotent, so
+    a run stopped half-way is finished by running it again. With
+    ``dry_run`` nothing is written and the result says what would change.
+    Invitations are queued on commit for the accounts created.
+    """
+    from allauth.account.models import EmailAddress
+    from wagtail.models import ModelLogEntry
+
+    from .models import Enrolment
+
+    if not plan.ok:
+        raise ValueError("import_apply() needs a plan without errors")
+    result = ImportResult()
+    learner_group = Group.objects.get(name=Role.LEARNER)
+    with transaction.atomic():
+        agencies, result.agencies_created = _agencies(plan.rows, write=not dry_run)
+    enrolment_type = ContentType.objects.get_for_model(Enrolment)
+    now = timezone.now()
+    done = 0
+    for chunk in _chunks(plan.rows):
+        with transaction.atomic():
+            existing = _existing_users(r.email for r in chunk)
+            # Unusable passwords, as make_password(None) makes them, without
+            # 40 secrets.choice() calls per row.
+            new_users = [
+                User(email=r.email, password=_unusable(), is_active=True)
+                for r in chunk
+                if r.email not in existing
+            ]
+            result.users_created += len(new_users)
+            fresh = {u.email for u in new_users}  # no profile yet, no query
+            new_ids: list[int] = []
+            if not dry_run and new_users:
+                User.objects.bulk_create(new_users, batch_size=500)
+                if all(u.pk for u in new_users):  # PostgreSQL, SQLite ≥ 3.35
+                    created = {u.email: u for u in new_users}
+                else:
+                    created = _existing_users(u.email for u in new_users)
+                existing.update(created)
+                new_ids = [u.pk for u in created.values()]
+                User.groups.through.objects.bulk_create(
+                    [
+                        User.groups.through(user_id=pk, group_id=learner_group.pk)
+                        for pk in new_ids
+                    ],
+                    ignore_conflicts=True,
+                )
+                # The officer vouches for the work address; the invitation
+                # link sent there is the first sign-in.
+                EmailAddress.objects.bulk_create(
+                    [
+                        EmailAddress(user=u, email=u.email, verified=True, primary=True)
+                        for u in created.values()
+                    ],
+                    ignore_conflicts=True,
+                )
+                result.invited_user_ids.extend(new_ids)
+            to_create, to_update = [], []
+            for row in chunk:
+                agency = agencies.get((row.unit.pk, row.agency_name))
+                values = _profile_values(row, agency.pk if agency else None)
+                user = existing.get(row.email)
+                profile = (
+                    getattr(user, "profile", None)
+                    if user and row.email not in fresh
+                    else None
+                )
+                if profile is None:
+                    to_create.append(
+                        StaffProfile(
+                            user_id=user.pk if user else None,
+                            sort_key=name_sort_key(row.full_name),
+                            **values,
+                        )
+                    )
+                elif any(getattr(profile, k) != v for k, v in values.items()):
+                    for key, value in values.items():
+                        setattr(profile, key, value)
+                    profile.sort_key = name_sort_key(profile.full_name)
+                    to_update.append(profile)
+                else:
+                    result.unchanged += 1
+            result.profiles_created += len(to_create)
+            result.profiles_updated += len(to_update)
+            if not dry_run:
+                StaffProfile.objects.bulk_create(to_create, batch_size=500)
+                StaffProfile.objects.bulk_update(
+                    to_update,
+                    ["full_name", "sort_key", "date_of_birth", "position"]
+                    + ["unit", "agency", "category"],
+                    batch_size=500,
+                )
+            if course is not None:
+                user_ids = [existing[r.email].pk for r in chunk if r.email in existing]
+                enrolled = set(
+                    Enrolment.objects.filter(
+                        course=course, learner_id__in=user_ids
+                    ).values_list("learner_id", flat=True)
+                )
+                missing_ids = [pk for pk in user_ids if pk not in enrolled]
+                if dry_run:
+                    # New accounts have no enrolment either.
+                    missing_ids += [None] * sum(
+                        1 for r in chunk if r.email not in existing
+                    )
+                result.enrolments_created += len(missing_ids)
+                if not dry_run and missing_ids:
+                    new = Enrolment.objects.bulk_create(
+                        [
+                            Enrolment(
+                                learner_id=pk,
+                                course=course,
+                                status=Enrolment.Status.ENROLLED,
+                                source=Enrolment.Source.IMPORT,
+                                enrolled_by=actor,
+                            )
+                            for pk in missing_ids
+                        ],
+                        batch_size=500,
+                    )
+                    if not all(e.pk for e in new):
+                        new = Enrolment.objects.filter(
+                            course=course, learner_id__in=missing_ids
+                        )
+                    ModelLogEntry.objects.bulk_create(
+                        [
+                            ModelLogEntry(
+                                content_type=enrolment_type,
+                                object_id=str(e.pk),
+                                label=str(course.title)[:255],
+                                action="courses.enrolment.create",
+                                user=actor,
+                                timestamp=now,
+                                data={"source": Enrolment.Source.IMPORT},
+                            )
+                            for e in new
+                        ],
+                        batch_size=500,
+                    )
+            if new_ids:
+                transaction.on_commit(lambda ids=new_ids: _queue_invitations(ids))
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return result
+
+
+def _queue_invitations(user_ids: list[int]) -> None:
+    from .tasks import invitations_send
+
+    invitations_send.delay(user_ids=user_ids)
+
+
+def invitations_send(*, user_ids: list[int]) -> int:
+    """Email each new account a link to choose its password (one connection).
+
+    The link is allauth's password-reset-from-key link, made at send time
+    (the token depends on the current password hash).
+    """
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.urls import reverse
+
+    messages = []
+    for user in User.objects.filter(
+        pk__in=user_ids, last_login__isnull=True
+    ).select_related("profile"):
+        if user.has_usable_password():
+            continue
+        key = default_token_generator.make_token(user)
+        link = settings.SITE_URL + reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
+        )
+        body = _(
+            "Kính gửi %(name)s,\n\n"
+            "Cán bộ phụ trách của đơn vị đã tạo cho bạn tài khoản trên Hệ thống "
+            "học trực tuyến. Hãy mở đường dẫn sau để đặt mật khẩu và bắt đầu học:\n\n"
+            "%(link)s\n\nTên đăng nhập là địa chỉ thư điện tử này."
+        ) % {"name": user.get_full_name() or user.email, "link": link}
+        messages.append(
+            EmailMessage(
+                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+                + _("Mời đặt mật khẩu tài khoản học trực tuyến"),
+                body=body,
+                to=[user.email],
+            )
+        )
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+# --- One entry point for the web flow and the command --------------------
+
+
+def import_file(
+    data: bytes,
+    *,
+    filename: str,
+    scope: AdministrativeUnit,
+    actor,
+    course=None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Read, validate, and (if every row is good) import ``data``."""
+    try:
+        table = read_table(data, filename)
+    except ImportFileError as exc:
+        return ImportPlan(scope=scope, errors=exc.errors), None
+    plan = validate_rows(table, scope=scope)
+    if not plan.ok:
+        return plan, None
+    return plan, import_apply(
+        plan, actor=actor, course=course, dry_run=dry_run, progress=progress
+    )
+
+
+# --- Import jobs (the officer's web flow) --------------------------------
+
+
+def _officer_scope(actor) -> AdministrativeUnit:
+    profile = getattr(actor, "profile", None)
+    if profile is None or profile.unit is None:
+        raise PermissionError("an import needs an officer with a unit")
+    return profile.unit
+
+
+def import_job_create(*, data: bytes, filename: str, actor, course=None):
+    """Store the upload and check every row; nothing else is written.
+
+    Returns the job with ``status`` READY (preview shown, ready to confirm)
+    or INVALID with ``errors`` (line, column, reason) for every bad row.
+    """
+    from django.core.files.base import ContentFile
+
+    from .models import ImportJob
+
+    scope = _officer_scope(actor)
+    errors: list[RowError]
+    try:
+        plan = validate_rows(read_table(data, filename), scope=scope)
+        errors = plan.errors
+    except ImportFileError as exc:
+        plan, errors = None, exc.errors
+    job = ImportJob(
+        token=secrets.token_hex(16),
+        created_by=actor,
+        unit=scope,
+        course=course,
+        filename=filename[:255],
+        total=len(plan.rows) if plan else 0,
+        errors=[e.as_dict() for e in errors],
+        status=ImportJob.Status.INVALID if errors else ImportJob.Status.READY,
+    )
+    if plan is not None and plan.ok:
+        job.result = {
+            "preview": import_apply(
+                plan, actor=actor, course=course, dry_run=True
+            ).as_dict()
+        }
+    job.file.save("upload.bin", ContentFile(data), save=False)
+    job.full_clean(exclude=["file", "token"])
+    job.save()
+    return job
+
+
+def import_job_confirm(*, job) -> None:
+    """Run a READY job: inline when small, in Celery when large."""
+    from .models import ImportJob
+    from .tasks import import_job_run as task
+
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.QUEUED
+    )
+    if not updated:
+        return
+    if job.total > ASYNC_THRESHOLD:
+        transaction.on_commit(lambda: task.delay(job.pk))
+    else:
+        import_job_run(job_id=job.pk)
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Re-read and re-check the stored file, then import it with progress.
+
+    Idempotent: a job already done is left alone; a re-run of a failed or
+    interrupted one completes it (the import itself is idempotent).
+    """
+    from wagtail.log_actions import log
+
+    from .models import ImportJob
+
+    job = ImportJob.objects.select_related("unit", "course", "created_by").get(
+        pk=job_id
+    )
+    if job.status == ImportJob.Status.DONE:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, processed=0
+    )
+    with job.file.open("rb") as handle:
+        data = handle.read()
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed=done)
+
+    try:
+        plan, result = import_file(
+            data,
+            filename=job.filename,
+            scope=job.unit,
+            actor=job.created_by,
+            course=job.course,
+            progress=progress,
+        )
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
+        raise
+    job.refresh_from_db()
+    if result is None:
+        job.status = ImportJob.Status.INVALID
+        job.errors = [e.as_dict() for e in plan.errors]
+    else:
+        job.status = ImportJob.Status.DONE
+        job.result = {**job.result, "done": result.as_dict()}
+        job.processed = job.total
+    job.finished_at = timezone.now()
+    job.save()
+    if result is not None:
+        log(
+            instance=job,
+            action="courses.import",
+            user=job.created_by,
+            data=result.as_dict(),
+        )

@@ -1,0 +1,402 @@
+"""Learner and officer pages of the courses app (front end, phone first)."""
+
+from __future__ import annotations
+
+import datetime
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from elearning.people.models import Agency, StaffProfile, User
+
+from . import services
+from .forms import EnrolStaffForm, ImportUploadForm, RefuseForm
+from .imports import import_job_confirm, import_job_create
+from .models import CoursePage, Enrolment, ImportJob, LessonPage
+from .selectors import (
+    district_enrolments,
+    enrolment_eligibility,
+    learner_dashboard,
+    lesson_ids_by_course,
+    lesson_totals,
+)
+
+
+def officer_required(view):
+    """District officers and province admins only (others: 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_unit_officer or user.is_province_admin):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Learner -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_courses(request):
+    rows = learner_dashboard(user=request.user)
+    return render(request, "pages/course_dashboard.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def course_enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        if course.enrolment_policy == CoursePage.EnrolmentPolicy.APPROVAL:
+            services.enrolment_request(learner=request.user, course=course)
+            messages.success(
+                request, _("Đã gửi yêu cầu đăng ký học; vui lòng chờ duyệt.")
+            )
+        else:
+            services.enrolment_create(
+                learner=request.user, course=course, actor=request.user
+            )
+            messages.success(request, _("Bạn đã ghi danh khóa học."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def lesson_done(request, lesson_id: int):
+    lesson = get_object_or_404(
+        LessonPage.objects.live().defer_streamfields(), pk=lesson_id
+    )
+    try:
+        services.lesson_complete(learner=request.user, lesson=lesson)
+    except ValidationError as exc:
+        if request.headers.get("Accept") == "application/json":
+            return JsonResponse(
+                {"ok": False, "error": " ".join(exc.messages)}, status=409
+            )
+        messages.error(request, " ".join(exc.messages))
+        return redirect(lesson.url)
+    course = lesson.get_parent().specific_deferred
+    enrolment = Enrolment.objects.get(learner=request.user, course_id=course.pk)
+    ids = lesson_ids_by_course([course.pk])[course.pk]
+    done = enrolment.progress.filter(page_id__in=ids).count()
+    percent = round(100 * done / len(ids)) if ids else 0
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {"ok": True, "done": done, "total": len(ids), "percent": percent}
+        )
+    messages.success(request, _("Đã đánh dấu hoàn thành bài học."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(lesson.url)
+
+
+# --- Officer: enrolments -------------------------------------------------
+
+
+def _filter_context(request, officer):
+    return {
+        "agencies": Agency.objects.filter(
+            pk__in=StaffProfile.objects.visible_to(officer).values("agency_id")
+        ).order_by("name"),
+        "courses": CoursePage.objects.live().defer_streamfields().order_by("title"),
+        "statuses": Enrolment.Status.choices,
+        "params": request.GET,
+    }
+
+
+@officer_required
+@require_GET
+def officer_enrolments(request):
+    qs = district_enrolments(officer=request.user, params=request.GET)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    totals = lesson_totals({e.course_id for e in page})
+    for enrolment in page:
+        enrolment.lesson_total = totals.get(enrolment.course_id, 0)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pages/course_officer_enrolments.html",
+        {
+            "page_obj": page,
+            "query": query.urlencode(),
+            "pending_count": Enrolment.objects.visible_to(request.user)
+            .filter(status=Enrolment.Status.REQUESTED)
+            .count(),
+            **_filter_context(request, request.user),
+        },
+    )
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Make a cell safe against formula injection in spreadsheets."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@officer_required
+@require_GET
+def officer_enrolments_export(request):
+    from openpyxl import Workbook
+
+    qs = district_enrolments(officer=request.user, params=request.GET)
+    totals = lesson_totals(set(qs.values_list("course_id", flat=True)))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Ghi danh"))
+    sheet.append(
+        [
+            _("Họ và tên"),
+            _("Thư điện tử"),
+            _("Đơn vị công tác"),
+            _("Mã khóa học"),
+            _("Khóa học"),
+            _("Trạng thái"),
+            _("Số bài đã học"),
+            _("Tổng số bài"),
+            _("Tiến độ (%)"),
+            _("Ngày ghi danh"),
+            _("Ngày hoàn thành"),
+        ]
+    )
+
+    def day(value):
+        return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
+
+    for e in qs.iterator(chunk_size=1000):
+        profile = getattr(e.learner, "profile", None)
+        total = totals.get(e.course_id, 0)
+        row = [
+            profile.full_name if profile else "",
+            e.learner.email,
+            profile.agency.name if profile and profile.agency else "",
+            e.course.code,
+            e.course.title,
+            e.get_status_display(),
+            e.done_count,
+            total,
+            round(100 * e.done_count / total) if total else 0,
+            day(e.created_at),
+            day(e.completed_at),
+        ]
+        sheet.append([neutralise(v) for v in row])
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = datetime.date.today().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="ghi-danh-{stamp}.xlsx"'
+    workbook.save(response)
+    return response
+
+
+@officer_required
+def officer_requests(request):
+    qs = (
+        Enrolment.objects.visible_to(request.user)
+        .filter(status=Enrolment.Status.REQUESTED)
+        .select_related("learner__profile__agency", "course")
+        .defer("course__search_text")
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "pages/course_officer_requests.html",
+        {"requests": qs, "refuse_form": RefuseForm()},
+    )
+
+
+def _visible_enrolment(request, pk: int) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.visible_to(request.user).select_related("learner", "course"),
+        pk=pk,
+    )
+
+
+@officer_required
+@require_POST
+def officer_request_decide(request, pk: int, decision: str):
+    enrolment = _visible_enrolment(request, pk)
+    try:
+        if decision == "approve":
+            services.enrolment_approve(enrolment=enrolment, actor=request.user)
+            messages.success(request, _("Đã duyệt yêu cầu đăng ký học."))
+        else:
+            form = RefuseForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Cần nêu lý do từ chối."))
+            services.enrolment_refuse(
+                enrolment=enrolment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Đã từ chối yêu cầu đăng ký học."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("courses:officer_requests")
+
+
+@officer_required
+@require_POST
+def officer_withdraw(request, pk: int):
+    enrolment = _visible_enrolment(request, pk)
+    try:
+        services.enrolment_withdraw(
+            enrolment=enrolment,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Đã rút học viên khỏi khóa học."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("courses:officer_learner", user_id=enrolment.learner_id)
+
+
+@officer_required
+@require_GET
+def officer_learner(request, user_id: int):
+    learner = get_object_or_404(
+        User.objects.visible_to(request.user).select_related("profile__agency"),
+        pk=user_id,
+    )
+    enrolments = list(
+        Enrolment.objects.visible_to(request.user)
+        .filter(learner=learner)
+        .select_related("course")
+        .defer("course__search_text")
+        .prefetch_related("progress")
+    )
+    ids = lesson_ids_by_course([e.course_id for e in enrolments])
+    rows = []
+    for enrolment in enrolments:
+        enrolment._lesson_ids = ids[enrolment.course_id]
+        rows.append((enrolment, enrolment_eligibility(enrolment)))
+    return render(
+        request,
+        "pages/course_officer_learner.html",
+        {"learner": learner, "rows": rows},
+    )
+
+
+@officer_required
+def officer_enrol(request):
+    """Search the district's staff register and enrol one or several."""
+    q = request.GET.get("q", "").strip()[:100]
+    staff = StaffProfile.objects.visible_to(request.user).select_related(
+        "agency", "user"
+    )
+    if q:
+        from django.db.models import Q
+
+        staff = staff.filter(Q(full_name__icontains=q) | Q(user__email__icontains=q))
+    form = EnrolStaffForm(request.POST or None, officer=request.user)
+    if request.method == "POST" and form.is_valid():
+        course = form.cleaned_data["course"]
+        count = 0
+        for learner in form.cleaned_data["learners"]:
+            services.enrolment_create(
+                learner=learner, course=course, actor=request.user
+            )
+            count += 1
+        messages.success(
+            request, _("Đã ghi danh %(n)d cán bộ vào khóa học.") % {"n": count}
+        )
+        return redirect("courses:officer_enrolments")
+    return render(
+        request,
+        "pages/course_officer_enrol.html",
+        {"form": form, "staff": staff[:100], "q": q},
+    )
+
+
+# --- Officer: imports ----------------------------------------------------
+
+
+@officer_required
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = import_job_create(
+            data=upload.read(),
+            filename=upload.name,
+            actor=request.user,
+            course=form.cleaned_data["course"],
+        )
+        return redirect("courses:import_job", token=job.token)
+    jobs = ImportJob.objects.visible_to(request.user).select_related("course")[:10]
+    return render(
+        request, "pages/course_import_upload.html", {"form": form, "jobs": jobs}
+    )
+
+
+def _job(request, token: str) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.visible_to(request.user).select_related("course", "unit"),
+        token=token,
+    )
+
+
+@officer_required
+def import_job(request, token: str):
+    job = _job(request, token)
+    if request.method == "POST":
+        if job.status != ImportJob.Status.READY:
+            raise Http404
+        import_job_confirm(job=job)
+        return redirect("courses:import_job", token=job.token)
+    preview_rows = []
+    if job.status == ImportJob.Status.READY:
+        from .imports import read_table
+
+        with job.file.open("rb") as handle:
+            table = read_table(handle.read(), job.filename)
+        preview_rows = table.rows[:200]
+    return render(
+        request,
+        "pages/course_import_job.html",
+        {
+            "job": job,
+            "preview_rows": preview_rows,
+            "status_url": reverse("courses:import_job_status", args=[job.token]),
+        },
+    )
+
+
+@officer_required
+@require_GET
+def import_job_status(request, token: str):
+    job = _job(request, token)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "processed": job.processed,
+            "total": job.total,
+            "percent": job.percent,
+            "finished": job.status
+            in (
+                ImportJob.Status.DONE,
+                ImportJob.Status.FAILED,
+                ImportJob.Status.INVALID,
+            ),
+        }
+    )
