@@ -1,0 +1,106 @@
+"""Officers put their own staff in a class; capacity holds; enrolment made."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from wagtail.models import ModelLogEntry
+
+from courses.attendance.models import ClassMembership, ClassSession
+from courses.attendance.services import (
+    class_membership_add,
+    class_sessions_create_weekly,
+)
+from courses.models import Enrolment
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_enrols_own_staff_and_course_enrolment_is_made(klass, officer, learner):
+    membership = class_membership_add(
+        training_class=klass, learner=learner, added_by=officer
+    )
+    enrolment = Enrolment.objects.get(learner=learner, course=klass.course)
+    assert (enrolment.source, enrolment.enrolled_by) == ("officer", officer)
+    assert membership.added_by == officer
+    assert ModelLogEntry.objects.filter(action="attendance.member_add").count() == 1
+    # Again: nothing new.
+    assert (
+        class_membership_add(training_class=klass, learner=learner, added_by=officer)
+        == membership
+    )
+    assert ClassMembership.objects.count() == 1
+
+
+def test_officer_cannot_enrol_another_districts_staff(klass, officer, other_learner):
+    with pytest.raises(PermissionDenied):
+        class_membership_add(
+            training_class=klass, learner=other_learner, added_by=officer
+        )
+    assert not Enrolment.objects.exists()
+
+
+def test_learner_cannot_add_anyone(klass, learner, other_learner):
+    with pytest.raises(PermissionDenied):
+        class_membership_add(training_class=klass, learner=learner, added_by=learner)
+
+
+def test_capacity_is_enforced(klass, officer, units):
+    klass.capacity = 2
+    klass.save()
+    people = [
+        make_person(
+            role="learner",
+            unit=units["741"],
+            full_name=f"Nguyễn Văn Số{n}",
+            email=f"so{n}@xuanloc.example.gov.vn",
+        )
+        for n in range(3)
+    ]
+    for person in people[:2]:
+        class_membership_add(training_class=klass, learner=person, added_by=officer)
+    with pytest.raises(ValidationError, match="đã đủ 2 học viên"):
+        class_membership_add(training_class=klass, learner=people[2], added_by=officer)
+    assert ClassMembership.objects.count() == 2
+
+
+def test_weekly_sessions_tuesday_and_thursday(klass):
+    created = class_sessions_create_weekly(
+        training_class=klass,
+        weekdays=[1, 3],
+        start_time=datetime.time(8, 0),
+        end_time=datetime.time(11, 30),
+        first_day=datetime.date(2026, 12, 1),
+        last_day=datetime.date(2026, 12, 15),
+    )
+    days = [s.start.astimezone(s.start.tzinfo).date().day for s in created]
+    assert days == [1, 3, 8, 10, 15]
+    first = ClassSession.objects.first()
+    from django.utils import timezone
+
+    local = timezone.localtime(first.start)
+    assert (local.hour, local.minute) == (8, 0)
+    assert timezone.localtime(first.end).minute == 30
+    # Running it again creates nothing.
+    again = class_sessions_create_weekly(
+        training_class=klass,
+        weekdays=[1, 3],
+        start_time=datetime.time(8, 0),
+        end_time=datetime.time(11, 30),
+        first_day=datetime.date(2026, 12, 1),
+        last_day=datetime.date(2026, 12, 15),
+    )
+    assert again == [] and ClassSession.objects.count() == 5
+
+
+def test_weekly_sessions_refuse_end_before_start(klass):
+    with pytest.raises(ValidationError):
+        class_sessions_create_weekly(
+            training_class=klass,
+            weekdays=[1],
+            start_time=datetime.time(11, 0),
+            end_time=datetime.time(8, 0),
+            first_day=datetime.date(2026, 12, 1),
+            last_day=datetime.date(2026, 12, 15),
+        )
