@@ -12,6 +12,7 @@ import datetime
 import io
 import ipaddress
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -478,7 +479,8 @@ def _status_lookup() -> dict[str, str]:
 def decode_upload(data: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1258"):
         try:
-            return data.decode(encoding)
+            # Windows-1258 keeps tone marks as combining characters.
+            return unicodedata.normalize("NFC", data.decode(encoding))
         except UnicodeDecodeError:
             continue
     raise ValidationError(_("Không đọc được tệp: cần tệp CSV mã UTF-8."))
