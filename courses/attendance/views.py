@@ -184,7 +184,14 @@ def _checkin_url(request, session) -> str:
 
 def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(
-        scale=6, border=2, dark="#000", light="#fff", title=_("Mã QR điểm danh")
+        # A viewBox without a fixed size lets CSS scale it to the screen; a
+        # four-module quiet zone keeps old phone cameras reading it.
+        scale=6,
+        border=4,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+        title=_("Mã QR điểm danh"),
     )
 
 
