@@ -12,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from elearning.people.scoping import restrict
 
 
+def _ancestor_ids(user) -> list[int]:
+    profile = getattr(user, "profile", None)
+    unit = profile.unit if profile is not None else None
+    ids = []
+    while unit is not None and unit.parent_id is not None:
+        ids.append(unit.parent_id)
+        unit = unit.parent
+    return ids
+
+
 class TrainingClassQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Classes a user may open: a province admin all of them, a trainer
@@ -26,9 +36,13 @@ class TrainingClassQuerySet(models.QuerySet):
             unit_field="memberships__learner__profile__unit",
             owner_field="memberships__learner",
         )
-        return self.filter(
-            Q(pk__in=by_unit.values("pk")) | Q(pk__in=by_member.values("pk"))
-        )
+        condition = Q(pk__in=by_unit.values("pk")) | Q(pk__in=by_member.values("pk"))
+        if user.is_unit_officer:
+            # An officer also sees classes open to their unit from above (a
+            # province-wide class, or one serving no unit in particular) so
+            # they can put their staff in it; its learners stay scoped.
+            condition |= Q(unit__isnull=True) | Q(unit__in=_ancestor_ids(user))
+        return self.filter(condition)
 
     def led_by(self, user):
         """Classes ``user`` may run (mark attendance, show the QR code)."""

@@ -104,3 +104,33 @@ def test_weekly_sessions_refuse_end_before_start(klass):
             first_day=datetime.date(2026, 12, 1),
             last_day=datetime.date(2026, 12, 15),
         )
+
+
+def test_officer_reaches_a_province_class_to_enrol_own_staff(
+    client, course, units, officer, other_officer, learner, other_learner
+):
+    from django.urls import reverse
+
+    from courses.attendance.models import TrainingClass
+
+    province_class = TrainingClass.objects.create(
+        course=course,
+        code="ATTT-TINH",
+        name="Lớp cấp tỉnh",
+        unit=units["75"],
+        start_date=datetime.date(2026, 12, 1),
+        end_date=datetime.date(2026, 12, 2),
+    )
+    client.force_login(officer)
+    detail = reverse("attendance:class_detail", kwargs={"code": province_class.code})
+    page = client.get(detail).content.decode()
+    # Only the officer's own staff are offered.
+    assert learner.email in page and other_learner.email not in page
+    client.post(detail, {"learner": learner.pk})
+    client.post(detail, {"learner": other_learner.pk})  # not offered: refused
+    assert list(
+        province_class.memberships.values_list("learner__email", flat=True)
+    ) == [learner.email]
+    # The other district's officer sees the class but not our learner.
+    client.force_login(other_officer)
+    assert learner.get_full_name() not in client.get(detail).content.decode()
