@@ -99,12 +99,32 @@ class TrainingClassViewSet(ModelViewSet):
     ]
 
 
+class _SessionFormMixin:
+    """A trainer adds sessions only to the classes they lead."""
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if "training_class" in form.fields:
+            form.fields["training_class"].queryset = _classes_for(self.request.user)
+        return form
+
+
+class _SessionCreate(_SessionFormMixin, generic.CreateView):
+    pass
+
+
+class _SessionEdit(_SessionFormMixin, _session_views[1]):
+    pass
+
+
 class ClassSessionViewSet(ModelViewSet):
     model = ClassSession
     icon = "date"
     menu_label = _("Buổi học")
     add_to_admin_menu = False
-    index_view_class, edit_view_class, delete_view_class = _session_views
+    index_view_class, _edit, delete_view_class = _session_views
+    edit_view_class = _SessionEdit
+    add_view_class = _SessionCreate
     list_display = ["training_class", "start", "end", "topic", "place"]
     list_filter = ["training_class"]
     panels = [

@@ -73,3 +73,11 @@ def test_sessions_listing_is_scoped(
     page = client.get("/admin/class_sessions/").content.decode()
     assert "Buổi 1" in page and "Buổi của lớp khác" not in page
     assert client.get(f"/admin/class_sessions/edit/{foreign.pk}/").status_code == 404
+
+
+def test_session_form_offers_only_led_classes(
+    client, klass, others_class, trainer, admin_access
+):
+    client.force_login(trainer)
+    page = client.get("/admin/class_sessions/new/").content.decode()
+    assert klass.code in page and others_class.code not in page

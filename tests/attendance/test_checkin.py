@@ -11,7 +11,7 @@ from courses.attendance.services import attendance_check_in
 
 from .conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def check_in(session, learner, *, made, used, token=None, ip=None):

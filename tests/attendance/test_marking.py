@@ -14,7 +14,7 @@ from courses.selectors import course_eligibility
 
 from .conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def mark(session, learner, status, by, note=None, now=None):

@@ -14,7 +14,7 @@ from courses.attendance.services import (
 from courses.models import Enrolment
 from tests.factories import make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def test_officer_enrols_own_staff_and_course_enrolment_is_made(klass, officer, learner):
@@ -134,3 +134,54 @@ def test_officer_reaches_a_province_class_to_enrol_own_staff(
     # The other district's officer sees the class but not our learner.
     client.force_login(other_officer)
     assert learner.get_full_name() not in client.get(detail).content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_capacity_holds_when_two_officers_take_the_last_place(course, units, officer):
+    """Two requests for the last place at once: the class row lock lets one
+    in and refuses the other."""
+    import threading
+
+    from django.db import connection
+
+    from courses.attendance.models import TrainingClass
+
+    klass = TrainingClass.objects.create(
+        course=course,
+        code="ATTT-CHOT",
+        name="Lớp một chỗ",
+        unit=units["741"],
+        capacity=1,
+        start_date=datetime.date(2026, 12, 1),
+        end_date=datetime.date(2026, 12, 2),
+    )
+    people = [
+        make_person(
+            role="learner",
+            unit=units["741"],
+            full_name=f"Đỗ Văn Số{n}",
+            email=f"cho{n}@xuanloc.example.gov.vn",
+        )
+        for n in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def take(person):
+        try:
+            barrier.wait()
+            class_membership_add(training_class=klass, learner=person, added_by=officer)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("full")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["full", "ok"]
+    assert klass.memberships.count() == 1
