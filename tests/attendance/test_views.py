@@ -9,6 +9,7 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from courses.attendance.models import AttendanceRecord
@@ -311,3 +312,24 @@ def test_roster_query_count_does_not_grow(
     client.force_login(trainer)
     with django_assert_max_num_queries(16):
         assert client.get(url("roster", klass, sessions[0])).status_code == 200
+
+
+def test_bulk_session_form_reads_vietnamese_dates(client, klass, trainer, officer):
+    form = {
+        "weekdays": ["1", "3"],
+        "start_time": "08:00",
+        "end_time": "11:30",
+        "first_day": "01/12/2026",
+        "last_day": "10/12/2026",
+        "place": "Hội trường",
+    }
+    client.force_login(officer)
+    assert client.post(url("sessions_bulk", klass), form).status_code == 404
+    client.force_login(trainer)
+    response = client.post(url("sessions_bulk", klass), form)
+    assert response.status_code == 302
+    starts = [
+        s.start.astimezone(timezone.get_current_timezone()).strftime("%d/%m %H:%M")
+        for s in klass.sessions.all()
+    ]
+    assert starts == ["01/12 08:00", "03/12 08:00", "08/12 08:00", "10/12 08:00"]
