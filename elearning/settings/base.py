@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "elearning",
     "elearning.people",
     "courses",
+    "courses.attendance",
     "quizzes",
     "certificates",
     # Wagtail

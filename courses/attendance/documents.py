@@ -1,0 +1,106 @@
+"""Files made from attendance data: the sign-in sheet (PDF, CSV) and
+reports (XLSX)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@lru_cache(maxsize=1)
+def font_configuration():
+    """One FontConfiguration per process: a new one per document is slower
+    and leaks memory."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def long_date(value) -> str:
+    """ "ngày 05 tháng 12 năm 2026"."""
+    return _("ngày %(d)02d tháng %(m)02d năm %(y)d") % {
+        "d": value.day,
+        "m": value.month,
+        "y": value.year,
+    }
+
+
+def sign_in_sheet_pdf(*, session, rows) -> bytes:
+    from weasyprint import CSS, HTML
+
+    start = timezone.localtime(session.start)
+    html = render_to_string(
+        "attendance/sign_in_sheet.html",
+        {
+            "session": session,
+            "klass": session.training_class,
+            "rows": rows,
+            "day": long_date(start),
+            "start": date_format(start, "TIME_FORMAT"),
+            "end": date_format(timezone.localtime(session.end), "TIME_FORMAT"),
+        },
+    )
+    fonts = font_configuration()
+    css = CSS(
+        string="@page { size: A4; margin: 15mm 12mm; } "
+        "body { font-family: 'Noto Serif', 'Noto Sans', serif; }",
+        font_config=fonts,
+    )
+    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
+
+
+def sheet_csv(*, rows) -> str:
+    """The import template: one line per learner, status to fill in."""
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 only with a BOM
+    writer = csv.writer(out)
+    writer.writerow(["stt", "email", "ho_va_ten", "trang_thai", "ghi_chu"])
+    for n, row in enumerate(rows, 1):
+        learner = row.learner
+        writer.writerow(
+            [
+                n,
+                learner.email,
+                safe_cell(learner.get_full_name()),
+                row.record.get_status_display() if row.record else "",
+                safe_cell(row.note),
+            ]
+        )
+    return out.getvalue()
+
+
+def safe_cell(value):
+    """Neutralise text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """An XLSX with one sheet per (title, header, rows)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append([safe_cell(h) for h in header])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([safe_cell(v) for v in row])
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(60, width + 2)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

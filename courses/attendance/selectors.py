@@ -1,0 +1,331 @@
+"""Reads about classes and attendance: access, percentages, reports."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from courses.completion import Requirement
+
+from .models import (
+    AttendanceRecord,
+    AttendanceStatus,
+    ClassMembership,
+    ClassSession,
+    TrainingClass,
+)
+
+
+def format_percent(value: Decimal | None) -> str:
+    """ "85,5 %" (the Vietnamese way); "—" when there is nothing to count."""
+    if value is None:
+        return "—"
+    digits = 0 if value == value.to_integral_value() else 1
+    return f"{number_format(value, digits)} %"
+
+
+# --- Access ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionAccess:
+    session: ClassSession
+    can_edit: bool
+
+
+def class_for_user(*, user, code: str) -> TrainingClass:
+    """The class ``code`` if ``user`` may see it; 404 otherwise."""
+    klass = (
+        TrainingClass.objects.visible_to(user)
+        .select_related("course", "unit")
+        .filter(code=code)
+        .first()
+    )
+    if klass is None:
+        raise Http404
+    return klass
+
+
+def session_for_user(*, user, code: str, session_id: int) -> SessionAccess:
+    """A session of a class ``user`` may see, and whether they may mark it.
+
+    Trainers of the class and province admins mark; an officer reads (their
+    district's learners only, see :func:`session_roster`); anyone else, and
+    a session of another class, gets 404.
+    """
+    klass = class_for_user(user=user, code=code)
+    session = klass.sessions.filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    session.training_class = klass
+    can_edit = klass.is_led_by(user)
+    if not can_edit and not user.is_unit_officer:
+        raise Http404
+    return SessionAccess(session, can_edit)
+
+
+def class_members(*, user, training_class: TrainingClass):
+    """Memberships of a class ``user`` may see, sorted the Vietnamese way."""
+    qs = ClassMembership.objects.filter(training_class=training_class)
+    if not training_class.is_led_by(user):
+        qs = qs.visible_to(user)
+    return qs.select_related(
+        "learner__profile__agency", "learner__profile__unit"
+    ).order_by("learner__profile__sort_key", "learner__email")
+
+
+@dataclass
+class RosterRow:
+    learner: object
+    record: AttendanceRecord | None
+
+    @property
+    def status(self) -> str:
+        return self.record.status if self.record else ""
+
+    @property
+    def note(self) -> str:
+        return self.record.note if self.record else ""
+
+
+def session_roster(*, user, session: ClassSession) -> list[RosterRow]:
+    members = list(class_members(user=user, training_class=session.training_class))
+    records = {
+        r.learner_id: r
+        for r in AttendanceRecord.objects.filter(
+            session=session, learner_id__in=[m.learner_id for m in members]
+        )
+    }
+    return [RosterRow(m.learner, records.get(m.learner_id)) for m in members]
+
+
+# --- Percentages -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    held: int
+    present: int
+    late: int
+    excused: int
+    absent: int
+    counted: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.held:
+            return None
+        return (Decimal(self.counted * 100) / self.held).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def percent_display(self) -> str:
+        return format_percent(self.percent)
+
+
+def attendance_summaries(
+    *,
+    training_class: TrainingClass,
+    learner_ids: list[int],
+    now: datetime.datetime | None = None,
+) -> dict[int, AttendanceSummary]:
+    """Per learner: (present + late [+ excused]) / sessions held so far.
+
+    A session is held once it has started; a held session without a record
+    counts as absent. Two queries whatever the number of learners.
+    """
+    now = now or timezone.now()
+    held = training_class.sessions.held(now).count()
+    rows = (
+        AttendanceRecord.objects.filter(
+            session__training_class=training_class,
+            session__start__lte=now,
+            learner_id__in=learner_ids,
+        )
+        .values("learner_id")
+        .annotate(
+            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+            late=Count("pk", filter=Q(status=AttendanceStatus.LATE)),
+            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
+        )
+    )
+    by_learner = {r["learner_id"]: r for r in rows}
+    result = {}
+    for learner_id in learner_ids:
+        r = by_learner.get(learner_id, {"present": 0, "late": 0, "excused": 0})
+        counted = r["present"] + r["late"]
+        if training_class.count_excused:
+            counted += r["excused"]
+        absent = held - r["present"] - r["late"] - r["excused"]
+        result[learner_id] = AttendanceSummary(
+            held, r["present"], r["late"], r["excused"], absent, counted
+        )
+    return result
+
+
+def attendance_requirement(enrolment) -> Requirement | None:
+    """The "attendance" completion rule for one enrolment.
+
+    Uses the course's ``min_attendance_percent`` when the course sets one,
+    else the class's. A course none of whose classes hold the learner, and
+    that sets no minimum itself, does not use the rule (``None``). Done when
+    the learner attended enough of the class's planned sessions:
+    ceil(planned × minimum / 100).
+    """
+    course = enrolment.course
+    course_min = getattr(course, "min_attendance_percent", None)
+    membership = (
+        ClassMembership.objects.filter(
+            learner_id=enrolment.learner_id, training_class__course_id=course.pk
+        )
+        .select_related("training_class")
+        .order_by("-training_class__start_date")
+        .first()
+    )
+    label = _("Chuyên cần")
+    if membership is None:
+        if course_min:
+            return Requirement(
+                "attendance",
+                label,
+                False,
+                [_("Chưa có tên trong lớp tập huấn nào của khóa học.")],
+                (0, 0),
+            )
+        return None
+    klass = membership.training_class
+    minimum = course_min if course_min is not None else klass.min_attendance_percent
+    planned = klass.sessions.count()
+    if not planned:
+        return Requirement(
+            "attendance",
+            label,
+            False,
+            [_("Lớp tập huấn chưa có buổi học nào.")],
+            (0, 0),
+        )
+    summary = attendance_summaries(
+        training_class=klass, learner_ids=[enrolment.learner_id]
+    )[enrolment.learner_id]
+    needed = -(-planned * int(minimum) // 100)
+    done = summary.counted >= needed
+    reasons = []
+    if not done:
+        missing = needed - summary.counted
+        reasons.append(
+            ngettext("Còn thiếu %(n)d buổi", "Còn thiếu %(n)d buổi", missing)
+            % {"n": missing}
+        )
+        if summary.percent is not None:
+            reasons.append(
+                _("Tỷ lệ chuyên cần %(have)s (cần ≥ %(need)s)")
+                % {
+                    "have": format_percent(summary.percent),
+                    "need": format_percent(Decimal(minimum)),
+                }
+            )
+    return Requirement(
+        "attendance",
+        label,
+        done,
+        reasons,
+        (min(summary.counted, needed), needed),
+        summary.percent,
+    )
+
+
+# --- Reports ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    session: ClassSession
+    counts: dict[str, int]
+    unmarked: int
+
+
+def report_by_session(*, user, training_class: TrainingClass) -> list[SessionLine]:
+    """Counts per status for each session, over the learners ``user`` sees."""
+    member_ids = list(
+        class_members(user=user, training_class=training_class).values_list(
+            "learner_id", flat=True
+        )
+    )
+    sessions = list(training_class.sessions.all())
+    rows = (
+        AttendanceRecord.objects.filter(
+            session__training_class=training_class, learner_id__in=member_ids
+        )
+        .values("session_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {s.pk: {} for s in sessions}
+    for r in rows:
+        counts[r["session_id"]][r["status"]] = r["n"]
+    return [
+        SessionLine(
+            s,
+            {v: counts[s.pk].get(v, 0) for v in AttendanceStatus.values},
+            len(member_ids) - sum(counts[s.pk].values()),
+        )
+        for s in sessions
+    ]
+
+
+def report_by_learner(
+    *, user, training_class: TrainingClass, now: datetime.datetime | None = None
+) -> list[tuple[ClassMembership, AttendanceSummary]]:
+    members = list(class_members(user=user, training_class=training_class))
+    summaries = attendance_summaries(
+        training_class=training_class,
+        learner_ids=[m.learner_id for m in members],
+        now=now,
+    )
+    return [(m, summaries[m.learner_id]) for m in members]
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    unit_name: str
+    learners: int
+    reached: int
+    average: Decimal | None
+
+
+def report_by_unit(
+    *, user, training_class: TrainingClass, now: datetime.datetime | None = None
+) -> list[UnitLine]:
+    """Per administrative unit of the learners: how many reached the class's
+    minimum and the average percentage (scoped: an officer sees their own)."""
+    lines: dict[str, list[AttendanceSummary]] = {}
+    for membership, summary in report_by_learner(
+        user=user, training_class=training_class, now=now
+    ):
+        profile = getattr(membership.learner, "profile", None)
+        unit = profile.unit.full_name if profile and profile.unit else _("Chưa rõ")
+        lines.setdefault(unit, []).append(summary)
+    result = []
+    for unit, summaries in sorted(lines.items()):
+        percents = [s.percent for s in summaries if s.percent is not None]
+        average = (
+            (sum(percents) / len(percents)).quantize(Decimal("0.1"))
+            if percents
+            else None
+        )
+        reached = sum(
+            1
+            for s in summaries
+            if s.percent is not None
+            and s.percent >= training_class.min_attendance_percent
+        )
+        result.append(UnitLine(unit, len(summaries), reached, average))
+    return result

@@ -1,0 +1,566 @@
+"""Writes about training classes, sessions and attendance.
+
+Every change to an attendance record is written to Wagtail's log
+(``attendance.mark``) with the old and the new value; refused QR check-ins
+are logged too (``attendance.checkin_refused``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import ipaddress
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from courses.models import Enrolment
+from courses.services import enrolment_refresh
+from elearning.people.models import User
+from elearning.people.names import fold, normalize_text
+
+from . import tokens
+from .models import (
+    AttendanceMethod,
+    AttendanceRecord,
+    AttendanceStatus,
+    ClassMembership,
+    ClassSession,
+    TrainingClass,
+)
+
+logger = logging.getLogger(__name__)
+
+COUNTED = {AttendanceStatus.PRESENT, AttendanceStatus.LATE}
+
+
+def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError as exc:
+            raise ValueError(_("Dải địa chỉ IP không hợp lệ: %s") % part) from exc
+    return networks
+
+
+# --- Membership ------------------------------------------------------------
+
+
+def _may_add(actor: User, training_class: TrainingClass, learner: User) -> bool:
+    if actor.is_province_admin or training_class.is_led_by(actor):
+        return True
+    if actor.is_unit_officer:
+        # An officer enrols their own staff only (scoping decides who that is).
+        return (
+            User.objects.visible_to(actor)
+            .filter(pk=learner.pk)
+            .exclude(pk=actor.pk)
+            .exists()
+        )
+    return False
+
+
+@transaction.atomic
+def class_membership_add(
+    *, training_class: TrainingClass, learner: User, added_by: User
+) -> ClassMembership:
+    """Put ``learner`` in the class, enrolling them in its course if needed.
+
+    Takes a row lock on the class so that two officers filling the last
+    place at once cannot exceed the capacity. The enrolment is made with
+    ``Enrolment.objects.get_or_create``: the courses app owns enrolments and
+    has no creation service yet.
+    """
+    if not _may_add(added_by, training_class, learner):
+        raise PermissionDenied
+    locked = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    existing = ClassMembership.objects.filter(
+        training_class=locked, learner=learner
+    ).first()
+    if existing is not None:
+        return existing
+    taken = ClassMembership.objects.filter(training_class=locked).count()
+    if taken >= locked.capacity:
+        raise ValidationError(
+            _("Lớp %(code)s đã đủ %(n)d học viên.")
+            % {"code": locked.code, "n": locked.capacity}
+        )
+    membership = ClassMembership(
+        training_class=locked, learner=learner, added_by=added_by
+    )
+    membership.full_clean()
+    membership.save()
+    enrolment, created = Enrolment.objects.get_or_create(
+        learner=learner,
+        course_id=locked.course_id,
+        defaults={
+            "source": Enrolment.Source.OFFICER,
+            "enrolled_by": added_by,
+        },
+    )
+    log(
+        membership,
+        "attendance.member_add",
+        user=added_by,
+        data={"learner": learner.pk, "class": locked.code, "enrolled": created},
+    )
+    return membership
+
+
+# --- Sessions --------------------------------------------------------------
+
+
+def class_sessions_create_weekly(
+    *,
+    training_class: TrainingClass,
+    weekdays: list[int],
+    start_time: datetime.time,
+    end_time: datetime.time,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    place: str = "",
+    online_url: str = "",
+    topic: str = "",
+) -> list[ClassSession]:
+    """Create one session on each ``weekdays`` (Monday = 0) between two days.
+
+    Days that already have a session starting at that time are skipped, so
+    running the same form twice creates nothing new.
+    """
+    if end_time <= start_time:
+        raise ValidationError(_("Giờ kết thúc phải sau giờ bắt đầu."))
+    if last_day < first_day:
+        raise ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    if (last_day - first_day).days > 366:
+        raise ValidationError(_("Chỉ tạo được các buổi học trong tối đa một năm."))
+    tz = timezone.get_current_timezone()
+    created = []
+    with transaction.atomic():
+        day = first_day
+        while day <= last_day:
+            if day.weekday() in weekdays:
+                start = datetime.datetime.combine(day, start_time, tzinfo=tz)
+                end = datetime.datetime.combine(day, end_time, tzinfo=tz)
+                session, made = ClassSession.objects.get_or_create(
+                    training_class=training_class,
+                    start=start,
+                    defaults={
+                        "end": end,
+                        "place": place or training_class.place,
+                        "online_url": online_url,
+                        "topic": topic,
+                    },
+                )
+                if made:
+                    session.full_clean()
+                    created.append(session)
+            day += datetime.timedelta(days=1)
+    return created
+
+
+# --- Marking ---------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    session: ClassSession,
+    learner: User,
+    status: str,
+    method: str,
+    recorded_by: User | None,
+    note: str | None = None,
+    now: datetime.datetime | None = None,
+    refresh: bool = True,
+) -> tuple[AttendanceRecord, bool]:
+    """Set ``learner``'s status in ``session``; return (record, changed).
+
+    Idempotent: the same status and note again changes nothing and logs
+    nothing, so a phone may resend a queued change safely. Every real change
+    is logged with its old and new value; then the learner's enrolment is
+    re-evaluated.
+    """
+    if status not in AttendanceStatus.values:
+        raise ValidationError(_("Trạng thái điểm danh không hợp lệ."))
+    if not ClassMembership.objects.filter(
+        training_class_id=session.training_class_id, learner=learner
+    ).exists():
+        raise ValidationError(_("Học viên không có tên trong lớp tập huấn này."))
+    now = now or timezone.now()
+    record = (
+        AttendanceRecord.objects.select_for_update()
+        .filter(session=session, learner=learner)
+        .first()
+    )
+    old = None
+    if record is None:
+        record = AttendanceRecord(session=session, learner=learner)
+    else:
+        old = {"status": record.status, "note": record.note, "method": record.method}
+        if record.status == status and (note is None or note == record.note):
+            return record, False
+    record.status = status
+    record.method = method
+    record.recorded_by = recorded_by
+    record.recorded_at = now
+    if note is not None:
+        record.note = normalize_text(note)[:255]
+    # The unique (session, learner) constraint is the database's job: a
+    # concurrent first mark raises IntegrityError and is retried once.
+    record.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        return attendance_mark(
+            session=session,
+            learner=learner,
+            status=status,
+            method=method,
+            recorded_by=recorded_by,
+            note=note,
+            now=now,
+            refresh=refresh,
+        )
+    log(
+        record,
+        "attendance.mark",
+        user=recorded_by,
+        data={
+            "session": session.pk,
+            "learner": learner.pk,
+            "old": old,
+            "new": {"status": record.status, "note": record.note, "method": method},
+        },
+    )
+    if refresh:
+        enrolment_refresh(learner=learner, course=session.training_class.course)
+    return record, True
+
+
+@dataclass
+class MarkOutcome:
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def attendance_mark_many(
+    *,
+    session: ClassSession,
+    marks: list[dict],
+    recorded_by: User,
+    method: str = AttendanceMethod.TRAINER,
+) -> MarkOutcome:
+    """Apply a batch of ``{"learner": id, "status": ..., "note": ...}``.
+
+    Used by the roster's resend queue: each mark is applied on its own so one
+    bad entry (a learner removed from the class meanwhile) does not lose the
+    others.
+    """
+    if not session.training_class.is_led_by(recorded_by):
+        raise PermissionDenied
+    members = {
+        m.learner_id: m.learner
+        for m in ClassMembership.objects.filter(
+            training_class_id=session.training_class_id
+        ).select_related("learner")
+    }
+    outcome = MarkOutcome()
+    for mark in marks:
+        learner = members.get(_as_int(mark.get("learner")))
+        if learner is None:
+            outcome.errors.append(_("Học viên không có tên trong lớp tập huấn này."))
+            continue
+        try:
+            _record, changed = attendance_mark(
+                session=session,
+                learner=learner,
+                status=str(mark.get("status", "")),
+                note=mark.get("note") if isinstance(mark.get("note"), str) else None,
+                method=method,
+                recorded_by=recorded_by,
+            )
+        except ValidationError as exc:
+            outcome.errors.extend(exc.messages)
+            continue
+        if changed:
+            outcome.changed += 1
+        else:
+            outcome.unchanged += 1
+    return outcome
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- QR check-in -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    ok: bool
+    code: str
+    message: str
+    record: AttendanceRecord | None = None
+
+
+def _refuse(session, learner, code: str, message: str, ip: str | None) -> CheckIn:
+    logger.warning(
+        "QR check-in refused: %s (session %s, learner %s, ip %s)",
+        code,
+        getattr(session, "pk", None),
+        getattr(learner, "pk", None),
+        ip,
+    )
+    if session is not None:
+        log(
+            session,
+            "attendance.checkin_refused",
+            user=learner,
+            data={"reason": code, "learner": learner.pk, "ip": ip},
+        )
+    return CheckIn(False, code, message)
+
+
+def attendance_check_in(
+    *,
+    session: ClassSession,
+    learner: User,
+    token: str,
+    ip: str | None = None,
+    now: datetime.datetime | None = None,
+) -> CheckIn:
+    """Mark ``learner`` present (or late) in ``session`` from a scanned token.
+
+    Refuses, with a message for the learner and a log entry, a token that
+    is tampered with, made for another session, older than
+    ``tokens.MAX_AGE_SLOTS`` slots, or used outside the session's window; a
+    learner who is not in the class; and, when the class lists venue
+    networks, a request from elsewhere. A second check-in is not an error:
+    the learner is told they already checked in.
+    """
+    now = now or timezone.now()
+    klass = session.training_class
+    try:
+        payload = tokens.read_token(token)
+    except tokens.BadToken:
+        return _refuse(
+            session,
+            learner,
+            "invalid",
+            _("Mã QR không hợp lệ. Vui lòng quét lại mã đang hiển thị ở lớp học."),
+            ip,
+        )
+    if payload.session_id != session.pk:
+        return _refuse(
+            session,
+            learner,
+            "wrong_session",
+            _("Mã QR này không dùng cho buổi học này."),
+            ip,
+        )
+    age = tokens.slot_of(now) - payload.slot
+    if age < 0 or age > tokens.MAX_AGE_SLOTS:
+        return _refuse(
+            session,
+            learner,
+            "expired",
+            _("Mã QR đã hết hạn. Vui lòng quét lại mã đang hiển thị ở lớp học."),
+            ip,
+        )
+    if not ClassMembership.objects.filter(
+        training_class=klass, learner=learner
+    ).exists():
+        return _refuse(
+            session,
+            learner,
+            "not_member",
+            _("Bạn không có tên trong lớp tập huấn này."),
+            ip,
+        )
+    opens = session.start - datetime.timedelta(minutes=klass.checkin_opens_minutes)
+    if now < opens:
+        return _refuse(
+            session,
+            learner,
+            "not_open",
+            _("Buổi học chưa mở điểm danh (mở lúc %(time)s).")
+            % {"time": date_format(timezone.localtime(opens), "SHORT_DATETIME_FORMAT")},
+            ip,
+        )
+    if now > session.end:
+        return _refuse(
+            session,
+            learner,
+            "closed",
+            _("Buổi học đã kết thúc, không thể điểm danh."),
+            ip,
+        )
+    if klass.venue_networks:
+        allowed = parse_networks(klass.venue_networks)
+        try:
+            address = ipaddress.ip_address(ip or "")
+        except ValueError:
+            address = None
+        if address is None or not any(address in net for net in allowed):
+            return _refuse(
+                session,
+                learner,
+                "network",
+                _("Chỉ điểm danh được khi dùng mạng tại nơi học."),
+                ip,
+            )
+    late = now > session.start + datetime.timedelta(minutes=klass.late_after_minutes)
+    status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
+    with transaction.atomic():
+        existing = (
+            AttendanceRecord.objects.select_for_update()
+            .filter(session=session, learner=learner)
+            .first()
+        )
+        if existing is not None and existing.status in COUNTED:
+            return CheckIn(
+                True,
+                "already",
+                _("Bạn đã điểm danh buổi học này lúc %(time)s.")
+                % {
+                    "time": date_format(
+                        timezone.localtime(existing.recorded_at), "TIME_FORMAT"
+                    )
+                },
+                existing,
+            )
+        record, _changed = attendance_mark(
+            session=session,
+            learner=learner,
+            status=status,
+            method=AttendanceMethod.QR,
+            recorded_by=learner,
+            now=now,
+        )
+    message = _("Đã điểm danh: Đi muộn.") if late else _("Đã điểm danh: Có mặt.")
+    return CheckIn(True, status, message, record)
+
+
+# --- Import from the paper sheet -------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    errors: list[str] = field(default_factory=list)
+    changed: int = 0
+    unchanged: int = 0
+
+
+def _status_lookup() -> dict[str, str]:
+    table = {}
+    for value, label in AttendanceStatus.choices:
+        table[fold(str(label))] = value
+        table[value] = value
+    return table
+
+
+def decode_upload(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            # Windows-1258 keeps tone marks as combining characters.
+            return unicodedata.normalize("NFC", data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("Không đọc được tệp: cần tệp CSV mã UTF-8."))
+
+
+def attendance_import_csv(
+    *, session: ClassSession, data: bytes, recorded_by: User, dry_run: bool = False
+) -> ImportResult:
+    """Import a filled-in sign-in sheet: columns ``email``, ``trang_thai``
+    and optionally ``ghi_chu`` (the template from :func:`sheet_csv`).
+
+    Every row is checked first; if any row is wrong nothing is written and
+    each error names its line.
+    """
+    if not session.training_class.is_led_by(recorded_by):
+        raise PermissionDenied
+    text = decode_upload(data)
+    result = ImportResult()
+    reader = csv.DictReader(io.StringIO(text))
+    headers = {(h or "").strip().lower() for h in reader.fieldnames or []}
+    if not {"email", "trang_thai"} <= headers:
+        result.errors.append(_("Tệp cần có các cột email và trang_thai (xem tệp mẫu)."))
+        return result
+    members = {
+        m.learner.email.lower(): m.learner
+        for m in ClassMembership.objects.filter(
+            training_class_id=session.training_class_id
+        ).select_related("learner")
+    }
+    statuses = _status_lookup()
+    seen: dict[str, int] = {}
+    rows = []
+    for row in reader:
+        line = reader.line_num
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        email = row.get("email", "").lower()
+        raw_status = row.get("trang_thai", "")
+        if not email and not raw_status:
+            continue
+        learner = members.get(email)
+        if learner is None:
+            result.errors.append(
+                _(
+                    "Dòng %(line)d: không có học viên có thư điện tử “%(email)s” trong lớp."
+                )
+                % {"line": line, "email": email}
+            )
+            continue
+        if email in seen:
+            result.errors.append(
+                _("Dòng %(line)d: học viên đã có ở dòng %(first)d.")
+                % {"line": line, "first": seen[email]}
+            )
+            continue
+        seen[email] = line
+        status = statuses.get(fold(raw_status)) if raw_status else None
+        if status is None:
+            result.errors.append(
+                _(
+                    "Dòng %(line)d: trạng thái “%(value)s” không hợp lệ "
+                    "(Có mặt, Đi muộn, Vắng có phép, Vắng)."
+                )
+                % {"line": line, "value": raw_status}
+            )
+            continue
+        rows.append((learner, status, row.get("ghi_chu", "")))
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        for learner, status, note in rows:
+            _record, changed = attendance_mark(
+                session=session,
+                learner=learner,
+                status=status,
+                note=note,
+                method=AttendanceMethod.IMPORT,
+                recorded_by=recorded_by,
+            )
+            if changed:
+                result.changed += 1
+            else:
+                result.unchanged += 1
+    return result
