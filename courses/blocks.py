@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from courses.h5p.blocks import H5PBlock
+
 
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
@@ -36,3 +38,4 @@ class LessonStreamBlock(blocks.StreamBlock):
         label=_("Hình ảnh"), template="components/streamfield/blocks/image_block.html"
     )
     callout = CalloutBlock()
+    h5p = H5PBlock()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/login/", _LoginRedirect.as_view(), name="admin_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("courses.h5p.urls")),
 ]
 
 if settings.DEBUG:
