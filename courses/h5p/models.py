@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -20,8 +23,25 @@ from elearning.people.scoping import restrict
 MAX_JSON_BYTES = 64 * 1024
 
 
+class _PrivateStorage(LazyObject):
+    """STORAGES["private"], looked up again whenever the setting changes
+    (a FileField keeps the storage object it was given at import)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
 def private_storage():
-    return storages["private"]
+    return _private
 
 
 class H5PLibrary(models.Model):

@@ -32,6 +32,7 @@ from .validation import (
     LibraryKey,
     PackageError,
     ValidatedPackage,
+    corrupt,
     limit,
     validate_package,
 )
@@ -139,8 +140,13 @@ def _extract(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: str, written: list[str]
 ):
     storage = private_storage()
-    with zf.open(info) as member:
-        name = storage.save(target, File(_CountingReader(member, info), name=target))
+    try:
+        with zf.open(info) as member:
+            name = storage.save(
+                target, File(_CountingReader(member, info), name=target)
+            )
+    except (zipfile.BadZipFile, EOFError, NotImplementedError):
+        raise corrupt(info) from None
     written.append(name)
     if name != target:  # the prefix is fresh: a rename means someone raced us
         raise PackageError([_("Không thể lưu tệp %(name)s.") % {"name": info.filename}])

@@ -26,7 +26,44 @@ CHUNK = 64 * 1024
 # H5P's own whitelist for content files (h5p.classes.php, "content" files),
 # without svg/html/js: those can carry script.
 CONTENT_EXTENSIONS = frozenset(
-    ["json", "png", "jpg", "jpeg", "gif", "webp", "woff", "woff2", "ttf", "otf", "eot", "mp3", "m4a", "wav", "ogg", "oga", "mp4", "webm", "ogv", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "csv", "md", "vtt", "gltf", "glb"]
+    [
+        "json",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "woff",
+        "woff2",
+        "ttf",
+        "otf",
+        "eot",
+        "mp3",
+        "m4a",
+        "wav",
+        "ogg",
+        "oga",
+        "mp4",
+        "webm",
+        "ogv",
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "txt",
+        "csv",
+        "md",
+        "vtt",
+        "gltf",
+        "glb",
+    ]
 )
 LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
 
@@ -104,8 +141,21 @@ class ValidatedPackage:
     all_libraries: set[LibraryKey] = field(default_factory=set)
 
 
+def corrupt(info: zipfile.ZipInfo) -> PackageError:
+    return PackageError(
+        [_("Tệp %(name)s trong gói bị hỏng.") % {"name": info.filename}]
+    )
+
+
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """The member's bytes, refusing more than declared or more than ``cap``."""
+    try:
+        return _read_member_unchecked(zf, info, cap)
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
+        raise corrupt(info) from None
+
+
+def _read_member_unchecked(zf, info, cap) -> bytes:
     out = bytearray()
     with zf.open(info) as member:
         while chunk := member.read(CHUNK):
@@ -121,6 +171,13 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
 
 
 def _hash_member(zf, info, cap, digest) -> None:
+    try:
+        _hash_member_unchecked(zf, info, cap, digest)
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
+        raise corrupt(info) from None
+
+
+def _hash_member_unchecked(zf, info, cap, digest) -> None:
     size = 0
     with zf.open(info) as member:
         while chunk := member.read(CHUNK):
