@@ -40,6 +40,15 @@
 
   var lastHeight = 0;
   function reportHeight() {
+    // The player renders into a same-origin iframe of its own: fit it to
+    // its content, then tell the lesson page our height.
+    var inner = container.querySelector("iframe.h5p-iframe");
+    if (inner && inner.contentDocument && inner.contentDocument.body) {
+      var innerHeight = Math.ceil(inner.contentDocument.body.scrollHeight);
+      if (innerHeight > 0 && inner.style.height !== innerHeight + "px") {
+        inner.style.height = innerHeight + "px";
+      }
+    }
     var height = Math.ceil(document.documentElement.scrollHeight);
     if (height !== lastHeight && window.parent !== window) {
       lastHeight = height;
@@ -53,7 +62,7 @@
     new ResizeObserver(reportHeight).observe(document.body);
   }
   window.addEventListener("load", reportHeight);
-  setInterval(reportHeight, 1000);
+  setInterval(reportHeight, 500);
 
   new H5PStandalone.H5P(container, options).then(function () {
     document.documentElement.dataset.h5pReady = "true";
