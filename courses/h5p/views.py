@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -112,8 +113,8 @@ def embed(request, token):
         "h5pJsonPath": f"{base}/files",
         "contentJsonPath": f"{base}/files/content",
         "librariesPath": f"{base}/libraries",
-        "frameJs": settings.STATIC_URL + "vendor/h5p-standalone/frame.bundle.js",
-        "frameCss": settings.STATIC_URL + "vendor/h5p-standalone/styles/h5p.css",
+        "frameJs": static("vendor/h5p-standalone/frame.bundle.js"),
+        "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
         "xAPIObjectIRI": content_iri(version),
         "saveFreq": 10,
         "frame": False,
