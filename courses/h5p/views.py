@@ -116,7 +116,8 @@ def embed(request, token):
         "frameJs": static("vendor/h5p-standalone/frame.bundle.js"),
         "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
         "xAPIObjectIRI": content_iri(version),
-        "saveFreq": 10,
+        # Seconds between saves of the learner's progress; 0 turns it off.
+        "saveFreq": getattr(settings, "H5P_SAVE_FREQUENCY", 10) or False,
         "frame": False,
         "copyright": False,
         "export": False,

@@ -21,6 +21,14 @@ from .helpers import import_bytes, true_false_package
 CONTENT_HOST = "localhost:8000"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache; start every test afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def h5p_version(db):
     """An approved true/false exercise (max score 2)."""

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from courses.h5p.services import package_import
 from courses.h5p.validation import PackageError
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, approve_libraries, title, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: no such file")
+            raise CommandError(_("Không tìm thấy tệp %(file)s.") % {"file": file})
         with path.open("rb") as handle:
             try:
                 result = package_import(
@@ -36,15 +37,24 @@ class Command(BaseCommand):
             except PackageError as error:
                 for message in error.messages:
                     self.stderr.write(f"- {message}")
-                raise CommandError("Gói H5P bị từ chối.") from None
+                raise CommandError(_("Gói H5P bị từ chối.")) from None
         version = result.version
         self.stdout.write(
             self.style.SUCCESS(
-                f"Installed “{version.content.title}” version {version.number} "
-                f"(id {version.content_id}, max score {version.max_score})"
+                _(
+                    "Đã cài “%(title)s”, phiên bản %(number)s (mã %(id)s, "
+                    "điểm tối đa %(max)s)."
+                )
+                % {
+                    "title": version.content.title,
+                    "number": version.number,
+                    "id": version.content_id,
+                    "max": version.max_score,
+                }
             )
         )
         for library in result.new_libraries:
             self.stdout.write(
-                f"  new library {library} [{library.get_status_display()}]"
+                _("  thư viện mới %(lib)s [%(status)s]")
+                % {"lib": library, "status": library.get_status_display()}
             )
