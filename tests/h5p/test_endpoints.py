@@ -265,3 +265,29 @@ def test_unapproved_library_is_not_served(content_client, token, h5p_version):
     H5PLibrary.objects.update(status=H5PLibrary.Status.PENDING)
     url = f"/h5p-embed/{token}/libraries/H5P.ElearningTrueFalse-1.0/library.json"
     assert content_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("earlier_attempts", [0, 20], ids=["fresh", "busy"])
+def test_query_counts_do_not_grow(
+    content_client,
+    learner,
+    h5p_version,
+    django_assert_max_num_queries,
+    earlier_attempts,
+):
+    for number in range(1, earlier_attempts + 1):
+        H5PAttempt.objects.create(
+            learner=learner,
+            version=h5p_version,
+            number=number,
+            finished_at="2026-11-01T08:00Z",
+        )
+    attempt = attempt_start(learner=learner, version=h5p_version)
+    token = token_make(attempt=attempt)
+    url = f"/h5p-embed/{token}/libraries/H5P.ElearningTrueFalse-1.0/library.json"
+    with django_assert_max_num_queries(3):
+        assert content_client.get(url).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert content_client.get(f"/h5p-embed/{token}/").status_code == 200
+    with django_assert_max_num_queries(13):
+        post_xapi(content_client, token, statement(h5p_version))
