@@ -13,6 +13,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from courses.h5p.blocks import H5PBlock
+
 BLOCKS = "components/streamfield/blocks/"
 
 
@@ -154,3 +156,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     document = DocumentBlock()
     callout = CalloutBlock()
     knowledge_check = KnowledgeCheckBlock()
+    h5p = H5PBlock()

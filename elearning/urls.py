@@ -28,6 +28,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("elearning.people.urls")),
     path("", include("courses.urls")),
+    path("", include("courses.h5p.urls")),
 ]
 
 if settings.DEBUG:

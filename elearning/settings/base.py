@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "elearning.people",
     "courses",
     "courses.attendance",
+    "courses.h5p",
     "quizzes",
     "certificates",
     # Wagtail
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise: the H5P content host answers the embed routes only.
+    "courses.h5p.middleware.H5PContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,6 +188,8 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    # The H5P player (GPL-3.0 H5P core inside; see docs/licences.md).
+    ("vendor/h5p-standalone", NODE_MODULES / "h5p-standalone" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -203,6 +208,22 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- H5P ------------------------------------------------------------------
+# H5P packages run their own JavaScript: they are served from another origin
+# (another host name), never from SITE_URL's. A system check refuses the same
+# origin in production (check --deploy). The host must be in ALLOWED_HOSTS.
+H5P_CONTENT_ORIGIN = env.str(
+    "H5P_CONTENT_ORIGIN", default="http://localhost:8000"
+).rstrip("/")
+H5P_TOKEN_MAX_AGE = env.int("H5P_TOKEN_MAX_AGE", default=6 * 3600)
+H5P_MAX_UPLOAD_BYTES = env.int("H5P_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
+H5P_MAX_ENTRIES = 3000
+H5P_MAX_FILE_BYTES = 50 * 1024 * 1024
+H5P_MAX_TOTAL_BYTES = 300 * 1024 * 1024
+H5P_MAX_COMPRESSION_RATIO = 100
+H5P_XAPI_PER_MINUTE = 60
+H5P_GRADING_METHOD = "highest"  # or "last"
 
 # --- Email ----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

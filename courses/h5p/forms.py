@@ -1,0 +1,47 @@
+"""Admin forms: upload a package (a new version each time)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .services import package_check_against_installed
+from .validation import PackageError, validate_package
+
+
+class H5PContentForm(WagtailAdminModelForm):
+    package = forms.FileField(
+        label=_("Gói H5P (.h5p)"),
+        required=False,
+        help_text=_(
+            "Mỗi lần tải lên tạo một phiên bản mới; phiên bản cũ được giữ lại "
+            "cho các lượt làm bài đã có. Thư viện mới cần quản trị cấp tỉnh "
+            "duyệt trước khi học viên làm được bài. Điểm H5P do trình duyệt "
+            "tính nên có thể bị giả mạo: chỉ dùng cho yêu cầu hoàn thành mức "
+            "thấp."
+        ),
+    )
+    max_score = forms.IntegerField(
+        label=_("Điểm tối đa"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Chỉ cần nhập khi hệ thống không tự tính được điểm tối đa của loại "
+            "bài tập này. Điểm học viên gửi lên lớn hơn con số này bị từ chối."
+        ),
+    )
+
+    def clean_package(self):
+        upload = self.cleaned_data.get("package")
+        if upload is None:
+            if self.instance.pk is None:
+                raise forms.ValidationError(_("Hãy chọn một gói H5P."))
+            return None
+        try:
+            package = validate_package(upload, filename=upload.name, size=upload.size)
+            package_check_against_installed(package)
+        except PackageError as error:
+            raise forms.ValidationError(error.messages) from None
+        upload.seek(0)
+        return upload

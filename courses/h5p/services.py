@@ -1,0 +1,552 @@
+"""Writes about H5P: installing packages, approving libraries, recording
+attempts, xAPI statements and saved state."""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    H5PAttempt,
+    H5PContent,
+    H5PContentVersion,
+    H5PLibrary,
+    H5PState,
+    H5PStatement,
+    private_storage,
+)
+from .validation import (
+    CHUNK,
+    EXPORT_HINT,
+    LibraryKey,
+    PackageError,
+    ValidatedPackage,
+    corrupt,
+    limit,
+    validate_package,
+)
+
+
+def _installed(key: LibraryKey) -> H5PLibrary | None:
+    return H5PLibrary.objects.filter(
+        machine_name=key.machine_name, major=key.major, minor=key.minor
+    ).first()
+
+
+def _library_deps(library: H5PLibrary) -> set[LibraryKey]:
+    deps = set()
+    for list_key in ("preloadedDependencies", "dynamicDependencies"):
+        for item in library.library_json.get(list_key, []) or []:
+            deps.add(
+                LibraryKey(
+                    item["machineName"], item["majorVersion"], item["minorVersion"]
+                )
+            )
+    return deps
+
+
+def package_check_against_installed(
+    package: ValidatedPackage,
+) -> dict[LibraryKey, H5PLibrary]:
+    """Resolve every library the content needs; raise PackageError if one is
+    missing, blocked, or a known version comes back with other bytes.
+
+    Returns the libraries already installed, by key.
+    """
+    errors: list[str] = []
+    installed: dict[LibraryKey, H5PLibrary] = {}
+    for key, lib in package.libraries.items():
+        existing = _installed(key)
+        if existing is None:
+            continue
+        installed[key] = existing
+        if existing.status == H5PLibrary.Status.BLOCKED:
+            errors.append(
+                _("Thư viện %(lib)s đã bị chặn trên hệ thống.") % {"lib": key}
+            )
+        elif existing.sha256 != lib.sha256:
+            errors.append(
+                _(
+                    "Thư viện %(lib)s đã có trên hệ thống nhưng nội dung tệp khác. "
+                    "Không thể ghi đè một phiên bản thư viện; hãy tăng số phiên bản."
+                )
+                % {"lib": key}
+            )
+    needed: set[LibraryKey] = set()
+    pending = list(package.dependencies)
+    missing: list[LibraryKey] = []
+    while pending:
+        key = pending.pop()
+        if key in needed:
+            continue
+        needed.add(key)
+        if key in package.libraries:
+            pending.extend(package.libraries[key].dependencies)
+            continue
+        existing = installed.get(key) or _installed(key)
+        if existing is None:
+            missing.append(key)
+            continue
+        installed[key] = existing
+        if existing.status == H5PLibrary.Status.BLOCKED:
+            errors.append(
+                _("Thư viện %(lib)s đã bị chặn trên hệ thống.") % {"lib": key}
+            )
+        pending.extend(_library_deps(existing))
+    if missing:
+        names = ", ".join(sorted(str(k) for k in missing))
+        errors.append(_("Gói thiếu thư viện: %(names)s.") % {"names": names})
+        if not package.libraries:
+            errors.append(str(EXPORT_HINT))
+    if errors:
+        raise PackageError(errors)
+    package.all_libraries = needed
+    return installed
+
+
+class _CountingReader:
+    """Read a zip member, refusing more bytes than declared (headers lie)."""
+
+    def __init__(self, member, info: zipfile.ZipInfo):
+        self.member = member
+        self.info = info
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.member.read(CHUNK if size is None or size < 0 else size)
+        self.count += len(chunk)
+        if self.count > self.info.file_size:
+            raise PackageError(
+                [
+                    _("Tệp %(name)s lớn hơn kích thước khai báo.")
+                    % {"name": self.info.filename}
+                ]
+            )
+        return chunk
+
+
+def _extract(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: str, written: list[str]
+):
+    storage = private_storage()
+    try:
+        with zf.open(info) as member:
+            name = storage.save(
+                target, File(_CountingReader(member, info), name=target)
+            )
+    except (zipfile.BadZipFile, EOFError, NotImplementedError):
+        raise corrupt(info) from None
+    written.append(name)
+    if name != target:  # the prefix is fresh: a rename means someone raced us
+        raise PackageError([_("Không thể lưu tệp %(name)s.") % {"name": info.filename}])
+
+
+def max_score_of(h5p_json: dict, content_json: dict) -> int:
+    """The content's maximum score, computed on the server for the content
+    types we know; 0 (to be entered by the trainer) otherwise."""
+    main = h5p_json.get("mainLibrary")
+    if main == "H5P.ElearningTrueFalse":
+        return len(content_json.get("questions") or [])
+    if main == "H5P.TrueFalse":
+        return 1
+    return 0
+
+
+@dataclass
+class ImportResult:
+    version: H5PContentVersion
+    new_libraries: list[H5PLibrary]
+
+
+def package_import(
+    *,
+    fileobj: IO[bytes],
+    filename: str,
+    size: int,
+    content: H5PContent | None = None,
+    title: str = "",
+    pass_threshold: int | None = None,
+    user=None,
+    approve_libraries: bool = False,
+) -> ImportResult:
+    """Validate, then install a package as a new version of ``content`` (a new
+    H5PContent when None). New libraries are pending unless
+    ``approve_libraries`` (a province admin or the operator's command).
+
+    Raises PackageError with every reason; nothing is written then.
+    """
+    if approve_libraries and user is not None and not user.is_province_admin:
+        raise PermissionDenied
+    package = validate_package(fileobj, filename=filename, size=size)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            result = _install(
+                package=package,
+                fileobj=fileobj,
+                filename=filename,
+                content=content,
+                title=title,
+                pass_threshold=pass_threshold,
+                user=user,
+                approve=approve_libraries,
+                written=written,
+            )
+    except BaseException:
+        storage = private_storage()
+        for name in written:
+            storage.delete(name)
+        raise
+    return result
+
+
+def _install(
+    *,
+    package,
+    fileobj,
+    filename,
+    content,
+    title,
+    pass_threshold,
+    user,
+    approve,
+    written,
+):
+    installed = package_check_against_installed(package)
+    fileobj.seek(0)
+    zf = zipfile.ZipFile(fileobj)
+    now = timezone.now()
+    new_libraries = []
+    libraries: dict[LibraryKey, H5PLibrary] = dict(installed)
+    for key, lib in package.libraries.items():
+        if key in installed or key not in package.all_libraries:
+            continue
+        prefix = f"h5p/libraries/{key.folder}-{uuid.uuid4().hex[:12]}"
+        for info in lib.members:
+            relative = info.filename[len(key.folder) + 1 :]
+            _extract(zf, info, f"{prefix}/{relative}", written)
+        library = H5PLibrary(
+            machine_name=key.machine_name,
+            major=key.major,
+            minor=key.minor,
+            patch=lib.patch,
+            title=lib.title,
+            sha256=lib.sha256,
+            storage_prefix=prefix,
+            library_json=lib.library_json,
+            status=H5PLibrary.Status.APPROVED if approve else H5PLibrary.Status.PENDING,
+            approved_by=user if approve else None,
+            approved_at=now if approve else None,
+        )
+        library.full_clean()
+        try:
+            with transaction.atomic():
+                library.save()
+        except IntegrityError:
+            raise PackageError(
+                [
+                    _("Thư viện %(lib)s vừa được tải lên bởi người khác; hãy thử lại.")
+                    % {"lib": key}
+                ]
+            ) from None
+        libraries[key] = library
+        new_libraries.append(library)
+
+    content_prefix = f"h5p/content/{uuid.uuid4().hex}"
+    _extract(zf, zf.getinfo("h5p.json"), f"{content_prefix}/h5p.json", written)
+    for info in package.content_members:
+        _extract(zf, info, f"{content_prefix}/{info.filename}", written)
+    import json
+
+    content_json = json.loads(zf.read("content/content.json").decode("utf-8-sig"))
+
+    if content is None:
+        content = H5PContent(title=(title or package.h5p_json["title"])[:255])
+        if pass_threshold is not None:
+            content.pass_threshold = pass_threshold
+        content.full_clean()
+        content.save()
+    else:
+        content = H5PContent.objects.select_for_update().get(pk=content.pk)
+    number = (content.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    fileobj.seek(0)
+    version = H5PContentVersion(
+        content=content,
+        number=number,
+        sha256=package.sha256,
+        h5p_json=package.h5p_json,
+        main_library=libraries[package.main_library],
+        storage_prefix=content_prefix,
+        max_score=max_score_of(package.h5p_json, content_json),
+        uploaded_by=user,
+    )
+    version.package.save(f"{uuid.uuid4().hex}.h5p", File(fileobj), save=False)
+    written.append(version.package.name)
+    version.full_clean()
+    version.save()
+    version.libraries.set([libraries[k] for k in package.all_libraries])
+    return ImportResult(version=version, new_libraries=new_libraries)
+
+
+@transaction.atomic
+def library_set_status(*, library: H5PLibrary, status: str, user) -> H5PLibrary:
+    """Approve or block a library: province admins only."""
+    if not user.is_province_admin:
+        raise PermissionDenied
+    library = H5PLibrary.objects.select_for_update().get(pk=library.pk)
+    library.status = status
+    if status == H5PLibrary.Status.APPROVED:
+        library.approved_by = user
+        library.approved_at = timezone.now()
+    library.full_clean()
+    library.save()
+    return library
+
+
+# --- Attempts ---------------------------------------------------------------
+
+
+@transaction.atomic
+def attempt_start(*, learner, version: H5PContentVersion) -> H5PAttempt:
+    """The learner's live attempt on ``version``, or a new one."""
+    live = (
+        H5PAttempt.objects.select_for_update()
+        .filter(learner=learner, version=version, finished_at__isnull=True)
+        .first()
+    )
+    if live is not None:
+        return live
+    number = (
+        H5PAttempt.objects.filter(learner=learner, version=version).aggregate(
+            n=Max("number")
+        )["n"]
+        or 0
+    ) + 1
+    attempt = H5PAttempt(learner=learner, version=version, number=number)
+    attempt.full_clean()
+    try:
+        with transaction.atomic():
+            attempt.save()
+    except IntegrityError:  # a parallel request started it first
+        return H5PAttempt.objects.get(
+            learner=learner, version=version, finished_at__isnull=True
+        )
+    return attempt
+
+
+def content_iri(version: H5PContentVersion) -> str:
+    """The xAPI object id of a content version: what the player must send."""
+    return f"{settings.SITE_URL}/h5p/content/{version.content_id}/v{version.number}"
+
+
+class StatementRejected(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _scoring_result(
+    statement: dict, version: H5PContentVersion
+) -> tuple[int, bool] | None:
+    """(raw score, completion) of a statement we act on; None to ignore it.
+
+    Raises StatementRejected when a statement claims what it cannot.
+    """
+    verb = ((statement.get("verb") or {}).get("id") or "").rsplit("/", 1)[-1]
+    obj = statement.get("object") or {}
+    object_id = obj.get("id") if isinstance(obj, dict) else None
+    context = statement.get("context") or {}
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    if isinstance(activities, dict) and activities.get("parent"):
+        return None  # a sub-question's statement: the top level gives the score
+    if object_id != content_iri(version):
+        if isinstance(object_id, str) and object_id.startswith(
+            content_iri(version) + "?"
+        ):
+            return None  # a sub-content's statement
+        raise StatementRejected(_("Mã đối tượng không khớp với bài tập."))
+    result = statement.get("result")
+    if verb not in ("answered", "completed") or not isinstance(result, dict):
+        return None
+    score = result.get("score")
+    if not isinstance(score, dict):
+        return None
+    raw = score.get("raw")
+    reported_max = score.get("max")
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != int(raw):
+        raise StatementRejected(_("Điểm không hợp lệ."))
+    raw = int(raw)
+    if version.max_score <= 0:
+        raise StatementRejected(_("Bài tập chưa có điểm tối đa trên hệ thống."))
+    if raw < 0 or raw > version.max_score:
+        raise StatementRejected(_("Điểm nằm ngoài khoảng cho phép."))
+    if reported_max is not None and reported_max != version.max_score:
+        raise StatementRejected(_("Điểm tối đa không khớp với bài tập."))
+    return raw, True
+
+
+def _rate_exceeded(attempt: H5PAttempt) -> bool:
+    from django.core.cache import cache
+
+    per_minute = limit("H5P_XAPI_PER_MINUTE", 60)
+    key = f"h5p:xapi:{attempt.learner_id}:{attempt.version_id}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 120)
+        count = 1
+    return count > per_minute
+
+
+@dataclass
+class StatementOutcome:
+    statement: H5PStatement | None
+    attempt: H5PAttempt
+    rate_limited: bool = False
+
+
+def statement_record(
+    *, attempt: H5PAttempt, raw_body: bytes, course=None
+) -> StatementOutcome:
+    """Record one xAPI statement sent by the player for ``attempt``.
+
+    The statement's actor is ignored: the learner is the token's. A scoring
+    statement finishes the attempt with the score recomputed against the
+    server's own maximum; the next one starts a new attempt (a retry).
+    Refreshes the course's completion when an attempt finishes.
+    """
+    import json
+
+    if _rate_exceeded(attempt):
+        return StatementOutcome(None, attempt, rate_limited=True)
+    reason = ""
+    data = None
+    if len(raw_body) > limit("H5P_MAX_STATEMENT_BYTES", 64 * 1024):
+        reason = _("Câu lệnh xAPI vượt quá 64 KB.")
+    else:
+        try:
+            data = json.loads(raw_body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            reason = _("Câu lệnh xAPI không phải JSON hợp lệ.")
+        else:
+            if not isinstance(data, dict):
+                reason, data = _("Câu lệnh xAPI không phải JSON hợp lệ."), None
+
+    with transaction.atomic():
+        attempt = H5PAttempt.objects.select_for_update().get(pk=attempt.pk)
+        verb, object_id, sub_id, scoring = "", "", "", None
+        if data is not None:
+            verb = str((data.get("verb") or {}).get("id") or "")[:255]
+            obj = data.get("object") or {}
+            object_id = str(obj.get("id") or "")[:500] if isinstance(obj, dict) else ""
+            extensions = (
+                ((obj.get("definition") or {}).get("extensions") or {})
+                if isinstance(obj, dict)
+                else {}
+            )
+            sub_id = str(
+                extensions.get("http://h5p.org/x-api/h5p-subContentId", "")
+                if isinstance(extensions, dict)
+                else ""
+            )[:64]
+            try:
+                scoring = _scoring_result(data, attempt.version)
+            except StatementRejected as rejected:
+                reason = rejected.reason
+        if reason:
+            outcome = H5PStatement.Outcome.REJECTED
+        elif scoring is None:
+            outcome = H5PStatement.Outcome.IGNORED
+        else:
+            outcome = H5PStatement.Outcome.ACCEPTED
+        if outcome == H5PStatement.Outcome.ACCEPTED and attempt.finished_at is not None:
+            # The learner pressed "retry" in the player: a new attempt.
+            attempt = _next_attempt(attempt)
+        statement = H5PStatement.objects.create(
+            attempt=attempt,
+            verb=verb,
+            object_id=object_id,
+            sub_content_id=sub_id,
+            statement=data,
+            outcome=outcome,
+            reason=reason,
+        )
+        if outcome == H5PStatement.Outcome.ACCEPTED:
+            raw, completion = scoring
+            _attempt_finish(attempt, raw=raw, completion=completion)
+            if course is not None:
+                from courses.services import enrolment_refresh
+
+                enrolment_refresh(learner=attempt.learner, course=course)
+    return StatementOutcome(statement, attempt)
+
+
+def _next_attempt(finished: H5PAttempt) -> H5PAttempt:
+    live = H5PAttempt.objects.filter(
+        learner_id=finished.learner_id,
+        version_id=finished.version_id,
+        finished_at__isnull=True,
+    ).first()
+    if live is not None:
+        return live
+    number = (
+        H5PAttempt.objects.filter(
+            learner_id=finished.learner_id, version_id=finished.version_id
+        ).aggregate(n=Max("number"))["n"]
+        + 1
+    )
+    return H5PAttempt.objects.create(
+        learner_id=finished.learner_id, version_id=finished.version_id, number=number
+    )
+
+
+def _attempt_finish(attempt: H5PAttempt, *, raw: int, completion: bool) -> None:
+    version = attempt.version
+    attempt.raw_score = raw
+    attempt.max_score = version.max_score
+    attempt.scaled_score = (Decimal(raw) * 100 / Decimal(version.max_score)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    attempt.success = attempt.scaled_score >= version.content.pass_threshold
+    attempt.completion = completion
+    attempt.finished_at = timezone.now()
+    attempt.full_clean()
+    attempt.save()
+
+
+def state_save(
+    *,
+    learner,
+    content: H5PContent,
+    data_type: str,
+    sub_content_id: str,
+    data: str | None,
+) -> None:
+    """Save (or with ``data`` None, delete) a learner's saved progress."""
+    if data is None:
+        H5PState.objects.filter(
+            learner=learner,
+            content=content,
+            data_type=data_type,
+            sub_content_id=sub_content_id,
+        ).delete()
+        return
+    H5PState.objects.update_or_create(
+        learner=learner,
+        content=content,
+        data_type=data_type,
+        sub_content_id=sub_content_id,
+        defaults={"data": data},
+    )

@@ -1,0 +1,76 @@
+/* Runs on the H5P content origin, inside the lesson's iframe.
+ * Starts the h5p-standalone player, sends every xAPI statement to the
+ * server (which decides what counts) and tells the lesson page how tall the
+ * exercise is. It never reaches into the parent page: the parent is another
+ * origin and only hears a height through postMessage. */
+(function () {
+  "use strict";
+  var container = document.getElementById("h5p-container");
+  var options = JSON.parse(document.getElementById("h5p-options").textContent);
+  var messages = JSON.parse(document.getElementById("h5p-messages").textContent);
+  var status = document.getElementById("h5p-status");
+  var xapiUrl = container.dataset.xapiUrl;
+  var platformOrigin = container.dataset.platformOrigin;
+
+  function send(statement, triesLeft) {
+    return fetch(xapiUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(statement),
+      credentials: "omit",
+    }).then(function (response) {
+      if (response.status >= 500 || response.status === 429) {
+        throw new Error("retry");
+      }
+      return response.json().then(function (body) {
+        if (body.success && body.outcome === "accepted") {
+          status.textContent = messages.saved;
+        }
+        return body;
+      });
+    }).catch(function () {
+      if (triesLeft > 0) {
+        status.textContent = messages.saveFailed;
+        return new Promise(function (resolve) {
+          setTimeout(function () { resolve(send(statement, triesLeft - 1)); }, 3000);
+        });
+      }
+    });
+  }
+
+  var lastHeight = 0;
+  function reportHeight() {
+    // The player renders into a same-origin iframe of its own: fit it to
+    // its content, then tell the lesson page our height.
+    var inner = container.querySelector("iframe.h5p-iframe");
+    if (inner && inner.contentDocument && inner.contentDocument.body) {
+      var innerHeight = Math.ceil(inner.contentDocument.body.scrollHeight);
+      if (innerHeight > 0 && inner.style.height !== innerHeight + "px") {
+        inner.style.height = innerHeight + "px";
+      }
+    }
+    var height = Math.ceil(document.documentElement.scrollHeight);
+    if (height !== lastHeight && window.parent !== window) {
+      lastHeight = height;
+      window.parent.postMessage(
+        { context: "elearning-h5p", action: "resize", height: height },
+        platformOrigin
+      );
+    }
+  }
+  if (window.ResizeObserver) {
+    new ResizeObserver(reportHeight).observe(document.body);
+  }
+  window.addEventListener("load", reportHeight);
+  setInterval(reportHeight, 500);
+
+  new H5PStandalone.H5P(container, options).then(function () {
+    document.documentElement.dataset.h5pReady = "true";
+    H5P.externalDispatcher.on("xAPI", function (event) {
+      send(event.data.statement, 3);
+    });
+    reportHeight();
+  }).catch(function () {
+    status.textContent = messages.loadFailed;
+  });
+})();

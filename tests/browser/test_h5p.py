@@ -1,0 +1,153 @@
+"""A learner plays an H5P exercise in a lesson, served from the content
+origin (localhost) while the platform is 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlparse
+
+import pytest
+from django.test import Client
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def two_origins(live_server, settings):
+    port = urlparse(live_server.url).port
+    settings.SITE_URL = f"http://127.0.0.1:{port}"
+    settings.H5P_CONTENT_ORIGIN = f"http://localhost:{port}"
+    # No background progress saves: on SQLite the test reads the database
+    # only once the server has answered the scoring statement.
+    settings.H5P_SAVE_FREQUENCY = 0
+    return settings.SITE_URL, settings.H5P_CONTENT_ORIGIN
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """Transactional tests flush the groups the data migration made."""
+    from django.contrib.auth.models import Group
+
+    from elearning.people.models import Role
+
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
+@pytest.fixture
+def site_root(transactional_db):
+    """The page tree root and default site, also flushed between tests."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page, Site
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        return site.root_page
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root")
+    )
+    home = root.add_child(instance=Page(title="Trang chủ", slug="trang-chu"))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home
+
+
+def sign_in(page, user, url):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
+    )
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_learner_plays_exercise_from_content_origin(
+    page,
+    live_server,
+    two_origins,
+    role_groups,
+    site_root,
+    learner,
+    monkeypatch,
+    screenshot,
+):
+    from courses.h5p.models import H5PAttempt, H5PStatement
+    from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage
+    from tests.h5p.helpers import import_bytes, true_false_package
+
+    platform, content_origin = two_origins
+    monkeypatch.setattr(CoursePage, "min_h5p_percent", 100, raising=False)
+    version = import_bytes(true_false_package(), approve_libraries=True).version
+    index = site_root.add_child(
+        instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc")
+    )
+    course = index.add_child(
+        instance=CoursePage(title="An toàn thông tin", slug="attt", code="ATTT-CB")
+    )
+    lesson = course.add_child(
+        instance=LessonPage(
+            title="Bài 1", slug="bai-1", body=[("h5p", version.content)]
+        )
+    )
+    Enrolment.objects.create(learner=learner, course=course)
+
+    sign_in(page, learner, platform)
+    response = page.goto(platform + lesson.url)
+    assert response.status == 200
+
+    outer = page.locator("iframe.h5p-frame")
+    outer.scroll_into_view_if_needed()
+    assert outer.get_attribute("title") == "Bài tập H5P: Bài tập thử"
+    assert urlparse(outer.get_attribute("src")).hostname == "localhost"
+
+    player = page.frame_locator("iframe.h5p-frame").frame_locator("iframe.h5p-iframe")
+    player.get_by_text("Mật khẩu mạnh có ít nhất 12 ký tự.").wait_for()
+    questions = player.locator("fieldset.etf-question")
+    questions.nth(0).get_by_label("Đúng").check()
+    # Keyboard: reach the second question's "Sai" and choose it with Space.
+    questions.nth(1).get_by_label("Sai").focus()
+    page.keyboard.press("Space")
+    player.get_by_role("button", name="Kiểm tra").click()
+    player.get_by_text("Bạn trả lời đúng 2/2 câu.").wait_for()
+
+    # The embed page says so once the server accepted the score; only then
+    # does the test read the database (SQLite locks tables while writing).
+    page.frame_locator("iframe.h5p-frame").get_by_text("Đã lưu kết quả.").wait_for()
+    attempt = H5PAttempt.objects.get(finished_at__isnull=False)
+    assert attempt.learner == learner
+    assert (attempt.raw_score, attempt.max_score, attempt.success) == (2, 2, True)
+    assert H5PStatement.objects.filter(outcome="accepted").count() == 1
+    assert H5PStatement.objects.filter(outcome="rejected").count() == 0
+    assert Enrolment.objects.get(learner=learner).status == Enrolment.Status.COMPLETED
+
+    # The exercise runs on the content origin and cannot touch the lesson.
+    embed = next(
+        f for f in page.frames if f.url.startswith(content_origin + "/h5p-embed/")
+    )
+    assert (
+        embed.evaluate(
+            "() => { try { parent.document; return 'reached'; } catch (e) { return e.name; } }"
+        )
+        == "SecurityError"
+    )
+    assert embed.evaluate("() => document.cookie") == ""
+    # The iframe was sized by the content's reported height: no scrolling.
+    inner_height = embed.evaluate("() => document.documentElement.scrollHeight")
+    assert wait_for(lambda: abs(outer.bounding_box()["height"] - inner_height) <= 4)
+    assert page.watch.foreign_requests == []
+    # H5P core probes localStorage; a browser that blocks third-party storage
+    # (the content origin is another site) refuses it and H5P carries on.
+    assert [e for e in page.watch.console_errors if "'localStorage'" not in e] == []
+    screenshot(page, "h5p_lesson_answered")

@@ -1,0 +1,116 @@
+"""The "h5p" completion rule and the lesson block."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from courses.h5p.services import attempt_start, content_iri
+from courses.h5p.tokens import token_make, token_read
+from courses.models import CoursePage, Enrolment
+from courses.selectors import course_eligibility
+
+pytestmark = pytest.mark.django_db
+
+
+def answered(version, raw):
+    return json.dumps(
+        {
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": content_iri(version)},
+            "result": {"score": {"raw": raw, "max": version.max_score}},
+        }
+    )
+
+
+def test_rule_unused_without_course_field(course_tree, learner):
+    Enrolment.objects.create(learner=learner, course=course_tree["course"])
+    from courses.h5p.selectors import h5p_requirement
+
+    enrolment = Enrolment.objects.get()
+    assert h5p_requirement(enrolment) is None
+
+
+def test_finished_attempt_moves_completion(
+    course_tree, learner, h5p_version, client, monkeypatch
+):
+    monkeypatch.setattr(CoursePage, "min_h5p_percent", 80, raising=False)
+    course = course_tree["course"]
+    Enrolment.objects.create(learner=learner, course=course)
+
+    eligibility = course_eligibility(user=learner, course=course)
+    h5p = next(r for r in eligibility.requirements if r.key == "h5p")
+    assert not h5p.done
+    assert h5p.progress == (0, 1)
+    assert h5p.reasons == ["Chưa đạt bài tập H5P “Bài tập thử” (cần từ 80 % điểm)."]
+
+    attempt = attempt_start(learner=learner, version=h5p_version)
+    token = token_make(attempt=attempt, course=course)
+    client.defaults["HTTP_HOST"] = "localhost:8000"
+    url = f"/h5p-embed/{token}/xapi"
+    client.post(url, answered(h5p_version, 1), content_type="application/json")
+    h5p = next(
+        r
+        for r in course_eligibility(user=learner, course=course).requirements
+        if r.key == "h5p"
+    )
+    assert not h5p.done  # 50 % < 80 %
+
+    client.post(url, answered(h5p_version, 2), content_type="application/json")
+    eligibility = course_eligibility(user=learner, course=course)
+    h5p = next(r for r in eligibility.requirements if r.key == "h5p")
+    assert h5p.done and h5p.progress == (1, 1)
+    assert eligibility.complete
+    assert Enrolment.objects.get().status == Enrolment.Status.COMPLETED
+
+
+def test_lesson_renders_iframe_to_content_origin(
+    course_tree, learner, client, settings
+):
+    client.force_login(learner)
+    response = client.get(course_tree["lesson"].url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'src="{settings.H5P_CONTENT_ORIGIN}/h5p-embed/' in html
+    assert 'loading="lazy"' in html
+    assert 'title="Bài tập H5P: Bài tập thử"' in html
+    token = html.split("/h5p-embed/")[1].split("/")[0]
+    grant = token_read(token)
+    assert grant.learner_id == learner.pk
+    assert grant.course_id == course_tree["course"].pk
+
+
+def test_lesson_without_login_shows_no_iframe(course_tree, client):
+    html = client.get(course_tree["lesson"].url).content.decode()
+    assert "/h5p-embed/" not in html
+    assert "Hãy đăng nhập để làm bài tập này." in html
+
+
+def test_system_check_refuses_same_origin(settings):
+    from courses.h5p.checks import content_origin_is_separate
+
+    settings.SITE_URL = "https://elearning.example.gov.vn"
+    settings.H5P_CONTENT_ORIGIN = "https://elearning.example.gov.vn"
+    assert [e.id for e in content_origin_is_separate(None)] == ["h5p.E002"]
+    settings.H5P_CONTENT_ORIGIN = "https://h5p.elearning.example.gov.vn"
+    assert content_origin_is_separate(None) == []
+
+
+def test_import_command(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    from courses.h5p.models import H5PLibrary
+
+    from .helpers import true_false_package, zip_bytes
+
+    good = tmp_path / "bai-tap.h5p"
+    good.write_bytes(true_false_package())
+    call_command("import_h5p", str(good), "--approve-libraries")
+    assert H5PLibrary.objects.get().status == H5PLibrary.Status.APPROVED
+
+    bad = tmp_path / "xau.h5p"
+    bad.write_bytes(zip_bytes({"h5p.json": b"{}", "../x.json": b"{}"}))
+    with pytest.raises(CommandError):
+        call_command("import_h5p", str(bad))
+    assert "Đường dẫn không hợp lệ: ../x.json" in capsys.readouterr().err
