@@ -153,3 +153,21 @@ def province_admin(units):
         full_name="Hoàng Văn Hải",
         email="hai.hv@stttt.example.gov.vn",
     )
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush the database when they end, which would take
+    the rows made by data migrations (role groups, Wagtail's root page and
+    site, workflows) with it. Give each of them a serialized rollback so the
+    next one starts from the migrated state."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker is not None
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(
+                pytest.mark.django_db(**marker.kwargs, serialized_rollback=True),
+                append=False,
+            )
