@@ -8,48 +8,14 @@ this seeder also works before the people demo accounts exist.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
-from elearning.people.models import AdministrativeUnit, Agency, Role, StaffProfile, User
+from elearning.people.demo import demo_users
+from elearning.people.models import Role, User
 
 from .authoring import course_authoring_setup
 from .demo_content import COURSE, LESSONS
 from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage
-
-DEMO_PASSWORD = "HocAnToan@2026"  # noqa: S105 - printed demo credential
-DEMO_LEARNERS = [
-    ("hv.xuanloc@demo.dongnai.gov.vn", "Nguyễn Thị Mai", "741"),
-    ("hv2.xuanloc@demo.dongnai.gov.vn", "Trần Văn Hùng", "741"),
-    ("hv.bienhoa@demo.dongnai.gov.vn", "Lê Thị Thu Hà", "731"),
-]
-
-
-def _learner(email: str, full_name: str, code: str) -> User:
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD)
-        user.groups.add(Group.objects.get(name=Role.LEARNER))
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-    if not hasattr(user, "profile"):
-        unit = (
-            AdministrativeUnit.objects.filter(code=code).order_by("-valid_from").first()
-        )
-        agency, _created = Agency.objects.get_or_create(
-            unit=unit, name=f"Văn phòng HĐND và UBND {unit.full_name}"
-        )
-        StaffProfile.objects.create(
-            user=user,
-            full_name=full_name,
-            unit=unit,
-            agency=agency,
-            category="cong_chuc",
-        )
-    return user
 
 
 def _catalogue() -> CourseIndexPage:
@@ -107,8 +73,7 @@ def seed(*, stdout, style) -> None:
         page.save_revision().publish()
         created += 1
     enrolled = 0
-    for email, name, code in DEMO_LEARNERS:
-        learner = _learner(email, name, code)
+    for learner in demo_users(Role.LEARNER):
         _enrolment, was_created = Enrolment.objects.get_or_create(
             learner=learner,
             course=course,
@@ -116,6 +81,5 @@ def seed(*, stdout, style) -> None:
         )
         enrolled += was_created
     stdout.write(
-        f"Course {course.code}: {created} lessons created, {enrolled} learners enrolled "
-        f"(demo learners' password if created here: {DEMO_PASSWORD})"
+        f"Course {course.code}: {created} lessons created, {enrolled} learners enrolled"
     )

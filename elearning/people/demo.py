@@ -67,6 +67,20 @@ PEOPLE = [
         "Trần Thị Dung",
     ),
     (
+        "hoa.pt@xuanloc.example.gov.vn",
+        Role.LEARNER,
+        "741",
+        "Phòng Văn hóa và Thông tin",
+        "Phạm Thị Hoa",
+    ),
+    (
+        "minh.lv@xuanloc.example.gov.vn",
+        Role.LEARNER,
+        "741",
+        "Văn phòng HĐND và UBND",
+        "Lê Văn Minh",
+    ),
+    (
         "binh.lt@bienhoa.example.gov.vn",
         Role.LEARNER,
         "731",
@@ -74,6 +88,16 @@ PEOPLE = [
         "Lý Thanh Bình",
     ),
 ]
+
+
+def demo_users(role: Role, *, unit_code: str | None = None) -> list[User]:
+    """The demo accounts of ``role`` (other apps' seeders build on them)."""
+    emails = [
+        email
+        for email, person_role, code, *_ in PEOPLE
+        if person_role == role and (unit_code is None or code == unit_code)
+    ]
+    return list(User.objects.filter(email__in=emails).order_by("email"))
 
 
 def _agencies() -> int:
