@@ -8,6 +8,7 @@ helper. This module fails closed: without ``SECRET_KEY`` nothing starts, and
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "elearning",
     "elearning.people",
+    "elearning.reports",
     "courses",
     "quizzes",
     "certificates",
@@ -181,6 +183,7 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -233,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "elearning.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,
+    },
+    # Sends only on REPORTS_REMINDER_DATE (20 November unless set otherwise).
+    "yearly-report-reminders": {
+        "task": "elearning.reports.tasks.send_yearly_report_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 
