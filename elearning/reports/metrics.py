@@ -111,6 +111,10 @@ class Metric:
     order: int = 100
     chart: bool = False
 
+    @property
+    def drillable(self) -> bool:
+        return self.people is not None
+
 
 _METRICS: dict[str, Metric] = {}
 

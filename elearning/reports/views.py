@@ -44,7 +44,7 @@ def _filters(request, *, with_unit: bool = True):
     units = units_visible_to(user) if with_unit else None
     form = ReportFilterForm(request.GET or None, units=units)
     if form.is_bound and not form.is_valid():
-        if "unit" in form.errors:
+        if form.has_error("unit", "invalid_choice"):
             raise Http404
         return form, None, None
     if not form.is_bound:
@@ -226,7 +226,7 @@ def yearly(request):
         request.POST or None, units=units, allow_province=user.is_province_admin
     )
     if request.method == "POST":
-        if "unit" in form.errors:
+        if form.has_error("unit", "invalid_choice"):
             raise Http404
         if form.is_valid():
             job = report_job_create(
