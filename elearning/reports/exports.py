@@ -53,7 +53,9 @@ def table_csv(table: Table) -> bytes:
     for row in table_rows(table):
         writer.writerow(
             [
-                "" if v is None else (str(v).replace(".", ",") if isinstance(v, Decimal) else v)
+                ""
+                if v is None
+                else (str(v).replace(".", ",") if isinstance(v, Decimal) else v)
                 for v in row
             ]
         )

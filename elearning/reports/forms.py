@@ -31,18 +31,23 @@ class ReportFilterForm(forms.Form):
         empty_label=_("Toàn tỉnh"),
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, whole_province=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
         if units is None:
             del self.fields["unit"]
         else:
-            self.fields["unit"].queryset = units.filter(
-                level__in=[
-                    AdministrativeUnit.Level.PROVINCE,
-                    AdministrativeUnit.Level.DISTRICT,
-                ]
-            ).order_by("code", "valid_from")
+            if whole_province:
+                units = units.filter(
+                    level__in=[
+                        AdministrativeUnit.Level.PROVINCE,
+                        AdministrativeUnit.Level.DISTRICT,
+                    ]
+                )
+            else:
+                # An officer's default is their own unit, not the province.
+                self.fields["unit"].empty_label = None
+            self.fields["unit"].queryset = units.order_by("code", "valid_from")
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select form-select-sm")
         for name in ("start", "end"):
@@ -85,9 +90,9 @@ class YearlyReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
         field = self.fields["unit"]
-        field.queryset = units.filter(
-            level=AdministrativeUnit.Level.DISTRICT
-        ).order_by("code", "valid_from")
+        field.queryset = units.filter(level=AdministrativeUnit.Level.DISTRICT).order_by(
+            "code", "valid_from"
+        )
         if not allow_province:
             field.required = True
             field.empty_label = None

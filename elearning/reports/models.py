@@ -86,3 +86,6 @@ class YearlyReminder(models.Model):
                 fields=["officer", "year"], name="reports_reminder_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.year}"

@@ -67,9 +67,7 @@ def _enrolments(learners: QuerySet, period: Period) -> QuerySet:
     from courses.models import Enrolment
 
     return (
-        Enrolment.objects.filter(
-            learner__in=learners, created_at__lt=period.end_before
-        )
+        Enrolment.objects.filter(learner__in=learners, created_at__lt=period.end_before)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .exclude(completed_at__lt=period.start_at)
     )
@@ -136,7 +134,11 @@ def completion_rate(learners, period, group):
         ENROLMENT_GROUPS,
         {"done": Count("pk", filter=_completed_q(period)), "all": Count("pk")},
     )
-    return None if rows is None else {k: Figure(v["done"], v["all"]) for k, v in rows.items()}
+    return (
+        None
+        if rows is None
+        else {k: Figure(v["done"], v["all"]) for k, v in rows.items()}
+    )
 
 
 def _people_from(enrolments: QuerySet, course_id: int | None) -> QuerySet:

@@ -113,18 +113,30 @@ class Table:
         return [row.figures.get(m.key) for m in self.metrics]
 
 
+def _answered(metrics, data) -> list[Metric]:
+    """The metrics that answer this grouping (all of them if no rows)."""
+    if not data:
+        return list(metrics)
+    keys = set().union(*(row.keys() for row in data.values()))
+    return [m for m in metrics if m.key in keys]
+
+
 def course_table(learners, period, metrics) -> Table:
     from courses.models import CoursePage
 
     data = figures(learners, period, "course", metrics)
-    courses = CoursePage.objects.filter(pk__in=[k for k in data if k]).order_by(
-        "title"
-    )
+    courses = CoursePage.objects.filter(pk__in=[k for k in data if k]).order_by("title")
     rows = [
         Row(f"{c.title} ({c.code})", data[c.pk], {"course": str(c.pk)}, c)
         for c in courses
     ]
-    return Table(_("Theo khóa học"), _("Khóa học"), list(metrics), rows, export="course")
+    return Table(
+        _("Theo khóa học"),
+        _("Khóa học"),
+        _answered(metrics, data),
+        rows,
+        export="course",
+    )
 
 
 def agency_table(learners, period, metrics) -> Table:
@@ -132,7 +144,11 @@ def agency_table(learners, period, metrics) -> Table:
     agencies = Agency.objects.filter(pk__in=[k for k in data if k]).order_by("name")
     rows = [Row(a.name, data[a.pk], {"agency": str(a.pk)}, a) for a in agencies]
     return Table(
-        _("Theo cơ quan, đơn vị"), _("Cơ quan, đơn vị"), list(metrics), rows, export="agency"
+        _("Theo cơ quan, đơn vị"),
+        _("Cơ quan, đơn vị"),
+        _answered(metrics, data),
+        rows,
+        export="agency",
     )
 
 
@@ -234,7 +250,9 @@ class UnitMap:
             and not self.valid(self.units[pk])
             and self.units[pk].level != Level.PROVINCE
         ]
-        units = sorted(valid, key=lambda u: u.code) + sorted(ended, key=lambda u: u.code)
+        units = sorted(valid, key=lambda u: u.code) + sorted(
+            ended, key=lambda u: u.code
+        )
         return [u for u in units if ids is None or u.pk in ids]
 
     def label(self, unit: AdministrativeUnit) -> str:
@@ -291,7 +309,9 @@ def district_table(learners, period, metrics, *, day=None, within=None) -> Table
 
 
 def summary(learners, period, metrics) -> Row:
-    return Row(_("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {}))
+    return Row(
+        _("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {})
+    )
 
 
 def chart(

@@ -42,13 +42,17 @@ def _filters(request, *, with_unit: bool = True):
     """(form, period, unit) for a dashboard request; 404 outside the scope."""
     user = request.user
     units = units_visible_to(user) if with_unit else None
-    form = ReportFilterForm(request.GET or None, units=units)
+    options = {"units": units, "whole_province": user.is_province_admin}
+    form = ReportFilterForm(request.GET or None, **options)
     if form.is_bound and not form.is_valid():
         if form.has_error("unit", "invalid_choice"):
             raise Http404
         return form, None, None
     if not form.is_bound:
-        form = ReportFilterForm({}, units=units)
+        initial = {} if user.is_province_admin else {"unit": own_unit(user)}
+        form = ReportFilterForm(
+            {k: v.pk for k, v in initial.items() if v is not None}, **options
+        )
         form.is_valid()
     unit = form.cleaned_data.get("unit")
     if unit is None and with_unit and not user.is_province_admin:
@@ -277,4 +281,3 @@ def job_download(request, job_id):
         as_attachment=True,
         filename=job.file.name.rsplit("/", 1)[-1],
     )
-

@@ -107,7 +107,9 @@ def yearly_report_build(
     by_course.caption = _("Kết quả theo khóa bồi dưỡng")
     by_course.head = _("Khóa bồi dưỡng")
     progress(70)
-    total = Row(_("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {}))
+    total = Row(
+        _("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {})
+    )
     by_place.total = total if unit is None else by_place.total
     by_metric = {m.key: m for m in metrics}
 
@@ -119,7 +121,9 @@ def yearly_report_build(
 
     province_name = province.name if province else ""
     if unit is None:
-        superior = _("UBND %(name)s") % {"name": (province.full_name if province else "").upper()}
+        superior = _("UBND %(name)s") % {
+            "name": (province.full_name if province else "").upper()
+        }
         issuer = conf.get("REPORTS_PROVINCE_ISSUER")
         number = _("Số: …/BC-%(abbr)s") % {"abbr": conf.get("REPORTS_PROVINCE_ABBR")}
         place = province_name
@@ -152,9 +156,7 @@ def yearly_report_build(
     ]
     extra = [m for m in metrics if m.order > 50]
     if extra:
-        narrative.append(
-            "; ".join(f"{m.label}: {f(m.key)}" for m in extra) + "."
-        )
+        narrative.append("; ".join(f"{m.label}: {f(m.key)}" for m in extra) + ".")
     progress(80)
     return YearlyReport(
         year=year,

@@ -18,7 +18,6 @@
     data.datasets.forEach(function (dataset, i) {
       dataset.backgroundColor = palette[i % palette.length];
       dataset.borderColor = palette[i % palette.length];
-      dataset.tension = 0.2;
     });
     new window.Chart(canvas, {
       type: type,

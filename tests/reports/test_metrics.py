@@ -75,7 +75,10 @@ def test_province_per_district_and_month(dataset, province_admin, units):
     assert "742" not in rows
     assert table.total.figures["enrolled"] == Figure(11)
     assert table.total.figures["completion_rate"] == Figure(4, 11)
-    months = {r.obj.month: r.figures for r in month_table(learners, YEAR, registered_metrics()).rows}
+    months = {
+        r.obj.month: r.figures
+        for r in month_table(learners, YEAR, registered_metrics()).rows
+    }
     assert months[2]["enrolled"] == Figure(4)
     assert months[8]["enrolled"] == Figure(4)
     assert months[6]["completed"] == Figure(2)

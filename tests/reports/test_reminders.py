@@ -36,8 +36,9 @@ def test_no_reminder_on_other_days_and_never_twice(
     assert YearlyReminder.objects.count() == 2
 
 
-def test_the_day_is_a_setting(dataset, settings, mailoutbox,
-                              django_capture_on_commit_callbacks):
+def test_the_day_is_a_setting(
+    dataset, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.REPORTS_REMINDER_DATE = (11, 25)
     with django_capture_on_commit_callbacks(execute=True):
         assert yearly_reminders_send(today=datetime.date(2026, 11, 20)) == 0
