@@ -11,12 +11,19 @@ from django.conf import settings
 # The reports' known dataset, as fixtures here too.
 from tests.reports.dataset import courses, dataset, make_dataset  # noqa: F401
 
-# serialized_rollback restores what migrations made (groups, the page root)
-# after each transactional test empties the tables.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db):
+    """Transactional tests empty every table, the role groups made by a data
+    migration included: put them back before the people fixtures need them."""
+    from django.contrib.auth.models import Group
+
+    from elearning.people.models import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=str(role))
 
 
 def sign_in(page, client, live_server, user):
