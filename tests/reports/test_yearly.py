@@ -1,5 +1,6 @@
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +23,7 @@ from tests.factories import make_person
 from .dataset import Status, at, enrol
 
 pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def pdf_text(content: bytes) -> str:
@@ -116,7 +118,11 @@ def test_district_report_pdf_and_xlsx(dataset, units):
 
 
 def test_province_pdf_names_every_unit_with_its_figures(dataset, xuan_loc_commune):
-    text = pdf_text(render_pdf(yearly_report_build(year=2026)))
+    content = render_pdf(yearly_report_build(year=2026))
+    # Kept for a person to look at, like the browser screenshots.
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "yearly_report_2026.pdf").write_bytes(content)
+    text = pdf_text(content)
     assert "UBND TỈNH ĐỒNG NAI" in text
     assert "Đồng Nai, ngày 05 tháng 12 năm 2026" in text
     assert "Xã Xuân Lộc 6 6 3 3 50,0 %" in text
