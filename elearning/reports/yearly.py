@@ -137,8 +137,9 @@ def yearly_report_build(
     narrative = [
         _(
             "Thực hiện Kế hoạch số 83/KH-UBND về bồi dưỡng kiến thức, kỹ năng bảo "
-            "đảm an toàn thông tin cho cán bộ, công chức, viên chức, %(scope)s báo "
-            "cáo kết quả thực hiện năm %(year)d (số liệu tính đến %(day)s) như sau:"
+            "đảm an toàn thông tin cho cán bộ, công chức, viên chức, kết quả thực "
+            "hiện năm %(year)d trên địa bàn %(scope)s (số liệu tính đến ngày "
+            "%(day)s) như sau:"
         )
         % {"scope": scope, "year": year, "day": day.strftime("%d/%m/%Y")},
         _(
