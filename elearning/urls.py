@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("elearning.people.urls")),
     path("", include("courses.urls")),
     path("", include("courses.h5p.urls")),
+    path("bao-cao/", include("elearning.reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,6 +8,7 @@ helper. This module fails closed: without ``SECRET_KEY`` nothing starts, and
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "elearning",
     "elearning.people",
+    "elearning.reports",
     "courses",
     "courses.attendance",
     "courses.h5p",
@@ -190,6 +192,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     # The H5P player (GPL-3.0 H5P core inside; see docs/licences.md).
     ("vendor/h5p-standalone", NODE_MODULES / "h5p-standalone" / "dist"),
+    ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -260,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "elearning.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,
+    },
+    # Sends only on REPORTS_REMINDER_DATE (20 November unless set otherwise).
+    "yearly-report-reminders": {
+        "task": "elearning.reports.tasks.send_yearly_report_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "elearning.reports"
+    label = "reports"
+    verbose_name = _("Báo cáo")
+
+    def ready(self) -> None:
+        from . import providers
+
+        providers.register()

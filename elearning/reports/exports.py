@@ -1,0 +1,100 @@
+"""Tables as CSV (UTF-8 with BOM, for Excel) and XLSX.
+
+Text that a spreadsheet would read as a formula (=, +, -, @, tab, CR) is
+prefixed with an apostrophe: a staff name or agency imported from a file is
+data, never a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .metrics import Figure
+from .selectors import Table
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def cell_value(figure: Figure | None, is_rate: bool) -> int | Decimal | None:
+    if figure is None:
+        return None
+    if is_rate:
+        return figure.percent
+    return figure.value
+
+
+def table_rows(table: Table) -> list[list]:
+    header = [table.head] + [
+        f"{m.label} (%)" if m.is_rate else str(m.label) for m in table.metrics
+    ]
+    rows = [header]
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        rows.append(
+            [safe_text(row.label)]
+            + [cell_value(row.figures.get(m.key), m.is_rate) for m in table.metrics]
+        )
+    return rows
+
+
+def table_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in table_rows(table):
+        writer.writerow(
+            [
+                ""
+                if v is None
+                else (str(v).replace(".", ",") if isinstance(v, Decimal) else v)
+                for v in row
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_sheet(ws, title: str, rows: list[list], *, start_row: int = 1) -> int:
+    """Write ``rows`` (first one a header) below ``title``; return next row."""
+    r = start_row
+    if title:
+        ws.cell(row=r, column=1, value=safe_text(title)).font = Font(bold=True)
+        r += 1
+    for i, values in enumerate(rows):
+        for c, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                value = safe_text(value) if not value.startswith("'") else value
+            cell = ws.cell(row=r, column=c, value=value)
+            # Never let openpyxl store a string as a formula.
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if i == 0:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            elif isinstance(value, Decimal):
+                cell.number_format = "0.0"
+        r += 1
+    for c in range(1, len(rows[0]) + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 45 if c == 1 else 18
+    return r + 1
+
+
+def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Bao cao"
+    ws.cell(row=1, column=1, value=safe_text(title)).font = Font(bold=True, size=13)
+    r = 3
+    for table in tables:
+        r = write_sheet(ws, str(table.caption), table_rows(table), start_row=r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,211 @@
+"""Figures of the people and courses apps (the core columns of every report).
+
+Definitions (docs/reports.md explains them to readers):
+
+- staff count: people with a staff profile (not period-bound);
+- enrolled: enrolments open during the period (made before its end, not
+  withdrawn, not completed before it began); by month: enrolments made
+  that month;
+- in progress: of those, started (status other than "enrolled") and not
+  completed by the end of the period;
+- completed: completed within the period; by month: completed that month;
+- completion rate: completed / enrolled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from .metrics import Figure, Period, register_metric
+
+ENROLMENT_GROUPS = {
+    "unit": "learner__profile__unit",
+    "agency": "learner__profile__agency",
+    "course": "course",
+}
+
+
+def grouped(
+    queryset: QuerySet,
+    group: str,
+    fields: dict[str, str | None],
+    aggregates: dict,
+) -> dict[Hashable, dict[str, int]] | None:
+    """``aggregates`` of ``queryset`` per ``group`` in one query.
+
+    ``fields`` maps each group to the lookup it groups by (a date/datetime
+    lookup for "month"); a group missing from it gives ``None`` (the metric
+    does not answer it).
+    """
+    if group == "total":
+        return {None: queryset.aggregate(**aggregates)}
+    field = fields.get(group)
+    if field is None:
+        return None
+    key = TruncMonth(field) if group == "month" else F(field)
+    rows = (
+        queryset.order_by()
+        .annotate(_key=key)
+        .values("_key")
+        .annotate(**aggregates)
+        .values("_key", *aggregates)
+    )
+    result = {}
+    for row in rows:
+        k = row.pop("_key")
+        if hasattr(k, "date"):
+            k = k.date()
+        result[k] = row
+    return result
+
+
+def _enrolments(learners: QuerySet, period: Period) -> QuerySet:
+    from courses.models import Enrolment
+
+    return (
+        Enrolment.objects.filter(learner__in=learners, created_at__lt=period.end_before)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .exclude(completed_at__lt=period.start_at)
+    )
+
+
+def _completed_q(period: Period) -> Q:
+    return Q(completed_at__gte=period.start_at, completed_at__lt=period.end_before)
+
+
+def _in_progress_q(period: Period) -> Q:
+    """Started and not completed by the end of the period."""
+    from courses.models import Enrolment
+
+    not_done = Q(completed_at__isnull=True) | Q(completed_at__gte=period.end_before)
+    return not_done & ~Q(status=Enrolment.Status.ENROLLED)
+
+
+def staff_count(learners, period, group):
+    from elearning.people.models import StaffProfile
+
+    rows = grouped(
+        StaffProfile.objects.filter(user__in=learners),
+        group,
+        {"unit": "unit", "agency": "agency"},
+        {"n": Count("pk")},
+    )
+    return None if rows is None else {k: Figure(v["n"]) for k, v in rows.items()}
+
+
+def enrolled(learners, period, group):
+    qs = _enrolments(learners, period)
+    if group == "month":
+        qs = qs.filter(created_at__gte=period.start_at)
+    rows = grouped(
+        qs, group, {**ENROLMENT_GROUPS, "month": "created_at"}, {"n": Count("pk")}
+    )
+    return None if rows is None else {k: Figure(v["n"]) for k, v in rows.items()}
+
+
+def in_progress(learners, period, group):
+    rows = grouped(
+        _enrolments(learners, period).filter(_in_progress_q(period)),
+        group,
+        ENROLMENT_GROUPS,
+        {"n": Count("pk")},
+    )
+    return None if rows is None else {k: Figure(v["n"]) for k, v in rows.items()}
+
+
+def completed(learners, period, group):
+    rows = grouped(
+        _enrolments(learners, period).filter(_completed_q(period)),
+        group,
+        {**ENROLMENT_GROUPS, "month": "completed_at"},
+        {"n": Count("pk")},
+    )
+    return None if rows is None else {k: Figure(v["n"]) for k, v in rows.items()}
+
+
+def completion_rate(learners, period, group):
+    rows = grouped(
+        _enrolments(learners, period),
+        group,
+        ENROLMENT_GROUPS,
+        {"done": Count("pk", filter=_completed_q(period)), "all": Count("pk")},
+    )
+    return (
+        None
+        if rows is None
+        else {k: Figure(v["done"], v["all"]) for k, v in rows.items()}
+    )
+
+
+def _people_from(enrolments: QuerySet, course_id: int | None) -> QuerySet:
+    from elearning.people.models import User
+
+    if course_id is not None:
+        enrolments = enrolments.filter(course_id=course_id)
+    return User.objects.filter(pk__in=enrolments.values("learner_id"))
+
+
+def staff_people(learners, period, course_id=None):
+    return learners
+
+
+def enrolled_people(learners, period, course_id=None):
+    return _people_from(_enrolments(learners, period), course_id)
+
+
+def in_progress_people(learners, period, course_id=None):
+    return _people_from(
+        _enrolments(learners, period).filter(_in_progress_q(period)), course_id
+    )
+
+
+def completed_people(learners, period, course_id=None):
+    return _people_from(
+        _enrolments(learners, period).filter(_completed_q(period)), course_id
+    )
+
+
+def register() -> None:
+    register_metric(
+        key="staff_count",
+        label=_("Số cán bộ, công chức, viên chức"),
+        compute=staff_count,
+        people=staff_people,
+        order=10,
+    )
+    register_metric(
+        key="enrolled",
+        label=_("Ghi danh"),
+        compute=enrolled,
+        people=enrolled_people,
+        order=20,
+        chart=True,
+    )
+    register_metric(
+        key="in_progress",
+        label=_("Đang học"),
+        compute=in_progress,
+        people=in_progress_people,
+        order=30,
+        chart=True,
+    )
+    register_metric(
+        key="completed",
+        label=_("Hoàn thành"),
+        compute=completed,
+        people=completed_people,
+        order=40,
+        chart=True,
+    )
+    register_metric(
+        key="completion_rate",
+        label=_("Tỷ lệ hoàn thành"),
+        compute=completion_rate,
+        people=completed_people,
+        is_rate=True,
+        order=50,
+    )

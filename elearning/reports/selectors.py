@@ -1,0 +1,351 @@
+"""Reads behind the dashboards, exports and the yearly report.
+
+Everything personal is narrowed by the scoping layer first
+(``User.objects.visible_to``, ``restrict``); figures come from the metrics
+registry, one aggregate query per metric and grouping; units are rolled up
+to districts in Python over units (a few hundred rows), never over learners.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elearning.people.models import (
+    AdministrativeUnit,
+    Agency,
+    StaffProfile,
+    UnitSuccession,
+    User,
+)
+from elearning.people.scoping import restrict
+
+from .metrics import Figure, Metric, Period, registered_metrics
+
+Level = AdministrativeUnit.Level
+
+
+def units_visible_to(user) -> QuerySet[AdministrativeUnit]:
+    """Units ``user`` may report on (their subtree; all for an admin)."""
+    return restrict(
+        AdministrativeUnit.objects.all(), user, unit_field="pk", owner_field=None
+    )
+
+
+def agencies_visible_to(user) -> QuerySet[Agency]:
+    return restrict(Agency.objects.all(), user, unit_field="unit", owner_field=None)
+
+
+def learners_visible_to(
+    user, *, unit: AdministrativeUnit | None = None, agency: Agency | None = None
+) -> QuerySet[User]:
+    """Active people with a unit whom ``user`` may see, optionally narrowed."""
+    qs = User.objects.visible_to(user).filter(
+        is_active=True, profile__unit__isnull=False
+    )
+    if unit is not None:
+        qs = qs.filter(profile__unit_id__in=unit.subtree_ids())
+    if agency is not None:
+        qs = qs.filter(profile__agency=agency)
+    return qs
+
+
+def own_unit(user) -> AdministrativeUnit | None:
+    profile = StaffProfile.objects.filter(user=user).select_related("unit").first()
+    return profile.unit if profile is not None else None
+
+
+# --- Figures ----------------------------------------------------------------
+
+
+def figures(
+    learners: QuerySet, period: Period, group: str, metrics: Iterable[Metric]
+) -> dict[Hashable, dict[str, Figure]]:
+    """``{group key: {metric key: Figure}}``: one query per metric."""
+    result: dict[Hashable, dict[str, Figure]] = {}
+    answered = []
+    for metric in metrics:
+        values = metric.compute(learners, period, group)
+        if values is None:
+            continue
+        answered.append(metric)
+        for key, figure in values.items():
+            result.setdefault(key, {})[metric.key] = figure
+    if group == "total":
+        result.setdefault(None, {})
+    for row in result.values():
+        for metric in answered:
+            row.setdefault(metric.key, Figure(0, 0) if metric.is_rate else Figure(0))
+    return result
+
+
+def add_up(rows: Iterable[dict[str, Figure]]) -> dict[str, Figure]:
+    total: dict[str, Figure] = {}
+    for row in rows:
+        for key, figure in row.items():
+            total[key] = total[key] + figure if key in total else figure
+    return total
+
+
+@dataclass
+class Row:
+    label: str
+    figures: dict[str, Figure]
+    params: dict[str, str] = field(default_factory=dict)
+    obj: object = None
+
+
+@dataclass
+class Table:
+    caption: str
+    head: str
+    metrics: list[Metric]
+    rows: list[Row]
+    total: Row | None = None
+    export: str = ""
+
+    def values(self, row: Row) -> list[Figure | None]:
+        return [row.figures.get(m.key) for m in self.metrics]
+
+
+def _answered(metrics, data) -> list[Metric]:
+    """The metrics that answer this grouping (all of them if no rows)."""
+    if not data:
+        return list(metrics)
+    keys = set().union(*(row.keys() for row in data.values()))
+    return [m for m in metrics if m.key in keys]
+
+
+def course_table(learners, period, metrics) -> Table:
+    from courses.models import CoursePage
+
+    data = figures(learners, period, "course", metrics)
+    courses = CoursePage.objects.filter(pk__in=[k for k in data if k]).order_by("title")
+    rows = [
+        Row(f"{c.title} ({c.code})", data[c.pk], {"course": str(c.pk)}, c)
+        for c in courses
+    ]
+    return Table(
+        _("Theo khóa học"),
+        _("Khóa học"),
+        _answered(metrics, data),
+        rows,
+        export="course",
+    )
+
+
+def agency_table(learners, period, metrics) -> Table:
+    data = figures(learners, period, "agency", metrics)
+    agencies = Agency.objects.filter(pk__in=[k for k in data if k]).order_by("name")
+    rows = [Row(a.name, data[a.pk], {"agency": str(a.pk)}, a) for a in agencies]
+    return Table(
+        _("Theo cơ quan, đơn vị"),
+        _("Cơ quan, đơn vị"),
+        _answered(metrics, data),
+        rows,
+        export="agency",
+    )
+
+
+def month_table(learners, period, metrics) -> Table:
+    metrics = [m for m in metrics if m.key in ("enrolled", "completed")] + [
+        m for m in metrics if m.order > 50 and not m.is_rate
+    ]
+    data = figures(learners, period, "month", metrics)
+    zero = {m.key: Figure(0) for m in metrics}
+    rows = [Row(f"{m:%m/%Y}", data.get(m, zero), {}, m) for m in period.months()]
+    return Table(_("Theo tháng"), _("Tháng"), metrics, rows, export="month")
+
+
+# --- Units over time ----------------------------------------------------------
+
+
+class UnitMap:
+    """Maps any unit to the reporting unit that holds it on ``day``.
+
+    Reporting units are the units directly under the province (districts
+    until 30/06/2025, then communes and wards). A unit that has ended is
+    followed through UnitSuccession to the unit valid on ``day`` (on a split,
+    the first successor); one that ended with no recorded successor stays
+    itself, marked as ended, so that no one drops out of a total.
+    Province-level units map to themselves. Two queries.
+    """
+
+    def __init__(self, day: datetime.date):
+        self.day = day
+        self.units = {u.pk: u for u in AdministrativeUnit.objects.all()}
+        self.successor: dict[int, int] = {}
+        for pred, succ in (
+            UnitSuccession.objects.filter(effective_date__lte=day)
+            .order_by("effective_date", "pk")
+            .values_list("predecessor_id", "successor_id")
+        ):
+            self.successor.setdefault(pred, succ)
+        self._cache: dict[int | None, AdministrativeUnit | None] = {}
+
+    def valid(self, unit: AdministrativeUnit) -> bool:
+        return unit.valid_from <= self.day and (
+            unit.valid_to is None or unit.valid_to >= self.day
+        )
+
+    def _current(self, unit_id: int) -> AdministrativeUnit:
+        seen: set[int] = set()
+        unit = self.units[unit_id]
+        while not self.valid(unit) and unit.pk not in seen:
+            seen.add(unit.pk)
+            successor = self.successor.get(unit.pk)
+            if successor is None:
+                break
+            unit = self.units[successor]
+        return unit
+
+    def _is_top(self, unit: AdministrativeUnit) -> bool:
+        parent = self.units.get(unit.parent_id)
+        return parent is None or parent.level == Level.PROVINCE
+
+    def district(self, unit_id: int | None) -> AdministrativeUnit | None:
+        if unit_id in self._cache:
+            return self._cache[unit_id]
+        unit = self._current(unit_id) if unit_id in self.units else None
+        seen: set[int] = set()
+        while (
+            unit is not None
+            and unit.level != Level.PROVINCE
+            and not self._is_top(unit)
+            and unit.pk not in seen
+        ):
+            seen.add(unit.pk)
+            unit = self._current(unit.parent_id)
+        self._cache[unit_id] = unit
+        return unit
+
+    def province(self) -> AdministrativeUnit | None:
+        return next(
+            (
+                u
+                for u in sorted(self.units.values(), key=lambda u: u.code)
+                if u.level == Level.PROVINCE and self.valid(u)
+            ),
+            None,
+        )
+
+    def reporting_units(self, with_data=(), within=None) -> list[AdministrativeUnit]:
+        """Units under the province valid on the day, then ended units that
+        still hold people (``with_data``); optionally only those ``within``."""
+        ids = None if within is None else set(within.values_list("pk", flat=True))
+        valid = [
+            u
+            for u in self.units.values()
+            if u.level != Level.PROVINCE and self._is_top(u) and self.valid(u)
+        ]
+        ended = [
+            self.units[pk]
+            for pk in with_data
+            if pk in self.units
+            and not self.valid(self.units[pk])
+            and self.units[pk].level != Level.PROVINCE
+        ]
+        units = sorted(valid, key=lambda u: u.code) + sorted(
+            ended, key=lambda u: u.code
+        )
+        return [u for u in units if ids is None or u.pk in ids]
+
+    def label(self, unit: AdministrativeUnit) -> str:
+        if self.valid(unit) or unit.valid_to is None:
+            return unit.full_name
+        return _("%(unit)s (hết hiệu lực từ %(day)s)") % {
+            "unit": unit.full_name,
+            "day": (unit.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+        }
+
+
+def district_table(learners, period, metrics, *, day=None, within=None) -> Table:
+    """Figures per reporting unit (as on ``day``), plus the province level."""
+    day = day or min(period.end, timezone.localdate())
+    unit_map = UnitMap(day)
+    data = figures(learners, period, "unit", metrics)
+    per_district: dict[int | None, list[dict[str, Figure]]] = {}
+    for unit_id, row in data.items():
+        target = unit_map.district(unit_id)
+        per_district.setdefault(target.pk if target else None, []).append(row)
+    rows = [
+        Row(
+            unit_map.label(d),
+            add_up(per_district.get(d.pk, [])),
+            {"unit": str(d.pk)},
+            d,
+        )
+        for d in unit_map.reporting_units(per_district, within)
+    ]
+    for unit in sorted(
+        (unit_map.units[k] for k in per_district if k in unit_map.units),
+        key=lambda u: u.code,
+    ):
+        if unit.level == Level.PROVINCE:
+            rows.append(
+                Row(
+                    _("Cơ quan cấp tỉnh (%(unit)s)") % {"unit": unit.full_name},
+                    add_up(per_district[unit.pk]),
+                    {},
+                    unit,
+                )
+            )
+    if None in per_district:
+        rows.append(Row(_("Không xác định đơn vị"), add_up(per_district[None])))
+    total = Row(_("Tổng cộng"), add_up(data.values()))
+    return Table(
+        _("Theo đơn vị hành chính"),
+        _("Đơn vị hành chính"),
+        list(metrics),
+        rows,
+        total,
+        export="district",
+    )
+
+
+def summary(learners, period, metrics) -> Row:
+    return Row(
+        _("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {})
+    )
+
+
+def chart(
+    chart_id: str, title: str, table: Table, metric_keys=None, kind: str = "bar"
+) -> dict:
+    return {
+        "id": chart_id,
+        "data_id": f"{chart_id}-data",
+        "title": title,
+        "type": kind,
+        "data": chart_data(table, metric_keys),
+    }
+
+
+def chart_data(table: Table, metric_keys: Iterable[str] | None = None) -> dict:
+    """What static/js/reports.js draws: labels and one series per metric."""
+    metrics = [
+        m
+        for m in table.metrics
+        if (m.key in metric_keys if metric_keys is not None else m.chart)
+    ]
+    return {
+        "labels": [r.label for r in table.rows],
+        "datasets": [
+            {
+                "label": str(m.label),
+                "data": [
+                    (f.value if (f := r.figures.get(m.key)) else 0) for r in table.rows
+                ],
+            }
+            for m in metrics
+        ],
+    }
+
+
+def active_metrics() -> list[Metric]:
+    return registered_metrics()

@@ -1,0 +1,142 @@
+"""Writes of the reports app: report jobs and yearly reminders."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from elearning.people.models import AdministrativeUnit, Role, User
+from elearning.services import email_send
+
+from .metrics import Period, registered_metrics
+from .models import ReportJob, YearlyReminder
+from .selectors import figures, learners_visible_to, own_unit
+from .templatetags.reports_tags import format_figure
+from .yearly import report_day, yearly_report_render
+
+logger = logging.getLogger(__name__)
+
+
+def report_job_create(
+    *,
+    requested_by: User,
+    year: int,
+    unit: AdministrativeUnit | None,
+    fmt: str,
+) -> ReportJob:
+    """Record the request and queue the task once the transaction commits.
+
+    The caller has checked that ``unit`` is within the requester's scope.
+    """
+    from .tasks import run_report_job
+
+    with transaction.atomic():
+        job = ReportJob(requested_by=requested_by, year=year, unit=unit, format=fmt)
+        job.full_clean()
+        job.save()
+        transaction.on_commit(lambda: run_report_job.delay(str(job.pk)))
+    return job
+
+
+def _set_progress(job_id, value: int) -> None:
+    ReportJob.objects.filter(pk=job_id).update(progress=value)
+
+
+def report_job_run(*, job_id) -> ReportJob:
+    """Make the file of one job. Idempotent: a finished job is left alone."""
+    job = ReportJob.objects.select_related("unit").get(pk=job_id)
+    if job.status == ReportJob.Status.DONE:
+        return job
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJob.Status.RUNNING, progress=5
+    )
+    content, name = yearly_report_render(
+        year=job.year,
+        unit=job.unit,
+        fmt=job.format,
+        progress=lambda p: _set_progress(job.pk, p),
+    )
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if job.file:
+            job.file.delete(save=False)
+        job.file.save(name, ContentFile(content), save=False)
+        job.status = ReportJob.Status.DONE
+        job.progress = 100
+        job.error = ""
+        job.finished_at = timezone.now()
+        job.save()
+    return job
+
+
+def report_job_fail(*, job_id, error: str) -> None:
+    ReportJob.objects.filter(pk=job_id).update(
+        status=ReportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def officers_to_remind() -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            groups__name=str(Role.OFFICER),
+            profile__unit__isnull=False,
+        )
+        .select_related("profile__unit")
+        .distinct()
+    )
+
+
+def yearly_reminder_send(*, officer: User, year: int) -> bool:
+    """Email ``officer`` their district's draft figures for ``year``, once.
+
+    Returns False if they were already reminded for that year.
+    """
+    period = Period(datetime.date(year, 1, 1), timezone.localdate())
+    metrics = registered_metrics()
+    unit = own_unit(officer)
+    learners = learners_visible_to(officer, unit=unit)
+    row = figures(learners, period, "total", metrics).get(None, {})
+    lines = [
+        f"- {m.label}: {format_figure(row.get(m.key), m.is_rate)}" for m in metrics
+    ]
+    try:
+        with transaction.atomic():
+            YearlyReminder.objects.create(officer=officer, year=year)
+            with translation.override("vi"):
+                body = render_to_string(
+                    "reports/email/yearly_reminder.txt",
+                    {
+                        "officer": officer,
+                        "unit": unit,
+                        "year": year,
+                        "due": report_day(year),
+                        "lines": lines,
+                        "today": timezone.localdate(),
+                    },
+                )
+                subject = _("Nhắc lập báo cáo kết quả thực hiện năm %(year)d") % {
+                    "year": year
+                }
+            email_send(to=[officer.email], subject=subject, body=body)
+    except IntegrityError:
+        return False
+    return True
+
+
+def yearly_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind every district officer, on the configured day only."""
+    from . import conf
+
+    today = today or timezone.localdate()
+    if (today.month, today.day) != tuple(conf.get("REPORTS_REMINDER_DATE")):
+        return 0
+    return sum(
+        yearly_reminder_send(officer=o, year=today.year) for o in officers_to_remind()
+    )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+
+from ..metrics import Figure
+
+register = template.Library()
+
+
+def format_figure(figure: Figure | None, is_rate: bool = False) -> str:
+    """10.000 for counts, 85,5 % for rates (in the active language), — if none."""
+    if figure is None:
+        return "—"
+    if is_rate:
+        percent = figure.percent
+        if percent is None:
+            return "—"
+        return f"{number_format(percent, 1, use_l10n=True)} %"
+    return number_format(figure.value, use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag
+def figure_of(row, metric) -> str:
+    return format_figure(row.figures.get(metric.key), metric.is_rate)
+
+
+@register.filter
+def figure(value: Figure | None) -> str:
+    return format_figure(value)
+
+
+@register.simple_tag
+def drill_query(base: dict, row_params: dict, metric) -> str:
+    """Query string of the learners behind one cell."""
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    query.update({k: v for k, v in base.items() if v not in (None, "")})
+    query.update(row_params)
+    query["metric"] = metric.key
+    return query.urlencode()
+
+
+@register.filter
+def urlencode_dict(value: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(value or {})

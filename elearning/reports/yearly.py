@@ -1,0 +1,247 @@
+"""The yearly report ("Báo cáo kết quả thực hiện Kế hoạch 83/KH-UBND năm N").
+
+Figures for year N, grouped by the administrative units valid on 5 December
+of year N (the day the report is due); a learner whose unit has ended is
+counted under its successor. Rendered as XLSX (openpyxl) or PDF (WeasyPrint,
+Noto fonts from the Debian package, one FontConfiguration per process).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from elearning.people.models import AdministrativeUnit, User
+
+from . import conf, exports
+from .metrics import Period, registered_metrics
+from .selectors import (
+    Row,
+    Table,
+    UnitMap,
+    add_up,
+    agency_table,
+    course_table,
+    district_table,
+    figures,
+)
+from .templatetags.reports_tags import format_figure
+
+Progress = Callable[[int], None]
+
+
+def report_day(year: int) -> datetime.date:
+    month, day = conf.get("REPORTS_YEARLY_DUE")
+    return datetime.date(year, month, day)
+
+
+def document_date(day: datetime.date) -> str:
+    return _("ngày %(d)02d tháng %(m)02d năm %(y)d") % {
+        "d": day.day,
+        "m": day.month,
+        "y": day.year,
+    }
+
+
+@dataclass
+class YearlyReport:
+    year: int
+    unit: AdministrativeUnit | None
+    province: AdministrativeUnit | None
+    day: datetime.date
+    superior: str
+    issuer: str
+    number: str
+    place_date: str
+    title: str
+    narrative: list[str]
+    tables: list[Table]
+    total: Row
+
+    @property
+    def filename(self) -> str:
+        code = self.unit.code if self.unit else "tinh"
+        return f"bao-cao-nam-{self.year}-{code}"
+
+
+def _learners_of(unit_map: UnitMap, unit: AdministrativeUnit | None):
+    learners = User.objects.filter(is_active=True, profile__unit__isnull=False)
+    if unit is None:
+        return learners
+    unit_ids = [
+        pk
+        for pk in unit_map.units
+        if (d := unit_map.district(pk)) is not None and d.pk == unit.pk
+    ]
+    return learners.filter(profile__unit_id__in=unit_ids)
+
+
+def yearly_report_build(
+    *, year: int, unit: AdministrativeUnit | None = None, progress: Progress = None
+) -> YearlyReport:
+    """Collect the figures (a constant number of aggregate queries)."""
+    progress = progress or (lambda _p: None)
+    day = report_day(year)
+    period = Period.year(year)
+    metrics = registered_metrics()
+    unit_map = UnitMap(day)
+    province = unit_map.province()
+    learners = _learners_of(unit_map, unit)
+    progress(20)
+    if unit is None:
+        by_place = district_table(learners, period, metrics, day=day)
+        by_place.rows = [r for r in by_place.rows if r.obj is not None]
+    else:
+        by_place = agency_table(learners, period, metrics)
+        by_place.total = Row(_("Tổng cộng"), add_up(r.figures for r in by_place.rows))
+    progress(50)
+    by_course = course_table(learners, period, metrics)
+    by_course.caption = _("Kết quả theo khóa bồi dưỡng")
+    by_course.head = _("Khóa bồi dưỡng")
+    progress(70)
+    total = Row(
+        _("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {})
+    )
+    by_place.total = total if unit is None else by_place.total
+    by_metric = {m.key: m for m in metrics}
+
+    def f(key: str) -> str:
+        metric = by_metric.get(key)
+        if metric is None:
+            return "—"
+        return format_figure(total.figures.get(key), metric.is_rate)
+
+    province_name = province.name if province else ""
+    if unit is None:
+        superior = _("UBND %(name)s") % {
+            "name": (province.full_name if province else "").upper()
+        }
+        issuer = conf.get("REPORTS_PROVINCE_ISSUER")
+        number = _("Số: …/BC-%(abbr)s") % {"abbr": conf.get("REPORTS_PROVINCE_ABBR")}
+        place = province_name
+        scope = _("toàn tỉnh")
+    else:
+        superior = _("UBND %(name)s") % {"name": unit.full_name.upper()}
+        issuer = conf.get("REPORTS_DISTRICT_ISSUER")
+        number = _("Số: …/BC-%(abbr)s") % {"abbr": conf.get("REPORTS_DISTRICT_ABBR")}
+        place = unit.name
+        scope = unit.full_name
+    narrative = [
+        _(
+            "Thực hiện Kế hoạch số 83/KH-UBND về bồi dưỡng kiến thức, kỹ năng bảo "
+            "đảm an toàn thông tin cho cán bộ, công chức, viên chức, kết quả thực "
+            "hiện năm %(year)d trên địa bàn %(scope)s (số liệu tính đến ngày "
+            "%(day)s) như sau:"
+        )
+        % {"scope": scope, "year": year, "day": day.strftime("%d/%m/%Y")},
+        _(
+            "Tổng số cán bộ, công chức, viên chức trên hệ thống: %(staff)s người; "
+            "số lượt ghi danh các khóa bồi dưỡng: %(enrolled)s; số lượt hoàn thành: "
+            "%(completed)s, đạt tỷ lệ %(rate)s; số lượt đang học: %(in_progress)s."
+        )
+        % {
+            "staff": f("staff_count"),
+            "enrolled": f("enrolled"),
+            "completed": f("completed"),
+            "rate": f("completion_rate"),
+            "in_progress": f("in_progress"),
+        },
+    ]
+    extra = [m for m in metrics if m.order > 50]
+    if extra:
+        narrative.append("; ".join(f"{m.label}: {f(m.key)}" for m in extra) + ".")
+    progress(80)
+    return YearlyReport(
+        year=year,
+        unit=unit,
+        province=province,
+        day=day,
+        superior=superior,
+        issuer=issuer,
+        number=number,
+        place_date=f"{place}, {document_date(day)}",
+        title=_("BÁO CÁO\nKết quả thực hiện Kế hoạch 83/KH-UBND năm %(year)d")
+        % {"year": year},
+        narrative=narrative,
+        tables=[by_place, by_course],
+        total=total,
+    )
+
+
+def render_xlsx(report: YearlyReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(report.year)
+    lines = [
+        report.superior,
+        report.issuer,
+        report.number,
+        report.place_date,
+        "",
+        *report.title.split("\n"),
+        "",
+        *report.narrative,
+    ]
+    r = 1
+    for line in lines:
+        cell = ws.cell(row=r, column=1, value=exports.safe_text(line))
+        cell.data_type = "s"
+        cell.alignment = Alignment(wrap_text=False)
+        if line in report.title.split("\n"):
+            cell.font = Font(bold=True, size=13)
+        r += 1
+    r += 1
+    for table in report.tables:
+        r = exports.write_sheet(
+            ws, str(table.caption), exports.table_rows(table), start_row=r
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@cache
+def font_configuration():
+    """One FontConfiguration per process: a new one per document leaks."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_pdf(report: YearlyReport) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "reports/yearly_report_pdf.html",
+        {"report": report, "font_dir": conf.get("REPORTS_FONT_DIR")},
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        font_config=font_configuration()
+    )
+
+
+def yearly_report_render(
+    *,
+    year: int,
+    unit: AdministrativeUnit | None,
+    fmt: str,
+    progress: Progress = None,
+    language: str = "vi",
+) -> tuple[bytes, str]:
+    """The report as bytes and its file name."""
+    with translation.override(language):
+        report = yearly_report_build(year=year, unit=unit, progress=progress)
+        if fmt == "pdf":
+            return render_pdf(report), f"{report.filename}.pdf"
+        return render_xlsx(report), f"{report.filename}.xlsx"

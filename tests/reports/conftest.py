@@ -1,0 +1,1 @@
+from .dataset import courses, dataset, make_dataset  # noqa: F401

@@ -1,0 +1,142 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from elearning.people.models import Agency, StaffProfile
+from elearning.reports.exports import safe_text
+
+from .helpers import soup
+
+pytestmark = pytest.mark.django_db
+LEARNERS = reverse("reports:learners")
+
+
+def names(response):
+    return [
+        tr.find("td").get_text(strip=True)
+        for tr in soup(response).select("tbody tr[data-person]")
+    ]
+
+
+def test_drilldown_lists_the_people_behind_a_number(client, dataset, officer):
+    client.force_login(officer)
+    response = client.get(
+        LEARNERS,
+        {"year": 2026, "metric": "completed", "course": dataset.course_a.pk},
+    )
+    assert response.status_code == 200
+    assert sorted(names(response)) == sorted(
+        ["Nguyễn Văn An", "Đỗ Văn Xuân 0", "Đỗ Văn Xuân 2"]
+    )
+    everyone = client.get(LEARNERS, {"year": 2026, "metric": "staff_count"})
+    assert len(names(everyone)) == 6
+    assert "Trần Thị Bình" not in everyone.content.decode()
+
+
+def test_dashboard_cells_link_to_their_drilldown(client, dataset, officer):
+    client.force_login(officer)
+    page = soup(client.get(reverse("reports:dashboard"), {"year": 2026}))
+    link = page.select_one('table[data-table="course"] td[data-metric="completed"] a')
+    response = client.get(link["href"])
+    assert response.status_code == 200
+    assert sorted(names(response)) == sorted(
+        ["Nguyễn Văn An", "Đỗ Văn Xuân 0", "Đỗ Văn Xuân 2"]
+    )
+
+
+def test_drilldown_never_crosses_districts(client, dataset, officer, units):
+    client.force_login(officer)
+    bien_hoa_agency = Agency.objects.get(unit=units["731"])
+    assert (
+        client.get(
+            LEARNERS,
+            {"year": 2026, "metric": "enrolled", "agency": bien_hoa_agency.pk},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            LEARNERS, {"year": 2026, "metric": "enrolled", "unit": units["731"].pk}
+        ).status_code
+        == 404
+    )
+    # A course id alone cannot widen the scope.
+    response = client.get(
+        LEARNERS, {"year": 2026, "metric": "enrolled", "course": dataset.course_b.pk}
+    )
+    assert names(response) == ["Nguyễn Văn An"]
+    assert client.get(LEARNERS, {"metric": "nope"}).status_code == 404
+
+
+def test_safe_text_neutralises_formulas():
+    assert safe_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_text("+1") == "'+1"
+    assert safe_text("-1") == "'-1"
+    assert safe_text("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_text("Phòng Tư pháp") == "Phòng Tư pháp"
+
+
+@pytest.fixture
+def hostile_agency(dataset, units):
+    agency = Agency.objects.create(name="=cmd|'/c calc'!A1", unit=units["741"])
+    StaffProfile.objects.filter(user=dataset.xuan_loc[2]).update(agency=agency)
+    return agency
+
+
+def test_csv_export(client, dataset, officer, hostile_agency):
+    client.force_login(officer)
+    response = client.get(
+        reverse("reports:export", args=["agency", "csv"]), {"year": 2026}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == [
+        "Cơ quan, đơn vị",
+        "Số cán bộ, công chức, viên chức",
+        "Ghi danh",
+    ]
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["'=cmd|'/c calc'!A1"][1] == "1"
+    assert by_name["Văn phòng HĐND và UBND Huyện Xuân Lộc"][1:6] == [
+        "5",
+        "5",
+        "3",
+        "2",
+        "40,0",
+    ]
+    assert not any("Biên Hòa" in r[0] for r in rows)
+
+
+def test_xlsx_export(client, dataset, officer, hostile_agency):
+    client.force_login(officer)
+    response = client.get(
+        reverse("reports:export", args=["course", "xlsx"]), {"year": 2026}
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    row_a = next(r for r in values if r[0] == "An toàn thông tin cơ bản (ATTT-CB)")
+    assert row_a[:5] == ["An toàn thông tin cơ bản (ATTT-CB)", 5, 2, 3, 60]
+    assert values[3][1] == "Ghi danh"
+    agencies = client.get(
+        reverse("reports:export", args=["agency", "xlsx"]), {"year": 2026}
+    )
+    sheet = load_workbook(io.BytesIO(agencies.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    hostile = next(c for c in cells if c.value and "cmd" in str(c.value))
+    assert hostile.value == "'=cmd|'/c calc'!A1"
+    assert hostile.data_type == "s"
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_exports_stay_in_scope(client, dataset, officer, units):
+    client.force_login(officer)
+    url = reverse("reports:export", args=["course", "csv"])
+    assert client.get(url, {"unit": units["731"].pk}).status_code == 404
+    district = reverse("reports:export", args=["district", "xlsx"])
+    assert client.get(district).status_code == 404

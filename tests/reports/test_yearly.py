@@ -1,0 +1,211 @@
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from elearning.people.models import AdministrativeUnit, UnitSuccession
+from elearning.reports.metrics import Figure
+from elearning.reports.models import ReportJob
+from elearning.reports.yearly import (
+    render_pdf,
+    render_xlsx,
+    yearly_report_build,
+)
+from tests.factories import make_person
+
+from .dataset import Status, at, enrol
+
+pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pdf_text(content: bytes) -> str:
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(content)).pages
+    )
+    return " ".join(text.split())
+
+
+def xlsx_rows(content: bytes) -> list[list]:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+@pytest.fixture
+def xuan_loc_commune(units):
+    """After 01/07/2025 Xuân Lộc's staff belong to a commune under the province."""
+    commune = AdministrativeUnit.objects.create(
+        code="26734",
+        name="Xuân Lộc",
+        full_name="Xã Xuân Lộc",
+        level=AdministrativeUnit.Level.COMMUNE,
+        kind=AdministrativeUnit.Kind.COMMUNE,
+        parent=units["75"],
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    UnitSuccession.objects.create(
+        predecessor=units["741"],
+        successor=commune,
+        kind=UnitSuccession.Kind.MERGE,
+        effective_date=datetime.date(2025, 7, 1),
+    )
+    return commune
+
+
+def test_province_report_groups_by_units_valid_on_5_december(dataset, xuan_loc_commune):
+    report = yearly_report_build(year=2026)
+    by_place, by_course = report.tables
+    rows = {r.label: r.figures for r in by_place.rows}
+    # Xuân Lộc's ended district is counted under its successor commune.
+    assert rows["Xã Xuân Lộc"]["enrolled"] == Figure(6)
+    assert rows["Xã Xuân Lộc"]["completion_rate"] == Figure(3, 6)
+    assert rows["Thành phố Biên Hòa (hết hiệu lực từ 01/07/2025)"]["completed"] == (
+        Figure(1)
+    )
+    assert not any(label.startswith("Huyện Xuân Lộc") for label in rows)
+    assert by_place.total.figures["enrolled"] == Figure(11)
+    assert report.place_date == "Đồng Nai, ngày 05 tháng 12 năm 2026"
+    assert report.number == "Số: …/BC-STTTT"
+
+
+def test_report_for_2024_uses_the_eleven_districts(make_dataset):
+    data = make_dataset(2)
+    enrol(
+        data.xuan_loc[0],
+        data.course_b,
+        created=at(2024, 3, 1),
+        status=Status.COMPLETED,
+        completed=at(2024, 9, 1),
+    )
+    report = yearly_report_build(year=2024)
+    rows = [r for r in report.tables[0].rows if r.obj is not None]
+    districts = [r for r in rows if r.obj.level == "district"]
+    assert len(districts) == 11
+    xl = next(r for r in districts if r.obj.code == "741")
+    assert xl.label == "Huyện Xuân Lộc"
+    assert xl.figures["completed"] == Figure(1)
+    assert report.total.figures["completion_rate"] == Figure(1, 1)
+
+
+def test_district_report_pdf_and_xlsx(dataset, units):
+    report = yearly_report_build(year=2026, unit=units["741"])
+    text = pdf_text(render_pdf(report))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "UBND HUYỆN XUÂN LỘC" in text
+    assert "Số: …/BC-VHTT" in text
+    assert "Xuân Lộc, ngày 05 tháng 12 năm 2026" in text
+    assert "Kết quả thực hiện Kế hoạch 83/KH-UBND năm 2026" in text
+    assert (
+        "Tổng số cán bộ, công chức, viên chức trên hệ thống: 6 người; số lượt ghi "
+        "danh các khóa bồi dưỡng: 6; số lượt hoàn thành: 3, đạt tỷ lệ 50,0 %; số "
+        "lượt đang học: 3."
+    ) in text
+    assert "Biên Hòa" not in text
+    rows = xlsx_rows(render_xlsx(report))
+    assert [r[0] for r in rows if r[0] and r[0].startswith("Số:")] == ["Số: …/BC-VHTT"]
+    course_a = next(r for r in rows if r[0] == "An toàn thông tin cơ bản (ATTT-CB)")
+    assert course_a[1:5] == [5, 2, 3, 60]
+    agency = next(r for r in rows if r[0] == "Văn phòng HĐND và UBND Huyện Xuân Lộc")
+    assert agency[1:6] == [6, 6, 3, 3, 50]
+
+
+def test_province_pdf_names_every_unit_with_its_figures(dataset, xuan_loc_commune):
+    content = render_pdf(yearly_report_build(year=2026))
+    # Kept for a person to look at, like the browser screenshots.
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "yearly_report_2026.pdf").write_bytes(content)
+    text = pdf_text(content)
+    assert "UBND TỈNH ĐỒNG NAI" in text
+    assert "Đồng Nai, ngày 05 tháng 12 năm 2026" in text
+    assert "Xã Xuân Lộc 6 6 3 3 50,0 %" in text
+    assert "Tổng cộng 12 11 3 4 36,4 %" in text
+
+
+def test_command_writes_both_formats(dataset, tmp_path):
+    pdf = tmp_path / "bc.pdf"
+    call_command(
+        "yearly_report",
+        "--year",
+        "2026",
+        "--unit",
+        "741",
+        "--format",
+        "pdf",
+        "-o",
+        str(pdf),
+    )
+    assert "Xuân Lộc, ngày 05 tháng 12 năm 2026" in pdf_text(pdf.read_bytes())
+    xlsx = tmp_path / "bc.xlsx"
+    call_command("yearly_report", "--year", "2026", "--format", "xlsx", "-o", str(xlsx))
+    rows = xlsx_rows(xlsx.read_bytes())
+    total = [r for r in rows if r[0] == "Tổng cộng"]
+    assert total[0][1:6] == [12, 11, 3, 4, 36.4]
+
+
+def test_build_query_count_is_independent_of_learners(make_dataset, units):
+    data = make_dataset(2)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            yearly_report_build(year=2026)
+            yearly_report_build(year=2026, unit=units["741"])
+        return len(ctx.captured_queries)
+
+    small = count()
+    for i in range(8):
+        person = make_person(
+            role="learner",
+            unit=units["741"],
+            full_name=f"Thêm {i}",
+            email=f"t{i}@xl.example.gov.vn",
+        )
+        enrol(person, data.course_a, created=at(2026, 3, 1))
+    assert count() == small <= 40
+
+
+def test_web_job_makes_the_report(
+    client, dataset, officer, other_officer, units, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    url = reverse("reports:yearly")
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"year": 2026, "unit": units["741"].pk, "format": "pdf"}
+        )
+    job = ReportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:job", args=[job.pk])
+    status = client.get(reverse("reports:job_status", args=[job.pk])).json()
+    assert status["status"] == "done"
+    assert status["progress"] == 100
+    download = client.get(status["download"])
+    assert download.status_code == 200
+    content = b"".join(download.streaming_content)
+    assert "Xuân Lộc, ngày 05 tháng 12 năm 2026" in pdf_text(content)
+    page = client.get(reverse("reports:job", args=[job.pk]))
+    assert b"reports-job.js" in page.content
+    # Someone else's job is not there for them.
+    client.force_login(other_officer)
+    assert client.get(reverse("reports:job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
+
+
+def test_officer_cannot_ask_for_another_district_or_the_province(
+    client, dataset, officer, units
+):
+    client.force_login(officer)
+    url = reverse("reports:yearly")
+    other = client.post(url, {"year": 2026, "unit": units["731"].pk, "format": "xlsx"})
+    assert other.status_code == 404
+    province = client.post(url, {"year": 2026, "unit": "", "format": "xlsx"})
+    assert province.status_code == 200
+    assert not ReportJob.objects.exists()
