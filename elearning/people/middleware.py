@@ -26,6 +26,9 @@ ALWAYS_OPEN = {
 }
 CONSENT_OPEN = {"people:privacy_notice", "people:consent"}
 CONSENT_SESSION_KEY = "people.privacy_consent"
+# Set once a staff user is seen with a TOTP device; cleared when one is
+# removed (people.signals), so the check costs no query on later requests.
+MFA_SESSION_KEY = "people.mfa_ok"
 
 
 def _url_name(request: HttpRequest) -> str | None:
@@ -60,10 +63,12 @@ class MFARequiredMiddleware:
             user is not None
             and user.is_authenticated
             and user.needs_mfa
+            and not request.session.get(MFA_SESSION_KEY)
             and not _exempt(request, _url_name(request))
-            and not user_has_totp(user)
         ):
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            if not user_has_totp(user):
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            request.session[MFA_SESSION_KEY] = True
         return self.get_response(request)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -34,3 +35,12 @@ def _log(user: User, action: str, names: list[str]) -> None:
         return
     key = "added" if action == "post_add" else "removed"
     log(instance=user, action="people.role_change", data={key: sorted(names)})
+
+
+@receiver(authenticator_removed)
+def forget_mfa_check(sender, request, user, authenticator, **kwargs):
+    """The MFA gate checks the device again on the next request."""
+    from .middleware import MFA_SESSION_KEY
+
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(MFA_SESSION_KEY, None)

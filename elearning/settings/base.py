@@ -171,7 +171,9 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hệ thống học trực tuyến"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are listed and revocable; recording "last seen" would cost a write
+# on every request (an exam day is thousands of autosaves).
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "vi"
