@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "elearning.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,
     },
+    "close-overdue-quiz-attempts": {
+        "task": "quizzes.tasks.close_overdue_attempts",
+        "schedule": 60,
+    },
 }
 
 # --- Wagtail --------------------------------------------------------------
