@@ -206,15 +206,17 @@ def _parse_weight(chars: _Chars, errors: list[GiftError]) -> tuple[Decimal | Non
     return weight, end + 1
 
 
-def _split_answers(body: _Chars) -> list[tuple[str, _Chars]]:
-    """Split on unescaped ``=`` / ``~``: [(marker, rest)]."""
+def _split_answers(body: _Chars) -> list[tuple[str, _Chars, int]]:
+    """Split on unescaped ``=`` / ``~``: [(marker, rest, line of marker)]."""
     starts = [
         i for i, (c, escaped, _l) in enumerate(body.chars) if not escaped and c in "=~"
     ]
     answers = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(body)
-        answers.append((body.chars[start][0], body.slice(start + 1, end)))
+        answers.append(
+            (body.chars[start][0], body.slice(start + 1, end), body.chars[start][2])
+        )
     return answers
 
 
@@ -353,7 +355,7 @@ def _parse_block(
 
     raw_answers = []
     failed = False
-    for marker, rest in _split_answers(body):
+    for marker, rest, marker_line in _split_answers(body):
         start = 0
         while start < len(rest) and rest.chars[start][0].isspace():
             start += 1
@@ -372,7 +374,7 @@ def _parse_block(
             answer_text = _clean_text(rest.text(0, arrow))
         else:
             answer_text = _clean_text(rest.text())
-        line = rest.line(0) if len(rest) else body_line
+        line = marker_line
         if not answer_text and arrow == -1:
             local.append(GiftError(line, _("phương án trống.")))
             failed = True
@@ -433,7 +435,7 @@ def _parse_block(
             errors.append(
                 GiftError(
                     body_line,
-                    _("tổng trọng số các đáp án đúng phải bằng 100% (đang là %(s)s%%).")
+                    _("tổng trọng số các đáp án đúng phải bằng 100%% (đang là %(s)s%%).")
                     % {"s": sum(positive).normalize()},
                 )
             )

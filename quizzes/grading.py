@@ -58,7 +58,9 @@ def grade_fraction(snapshot: dict, response: dict | None) -> Decimal:
         if not isinstance(chosen, list):
             return ZERO
         weights = _weights(snapshot)
-        return _clamp(sum((weights.get(str(k), ZERO) for k in set(chosen)), ZERO))
+        total = sum((weights.get(str(k), ZERO) for k in set(chosen)), ZERO)
+        # Thirds (33.3333 % × 3) must add up to full credit.
+        return _clamp(total.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
     if qtype == "short":
         text = response.get("text")
         if not isinstance(text, str) or not text.strip():
