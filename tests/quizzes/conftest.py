@@ -3,7 +3,8 @@
 Page tree::
 
     Root
-    └── CourseIndexPage "Khóa học"
+    └── the default site's home page
+      └── CourseIndexPage "Khóa học"
         └── CoursePage "ATTT cơ bản" (code ATTT-TEST)
             └── QuizPage "Bài kiểm tra cuối khóa" (10 random questions
                 from "ATTT cơ bản", pass mark 70 %, 20 minutes, 3 attempts)
@@ -38,11 +39,11 @@ def bank(db, gift_source):
 
 @pytest.fixture
 def course(db):
-    from wagtail.models import Page
+    from wagtail.models import Site
 
     from courses.models import CourseIndexPage, CoursePage
 
-    root = Page.get_first_root_node()
+    root = Site.objects.get(is_default_site=True).root_page
     index = root.add_child(instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc"))
     return index.add_child(
         instance=CoursePage(title="ATTT cơ bản", slug="attt", code="ATTT-TEST")
