@@ -38,12 +38,35 @@ def bank(db, gift_source):
 
 
 @pytest.fixture
-def course(db):
-    from wagtail.models import Site
+def base_data(db):
+    """What migrations create and transaction=True tests flush away."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import Locale
+
+    from elearning.people.models import Role
+
+    Locale.objects.get_or_create(language_code="vi")
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@pytest.fixture
+def course(base_data):
+    from wagtail.models import Page, Site
 
     from courses.models import CourseIndexPage, CoursePage
 
-    root = Site.objects.get(is_default_site=True).root_page
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        # transaction=True tests flush the tree the migrations made.
+        tree_root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root")
+        )
+        home = tree_root.add_child(instance=Page(title="Trang chủ", slug="home"))
+        site = Site.objects.create(
+            hostname="localhost", root_page=home, is_default_site=True
+        )
+    root = site.root_page
     index = root.add_child(instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc"))
     return index.add_child(
         instance=CoursePage(title="ATTT cơ bản", slug="attt", code="ATTT-TEST")
