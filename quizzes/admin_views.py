@@ -126,9 +126,8 @@ def reports_index(request):
 
 def _units_for(user):
     ids = visible_unit_ids(user)
-    units = AdministrativeUnit.objects.current().filter(
-        level=AdministrativeUnit.Level.DISTRICT
-    )
+    # Ended units too: results keep the district they were earned in.
+    units = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
     if ids is not None:
         units = units.filter(pk__in=ids)
     return units.order_by("code")

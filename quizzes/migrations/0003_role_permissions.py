@@ -22,6 +22,14 @@ def grant(apps, schema_editor):
         group = Group.objects.filter(name=name).first()
         if group is not None:
             group.permissions.add(*perms)
+    # Trainers author in the admin; officers read their district's results
+    # there. Granting is idempotent if the people app grants it too.
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ).first()
+    if access is not None:
+        for group in Group.objects.filter(name__in=["officer", "trainer", "admin"]):
+            group.permissions.add(access)
 
 
 class Migration(migrations.Migration):
@@ -30,6 +38,7 @@ class Migration(migrations.Migration):
         ("people", "0002_roles"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        ("wagtailadmin", "0001_create_admin_access_permissions"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

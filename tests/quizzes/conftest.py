@@ -45,9 +45,25 @@ def base_data(db):
 
     from elearning.people.models import Role
 
+    from django.contrib.auth.models import Permission
+
     Locale.objects.get_or_create(language_code="vi")
+    access = Permission.objects.filter(codename="access_admin").first()
     for role in Role:
-        Group.objects.get_or_create(name=role.value)
+        group, _ = Group.objects.get_or_create(name=role.value)
+        if access is not None and role != Role.LEARNER:
+            group.permissions.add(access)
+
+
+@pytest.fixture(autouse=True)
+def _base_data_for_db_tests(request):
+    # A transaction=True test flushes the groups and locale the migrations
+    # made, and --reuse-db keeps the flushed database for the next run.
+    if request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames):
+        request.getfixturevalue("base_data")
 
 
 @pytest.fixture
