@@ -57,9 +57,7 @@ def import_questions(request):
         questions, errors = questions_parse_file(
             name=name, data=data, default_category=request.POST.get("category", "")
         )
-        report = questions_import(
-            questions=questions, errors=errors, user=request.user
-        )
+        report = questions_import(questions=questions, errors=errors, user=request.user)
         storage.delete(path)
         if report.ok:
             messages.success(
@@ -71,7 +69,11 @@ def import_questions(request):
         return render(
             request,
             "quizzes/admin/import.html",
-            {"form": ImportForm(), "report": report, **_header(_("Nhập câu hỏi từ tệp"))},
+            {
+                "form": ImportForm(),
+                "report": report,
+                **_header(_("Nhập câu hỏi từ tệp")),
+            },
         )
 
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -154,7 +156,9 @@ def quiz_report(request, quiz_id: int):
             "attempts": attempts,
             "units": units,
             "unit_id": unit_id,
-            "stats": report_question_stats(attempts) if can_author(request.user) else [],
+            "stats": report_question_stats(attempts)
+            if can_author(request.user)
+            else [],
             "histogram": report_histogram(attempts),
             "can_regrade": can_author(request.user),
             **_header(_("Kết quả: %(title)s") % {"title": quiz.title}, "table"),
@@ -216,7 +220,9 @@ def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
 def regrade(request, question_id: int):
     """GET: what a regrade would change (dry run). POST: apply it."""
     _require(can_author, request.user)
-    question = get_object_or_404(Question.objects.select_related("category"), pk=question_id)
+    question = get_object_or_404(
+        Question.objects.select_related("category"), pk=question_id
+    )
     if request.method == "POST":
         changes = question_regrade(question=question, apply=True, user=request.user)
         messages.success(

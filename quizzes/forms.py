@@ -44,7 +44,11 @@ class QuizPageForm(WagtailAdminPageForm):
                         "Nhóm \u201c%(category)s\u201d chỉ có %(available)s câu hỏi "
                         "(ngoài các câu cố định), không đủ để rút %(count)s câu."
                     )
-                    % {"category": category.path, "available": available, "count": count},
+                    % {
+                        "category": category.path,
+                        "available": available,
+                        "count": count,
+                    },
                 )
                 self.add_error(None, _("Chưa đủ câu hỏi cho phần rút ngẫu nhiên."))
         return cleaned
@@ -58,5 +62,7 @@ class ImportForm(forms.Form):
     category = forms.CharField(
         label=_("Nhóm mặc định"),
         required=False,
-        help_text=_("Dùng cho các câu hỏi không ghi nhóm, ví dụ \u201cATTT cơ bản/Khác\u201d."),
+        help_text=_(
+            "Dùng cho các câu hỏi không ghi nhóm, ví dụ \u201cATTT cơ bản/Khác\u201d."
+        ),
     )

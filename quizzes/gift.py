@@ -236,7 +236,9 @@ def _parse_block(
     if chars.find("::", pos, pos + 2) == pos:
         end = chars.find("::", pos + 2)
         if end == -1:
-            errors.append(GiftError(first_line, _("thiếu dấu :: đóng tiêu đề câu hỏi.")))
+            errors.append(
+                GiftError(first_line, _("thiếu dấu :: đóng tiêu đề câu hỏi."))
+            )
             return None
         title = _clean_text(chars.text(pos + 2, end))
         pos = end + 2
@@ -333,7 +335,9 @@ def _parse_block(
         return question
     if not plain:
         errors.append(
-            GiftError(body_line, _("phần đáp án trống (câu tự luận không được hỗ trợ)."))
+            GiftError(
+                body_line, _("phần đáp án trống (câu tự luận không được hỗ trợ).")
+            )
         )
         return None
     if plain.startswith("#"):
@@ -435,14 +439,17 @@ def _parse_block(
             errors.append(
                 GiftError(
                     body_line,
-                    _("tổng trọng số các đáp án đúng phải bằng 100%% (đang là %(s)s%%).")
+                    _(
+                        "tổng trọng số các đáp án đúng phải bằng 100%% (đang là %(s)s%%)."
+                    )
                     % {"s": sum(positive).normalize()},
                 )
             )
             return None
         question.qtype = "single" if positive == [Decimal("100")] else "multiple"
         question.choices = [
-            ParsedChoice(a[2], w, a[3]) for a, w in zip(raw_answers, weights, strict=True)
+            ParsedChoice(a[2], w, a[3])
+            for a, w in zip(raw_answers, weights, strict=True)
         ]
         return question
     question.qtype = "short"
@@ -453,9 +460,9 @@ def _parse_block(
     return question
 
 
-def parse(source: str, *, default_category: str = "") -> tuple[
-    list[ParsedQuestion], list[GiftError]
-]:
+def parse(
+    source: str, *, default_category: str = ""
+) -> tuple[list[ParsedQuestion], list[GiftError]]:
     """Read GIFT text: (questions, errors). Nothing raises on bad input."""
     if source.startswith("\ufeff"):
         source = source[1:]
@@ -477,7 +484,9 @@ def parse(source: str, *, default_category: str = "") -> tuple[
                 errors.append(
                     GiftError(
                         question.line,
-                        _("câu hỏi chưa thuộc nhóm nào: thêm dòng $CATEGORY: hoặc chọn nhóm."),
+                        _(
+                            "câu hỏi chưa thuộc nhóm nào: thêm dòng $CATEGORY: hoặc chọn nhóm."
+                        ),
                     )
                 )
             questions.append(question)

@@ -38,7 +38,9 @@ def _clamp(value: Decimal) -> Decimal:
 
 
 def _weights(snapshot: dict) -> dict[str, Decimal]:
-    return {c["key"]: Decimal(str(c["fraction"])) / HUNDRED for c in snapshot["choices"]}
+    return {
+        c["key"]: Decimal(str(c["fraction"])) / HUNDRED for c in snapshot["choices"]
+    }
 
 
 def normalise_short_answer(text: str, *, ignore_diacritics: bool) -> str:
@@ -83,7 +85,8 @@ def grade_fraction(snapshot: dict, response: dict | None) -> Decimal:
         right = sum(
             1
             for c in pairs
-            if normalize_text(str(matches.get(c["key"], ""))) == normalize_text(c["match"])
+            if normalize_text(str(matches.get(c["key"], "")))
+            == normalize_text(c["match"])
         )
         return Decimal(right) / Decimal(len(pairs))
     return ZERO
@@ -99,7 +102,9 @@ def grade_points(snapshot: dict, response: dict | None) -> Decimal:
 def percent(earned: Decimal, maximum: Decimal) -> Decimal:
     if maximum <= 0:
         return ZERO
-    return (earned * HUNDRED / maximum).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (earned * HUNDRED / maximum).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
 
 
 def combine_scores(scores: list[Decimal], method: str) -> Decimal | None:

@@ -80,7 +80,7 @@ class QuestionCategory(models.Model):
 
     @property
     def path(self) -> str:
-        """"ATTT cơ bản/Tài khoản và mật khẩu" (walks the parents)."""
+        """ "ATTT cơ bản/Tài khoản và mật khẩu" (walks the parents)."""
         names, node, seen = [], self, set()
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
@@ -169,7 +169,9 @@ class Question(index.Indexed, ClusterableModel):
             "(ví dụ \u201cma doc\u201d cho \u201cmã độc\u201d)."
         ),
     )
-    tags = ClusterTaggableManager(through=QuestionTag, blank=True, verbose_name=_("thẻ"))
+    tags = ClusterTaggableManager(
+        through=QuestionTag, blank=True, verbose_name=_("thẻ")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -370,7 +372,9 @@ class QuizPage(Page):
 
 
 class QuizFixedQuestion(Orderable):
-    page = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="fixed_questions")
+    page = ParentalKey(
+        QuizPage, on_delete=models.CASCADE, related_name="fixed_questions"
+    )
     question = models.ForeignKey(
         Question,
         verbose_name=_("câu hỏi"),
@@ -495,7 +499,9 @@ class AttemptAnswer(models.Model):
     version not above the stored one is stale (it arrived late) and ignored.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers"
+    )
     slot = models.PositiveSmallIntegerField(_("thứ tự"))
     question = models.ForeignKey(
         Question, on_delete=models.SET_NULL, null=True, related_name="attempt_answers"

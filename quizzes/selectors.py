@@ -172,8 +172,12 @@ def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
     for answer in answers:
         entry = per.setdefault(
             answer.snapshot.get("qid"),
-            {"title": answer.snapshot.get("title") or answer.snapshot["text"][:60],
-             "all": [], "top": [], "bottom": []},
+            {
+                "title": answer.snapshot.get("title") or answer.snapshot["text"][:60],
+                "all": [],
+                "top": [],
+                "bottom": [],
+            },
         )
         credit = (answer.points or 0) / answer.max_points if answer.max_points else 0
         entry["all"].append(credit)
@@ -198,8 +202,13 @@ def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
             else None
         )
         stats.append(
-            QuestionStat(qid, entry["title"], len(entry["all"]), mean(entry["all"]),
-                         discrimination)
+            QuestionStat(
+                qid,
+                entry["title"],
+                len(entry["all"]),
+                mean(entry["all"]),
+                discrimination,
+            )
         )
     stats.sort(key=lambda s: (s.facility is None, s.facility or 0))
     return stats
@@ -242,7 +251,9 @@ def attempt_rows(answers: list[AttemptAnswer], *, review: bool = False) -> list[
             picked = {str(response["choice"])}
         elif isinstance(response.get("choices"), list):
             picked = {str(k) for k in response["choices"]}
-        matches = response.get("matches") if isinstance(response.get("matches"), dict) else {}
+        matches = (
+            response.get("matches") if isinstance(response.get("matches"), dict) else {}
+        )
         choices = []
         for c in snap["choices"]:
             item = {
@@ -267,7 +278,9 @@ def attempt_rows(answers: list[AttemptAnswer], *, review: bool = False) -> list[
             "points": snap.get("points"),
             "choices": choices if snap["type"] != "short" else [],
             "options": snap.get("options", []),
-            "typed": response.get("text", "") if isinstance(response.get("text"), str) else "",
+            "typed": response.get("text", "")
+            if isinstance(response.get("text"), str)
+            else "",
             "version": answer.version,
         }
         if review:
@@ -275,7 +288,9 @@ def attempt_rows(answers: list[AttemptAnswer], *, review: bool = False) -> list[
                 earned=answer.points,
                 fraction=grade_fraction(snap, answer.response),
                 general_feedback=snap.get("general_feedback", ""),
-                accepted=[c["text"] for c in snap["choices"]] if snap["type"] == "short" else [],
+                accepted=[c["text"] for c in snap["choices"]]
+                if snap["type"] == "short"
+                else [],
             )
         rows.append(row)
     return rows

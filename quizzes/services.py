@@ -124,8 +124,11 @@ def category_get_or_create(*, path: str) -> tuple[QuestionCategory, int]:
 
 
 def questions_import(
-    *, questions: list[ParsedQuestion], errors: list[GiftError] | None = None,
-    dry_run: bool = False, user=None,
+    *,
+    questions: list[ParsedQuestion],
+    errors: list[GiftError] | None = None,
+    dry_run: bool = False,
+    user=None,
 ) -> ImportReport:
     """Write parsed questions in one transaction; nothing if any is bad.
 
@@ -134,7 +137,9 @@ def questions_import(
     attempts keep their own snapshots. ``dry_run`` runs every write and rolls
     it back, so the counts are exact.
     """
-    report = ImportReport(questions=questions, errors=list(errors or []), dry_run=dry_run)
+    report = ImportReport(
+        questions=questions, errors=list(errors or []), dry_run=dry_run
+    )
     report.errors.extend(_validate(questions))
     if report.errors:
         return report
@@ -264,9 +269,7 @@ def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[Question]:
             .values_list("pk", flat=True)
         )
         if len(pool) < draw.count:
-            raise QuizError(
-                _("Bài kiểm tra chưa đủ câu hỏi; hãy báo giảng viên.")
-            )
+            raise QuizError(_("Bài kiểm tra chưa đủ câu hỏi; hãy báo giảng viên."))
         chosen.extend(rng.sample(pool, draw.count))
     by_id = Question.objects.prefetch_related("choices").in_bulk(chosen)
     questions = [by_id[pk] for pk in dict.fromkeys(chosen) if pk in by_id]
@@ -290,7 +293,9 @@ def attempt_deadline(*, quiz: QuizPage, started_at: datetime) -> datetime:
 
 def accepts_answers_at(attempt: Attempt, now: datetime) -> bool:
     """The server's deadline rule: until ``deadline`` + 60 s grace."""
-    return attempt.state == Attempt.State.IN_PROGRESS and now <= attempt.deadline + GRACE
+    return (
+        attempt.state == Attempt.State.IN_PROGRESS and now <= attempt.deadline + GRACE
+    )
 
 
 def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> Attempt:
@@ -396,7 +401,9 @@ def answer_save(
         if attempt is None:
             raise Attempt.DoesNotExist
         if not accepts_answers_at(attempt, now):
-            raise AttemptClosed(_("Đã hết thời gian làm bài; câu trả lời không được lưu."))
+            raise AttemptClosed(
+                _("Đã hết thời gian làm bài; câu trả lời không được lưu.")
+            )
         updated = AttemptAnswer.objects.filter(
             attempt_id=attempt_id, question_id=question_id, version__lt=client_version
         ).update(response=response, version=client_version, saved_at=now)
@@ -436,7 +443,9 @@ def attempt_submit(
 
     now = now or timezone.now()
     with transaction.atomic():
-        queryset = Attempt.objects.select_for_update(of=("self",)).select_related("quiz")
+        queryset = Attempt.objects.select_for_update(of=("self",)).select_related(
+            "quiz"
+        )
         if learner is not None:
             queryset = queryset.filter(learner=learner)
         attempt = queryset.get(pk=attempt_id)
@@ -451,8 +460,10 @@ def attempt_submit(
             if now <= attempt.deadline + GRACE
             else Attempt.State.OVERDUE_CLOSED
         )
-        attempt.submitted_at = now if attempt.state == Attempt.State.SUBMITTED else min(
-            now, attempt.deadline + GRACE
+        attempt.submitted_at = (
+            now
+            if attempt.state == Attempt.State.SUBMITTED
+            else min(now, attempt.deadline + GRACE)
         )
         attempt.save(update_fields=["score", "passed", "state", "submitted_at"])
         log(
@@ -546,7 +557,9 @@ def _refreshed_snapshot(snapshot: dict, question: Question) -> dict:
     return fresh
 
 
-def question_regrade(*, question: Question, apply: bool, user=None) -> list[RegradeChange]:
+def question_regrade(
+    *, question: Question, apply: bool, user=None
+) -> list[RegradeChange]:
     """Re-grade finished attempts that showed ``question`` after a fix.
 
     Dry run (``apply=False``) computes what would change and writes nothing.

@@ -108,7 +108,10 @@ def parse_rows(
 
         qtype = TYPES.get(row.get("loai", "").lower())
         if qtype is None:
-            fail(_("loại câu hỏi \u201c%(v)s\u201d không hợp lệ.") % {"v": row.get("loai", "")})
+            fail(
+                _("loại câu hỏi \u201c%(v)s\u201d không hợp lệ.")
+                % {"v": row.get("loai", "")}
+            )
             continue
         text = row.get("noi_dung", "")
         if not text:
@@ -148,7 +151,11 @@ def parse_rows(
         if qtype == "true_false":
             word = fold(answer)
             if word not in ("dung", "sai", "t", "f", "true", "false"):
-                fail(_("đáp án câu đúng/sai phải là \u201cĐúng\u201d hoặc \u201cSai\u201d."))
+                fail(
+                    _(
+                        "đáp án câu đúng/sai phải là \u201cĐúng\u201d hoặc \u201cSai\u201d."
+                    )
+                )
                 continue
             truth = word in ("dung", "t", "true")
             q.choices = [
@@ -190,7 +197,10 @@ def parse_rows(
             for option in options:
                 left, arrow, right = option.partition("->")
                 if not arrow or not left.strip() or not right.strip():
-                    fail(_("cặp ghép \u201c%(v)s\u201d phải viết dạng trái -> phải.") % {"v": option})
+                    fail(
+                        _("cặp ghép \u201c%(v)s\u201d phải viết dạng trái -> phải.")
+                        % {"v": option}
+                    )
                     break
                 pairs.append(ParsedChoice(left.strip(), Decimal(0), "", right.strip()))
             else:

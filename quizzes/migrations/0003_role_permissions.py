@@ -1,6 +1,12 @@
 from django.db import migrations
 
-MODELS = ["question", "questioncategory", "choice", "quizfixedquestion", "quizrandomdraw"]
+MODELS = [
+    "question",
+    "questioncategory",
+    "choice",
+    "quizfixedquestion",
+    "quizrandomdraw",
+]
 
 
 def grant(apps, schema_editor):

@@ -7,14 +7,15 @@ from django.test import Client
 
 from quizzes.models import AttemptAnswer
 from quizzes.services import attempt_start
-from tests.quizzes.conftest import (  # noqa: F401 - fixtures
-    bank,
-    base_data,
-    course,
-    enrolled,
-    gift_source,
-    quiz,
-)
+from tests.quizzes import conftest as quiz_fixtures
+
+# The quiz fixtures, shared with tests/quizzes/.
+bank = quiz_fixtures.bank
+base_data = quiz_fixtures.base_data
+course = quiz_fixtures.course
+enrolled = quiz_fixtures.enrolled
+gift_source = quiz_fixtures.gift_source
+quiz = quiz_fixtures.quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,9 @@ def test_answers_made_offline_are_saved_when_back_online(
     page = phone_page
     attempt = attempt_start(learner=enrolled, quiz=quiz)
     answers = list(
-        attempt.answers.filter(snapshot__type__in=["single", "true_false"]).order_by("slot")
+        attempt.answers.filter(snapshot__type__in=["single", "true_false"]).order_by(
+            "slot"
+        )
     )
     login(page, live_server, enrolled)
     page.goto(f"{live_server.url}/quizzes/attempts/{attempt.pk}/")
@@ -76,12 +79,15 @@ def test_answers_made_offline_are_saved_when_back_online(
         "document.getElementById('quiz-save-status').dataset.state === 'saved'",
         timeout=15_000,
     )
-    assert AttemptAnswer.objects.get(pk=answers[0].pk).response == {"choice": first_again}
+    assert AttemptAnswer.objects.get(pk=answers[0].pk).response == {
+        "choice": first_again
+    }
     assert AttemptAnswer.objects.get(pk=answers[1].pk).response == {"choice": second}
     assert AttemptAnswer.objects.get(pk=answers[2].pk).response == {"choice": third}
-    assert page.evaluate(
-        f"localStorage.getItem('quiz-attempt-{attempt.pk}-pending')"
-    ) == "{}"
+    assert (
+        page.evaluate(f"localStorage.getItem('quiz-attempt-{attempt.pk}-pending')")
+        == "{}"
+    )
     assert page.watch.console_errors == [] or all(
         "ERR_INTERNET_DISCONNECTED" in e or "Failed to fetch" in e
         for e in page.watch.console_errors
@@ -90,9 +96,7 @@ def test_answers_made_offline_are_saved_when_back_online(
     assert axe_violations(page) == []
 
 
-def test_unsent_answers_survive_a_reload(
-    base_data, quiz, enrolled, page, live_server
-):
+def test_unsent_answers_survive_a_reload(base_data, quiz, enrolled, page, live_server):
     attempt = attempt_start(learner=enrolled, quiz=quiz)
     answer = attempt.answers.filter(snapshot__type="single").order_by("slot").first()
     login(page, live_server, enrolled)

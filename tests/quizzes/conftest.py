@@ -18,7 +18,12 @@ from pathlib import Path
 
 import pytest
 
-GIFT = Path(__file__).resolve().parents[2] / "quizzes" / "data" / "questions_attt_co_ban.gift"
+GIFT = (
+    Path(__file__).resolve().parents[2]
+    / "quizzes"
+    / "data"
+    / "questions_attt_co_ban.gift"
+)
 
 
 @pytest.fixture
@@ -40,12 +45,10 @@ def bank(db, gift_source):
 @pytest.fixture
 def base_data(db):
     """What migrations create and transaction=True tests flush away."""
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
     from wagtail.models import Locale
 
     from elearning.people.models import Role
-
-    from django.contrib.auth.models import Permission
 
     Locale.objects.get_or_create(language_code="vi")
     access = Permission.objects.filter(codename="access_admin").first()

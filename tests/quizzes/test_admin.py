@@ -90,8 +90,14 @@ def test_admin_report_filters_by_district_and_exports(
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-2", "'-2"),
-     ("@x", "'@x"), ("Bình", "Bình"), (5, 5)],
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("Bình", "Bình"),
+        (5, 5),
+    ],
 )
 def test_export_neutralises_formulas(value, expected):
     assert safe_cell(value) == expected
@@ -123,8 +129,15 @@ def test_regrade_view_dry_run_then_apply(quiz, enrolled, trainer, client):
 
 def test_snippet_listing_and_quiz_edit_render(bank, quiz, trainer, client, admin_user):
     client.force_login(admin_user)
-    assert client.get(reverse("wagtailsnippets_quizzes_question:list")).status_code == 200
+    assert (
+        client.get(reverse("wagtailsnippets_quizzes_question:list")).status_code == 200
+    )
     question = Question.objects.first()
-    edit = client.get(reverse("wagtailsnippets_quizzes_question:edit", args=[question.pk]))
+    edit = client.get(
+        reverse("wagtailsnippets_quizzes_question:edit", args=[question.pk])
+    )
     assert edit.status_code == 200
-    assert client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk])).status_code == 200
+    assert (
+        client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk])).status_code
+        == 200
+    )

@@ -26,6 +26,8 @@ from quizzes.services import (
 
 from .conftest import correct_response, make_quiz, wrong_response
 
+pytestmark = pytest.mark.integration
+
 
 def answer_all(attempt, *, right: int):
     """Answer the first ``right`` questions correctly, the rest wrongly."""
@@ -95,16 +97,25 @@ def test_database_allows_one_live_attempt_per_learner_and_quiz(quiz, enrolled):
     # A finished attempt does not count.
     Attempt.objects.filter(pk=attempt.pk).update(state=Attempt.State.SUBMITTED)
     Attempt.objects.create(
-        learner=enrolled, quiz=quiz, number=2,
-        started_at=attempt.started_at, deadline=attempt.deadline,
+        learner=enrolled,
+        quiz=quiz,
+        number=2,
+        started_at=attempt.started_at,
+        deadline=attempt.deadline,
     )
 
 
 def test_answer_versions_ignore_late_arrivals(quiz, enrolled):
     attempt = attempt_start(learner=enrolled, quiz=quiz)
     answer = attempt.answers.first()
-    kwargs = {"attempt_id": attempt.pk, "learner": enrolled, "question_id": answer.question_id}
-    assert answer_save(response={"text": "mới"}, client_version=2, **kwargs).version == 2
+    kwargs = {
+        "attempt_id": attempt.pk,
+        "learner": enrolled,
+        "question_id": answer.question_id,
+    }
+    assert (
+        answer_save(response={"text": "mới"}, client_version=2, **kwargs).version == 2
+    )
     late = answer_save(response={"text": "cũ"}, client_version=1, **kwargs)
     assert late.stale and late.version == 2
     answer.refresh_from_db()
@@ -117,8 +128,11 @@ def test_answer_save_refuses_someone_elses_attempt(quiz, enrolled, other_learner
     answer = attempt.answers.first()
     with pytest.raises(Attempt.DoesNotExist):
         answer_save(
-            attempt_id=attempt.pk, learner=other_learner,
-            question_id=answer.question_id, response={}, client_version=1,
+            attempt_id=attempt.pk,
+            learner=other_learner,
+            question_id=answer.question_id,
+            response={},
+            client_version=1,
         )
 
 
@@ -132,14 +146,19 @@ def test_deadline_and_grace_arithmetic(seconds):
     assert accepts_answers_at(attempt, when) is False
 
 
-@pytest.mark.parametrize("seconds", [-1, 0, 60, 61], ids=["before", "at", "grace-end", "late"])
+@pytest.mark.parametrize(
+    "seconds", [-1, 0, 60, 61], ids=["before", "at", "grace-end", "late"]
+)
 def test_answers_accepted_until_deadline_plus_grace(quiz, enrolled, seconds):
     attempt = attempt_start(learner=enrolled, quiz=quiz)
     answer = attempt.answers.first()
     kwargs = {
-        "attempt_id": attempt.pk, "learner": enrolled,
-        "question_id": answer.question_id, "response": {"choice": "x"},
-        "client_version": 1, "now": attempt.deadline + timedelta(seconds=seconds),
+        "attempt_id": attempt.pk,
+        "learner": enrolled,
+        "question_id": answer.question_id,
+        "response": {"choice": "x"},
+        "client_version": 1,
+        "now": attempt.deadline + timedelta(seconds=seconds),
     }
     if seconds <= 60:
         assert answer_save(**kwargs).version == 1
@@ -157,8 +176,11 @@ def test_submit_grades_once(quiz, enrolled):
     answer = attempt.answers.first()
     with pytest.raises(AttemptClosed):
         answer_save(
-            attempt_id=attempt.pk, learner=enrolled, question_id=answer.question_id,
-            response={"choice": "x"}, client_version=99,
+            attempt_id=attempt.pk,
+            learner=enrolled,
+            question_id=answer.question_id,
+            response={"choice": "x"},
+            client_version=99,
         )
     again = attempt_submit(attempt_id=attempt.pk)
     assert (again.score, again.submitted_at) == (graded.score, graded.submitted_at)

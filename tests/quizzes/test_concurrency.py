@@ -4,10 +4,10 @@ import threading
 
 import pytest
 from django.db import close_old_connections, connection
+from wagtail.models import ModelLogEntry
 
 from quizzes.models import Attempt
 from quizzes.services import attempt_start, attempt_submit
-from wagtail.models import ModelLogEntry
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

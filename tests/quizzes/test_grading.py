@@ -30,7 +30,9 @@ MULTI = snap(
     [("a", 50, ""), ("b", 50, ""), ("c", -50, ""), ("d", -50, "")],
 )
 SHORT = snap("short", [("Mã độc", 100, ""), ("virus", 50, "")])
-MATCH = snap("matching", [("USB", 0, "thiết bị"), ("VPN", 0, "mạng"), ("2FA", 0, "xác thực")])
+MATCH = snap(
+    "matching", [("USB", 0, "thiết bị"), ("VPN", 0, "mạng"), ("2FA", 0, "xác thực")]
+)
 
 
 @pytest.mark.parametrize(

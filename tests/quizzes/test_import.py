@@ -65,7 +65,9 @@ def test_command_fails_with_line_numbers(tmp_path):
     path.write_text("Một {=a ~b}\n\nHai {=a ~b\n", encoding="utf-8")
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_questions", str(path), "--category", "Mặc định", stderr=err)
+        call_command(
+            "import_questions", str(path), "--category", "Mặc định", stderr=err
+        )
     assert "Dòng 3:" in err.getvalue()
     assert Question.objects.count() == 0
 
@@ -73,7 +75,7 @@ def test_command_fails_with_line_numbers(tmp_path):
 CSV = (
     "nhom,loai,tieu_de,noi_dung,diem,phuong_an_1,phuong_an_2,phuong_an_3,dap_an,nhan_xet\n"
     "A/B,mot_dap_an,C1,Câu một,1,x,y,z,2,\n"
-    "A/B,nhieu_dap_an,C2,Câu hai,\"1,5\",x,y,z,\"1,3\",Chung\n"
+    'A/B,nhieu_dap_an,C2,Câu hai,"1,5",x,y,z,"1,3",Chung\n'
     "A,dung_sai,C3,Câu ba,,,,,Sai,\n"
     "A,tra_loi_ngan,C4,Câu bốn,,mã độc,ma doc,,,\n"
     "A,ghep_cap,C5,Câu năm,,USB -> thiết bị,VPN -> mạng,,,\n"

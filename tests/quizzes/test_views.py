@@ -9,6 +9,8 @@ from tests.factories import DEFAULT_PASSWORD
 
 from .conftest import correct_response
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def client_of(client):
@@ -22,7 +24,9 @@ def client_of(client):
 def save(client, attempt, question_id, response, version):
     return client.post(
         reverse("quizzes:save", args=[attempt.pk]),
-        data=json.dumps({"question": question_id, "response": response, "version": version}),
+        data=json.dumps(
+            {"question": question_id, "response": response, "version": version}
+        ),
         content_type="application/json",
     )
 
@@ -41,7 +45,9 @@ def test_quiz_page_start_attempt_and_result(quiz, enrolled, client_of):
     # No correct answer leaks into the attempt page.
     assert '"fraction"' not in body and "đáp án đúng" not in body
     for answer in attempt.answers.all():
-        reply = save(client, attempt, answer.question_id, correct_response(answer.snapshot), 1)
+        reply = save(
+            client, attempt, answer.question_id, correct_response(answer.snapshot), 1
+        )
         assert reply.status_code == 200
         assert reply.json()["version"] == 1
     result = client.post(reverse("quizzes:submit", args=[attempt.pk]))
@@ -81,7 +87,9 @@ def test_save_endpoint_errors(quiz, enrolled, other_learner, client_of):
     assert other.get(reverse("quizzes:attempt", args=[attempt.pk])).status_code == 404
     client = client_of(enrolled)
     bad = client.post(
-        reverse("quizzes:save", args=[attempt.pk]), data="nope", content_type="application/json"
+        reverse("quizzes:save", args=[attempt.pk]),
+        data="nope",
+        content_type="application/json",
     )
     assert bad.status_code == 400
     assert save(client, attempt, answer.question_id, {"evil": 1}, 1).status_code == 400
@@ -110,7 +118,9 @@ def test_anonymous_is_sent_to_login(quiz):
 def grow_bank(extra: int):
     category = QuestionCategory.objects.get(name="Mã độc và sao lưu")
     for n in range(extra):
-        question = Question.objects.create(category=category, title=f"Thêm {n}", text="?")
+        question = Question.objects.create(
+            category=category, title=f"Thêm {n}", text="?"
+        )
         Choice.objects.bulk_create(
             [
                 Choice(question=question, text="a", fraction=100, sort_order=0),
@@ -135,7 +145,10 @@ def test_query_counts_do_not_grow_with_the_bank(
     answer = attempt.answers.first()
     # 7 as above; then savepoint, attempt lock, conditional update, release.
     with django_assert_max_num_queries(11):
-        assert save(client, attempt, answer.question_id, {"choice": "1"}, 1).status_code == 200
+        assert (
+            save(client, attempt, answer.question_id, {"choice": "1"}, 1).status_code
+            == 200
+        )
     assert AttemptAnswer.objects.get(pk=answer.pk).version == 1
 
 

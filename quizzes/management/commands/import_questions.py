@@ -30,9 +30,7 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stderr.write(str(error))
         if report.errors:
-            raise CommandError(
-                f"{len(report.errors)} error(s); nothing was written."
-            )
+            raise CommandError(f"{len(report.errors)} error(s); nothing was written.")
         prefix = "[dry run] " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
