@@ -15,7 +15,12 @@ class QuizPageForm(WagtailAdminPageForm):
         formset = self.formsets.get("random_draws")
         if formset is None or not hasattr(formset, "forms"):
             return cleaned
+        # Inline formsets are validated after the form; validate them now to
+        # read their cleaned data (Django caches the result).
+        formset.is_valid()
         fixed = self.formsets.get("fixed_questions")
+        if fixed is not None:
+            fixed.is_valid()
         fixed_ids = set()
         if fixed is not None:
             for form in fixed.forms:

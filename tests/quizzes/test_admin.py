@@ -141,3 +141,43 @@ def test_snippet_listing_and_quiz_edit_render(bank, quiz, trainer, client, admin
         client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk])).status_code
         == 200
     )
+
+
+def test_quiz_form_refuses_a_draw_its_category_cannot_fill(quiz, bank):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from quizzes.models import QuestionCategory, QuizPage
+
+    category = QuestionCategory.objects.get(name="Tài khoản và mật khẩu")  # 3 questions
+    form_class = QuizPage.get_edit_handler().get_form_class()
+
+    def form_for(count):
+        data = nested_form_data(
+            {
+                "title": quiz.title,
+                "slug": quiz.slug,
+                "time_limit_minutes": 20,
+                "attempts_allowed": 3,
+                "pass_mark": "70",
+                "grading_method": "highest",
+                "review": "exam",
+                "fixed_questions": inline_formset([]),
+                "random_draws": inline_formset(
+                    [
+                        {
+                            "category": category.pk,
+                            "count": count,
+                            "include_subcategories": "on",
+                        }
+                    ]
+                ),
+            }
+        )
+        return form_class(data, instance=quiz, for_user=None)
+
+    too_many = form_for(4)
+    assert not too_many.is_valid()
+    assert "không đủ để rút 4 câu" in str(
+        too_many.formsets["random_draws"].forms[0].errors
+    )
+    assert form_for(3).is_valid(), form_for(3).errors
