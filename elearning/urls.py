@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("courses.h5p.urls")),
     path("bao-cao/", include("elearning.reports.urls")),
+    path("quizzes/", include("quizzes.urls")),
 ]
 
 if settings.DEBUG:

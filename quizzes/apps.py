@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Bài kiểm tra")
+
+    def ready(self) -> None:
+        from courses.completion import register_check
+
+        from .selectors import quizzes_requirement
+
+        register_check("quizzes", quizzes_requirement)

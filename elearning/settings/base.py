@@ -271,6 +271,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "elearning.reports.tasks.send_yearly_report_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "close-overdue-quiz-attempts": {
+        "task": "quizzes.tasks.close_overdue_attempts",
+        "schedule": 60,
+    },
 }
 
 # --- Wagtail --------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db import transaction
 SEEDERS = [
     "elearning.people.demo",
     "courses.demo",
+    "quizzes.demo",
     "courses.h5p.demo",
     "courses.attendance.demo",
 ]

@@ -1,0 +1,242 @@
+"""Wagtail admin screens: import questions, reports, regrade, export."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from elearning.people.models import AdministrativeUnit
+from elearning.people.scoping import visible_unit_ids
+
+from .forms import ImportForm
+from .models import Question, QuizPage
+from .selectors import report_attempts, report_histogram, report_question_stats
+from .services import question_regrade, questions_import, questions_parse_file
+
+IMPORT_DIR = "quiz-imports"
+
+
+def can_author(user) -> bool:
+    return user.is_province_admin or user.is_trainer
+
+
+def can_report(user) -> bool:
+    return can_author(user) or user.is_unit_officer
+
+
+def _require(check, user) -> None:
+    if not check(user):
+        raise PermissionDenied
+
+
+def import_questions(request):
+    """Upload → preview (nothing written) → confirm (one transaction)."""
+    _require(can_author, request.user)
+    storage = storages["private"]
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        name = request.POST.get("name", "")
+        if not token.isalnum() or len(token) > 64:
+            raise Http404
+        path = f"{IMPORT_DIR}/{token}{PurePath(name).suffix.lower()}"
+        if not storage.exists(path):
+            messages.error(request, _("Tệp tải lên đã hết hạn; hãy tải lại."))
+            return redirect("quizzes_admin:import")
+        with storage.open(path, "rb") as handle:
+            data = handle.read()
+        questions, errors = questions_parse_file(
+            name=name, data=data, default_category=request.POST.get("category", "")
+        )
+        report = questions_import(questions=questions, errors=errors, user=request.user)
+        storage.delete(path)
+        if report.ok:
+            messages.success(
+                request,
+                _("Đã nhập %(created)s câu hỏi mới, cập nhật %(updated)s câu hỏi.")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect("wagtailsnippets_quizzes_question:list")
+        return render(
+            request,
+            "quizzes/admin/import.html",
+            {
+                "form": ImportForm(),
+                "report": report,
+                **_header(_("Nhập câu hỏi từ tệp")),
+            },
+        )
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = token = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        questions, errors = questions_parse_file(
+            name=upload.name,
+            data=data,
+            default_category=form.cleaned_data["category"],
+        )
+        report = questions_import(questions=questions, errors=errors, dry_run=True)
+        if report.ok:
+            token = secrets.token_hex(16)
+            storage.save(
+                f"{IMPORT_DIR}/{token}{PurePath(upload.name).suffix.lower()}",
+                ContentFile(data),
+            )
+        return render(
+            request,
+            "quizzes/admin/import.html",
+            {
+                "form": form,
+                "report": report,
+                "token": token,
+                "name": upload.name,
+                "category": form.cleaned_data["category"],
+                **_header(_("Nhập câu hỏi từ tệp")),
+            },
+        )
+    return render(
+        request,
+        "quizzes/admin/import.html",
+        {"form": form, "report": report, **_header(_("Nhập câu hỏi từ tệp"))},
+    )
+
+
+def _header(title: str, icon: str = "doc-full") -> dict:
+    return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
+def reports_index(request):
+    _require(can_report, request.user)
+    quizzes = QuizPage.objects.live().order_by("path")
+    return render(
+        request,
+        "quizzes/admin/reports_index.html",
+        {"quizzes": quizzes, **_header(_("Kết quả bài kiểm tra"), "table")},
+    )
+
+
+def _units_for(user):
+    ids = visible_unit_ids(user)
+    # Ended units too: results keep the district they were earned in.
+    units = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
+    if ids is not None:
+        units = units.filter(pk__in=ids)
+    return units.order_by("code")
+
+
+def quiz_report(request, quiz_id: int):
+    _require(can_report, request.user)
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    units = list(_units_for(request.user))
+    try:
+        unit_id = int(request.GET.get("unit") or 0)
+    except ValueError:
+        unit_id = 0
+    if unit_id and unit_id not in {u.pk for u in units}:
+        unit_id = 0
+    attempts = list(report_attempts(quiz=quiz, user=request.user, unit_id=unit_id))
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(quiz, attempts)
+    return render(
+        request,
+        "quizzes/admin/quiz_report.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "units": units,
+            "unit_id": unit_id,
+            "stats": report_question_stats(attempts)
+            if can_author(request.user)
+            else [],
+            "histogram": report_histogram(attempts),
+            "can_regrade": can_author(request.user),
+            **_header(_("Kết quả: %(title)s") % {"title": quiz.title}, "table"),
+        },
+    )
+
+
+def safe_cell(value):
+    """Neutralise text Excel would run as a formula (=, +, -, @, tab, CR)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Kết quả")[:31]
+    sheet.append(
+        [
+            _("Họ và tên"),
+            _("Thư điện tử"),
+            _("Đơn vị công tác"),
+            _("Đơn vị hành chính"),
+            _("Lượt"),
+            _("Nộp lúc"),
+            _("Trạng thái"),
+            _("Điểm (%)"),
+            _("Kết quả"),
+        ]
+    )
+    for a in attempts:
+        profile = getattr(a.learner, "profile", None)
+        sheet.append(
+            [
+                safe_cell(a.learner.get_full_name()),
+                safe_cell(a.learner.email),
+                safe_cell(str(profile.agency) if profile and profile.agency_id else ""),
+                safe_cell(str(profile.unit) if profile and profile.unit_id else ""),
+                a.number,
+                a.submitted_at.strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
+                str(a.get_state_display()),
+                float(a.score) if a.score is not None else None,
+                _("Đạt") if a.passed else _("Không đạt"),
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-{quiz.pk}.xlsx"'
+    return response
+
+
+def regrade(request, question_id: int):
+    """GET: what a regrade would change (dry run). POST: apply it."""
+    _require(can_author, request.user)
+    question = get_object_or_404(
+        Question.objects.select_related("category"), pk=question_id
+    )
+    if request.method == "POST":
+        changes = question_regrade(question=question, apply=True, user=request.user)
+        messages.success(
+            request,
+            _("Đã chấm lại %(n)s lượt làm bài.") % {"n": len(changes)},
+        )
+        return redirect(reverse("quizzes_admin:regrade", args=[question.pk]))
+    changes = question_regrade(question=question, apply=False)
+    return render(
+        request,
+        "quizzes/admin/regrade.html",
+        {
+            "question": question,
+            "changes": changes,
+            **_header(_("Chấm lại câu hỏi: %(q)s") % {"q": question}, "redirect"),
+        },
+    )

@@ -1,0 +1,73 @@
+"""Admin forms: the quiz page refuses draws its categories cannot fill."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+class QuizPageForm(WagtailAdminPageForm):
+    def clean(self):
+        from .models import Question
+
+        cleaned = super().clean()
+        formset = self.formsets.get("random_draws")
+        if formset is None or not hasattr(formset, "forms"):
+            return cleaned
+        # Inline formsets are validated after the form; validate them now to
+        # read their cleaned data (Django caches the result).
+        formset.is_valid()
+        fixed = self.formsets.get("fixed_questions")
+        if fixed is not None:
+            fixed.is_valid()
+        fixed_ids = set()
+        if fixed is not None:
+            for form in fixed.forms:
+                data = getattr(form, "cleaned_data", {}) or {}
+                if data.get("question") and not data.get("DELETE"):
+                    fixed_ids.add(data["question"].pk)
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", {}) or {}
+            category, count = data.get("category"), data.get("count")
+            if not category or not count or data.get("DELETE"):
+                continue
+            ids = (
+                category.subtree_ids()
+                if data.get("include_subcategories")
+                else {category.pk}
+            )
+            available = (
+                Question.objects.filter(category_id__in=ids)
+                .exclude(pk__in=fixed_ids)
+                .count()
+            )
+            if available < count:
+                form.add_error(
+                    "count",
+                    _(
+                        "Nhóm \u201c%(category)s\u201d chỉ có %(available)s câu hỏi "
+                        "(ngoài các câu cố định), không đủ để rút %(count)s câu."
+                    )
+                    % {
+                        "category": category.path,
+                        "available": available,
+                        "count": count,
+                    },
+                )
+                self.add_error(None, _("Chưa đủ câu hỏi cho phần rút ngẫu nhiên."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp câu hỏi"),
+        help_text=_("GIFT (.gift, .txt), CSV (.csv) hoặc Excel (.xlsx), tối đa 5 MB."),
+    )
+    category = forms.CharField(
+        label=_("Nhóm mặc định"),
+        required=False,
+        help_text=_(
+            "Dùng cho các câu hỏi không ghi nhóm, ví dụ \u201cATTT cơ bản/Khác\u201d."
+        ),
+    )

@@ -1,0 +1,296 @@
+"""Reads of the quizzes app: the quiz page, completion, trainer reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.completion import Requirement
+
+from .grading import combine_scores
+from .models import Attempt, AttemptAnswer, QuizPage
+
+
+def quiz_page_context(*, quiz: QuizPage, user) -> dict:
+    """What the quiz's intro page shows this user."""
+    if not getattr(user, "is_authenticated", False):
+        return {"attempts": [], "live_attempt": None, "grade": None}
+    attempts = list(Attempt.objects.filter(learner=user, quiz=quiz).order_by("number"))
+    live = next((a for a in attempts if a.is_live), None)
+    finished = [a for a in attempts if not a.is_live and a.score is not None]
+    grade = combine_scores([a.score for a in finished], quiz.grading_method)
+    now = timezone.now()
+    is_open = (quiz.opens_at is None or quiz.opens_at <= now) and (
+        quiz.closes_at is None or now < quiz.closes_at
+    )
+    left = (
+        None
+        if not quiz.attempts_allowed
+        else max(0, quiz.attempts_allowed - len(attempts))
+    )
+    return {
+        "attempts": attempts,
+        "live_attempt": live,
+        "grade": grade,
+        "passed": grade is not None and grade >= quiz.pass_mark,
+        "is_open": is_open,
+        "attempts_left": left,
+        "can_start": live is None and is_open and (left is None or left > 0),
+    }
+
+
+def review_visible(attempt: Attempt, *, now=None) -> bool:
+    """Whether the learner may see correct answers and feedback now."""
+    if attempt.is_live:
+        return False
+    quiz = attempt.quiz
+    if quiz.review == QuizPage.Review.PRACTICE:
+        return True
+    now = now or timezone.now()
+    return quiz.closes_at is not None and now >= quiz.closes_at
+
+
+def learner_grades(*, learner, quizzes: list[QuizPage]) -> dict[int, Decimal | None]:
+    """Each quiz's grade (by its grading method) for ``learner``: one query."""
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    rows = (
+        Attempt.objects.finished()
+        .filter(learner=learner, quiz__in=[q.pk for q in quizzes], score__isnull=False)
+        .order_by("number")
+        .values_list("quiz_id", "score")
+    )
+    for quiz_id, score in rows:
+        scores[quiz_id].append(score)
+    return {q.pk: combine_scores(scores[q.pk], q.grading_method) for q in quizzes}
+
+
+def quizzes_requirement(enrolment) -> Requirement | None:
+    """Completion check "quizzes": pass every quiz that counts.
+
+    The score is the grade of the course's final quiz (the last counting
+    quiz in page-tree order). None when the course has no counting quiz or
+    its ``require_quizzes`` is off.
+    """
+    course = enrolment.course
+    if not getattr(course, "require_quizzes", True):
+        return None
+    quizzes = list(
+        QuizPage.objects.live()
+        .descendant_of(course)
+        .filter(counts_for_completion=True)
+        .order_by("path")
+    )
+    if not quizzes:
+        return None
+    grades = learner_grades(learner=enrolment.learner, quizzes=quizzes)
+    reasons = []
+    passed = 0
+    for quiz in quizzes:
+        grade = grades[quiz.pk]
+        if grade is not None and grade >= quiz.pass_mark:
+            passed += 1
+            continue
+        if grade is None:
+            detail = _("chưa làm bài")
+        else:
+            detail = _("đạt %(score)s%%, cần %(mark)s%%") % {
+                "score": _number(grade),
+                "mark": _number(quiz.pass_mark),
+            }
+        if quiz.pk == quizzes[-1].pk:
+            reason = _("Chưa đạt bài kiểm tra cuối khóa: %(title)s (%(detail)s).")
+        else:
+            reason = _("Chưa đạt bài kiểm tra: %(title)s (%(detail)s).")
+        reasons.append(reason % {"title": quiz.title, "detail": detail})
+    return Requirement(
+        key="quizzes",
+        label=_("Bài kiểm tra"),
+        done=passed == len(quizzes),
+        reasons=reasons,
+        progress=(passed, len(quizzes)),
+        score=grades[quizzes[-1].pk],
+    )
+
+
+def _number(value: Decimal) -> str:
+    """85,5 – Vietnamese decimal comma, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+# --- Trainer reports ---------------------------------------------------------
+
+
+def report_attempts(*, quiz: QuizPage, user, unit_id: int | None = None):
+    """Finished attempts of ``quiz`` that ``user`` may see (scoped)."""
+    qs = (
+        Attempt.objects.visible_to(user)
+        .filter(quiz=quiz)
+        .finished()
+        .select_related("learner__profile__unit", "learner__profile__agency")
+        .order_by("learner__profile__sort_key", "number")
+    )
+    if unit_id:
+        # A narrowing filter picked by the user, applied inside the scope.
+        from elearning.people.models import AdministrativeUnit
+
+        unit = AdministrativeUnit.objects.filter(pk=unit_id).first()
+        ids = unit.subtree_ids() if unit else set()
+        qs = qs.filter(learner__profile__unit__in=ids)
+    return qs
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    question_id: int | None
+    title: str
+    answered: int
+    facility: Decimal | None  # mean credit, %
+    discrimination: Decimal | None  # top third minus bottom third, %
+
+
+def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
+    """Facility index (% credit) and a simple discrimination index per question.
+
+    Discrimination = facility among the top third of attempts by score minus
+    facility among the bottom third (−100…100; above 30 is good).
+    """
+    if not attempts:
+        return []
+    ranked = sorted(attempts, key=lambda a: a.score or 0)
+    third = max(1, len(ranked) // 3)
+    bottom = {a.pk for a in ranked[:third]}
+    top = {a.pk for a in ranked[-third:]}
+    per: dict[int | None, dict] = {}
+    answers = AttemptAnswer.objects.filter(attempt__in=[a.pk for a in attempts]).only(
+        "attempt_id", "question_id", "snapshot", "points"
+    )
+    for answer in answers:
+        entry = per.setdefault(
+            answer.snapshot.get("qid"),
+            {
+                "title": answer.snapshot.get("title") or answer.snapshot["text"][:60],
+                "all": [],
+                "top": [],
+                "bottom": [],
+            },
+        )
+        credit = (answer.points or 0) / answer.max_points if answer.max_points else 0
+        entry["all"].append(credit)
+        if answer.attempt_id in top:
+            entry["top"].append(credit)
+        if answer.attempt_id in bottom:
+            entry["bottom"].append(credit)
+
+    def mean(values):
+        return (
+            (Decimal(sum(values)) * 100 / len(values)).quantize(Decimal("0.1"))
+            if values
+            else None
+        )
+
+    stats = []
+    for qid, entry in per.items():
+        top_mean, bottom_mean = mean(entry["top"]), mean(entry["bottom"])
+        discrimination = (
+            top_mean - bottom_mean
+            if top_mean is not None and bottom_mean is not None and len(ranked) >= 3
+            else None
+        )
+        stats.append(
+            QuestionStat(
+                qid,
+                entry["title"],
+                len(entry["all"]),
+                mean(entry["all"]),
+                discrimination,
+            )
+        )
+    stats.sort(key=lambda s: (s.facility is None, s.facility or 0))
+    return stats
+
+
+def report_histogram(attempts: list[Attempt], *, bins: int = 10) -> list[dict]:
+    """Counts of scores in bins of 10 %: [{"label": "0–10", "count": n, "pct": w}]."""
+    counts = [0] * bins
+    for attempt in attempts:
+        if attempt.score is None:
+            continue
+        index = min(bins - 1, int(attempt.score // (100 // bins)))
+        counts[index] += 1
+    peak = max(counts) or 1
+    width = 100 // bins
+    return [
+        {
+            "label": f"{i * width}–{(i + 1) * width}",
+            "count": n,
+            "pct": round(n * 100 / peak),
+        }
+        for i, n in enumerate(counts)
+    ]
+
+
+def attempt_rows(answers: list[AttemptAnswer], *, review: bool = False) -> list[dict]:
+    """What the attempt and result templates draw for each question.
+
+    Correct answers and feedback are included only when ``review`` is set,
+    so the attempt page never carries them.
+    """
+    from .grading import grade_fraction
+
+    rows = []
+    for answer in answers:
+        snap = answer.snapshot
+        response = answer.response or {}
+        picked = set()
+        if "choice" in response:
+            picked = {str(response["choice"])}
+        elif isinstance(response.get("choices"), list):
+            picked = {str(k) for k in response["choices"]}
+        matches = (
+            response.get("matches") if isinstance(response.get("matches"), dict) else {}
+        )
+        choices = []
+        for c in snap["choices"]:
+            item = {
+                "key": c["key"],
+                "text": c["text"],
+                "picked": c["key"] in picked,
+                "chosen_match": matches.get(c["key"], ""),
+            }
+            if review:
+                item.update(
+                    correct=Decimal(c["fraction"]) > 0,
+                    feedback=c.get("feedback", "") if c["key"] in picked else "",
+                    match=c.get("match", ""),
+                )
+            choices.append(item)
+        row = {
+            "answer": answer,
+            "slot": answer.slot,
+            "qid": answer.question_id,
+            "type": snap["type"],
+            "text": snap["text"],
+            "points": snap.get("points"),
+            "choices": choices if snap["type"] != "short" else [],
+            "options": snap.get("options", []),
+            "typed": response.get("text", "")
+            if isinstance(response.get("text"), str)
+            else "",
+            "version": answer.version,
+        }
+        if review:
+            row.update(
+                earned=answer.points,
+                fraction=grade_fraction(snap, answer.response),
+                general_feedback=snap.get("general_feedback", ""),
+                accepted=[c["text"] for c in snap["choices"]]
+                if snap["type"] == "short"
+                else [],
+            )
+        rows.append(row)
+    return rows

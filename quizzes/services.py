@@ -1,0 +1,611 @@
+"""Writes of the quizzes app: importing questions, attempts, grading.
+
+Locks: ``answer_save`` and ``attempt_submit`` take the attempt's row lock
+(``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE transaction
+mode serialises writers), so an answer never lands after grading and an
+attempt is graded exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from .gift import GiftError, ParsedChoice, ParsedQuestion
+from .gift import parse as gift_parse
+from .grading import combine_scores, grade_points, percent
+from .models import (
+    GRACE_SECONDS,
+    Attempt,
+    AttemptAnswer,
+    Choice,
+    Question,
+    QuestionCategory,
+    QuizPage,
+)
+
+GRACE = timedelta(seconds=GRACE_SECONDS)
+MAX_RESPONSE_CHARS = 4000
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class QuizError(Exception):
+    """A refusal to show the learner as it is (translated)."""
+
+
+class AttemptClosed(QuizError):
+    pass
+
+
+# --- Import ------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    errors: list[GiftError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    categories_created: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def questions_parse_file(
+    *, name: str, data: bytes, default_category: str = ""
+) -> tuple[list[ParsedQuestion], list[GiftError]]:
+    """Read a GIFT, CSV or XLSX file (by extension, checked by content)."""
+    from . import tabular
+
+    if len(data) > MAX_IMPORT_BYTES:
+        return [], [GiftError(0, _("tệp lớn hơn 5 MB."))]
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        if not data.startswith(b"PK"):
+            return [], [GiftError(0, _("tệp không phải là tệp Excel (.xlsx)."))]
+        try:
+            rows = tabular.rows_from_xlsx(data)
+        except Exception:  # noqa: BLE001 - any unreadable workbook is one error
+            return [], [GiftError(0, _("không đọc được tệp Excel."))]
+        return tabular.parse_rows(rows, default_category=default_category)
+    if b"\x00" in data[:4096]:
+        return [], [GiftError(0, _("tệp không phải là văn bản."))]
+    if lower.endswith(".csv"):
+        return tabular.parse_rows(
+            tabular.rows_from_csv(data), default_category=default_category
+        )
+    if lower.endswith((".gift", ".txt")):
+        return gift_parse(tabular.decode(data), default_category=default_category)
+    return [], [GiftError(0, _("chỉ nhận tệp .gift, .txt, .csv hoặc .xlsx."))]
+
+
+def _validate(questions: list[ParsedQuestion]) -> list[GiftError]:
+    errors = []
+    for q in questions:
+        problems = []
+        if len(q.title) > 255:
+            problems.append(_("tiêu đề dài quá 255 ký tự."))
+        if any(len(p) > 200 for p in q.category.split("/")):
+            problems.append(_("tên nhóm dài quá 200 ký tự."))
+        if any(len(c.match) > 255 for c in q.choices):
+            problems.append(_("vế ghép dài quá 255 ký tự."))
+        if not q.choices:
+            problems.append(_("câu hỏi không có phương án."))
+        if q.qtype in ("single", "true_false") and not any(
+            c.fraction == 100 for c in q.choices
+        ):
+            problems.append(_("không có đáp án đúng (100%)."))
+        errors.extend(GiftError(q.line, p) for p in problems)
+    return errors
+
+
+def category_get_or_create(*, path: str) -> tuple[QuestionCategory, int]:
+    """The category at ``path`` ("A/B/C"), creating missing levels."""
+    parent = None
+    created = 0
+    for name in path.split("/"):
+        category, was_created = QuestionCategory.objects.get_or_create(
+            parent=parent, name=name
+        )
+        created += was_created
+        parent = category
+    return parent, created
+
+
+def questions_import(
+    *,
+    questions: list[ParsedQuestion],
+    errors: list[GiftError] | None = None,
+    dry_run: bool = False,
+    user=None,
+) -> ImportReport:
+    """Write parsed questions in one transaction; nothing if any is bad.
+
+    A question whose (category, title) already exists is updated in place
+    (its choices replaced), so importing the same file twice is harmless;
+    attempts keep their own snapshots. ``dry_run`` runs every write and rolls
+    it back, so the counts are exact.
+    """
+    report = ImportReport(
+        questions=questions, errors=list(errors or []), dry_run=dry_run
+    )
+    report.errors.extend(_validate(questions))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        categories: dict[str, QuestionCategory] = {}
+        for q in questions:
+            if q.category not in categories:
+                categories[q.category], made = category_get_or_create(path=q.category)
+                report.categories_created += made
+            category = categories[q.category]
+            existing = (
+                Question.objects.filter(category=category, title=q.title).first()
+                if q.title
+                else None
+            )
+            question = existing or Question(category=category)
+            question.qtype = q.qtype
+            question.title = q.title
+            question.text = q.text
+            question.points = q.points
+            question.general_feedback = q.general_feedback
+            question.full_clean()
+            question.save()
+            if existing:
+                existing.choices.all().delete()
+                report.updated += 1
+            else:
+                report.created += 1
+            Choice.objects.bulk_create(
+                Choice(
+                    question=question,
+                    sort_order=i,
+                    text=c.text,
+                    match_text=c.match,
+                    fraction=c.fraction,
+                    feedback=c.feedback,
+                )
+                for i, c in enumerate(q.choices)
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+        elif user is not None and questions:
+            log(
+                instance=categories[questions[0].category],
+                action="quizzes.questions_imported",
+                user=user,
+                data={"created": report.created, "updated": report.updated},
+            )
+    return report
+
+
+def question_to_parsed(question: Question) -> ParsedQuestion:
+    return ParsedQuestion(
+        category=question.category.path,
+        qtype=question.qtype,
+        text=question.text,
+        title=question.title,
+        general_feedback=question.general_feedback,
+        points=question.points,
+        choices=[
+            ParsedChoice(c.text, c.fraction, c.feedback, c.match_text)
+            for c in question.choices.all()
+        ],
+    )
+
+
+# --- Attempts ------------------------------------------------------------------
+
+
+def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict:
+    """The question as this attempt shows it (choices in shown order)."""
+    choices = [
+        {
+            "key": str(c.pk),
+            "text": c.text,
+            "fraction": str(c.fraction),
+            "feedback": c.feedback,
+            "match": c.match_text,
+        }
+        for c in question.choices.all()
+    ]
+    if shuffle_choices and question.qtype in ("single", "multiple", "matching"):
+        rng.shuffle(choices)
+    snapshot = {
+        "qid": question.pk,
+        "type": question.qtype,
+        "title": question.title,
+        "text": question.text,
+        "points": str(question.points),
+        "general_feedback": question.general_feedback,
+        "ignore_diacritics": question.ignore_diacritics,
+        "choices": choices,
+    }
+    if question.qtype == "matching":
+        options = sorted({c["match"] for c in choices if c["match"]})
+        rng.shuffle(options)
+        snapshot["options"] = options
+    return snapshot
+
+
+def quiz_draw_shortfalls(draws) -> list[str]:
+    """Messages for random draws asking more questions than their category has."""
+    problems = []
+    for draw in draws:
+        available = Question.objects.filter(category_id__in=draw.category_ids()).count()
+        if available < draw.count:
+            problems.append(
+                _(
+                    "Nhóm \u201c%(category)s\u201d chỉ có %(available)s câu hỏi, "
+                    "không đủ để rút %(count)s câu."
+                )
+                % {
+                    "category": draw.category.path,
+                    "available": available,
+                    "count": draw.count,
+                }
+            )
+    return problems
+
+
+def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[Question]:
+    chosen = [fq.question_id for fq in quiz.fixed_questions.all()]
+    for draw in quiz.random_draws.select_related("category"):
+        pool = list(
+            Question.objects.filter(category_id__in=draw.category_ids())
+            .exclude(pk__in=chosen)
+            .values_list("pk", flat=True)
+        )
+        if len(pool) < draw.count:
+            raise QuizError(_("Bài kiểm tra chưa đủ câu hỏi; hãy báo giảng viên."))
+        chosen.extend(rng.sample(pool, draw.count))
+    by_id = Question.objects.prefetch_related("choices").in_bulk(chosen)
+    questions = [by_id[pk] for pk in dict.fromkeys(chosen) if pk in by_id]
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    return questions
+
+
+def quiz_course(quiz: QuizPage):
+    from courses.models import CoursePage
+
+    return CoursePage.objects.ancestor_of(quiz).first()
+
+
+def attempt_deadline(*, quiz: QuizPage, started_at: datetime) -> datetime:
+    deadline = started_at + timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.closes_at is not None:
+        deadline = min(deadline, quiz.closes_at)
+    return deadline
+
+
+def accepts_answers_at(attempt: Attempt, now: datetime) -> bool:
+    """The server's deadline rule: until ``deadline`` + 60 s grace."""
+    return (
+        attempt.state == Attempt.State.IN_PROGRESS and now <= attempt.deadline + GRACE
+    )
+
+
+def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> Attempt:
+    """Start an attempt, or return the learner's live one (idempotent).
+
+    Refuses (QuizError) when the quiz is not open, the learner is not
+    enrolled in the course, or no attempt is left. Two concurrent starts
+    meet at the live-attempt constraint; the loser returns the winner's.
+    """
+    from courses.models import Enrolment
+
+    now = now or timezone.now()
+    live = Attempt.objects.live().filter(learner=learner, quiz=quiz).first()
+    if live is not None:
+        return live
+    if quiz.opens_at and now < quiz.opens_at:
+        raise QuizError(_("Bài kiểm tra chưa mở."))
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise QuizError(_("Bài kiểm tra đã đóng."))
+    course = quiz_course(quiz)
+    if not (
+        Enrolment.objects.filter(learner=learner, course=course)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .exists()
+    ):
+        raise QuizError(_("Anh/chị chưa ghi danh khóa học này."))
+    used = Attempt.objects.filter(learner=learner, quiz=quiz).count()
+    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        raise QuizError(_("Anh/chị đã dùng hết số lượt làm bài."))
+    rng = secrets.SystemRandom()
+    questions = quiz_pick_questions(quiz=quiz, rng=rng)
+    if not questions:
+        raise QuizError(_("Bài kiểm tra chưa có câu hỏi."))
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                learner=learner,
+                quiz=quiz,
+                number=used + 1,
+                started_at=now,
+                deadline=attempt_deadline(quiz=quiz, started_at=now),
+            )
+            AttemptAnswer.objects.bulk_create(
+                AttemptAnswer(
+                    attempt=attempt,
+                    slot=slot,
+                    question=q,
+                    snapshot=question_snapshot(
+                        q, shuffle_choices=quiz.shuffle_choices, rng=rng
+                    ),
+                )
+                for slot, q in enumerate(questions, start=1)
+            )
+    except IntegrityError:
+        live = Attempt.objects.live().filter(learner=learner, quiz=quiz).first()
+        if live is None:
+            raise
+        return live
+    return attempt
+
+
+def _check_response(response) -> dict:
+    if not isinstance(response, dict):
+        raise QuizError(_("Câu trả lời không hợp lệ."))
+    allowed = {"choice", "choices", "text", "matches"}
+    if not set(response) <= allowed or len(json.dumps(response)) > MAX_RESPONSE_CHARS:
+        raise QuizError(_("Câu trả lời không hợp lệ."))
+    return response
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    version: int
+    saved_at: datetime | None
+    stale: bool = False
+
+
+def answer_save(
+    *,
+    attempt_id: int,
+    learner,
+    question_id: int,
+    response: dict,
+    client_version: int,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Store one answer if ``client_version`` is newer than the stored one.
+
+    Takes the attempt's row lock, so no answer lands after grading. Refuses
+    (AttemptClosed) once the attempt is finished or its deadline plus the
+    grace period has passed. A save whose version is not newer (a late,
+    out-of-order request) changes nothing and reports the stored version.
+    """
+    response = _check_response(response)
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .only("pk", "state", "deadline", "learner_id")
+            .filter(pk=attempt_id, learner=learner)
+            .first()
+        )
+        if attempt is None:
+            raise Attempt.DoesNotExist
+        if not accepts_answers_at(attempt, now):
+            raise AttemptClosed(
+                _("Đã hết thời gian làm bài; câu trả lời không được lưu.")
+            )
+        updated = AttemptAnswer.objects.filter(
+            attempt_id=attempt_id, question_id=question_id, version__lt=client_version
+        ).update(response=response, version=client_version, saved_at=now)
+        if updated:
+            return SaveResult(client_version, now)
+        row = (
+            AttemptAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id)
+            .values("version", "saved_at")
+            .first()
+        )
+    if row is None:
+        raise QuizError(_("Câu hỏi không thuộc lượt làm bài này."))
+    return SaveResult(row["version"], row["saved_at"], stale=True)
+
+
+def _grade_answers(answers: list[AttemptAnswer]) -> Decimal:
+    earned = Decimal("0")
+    maximum = Decimal("0")
+    for answer in answers:
+        answer.points = grade_points(answer.snapshot, answer.response)
+        earned += answer.points
+        maximum += answer.max_points
+    return percent(earned, maximum)
+
+
+def attempt_submit(
+    *, attempt_id: int, learner=None, user=None, now: datetime | None = None
+) -> Attempt:
+    """Grade and close an attempt, once.
+
+    Inside one transaction holding the attempt's row lock: a second (or
+    concurrent) submit finds it finished and returns it unchanged. Past the
+    deadline plus grace the attempt is closed as overdue with what was
+    saved. Afterwards the course completion is re-evaluated.
+    """
+    from courses.services import enrolment_refresh
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        queryset = Attempt.objects.select_for_update(of=("self",)).select_related(
+            "quiz"
+        )
+        if learner is not None:
+            queryset = queryset.filter(learner=learner)
+        attempt = queryset.get(pk=attempt_id)
+        if not attempt.is_live:
+            return attempt
+        answers = list(attempt.answers.all())
+        attempt.score = _grade_answers(answers)
+        AttemptAnswer.objects.bulk_update(answers, ["points"])
+        attempt.passed = attempt.score >= attempt.quiz.pass_mark
+        attempt.state = (
+            Attempt.State.SUBMITTED
+            if now <= attempt.deadline + GRACE
+            else Attempt.State.OVERDUE_CLOSED
+        )
+        attempt.submitted_at = (
+            now
+            if attempt.state == Attempt.State.SUBMITTED
+            else min(now, attempt.deadline + GRACE)
+        )
+        attempt.save(update_fields=["score", "passed", "state", "submitted_at"])
+        log(
+            instance=attempt,
+            action="quizzes.attempt_graded",
+            user=user,
+            data={"score": str(attempt.score), "state": attempt.state},
+        )
+        course = quiz_course(attempt.quiz)
+        if course is not None:
+            enrolment_refresh(learner=attempt.learner, course=course)
+    return attempt
+
+
+def attempt_close_overdue(*, now: datetime | None = None) -> int:
+    """Close every attempt past its deadline plus grace; returns how many."""
+    now = now or timezone.now()
+    ids = list(
+        Attempt.objects.live()
+        .filter(deadline__lt=now - GRACE)
+        .values_list("pk", flat=True)
+    )
+    closed = 0
+    for pk in ids:
+        attempt = attempt_submit(attempt_id=pk, now=now)
+        closed += attempt.state == Attempt.State.OVERDUE_CLOSED
+    return closed
+
+
+def quiz_grade(*, learner, quiz: QuizPage) -> Decimal | None:
+    scores = list(
+        Attempt.objects.finished()
+        .filter(learner=learner, quiz=quiz)
+        .order_by("number")
+        .values_list("score", flat=True)
+    )
+    return combine_scores([s for s in scores if s is not None], quiz.grading_method)
+
+
+# --- Regrade -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegradeChange:
+    attempt: Attempt
+    old_score: Decimal | None
+    new_score: Decimal
+
+
+def _refreshed_snapshot(snapshot: dict, question: Question) -> dict:
+    """The snapshot with the question's current content, shown order kept."""
+    current = {str(c.pk): c for c in question.choices.all()}
+    fresh = dict(snapshot)
+    fresh.update(
+        text=question.text,
+        title=question.title,
+        points=str(question.points),
+        general_feedback=question.general_feedback,
+        ignore_diacritics=question.ignore_diacritics,
+    )
+    choices = []
+    for choice in snapshot["choices"]:
+        c = current.get(choice["key"])
+        if c is None:
+            choices.append({**choice, "fraction": "0"})
+            continue
+        choices.append(
+            {
+                **choice,
+                "text": c.text,
+                "fraction": str(c.fraction),
+                "feedback": c.feedback,
+                "match": c.match_text,
+            }
+        )
+    shown = {c["key"] for c in choices}
+    if question.qtype == "short":
+        # New accepted answers count too: the learner typed, didn't pick.
+        choices.extend(
+            {
+                "key": key,
+                "text": c.text,
+                "fraction": str(c.fraction),
+                "feedback": c.feedback,
+                "match": c.match_text,
+            }
+            for key, c in current.items()
+            if key not in shown
+        )
+    fresh["choices"] = choices
+    return fresh
+
+
+def question_regrade(
+    *, question: Question, apply: bool, user=None
+) -> list[RegradeChange]:
+    """Re-grade finished attempts that showed ``question`` after a fix.
+
+    Dry run (``apply=False``) computes what would change and writes nothing.
+    Applying updates the snapshots, points and scores in one transaction,
+    logs each changed attempt and re-evaluates course completion.
+    """
+    from courses.services import enrolment_refresh
+
+    changes: list[RegradeChange] = []
+    with transaction.atomic():
+        attempt_ids = list(
+            AttemptAnswer.objects.filter(question=question)
+            .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+            .values_list("attempt_id", flat=True)
+        )
+        attempts = (
+            Attempt.objects.filter(pk__in=attempt_ids)
+            .select_related("quiz", "learner")
+            .prefetch_related("answers")
+            .order_by("pk")
+        )
+        if apply:
+            attempts = attempts.select_for_update(of=("self",))
+        for attempt in attempts:
+            answers = list(attempt.answers.all())
+            for answer in answers:
+                if answer.question_id == question.pk:
+                    answer.snapshot = _refreshed_snapshot(answer.snapshot, question)
+            new_score = _grade_answers(answers)
+            if new_score == attempt.score:
+                continue
+            changes.append(RegradeChange(attempt, attempt.score, new_score))
+            if not apply:
+                continue
+            AttemptAnswer.objects.bulk_update(answers, ["points", "snapshot"])
+            old = attempt.score
+            attempt.score = new_score
+            attempt.passed = new_score >= attempt.quiz.pass_mark
+            attempt.save(update_fields=["score", "passed"])
+            log(
+                instance=attempt,
+                action="quizzes.attempt_regraded",
+                user=user,
+                data={"question": question.pk, "old": str(old), "new": str(new_score)},
+            )
+            course = quiz_course(attempt.quiz)
+            if course is not None:
+                enrolment_refresh(learner=attempt.learner, course=course)
+    return changes

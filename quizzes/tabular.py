@@ -1,0 +1,214 @@
+"""Questions from CSV or XLSX: one row per question.
+
+Columns (first row, names as below, order free):
+
+=================  ============================================================
+``nhom``           category path, ``/`` nests ("ATTT cơ bản/Mật khẩu")
+``loai``           ``mot_dap_an`` | ``nhieu_dap_an`` | ``dung_sai`` |
+                   ``tra_loi_ngan`` | ``ghep_cap`` (the English codes
+                   ``single``, ``multiple``, ``true_false``, ``short``,
+                   ``matching`` also work)
+``tieu_de``        short title (optional)
+``noi_dung``       the question
+``diem``           points (optional, default 1; decimal comma allowed)
+``phuong_an_1``…   choices; for ``tra_loi_ngan`` the accepted answers; for
+                   ``ghep_cap`` pairs written ``vế trái -> vế phải``
+``dap_an``         ``mot_dap_an``: the number of the correct choice ("2");
+                   ``nhieu_dap_an``: numbers separated by commas ("1,3");
+                   ``dung_sai``: ``Đúng`` or ``Sai``
+``nhan_xet``       general feedback (optional)
+=================  ============================================================
+
+CSV may be UTF-8 (with or without BOM) or Windows-1258; all text is NFC.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from elearning.people.names import fold, normalize_text
+
+from .gift import GiftError, ParsedChoice, ParsedQuestion, _category_path
+from .grading import default_multiple_weights
+
+TYPES = {
+    "mot_dap_an": "single",
+    "nhieu_dap_an": "multiple",
+    "dung_sai": "true_false",
+    "tra_loi_ngan": "short",
+    "ghep_cap": "matching",
+    "single": "single",
+    "multiple": "multiple",
+    "true_false": "true_false",
+    "short": "short",
+    "matching": "matching",
+}
+MAX_ROWS = 5000
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1258", errors="replace")
+
+
+def rows_from_csv(data: bytes) -> list[dict[str, str]]:
+    text = decode(data)
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
+def rows_from_xlsx(data: bytes) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h or "").strip() for h in next(rows, [])]
+    out = []
+    for row in rows:
+        out.append(
+            {
+                header[i]: "" if v is None else str(v)
+                for i, v in enumerate(row)
+                if i < len(header)
+            }
+        )
+        if len(out) > MAX_ROWS:
+            break
+    book.close()
+    return out
+
+
+def parse_rows(
+    rows: list[dict[str, str]], *, default_category: str = ""
+) -> tuple[list[ParsedQuestion], list[GiftError]]:
+    questions: list[ParsedQuestion] = []
+    errors: list[GiftError] = []
+    if len(rows) > MAX_ROWS:
+        return [], [GiftError(1, _("tệp có quá %(n)s dòng.") % {"n": MAX_ROWS})]
+    for number, raw in enumerate(rows, start=2):
+        row = {
+            (k or "").strip().lower(): normalize_text(v or "") for k, v in raw.items()
+        }
+        if not any(row.values()):
+            continue
+
+        def fail(message: str, number: int = number) -> None:
+            errors.append(GiftError(number, message))
+
+        qtype = TYPES.get(row.get("loai", "").lower())
+        if qtype is None:
+            fail(
+                _("loại câu hỏi \u201c%(v)s\u201d không hợp lệ.")
+                % {"v": row.get("loai", "")}
+            )
+            continue
+        text = row.get("noi_dung", "")
+        if not text:
+            fail(_("thiếu nội dung câu hỏi."))
+            continue
+        category = _category_path(row.get("nhom", "") or default_category)
+        if not category:
+            fail(_("thiếu nhóm câu hỏi."))
+            continue
+        options = [
+            row[k]
+            for k in sorted(
+                (k for k in row if re.fullmatch(r"phuong_an_\d+", k)),
+                key=lambda k: int(k.rsplit("_", 1)[1]),
+            )
+            if row[k]
+        ]
+        answer = row.get("dap_an", "")
+        q = ParsedQuestion(
+            category=category,
+            qtype=qtype,
+            text=text,
+            title=row.get("tieu_de", ""),
+            general_feedback=row.get("nhan_xet", ""),
+            line=number,
+        )
+        points = row.get("diem", "").replace(",", ".")
+        if points:
+            try:
+                value = Decimal(points)
+                if not value.is_finite() or value <= 0:
+                    raise InvalidOperation
+                q.points = value
+            except InvalidOperation:
+                fail(_("điểm \u201c%(v)s\u201d không hợp lệ.") % {"v": row.get("diem")})
+                continue
+        if qtype == "true_false":
+            word = fold(answer)
+            if word not in ("dung", "sai", "t", "f", "true", "false"):
+                fail(
+                    _(
+                        "đáp án câu đúng/sai phải là \u201cĐúng\u201d hoặc \u201cSai\u201d."
+                    )
+                )
+                continue
+            truth = word in ("dung", "t", "true")
+            q.choices = [
+                ParsedChoice(_("Đúng"), Decimal(100 if truth else 0)),
+                ParsedChoice(_("Sai"), Decimal(0 if truth else 100)),
+            ]
+        elif qtype in ("single", "multiple"):
+            if len(options) < 2:
+                fail(_("cần ít nhất 2 phương án."))
+                continue
+            try:
+                picked = {int(p) for p in re.split(r"[,;\s]+", answer) if p}
+            except ValueError:
+                picked = set()
+            if not picked or not all(1 <= p <= len(options) for p in picked):
+                fail(
+                    _("đáp án \u201c%(v)s\u201d phải là số thứ tự phương án (1–%(n)s).")
+                    % {"v": answer, "n": len(options)}
+                )
+                continue
+            if qtype == "single" and len(picked) != 1:
+                fail(_("câu một đáp án đúng chỉ có một số ở cột dap_an."))
+                continue
+            correct = [i + 1 in picked for i in range(len(options))]
+            if qtype == "single":
+                weights = [Decimal(100 if ok else 0) for ok in correct]
+            else:
+                weights = default_multiple_weights(correct)
+            q.choices = [
+                ParsedChoice(t, w) for t, w in zip(options, weights, strict=True)
+            ]
+        elif qtype == "short":
+            if not options:
+                fail(_("cần ít nhất một câu trả lời được chấp nhận."))
+                continue
+            q.choices = [ParsedChoice(t, Decimal(100)) for t in options]
+        else:
+            pairs = []
+            for option in options:
+                left, arrow, right = option.partition("->")
+                if not arrow or not left.strip() or not right.strip():
+                    fail(
+                        _("cặp ghép \u201c%(v)s\u201d phải viết dạng trái -> phải.")
+                        % {"v": option}
+                    )
+                    break
+                pairs.append(ParsedChoice(left.strip(), Decimal(0), "", right.strip()))
+            else:
+                if len(pairs) < 2:
+                    fail(_("câu ghép cặp cần ít nhất 2 cặp."))
+                    continue
+                q.choices = pairs
+            if not q.choices:
+                continue
+        questions.append(q)
+    return questions, errors

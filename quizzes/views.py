@@ -1,0 +1,171 @@
+"""Learner views: start, attempt page, autosave endpoint, submit, result."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import Attempt, QuizPage
+from .selectors import attempt_rows, review_visible
+from .services import (
+    AttemptClosed,
+    QuizError,
+    accepts_answers_at,
+    answer_save,
+    attempt_start,
+    attempt_submit,
+)
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz"), pk=attempt_id, learner=request.user
+    )
+
+
+@login_required
+@require_POST
+def start(request, quiz_id: int):
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    try:
+        attempt = attempt_start(learner=request.user, quiz=quiz)
+    except QuizError as error:
+        messages.error(request, str(error))
+        return redirect(quiz.url)
+    return redirect("quizzes:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    now = timezone.now()
+    if attempt.is_live and not accepts_answers_at(attempt, now):
+        attempt_submit(attempt_id=attempt.pk, learner=request.user, now=now)
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    if not attempt.is_live:
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    answers = list(attempt.answers.order_by("slot"))
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": attempt_rows(answers),
+            "server_now": now,
+        },
+    )
+
+
+@login_required
+@require_POST
+def save(request, attempt_id: int):
+    """JSON in: {"question": id, "response": {...}, "version": n}.
+
+    200 {"version", "saved_at", "stale"}; 409 once the attempt is closed;
+    400 on a malformed request; 404 for someone else's attempt.
+    """
+    try:
+        payload = json.loads(request.body)
+        question_id = int(payload["question"])
+        version = int(payload["version"])
+        response = payload["response"]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("Yêu cầu không hợp lệ.")}, status=400)
+    try:
+        result = answer_save(
+            attempt_id=attempt_id,
+            learner=request.user,
+            question_id=question_id,
+            response=response,
+            client_version=version,
+        )
+    except Attempt.DoesNotExist as missing:
+        raise Http404 from missing
+    except AttemptClosed as error:
+        return JsonResponse({"error": str(error), "closed": True}, status=409)
+    except QuizError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse(
+        {
+            "version": result.version,
+            "saved_at": result.saved_at.isoformat() if result.saved_at else None,
+            "stale": result.stale,
+        }
+    )
+
+
+def responses_from_form(answers, data) -> dict[int, dict]:
+    """Responses posted by the plain HTML form (no JavaScript)."""
+    out = {}
+    for answer in answers:
+        snap, name = answer.snapshot, f"q-{answer.question_id}"
+        kind = snap["type"]
+        if kind in ("single", "true_false") and data.get(name):
+            out[answer.question_id] = {"choice": data[name]}
+        elif kind == "multiple" and f"{name}-present" in data:
+            out[answer.question_id] = {"choices": data.getlist(name)}
+        elif kind == "short" and name in data:
+            out[answer.question_id] = {"text": data[name][:1000]}
+        elif kind == "matching":
+            matches = {
+                c["key"]: data[f"{name}-{c['key']}"]
+                for c in snap["choices"]
+                if data.get(f"{name}-{c['key']}")
+            }
+            if matches:
+                out[answer.question_id] = {"matches": matches}
+    return out
+
+
+@login_required
+@require_POST
+def submit(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_live:
+        # The form carries every answer: save what differs before grading,
+        # so a learner without JavaScript (or with unsent saves) loses nothing.
+        answers = list(attempt.answers.all())
+        posted = responses_from_form(answers, request.POST)
+        for answer in answers:
+            response = posted.get(answer.question_id)
+            if response is None or response == answer.response:
+                continue
+            try:
+                answer_save(
+                    attempt_id=attempt.pk,
+                    learner=request.user,
+                    question_id=answer.question_id,
+                    response=response,
+                    client_version=answer.version + 1,
+                )
+            except QuizError:
+                break
+        attempt_submit(attempt_id=attempt.pk, learner=request.user, user=request.user)
+    return redirect("quizzes:result", attempt_id=attempt.pk)
+
+
+@login_required
+def result(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_live:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    show = review_visible(attempt)
+    answers = list(attempt.answers.order_by("slot")) if show else []
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": attempt_rows(answers, review=True),
+            "show_review": show,
+        },
+    )

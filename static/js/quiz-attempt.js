@@ -1,0 +1,237 @@
+// Quiz attempt: countdown from the server's deadline, autosave of every
+// answer change, and a localStorage queue so that answers made offline are
+// sent again when the connection returns. Without JavaScript the form still
+// posts every answer on submit.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("quiz-form");
+  if (!form) return;
+
+  var saveUrl = form.dataset.saveUrl;
+  var storeKey = "quiz-attempt-" + form.dataset.attempt + "-pending";
+  var deadline = Date.parse(form.dataset.deadline);
+  // Clock skew: the server's "now" at render time against ours.
+  var skew = Date.parse(form.dataset.serverNow) - Date.now();
+  var status = document.getElementById("quiz-save-status");
+  var timer = document.getElementById("quiz-timer");
+  var announce = document.getElementById("quiz-timer-announce");
+  var versions = {};
+  var inFlight = {};
+  var closed = false;
+  var submitting = false;
+
+  function csrfToken() {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function loadPending() {
+    try {
+      return JSON.parse(localStorage.getItem(storeKey) || "{}");
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function storePending(pending) {
+    try {
+      localStorage.setItem(storeKey, JSON.stringify(pending));
+    } catch (e) {
+      /* storage full or disabled: the answer is still in the form */
+    }
+  }
+
+  function showStatus(state) {
+    status.textContent = status.dataset[state];
+    status.dataset.state = state;
+    status.classList.toggle("text-danger", state === "offline" || state === "unsaved");
+  }
+
+  function refreshStatus() {
+    var pending = loadPending();
+    if (Object.keys(pending).length === 0) showStatus("saved");
+    else showStatus(navigator.onLine ? "unsaved" : "offline");
+  }
+
+  function responseOf(fieldset) {
+    var type = fieldset.dataset.type;
+    if (type === "single" || type === "true_false") {
+      var checked = fieldset.querySelector("input[type=radio]:checked");
+      return { choice: checked ? checked.value : null };
+    }
+    if (type === "multiple") {
+      var keys = [];
+      fieldset.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
+        keys.push(box.value);
+      });
+      return { choices: keys };
+    }
+    if (type === "short") {
+      return { text: fieldset.querySelector("input[type=text]").value };
+    }
+    var matches = {};
+    fieldset.querySelectorAll("select").forEach(function (select) {
+      if (select.value) matches[select.dataset.key] = select.value;
+    });
+    return { matches: matches };
+  }
+
+  function applyResponse(fieldset, response) {
+    var type = fieldset.dataset.type;
+    if (type === "single" || type === "true_false" || type === "multiple") {
+      var picked = type === "multiple" ? response.choices || [] : [response.choice];
+      fieldset.querySelectorAll("input.form-check-input").forEach(function (input) {
+        input.checked = picked.indexOf(input.value) !== -1;
+      });
+    } else if (type === "short") {
+      fieldset.querySelector("input[type=text]").value = response.text || "";
+    } else {
+      fieldset.querySelectorAll("select").forEach(function (select) {
+        select.value = (response.matches || {})[select.dataset.key] || "";
+      });
+    }
+  }
+
+  function send(questionId) {
+    if (closed || inFlight[questionId]) return;
+    var entry = loadPending()[questionId];
+    if (!entry) return;
+    inFlight[questionId] = true;
+    showStatus("saving");
+    fetch(saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({
+        question: Number(questionId),
+        response: entry.response,
+        version: entry.version,
+      }),
+    })
+      .then(function (reply) {
+        return reply.json().then(function (data) {
+          return { ok: reply.ok, status: reply.status, data: data };
+        });
+      })
+      .then(function (result) {
+        inFlight[questionId] = false;
+        if (result.status === 409) {
+          onClosed();
+          return;
+        }
+        if (!result.ok) throw new Error(result.data.error || "save failed");
+        var pending = loadPending();
+        var current = pending[questionId];
+        // Acknowledged: drop it unless a newer change was made meanwhile.
+        if (current && current.version <= result.data.version) {
+          delete pending[questionId];
+          storePending(pending);
+        }
+        versions[questionId] = Math.max(versions[questionId] || 0, result.data.version);
+        if (pending[questionId]) send(questionId);
+        refreshStatus();
+      })
+      .catch(function () {
+        inFlight[questionId] = false;
+        refreshStatus();
+      });
+  }
+
+  function flush() {
+    Object.keys(loadPending()).forEach(send);
+  }
+
+  function record(fieldset) {
+    if (closed) return;
+    var id = fieldset.dataset.question;
+    versions[id] = (versions[id] || 0) + 1;
+    var pending = loadPending();
+    pending[id] = { response: responseOf(fieldset), version: versions[id] };
+    storePending(pending);
+    showStatus("unsaved");
+    send(id);
+  }
+
+  var typingTimers = {};
+  form.querySelectorAll("fieldset.quiz-question").forEach(function (fieldset) {
+    var id = fieldset.dataset.question;
+    versions[id] = Number(fieldset.dataset.version) || 0;
+    fieldset.addEventListener("change", function () {
+      record(fieldset);
+    });
+    fieldset.addEventListener("input", function (event) {
+      if (event.target.type !== "text") return;
+      clearTimeout(typingTimers[id]);
+      typingTimers[id] = setTimeout(function () {
+        record(fieldset);
+      }, 600);
+    });
+  });
+
+  // Answers left unsent by an earlier visit: put them back and resend.
+  (function restore() {
+    var pending = loadPending();
+    Object.keys(pending).forEach(function (id) {
+      var fieldset = form.querySelector('fieldset[data-question="' + id + '"]');
+      if (!fieldset || pending[id].version <= versions[id]) {
+        delete pending[id];
+        return;
+      }
+      applyResponse(fieldset, pending[id].response);
+      versions[id] = pending[id].version;
+    });
+    storePending(pending);
+    refreshStatus();
+    flush();
+  })();
+
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", refreshStatus);
+  setInterval(flush, 5000);
+
+  function onClosed() {
+    if (closed) return;
+    closed = true;
+    showStatus("unsaved");
+    announce.textContent = form.dataset.closed;
+    submitting = true;
+    form.submit();
+  }
+
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  var announced = {};
+  function tick() {
+    var left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
+    var hours = Math.floor(left / 3600);
+    var minutes = Math.floor((left % 3600) / 60);
+    timer.textContent = (hours ? hours + ":" + pad(minutes) : minutes) + ":" + pad(left % 60);
+    if (left <= 300 && left > 60 && !announced.five) {
+      announced.five = true;
+      announce.textContent = announce.dataset.five;
+    }
+    if (left <= 60 && left > 0 && !announced.one) {
+      announced.one = true;
+      announce.textContent = announce.dataset.one;
+    }
+    if (left === 0 && !submitting) {
+      // Time is up: the form posts every answer; the server grades.
+      submitting = true;
+      form.submit();
+    }
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  form.addEventListener("submit", function (event) {
+    if (submitting) return;
+    if (!window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    submitting = true;
+  });
+})();

@@ -1,0 +1,120 @@
+"""Autosave survives a lost connection: answers wait in localStorage and are
+sent when the phone is back online; the database ends with every answer."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from quizzes.models import AttemptAnswer
+from quizzes.services import attempt_start
+from tests.quizzes import conftest as quiz_fixtures
+
+# The quiz fixtures, shared with tests/quizzes/.
+bank = quiz_fixtures.bank
+base_data = quiz_fixtures.base_data
+course = quiz_fixtures.course
+enrolled = quiz_fixtures.enrolled
+gift_source = quiz_fixtures.gift_source
+quiz = quiz_fixtures.quiz
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def pick(page, answer, index):
+    key = answer.snapshot["choices"][index]["key"]
+    page.locator(f"#q{answer.question_id}-{key}").check()
+    return key
+
+
+def test_answers_made_offline_are_saved_when_back_online(
+    base_data, quiz, enrolled, phone_page, live_server, axe_violations, screenshot
+):
+    page = phone_page
+    attempt = attempt_start(learner=enrolled, quiz=quiz)
+    answers = list(
+        attempt.answers.filter(snapshot__type__in=["single", "true_false"]).order_by(
+            "slot"
+        )
+    )
+    login(page, live_server, enrolled)
+    page.goto(f"{live_server.url}/quizzes/attempts/{attempt.pk}/")
+    status = page.locator("#quiz-save-status")
+    assert status.inner_text() == "Đã lưu"
+    assert page.locator("#quiz-timer").inner_text().startswith(("19:", "20:"))
+
+    first = pick(page, answers[0], 0)
+    page.wait_for_function(
+        "document.getElementById('quiz-save-status').dataset.state === 'saved'"
+    )
+    saved = AttemptAnswer.objects.get(pk=answers[0].pk)
+    assert saved.response == {"choice": first} and saved.version == 1
+
+    page.context.set_offline(True)
+    second = pick(page, answers[1], 1)
+    third = pick(page, answers[2], 0)
+    first_again = pick(page, answers[0], 1)
+    page.wait_for_function(
+        "document.getElementById('quiz-save-status').dataset.state === 'offline'"
+    )
+    assert "Chưa lưu" in status.inner_text()
+    assert AttemptAnswer.objects.get(pk=answers[1].pk).response is None
+    screenshot(page, "quiz_attempt_offline")
+
+    page.context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('quiz-save-status').dataset.state === 'saved'",
+        timeout=15_000,
+    )
+    assert AttemptAnswer.objects.get(pk=answers[0].pk).response == {
+        "choice": first_again
+    }
+    assert AttemptAnswer.objects.get(pk=answers[1].pk).response == {"choice": second}
+    assert AttemptAnswer.objects.get(pk=answers[2].pk).response == {"choice": third}
+    assert (
+        page.evaluate(f"localStorage.getItem('quiz-attempt-{attempt.pk}-pending')")
+        == "{}"
+    )
+    assert page.watch.console_errors == [] or all(
+        "ERR_INTERNET_DISCONNECTED" in e or "Failed to fetch" in e
+        for e in page.watch.console_errors
+    )
+    assert page.watch.foreign_requests == []
+    assert axe_violations(page) == []
+
+
+def test_unsent_answers_survive_a_reload(base_data, quiz, enrolled, page, live_server):
+    attempt = attempt_start(learner=enrolled, quiz=quiz)
+    answer = attempt.answers.filter(snapshot__type="single").order_by("slot").first()
+    login(page, live_server, enrolled)
+    url = f"{live_server.url}/quizzes/attempts/{attempt.pk}/"
+    page.goto(url)
+    page.context.set_offline(True)
+    key = pick(page, answer, 2)
+    page.wait_for_function(
+        "document.getElementById('quiz-save-status').dataset.state === 'offline'"
+    )
+    page.context.set_offline(False)
+    # Reload at once: the queued answer is restored from localStorage and sent.
+    page.route("**/save/", lambda route: route.abort())
+    page.reload()
+    page.unroute("**/save/")
+    page.wait_for_function(
+        "document.getElementById('quiz-save-status').dataset.state === 'saved'",
+        timeout=15_000,
+    )
+    assert page.locator(f"#q{answer.question_id}-{key}").is_checked()
+    assert AttemptAnswer.objects.get(pk=answer.pk).response == {"choice": key}
