@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/login/", _LoginRedirect.as_view(), name="admin_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

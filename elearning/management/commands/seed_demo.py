@@ -8,6 +8,7 @@ from django.db import transaction
 # Each app seeds its own part, in dependency order, through ``demo.seed()``.
 SEEDERS = [
     "elearning.people.demo",
+    "certificates.demo",
 ]
 
 
