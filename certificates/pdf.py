@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
 from pathlib import Path
 
 import segno
@@ -27,9 +26,6 @@ from .models import Certificate, CertificateTemplate
 from .text import document_date, short_date
 
 FONT_CONFIG = FontConfiguration()
-
-# WeasyPrint logs every rendering step at INFO.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FONT_DIR = Path(
     getattr(settings, "CERTIFICATE_FONT_DIR", "/usr/share/fonts/truetype/noto")

@@ -79,7 +79,6 @@ def new_short_code() -> str:
 def normalize_short_code(text: str) -> str:
     """Forgive case, spaces and a missing dash when a person types a code."""
     chars = "".join(c for c in text.upper() if c.isalnum())
-    chars = chars.replace("O", "0").replace("I", "1").replace("L", "1")
     if len(chars) != SHORT_CODE_LENGTH or any(
         c not in SHORT_CODE_ALPHABET for c in chars
     ):
