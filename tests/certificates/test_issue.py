@@ -208,3 +208,37 @@ def test_visible_to(
     assert list(Certificate.objects.visible_to(province_admin)) == [issued]
     assert not Certificate.objects.visible_to(other_officer).exists()
     assert not Certificate.objects.visible_to(other_learner).exists()
+
+
+def test_template_body_placeholders_are_checked(template):
+    template.body = "Ông/bà {ho_ten} hoàn thành {khong_co}"
+    with pytest.raises(ValidationError) as info:
+        template.full_clean()
+    assert "body" in info.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ok"),
+    [
+        ("{n:04d}/{year}/GCN-{unit}", True),
+        ("GCN-{unit}-{year}-{n:05d}", True),
+        ("{year}/GCN", False),
+        ("{n}/{nam}", False),
+    ],
+)
+def test_number_format_validation(fmt, ok):
+    from certificates.models import validate_number_format
+
+    if ok:
+        validate_number_format(fmt)
+    else:
+        with pytest.raises(ValidationError):
+            validate_number_format(fmt)
+
+
+def test_course_grade_word_is_used(learner, course, template, enrol, monkeypatch):
+    monkeypatch.setattr(
+        type(course), "grade_word", lambda self, score: "Đạt", raising=False
+    )
+    enrol(learner, course, 55)
+    assert certificate_issue(learner=learner, course=course).grade == "Đạt"
