@@ -72,8 +72,12 @@ def _create(
     score: Decimal | None,
     grade: str,
     replaces: Certificate | None = None,
-) -> Certificate:
-    """Take the next number and create the certificate (caller holds atomic)."""
+) -> tuple[Certificate, bool]:
+    """Take the next number and create the certificate (caller holds atomic).
+
+    Returns (certificate, created): a certificate committed by a concurrent
+    issue while we waited for the lock is returned with ``False``.
+    """
     unit = issuing_unit_for(learner)
     if unit is None:
         raise NotEligible([_("Học viên chưa có đơn vị hành chính.")])
@@ -82,7 +86,7 @@ def _create(
     # Re-check under the lock: a concurrent issue for this learner (same
     # unit, same series) has committed by the time we hold the row.
     if replaces is None and (held := _existing_valid(learner, course)) is not None:
-        return held
+        return held, False
     template = template_for_course(course)
     revision = None
     if template is not None:
@@ -122,7 +126,7 @@ def _create(
         data={"number": certificate.number, "learner": learner.pk},
     )
     _after_issue(certificate.pk)
-    return certificate
+    return certificate, True
 
 
 def _after_issue(certificate_id: int) -> None:
@@ -142,8 +146,21 @@ def certificate_issue(
     ``courses.selectors.course_eligibility``. Side effects on commit: the PDF
     is rendered and emailed by Celery tasks.
     """
+    certificate, _created = certificate_issue_or_get(
+        learner=learner,
+        course=course,
+        issued_by=issued_by,
+        training_class_code=training_class_code,
+    )
+    return certificate
+
+
+def certificate_issue_or_get(
+    *, learner, course, issued_by=None, training_class_code: str = ""
+) -> tuple[Certificate, bool]:
+    """:func:`certificate_issue`, also saying whether this call issued it."""
     if (held := _existing_valid(learner, course)) is not None:
-        return held
+        return held, False
     eligibility = course_eligibility(user=learner, course=course)
     if not eligibility.complete:
         raise NotEligible(eligibility.reasons or [_("Chưa hoàn thành khóa học.")])
@@ -162,7 +179,7 @@ def certificate_issue(
         held = _existing_valid(learner, course)
         if held is None:
             raise
-        return held
+        return held, False
 
 
 def _require_admin(user) -> None:
@@ -212,7 +229,7 @@ def certificate_reissue(
     )
     if hasattr(old, "replaced_by"):
         return old.replaced_by
-    new = _create(
+    new, _created = _create(
         learner=old.learner,
         course=old.course,
         issued_by=issued_by,

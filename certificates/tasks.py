@@ -31,14 +31,14 @@ def certificate_issue_for(
     training_class_code: str = "",
 ) -> int | None:
     """Issue (or find) a learner's certificate; None when not eligible."""
-    from .services import NotEligible, certificate_issue
+    from .services import NotEligible, certificate_issue_or_get
 
     User = get_user_model()
     learner = User.objects.select_related("profile__unit").get(pk=learner_id)
     course = CoursePage.objects.get(pk=course_id)
     issued_by = User.objects.filter(pk=issued_by_id).first() if issued_by_id else None
     try:
-        certificate = certificate_issue(
+        certificate, created = certificate_issue_or_get(
             learner=learner,
             course=course,
             issued_by=issued_by,
@@ -47,8 +47,9 @@ def certificate_issue_for(
     except NotEligible as exc:
         logger.info("No certificate for %s in %s: %s", learner_id, course_id, exc)
         return None
-    if not certificate.pdf_sha256:
-        # Covers a crash between the commit and the render dispatch.
+    if not created and not certificate.pdf_sha256:
+        # Issued earlier but never rendered: a crash between the commit and
+        # the render dispatch. (A new certificate's render is already queued.)
         transaction.on_commit(lambda: certificate_render.delay(certificate.pk))
     return certificate.pk
 
