@@ -36,6 +36,10 @@ PLACEHOLDERS = (
 )
 
 
+# The public verification pages; urls.py mounts them here.
+VERIFY_PATH = "verify/"
+
+
 def private_storage():
     return storages["private"]
 
@@ -381,11 +385,9 @@ class Certificate(models.Model):
         return self.status == self.Status.VALID
 
     def get_verification_url(self) -> str:
-        from django.urls import reverse
-
-        return settings.SITE_URL + reverse(
-            "certificates:verify_token", args=[self.token]
-        )
+        # Built without reverse(): a Celery worker rendering PDFs would
+        # otherwise load the whole URLconf (Wagtail admin included, ~40 MiB).
+        return f"{settings.SITE_URL}/{VERIFY_PATH}{self.token}/"
 
     def template(self) -> CertificateTemplate | None:
         """The template as it was at the pinned revision."""

@@ -15,14 +15,13 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .models import Certificate, CertificateTemplate
+from .models import VERIFY_PATH, Certificate, CertificateTemplate
 from .text import document_date, short_date
 
 FONT_CONFIG = FontConfiguration()
@@ -147,7 +146,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "date_line": document_date(issued_on, template.place_name),
         "qr_svg": mark_safe(qr_svg(certificate.get_verification_url())),  # noqa: S308
         "verification_url": certificate.get_verification_url(),
-        "verify_form_url": settings.SITE_URL + reverse("certificates:verify"),
+        "verify_form_url": f"{settings.SITE_URL}/{VERIFY_PATH}",
         "signature_url": _image_data_url(template.signature_image)
         if template.signature_image_id
         else "",

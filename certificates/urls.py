@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .models import VERIFY_PATH
 
 app_name = "certificates"
 
@@ -17,6 +18,6 @@ urlpatterns = [
         views.export_download,
         name="export_download",
     ),
-    path("verify/", views.verify, name="verify"),
-    path("verify/<str:token>/", views.verify_token, name="verify_token"),
+    path(VERIFY_PATH, views.verify, name="verify"),
+    path(f"{VERIFY_PATH}<str:token>/", views.verify_token, name="verify_token"),
 ]

@@ -246,3 +246,38 @@ def test_register_book_other_district_refused(client, officer, units):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+def _issue_for_many(n, course, enrol, units):
+    from certificates.services import certificate_issue
+
+    for i in range(n):
+        person = make_person(
+            role="learner",
+            unit=units["741"],
+            full_name=f"Người Học {i}",
+            email=f"nh{i}@xuanloc.example.gov.vn",
+        )
+        enrol(person, course, 75)
+        certificate_issue(learner=person, course=course)
+
+
+@pytest.mark.parametrize("size", [1, 8], ids=["one", "eight"])
+def test_list_query_count_does_not_grow(
+    client, officer, course, template, enrol, units, size, django_assert_max_num_queries
+):
+    _issue_for_many(size, course, enrol, units)
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("certificates:list"))
+    assert response.content.decode().count("Người Học") == size
+
+
+@pytest.mark.parametrize("size", [1, 8], ids=["one", "eight"])
+def test_verify_query_count(
+    client, course, template, enrol, units, size, django_assert_max_num_queries
+):
+    _issue_for_many(size, course, enrol, units)
+    certificate = Certificate.objects.first()
+    with django_assert_max_num_queries(4):
+        assert client.get(_verify_url(certificate)).status_code == 200
