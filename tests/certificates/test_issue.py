@@ -16,7 +16,7 @@ from certificates.services import (
 )
 from tests.factories import UnitFactory, make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def test_issue_numbers_in_the_learners_district_series(issued, learner, units):
