@@ -80,7 +80,6 @@ def test_learner_plays_exercise_from_content_origin(
     role_groups,
     site_root,
     learner,
-    monkeypatch,
     screenshot,
 ):
     from courses.h5p.models import H5PAttempt, H5PStatement
