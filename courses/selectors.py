@@ -323,6 +323,8 @@ def learner_dashboard(*, user) -> list[DashboardRow]:
     lessons = LessonPage.objects.defer_streamfields().in_bulk(all_ids)
     rows = []
     for enrolment in enrolments:
+        # Every row is the user's own: the completion checks may use it.
+        enrolment.learner = user
         ids = lesson_ids[enrolment.course_id]
         enrolment._lesson_ids = ids
         done_ids = {p.page_id for p in enrolment.progress.all()}

@@ -172,6 +172,31 @@ def attendance_summaries(
     return result
 
 
+def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
+    """The learner's most recent class of the course.
+
+    When the enrolment carries its learner (a page listing one learner's
+    courses), all their memberships are read once and kept on that user
+    object for the request, so a dashboard of N courses costs one query,
+    not N.
+    """
+    memberships = ClassMembership.objects.select_related("training_class").order_by(
+        "-training_class__start_date"
+    )
+    if not type(enrolment).learner.is_cached(enrolment):
+        return memberships.filter(
+            learner_id=enrolment.learner_id, training_class__course_id=course_id
+        ).first()
+    learner = enrolment.learner
+    by_course = getattr(learner, "_class_memberships_by_course", None)
+    if by_course is None:
+        by_course = {}
+        for membership in memberships.filter(learner_id=learner.pk):
+            by_course.setdefault(membership.training_class.course_id, membership)
+        learner._class_memberships_by_course = by_course
+    return by_course.get(course_id)
+
+
 def attendance_requirement(enrolment) -> Requirement | None:
     """The "attendance" completion rule for one enrolment.
 
@@ -183,14 +208,7 @@ def attendance_requirement(enrolment) -> Requirement | None:
     """
     course = enrolment.course
     course_min = getattr(course, "min_attendance_percent", None)
-    membership = (
-        ClassMembership.objects.filter(
-            learner_id=enrolment.learner_id, training_class__course_id=course.pk
-        )
-        .select_related("training_class")
-        .order_by("-training_class__start_date")
-        .first()
-    )
+    membership = _latest_membership(enrolment, course_id=course.pk)
     label = _("Chuyên cần")
     if membership is None:
         if course_min:
