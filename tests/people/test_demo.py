@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 
-from elearning.people.models import AdministrativeUnit, Agency, User
+from elearning.people.models import STAFF_ROLES, AdministrativeUnit, Agency, User
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,10 @@ def test_seed_demo_is_idempotent_and_prints_credentials():
         Authenticator.objects.count(),
     )
     assert AdministrativeUnit.objects.count() == 12
-    assert counts[0] == 7
+    assert counts[0] == len(demo.PEOPLE)
+    assert set(User.objects.values_list("email", flat=True)) == {
+        email for email, *_ in demo.PEOPLE
+    }
     assert Agency.objects.filter(unit__code="741").count() == 3
     out = first.getvalue()
     assert demo.DEMO_PASSWORD in out
@@ -38,7 +41,7 @@ def test_seed_demo_is_idempotent_and_prints_credentials():
         for line in out.splitlines()
         if "TOTP secret: " in line
     ]
-    assert len(secrets) == 4
+    assert len(secrets) == sum(role in STAFF_ROLES for _, role, *_ in demo.PEOPLE)
     for secret in secrets:
         assert secret in second.getvalue()
     roles = {
