@@ -7,11 +7,13 @@ catch-all and test-404 page) cannot be reversed and are not probed.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from courses.h5p.middleware import content_host
 from elearning.people.models import AccessLog, AdministrativeUnit, UnitSuccession
 
 from .access_rules import DENIED, LOGIN, PREFIX_RULES, PROJECT_RULES, REDIRECT, ROLES
@@ -121,8 +123,111 @@ def matrix(
         "learner": learner,
         "other_learner": other_learner,
         "succession": succession,
+        **learning_records(units, learner, officer, trainer),
     }
     return clients, ctx
+
+
+def learning_records(units, learner, officer, trainer) -> dict:
+    """Xuân Lộc's learning records: one of each object a URL names."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from courses.attendance.models import ClassSession, TrainingClass
+    from courses.attendance.services import class_membership_add
+    from courses.h5p.services import attempt_start as h5p_attempt_start
+    from courses.h5p.tokens import token_make
+    from courses.imports import import_job_create
+    from courses.models import CourseIndexPage, CoursePage, Enrolment
+    from elearning.reports.models import ReportJob
+    from quizzes.gift import parse
+    from quizzes.models import Question
+    from quizzes.services import attempt_start, questions_import
+
+    from .courses.conftest import make_lessons
+    from .h5p.helpers import import_bytes, true_false_package
+    from .quizzes.conftest import GIFT, make_quiz
+
+    root = Site.objects.get(is_default_site=True).root_page
+    index = root.add_child(instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc"))
+    course = index.add_child(
+        instance=CoursePage(
+            title="An toàn thông tin",
+            slug="attt",
+            code="ATTT-MX",
+            enrolment_policy=CoursePage.EnrolmentPolicy.OPEN,
+        )
+    )
+    (lesson,) = make_lessons(course, 1)
+    questions, errors = parse(GIFT.read_text(encoding="utf-8"))
+    questions_import(questions=questions, errors=errors)
+    quiz = make_quiz(course)
+    enrolment = Enrolment.objects.create(learner=learner, course=course)
+    attempt = attempt_start(learner=learner, quiz=quiz)
+    request_course = index.add_child(
+        instance=CoursePage(
+            title="Bảo mật thư điện tử",
+            slug="email",
+            code="ATTT-MX2",
+            enrolment_policy=CoursePage.EnrolmentPolicy.APPROVAL,
+        )
+    )
+    request = Enrolment.objects.create(
+        learner=learner, course=request_course, status=Enrolment.Status.REQUESTED
+    )
+
+    klass = TrainingClass.objects.create(
+        course=course,
+        code="ATTT-XL-MX",
+        name="Lớp tập huấn Xuân Lộc",
+        unit=units["741"],
+        start_date=datetime.date(2026, 12, 1),
+        end_date=datetime.date(2026, 12, 10),
+    )
+    klass.trainers.add(trainer)
+    now = timezone.now()
+    session = ClassSession.objects.create(
+        training_class=klass,
+        start=now,
+        end=now + datetime.timedelta(hours=3),
+        topic="Buổi 1",
+    )
+    class_membership_add(training_class=klass, learner=learner, added_by=officer)
+
+    h5p_version = import_bytes(true_false_package(), approve_libraries=True).version
+    h5p_attempt = h5p_attempt_start(learner=learner, version=h5p_version)
+
+    import_job = import_job_create(
+        data=(Path(__file__).parent / "data" / "sample_staff_import.csv").read_bytes(),
+        filename="danh-sach.csv",
+        actor=officer,
+    )
+    report_job = ReportJob(
+        requested_by=officer,
+        year=2026,
+        unit=units["741"],
+        format="pdf",
+        status=ReportJob.Status.DONE,
+    )
+    report_job.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    report_job.save()
+    return {
+        "course": course,
+        "lesson": lesson,
+        "quiz": quiz,
+        "question": Question.objects.first(),
+        "enrolment": enrolment,
+        "request": request,
+        "attempt": attempt,
+        "klass": klass,
+        "session": session,
+        "h5p_version": h5p_version,
+        "h5p_library": h5p_version.main_library,
+        "h5p_token": token_make(attempt=h5p_attempt, course=course),
+        "import_job": import_job,
+        "report_job": report_job,
+    }
 
 
 def probe(clients, ctx, name, rule):
@@ -131,9 +236,13 @@ def probe(clients, ctx, name, rule):
         kwargs=rule.kwargs(ctx) if rule.kwargs else None,
         args=rule.args(ctx) if rule.args else None,
     )
+    query = rule.query(ctx) if rule.query else {}
+    extra = {}
+    if rule.host == "content":
+        extra["HTTP_HOST"] = content_host()
     wrong = []
     for role in ROLES:
-        got = outcome(clients[role].get(url))
+        got = outcome(clients[role].get(url, query, **extra))
         if got != rule.expect[role]:
             wrong.append(
                 f"{name} ({url}) as {role}: expected {rule.expect[role]}, got {got}"
