@@ -278,3 +278,141 @@ def test_other_district_probe_is_404_and_logged(matrix, other_officer, learner):
     # Nothing leaks through the listing either.
     listing = clients["other_officer"].get(reverse("people_staff:index"))
     assert learner.email not in listing.content.decode()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_enrolment_actions_refused_across_districts(
+    matrix, learner, other_officer, other_learner
+):
+    """Approve, refuse and withdraw on a Xuân Lộc enrolment: Biên Hòa's
+    officer gets 404, a learner 403, and nothing changes."""
+    from courses.models import Enrolment
+
+    clients, ctx = matrix
+    request, enrolment = ctx["request"], ctx["enrolment"]
+    attempts = [
+        ("other_officer", "courses:officer_approve", request, 404),
+        ("other_officer", "courses:officer_refuse", request, 404),
+        ("other_officer", "courses:officer_withdraw", enrolment, 404),
+        ("learner", "courses:officer_approve", request, 403),
+        ("learner", "courses:officer_withdraw", enrolment, 403),
+        ("trainer", "courses:officer_refuse", request, 403),
+    ]
+    for role, name, target, status in attempts:
+        url = reverse(name, kwargs={"pk": target.pk})
+        response = clients[role].post(url, {"reason": "Không thuộc diện"})
+        assert response.status_code == status, (role, name)
+    other = signed_in(other_learner).post(
+        reverse("courses:officer_withdraw", kwargs={"pk": enrolment.pk})
+    )
+    assert other.status_code == 403
+    request.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert request.status == Enrolment.Status.REQUESTED
+    assert enrolment.status == Enrolment.Status.ENROLLED
+    assert not Enrolment.objects.filter(status=Enrolment.Status.WITHDRAWN).exists()
+
+
+def test_quiz_answers_refused_to_anyone_but_the_owner(
+    matrix, other_learner, other_officer
+):
+    import json
+
+    from quizzes.models import Attempt
+
+    clients, ctx = matrix
+    attempt = ctx["attempt"]
+    answer = attempt.answers.order_by("pk").first()
+    before = (answer.response, answer.version)
+    payload = json.dumps(
+        {"question": answer.question_id, "response": {"choice": "a"}, "version": 9}
+    )
+    # Another learner, and staff too: an attempt is answered by its owner only.
+    others = [signed_in(other_learner)] + [
+        clients[role] for role in ("other_officer", "officer", "trainer", "admin")
+    ]
+    for client in others:
+        saved = client.post(
+            reverse("quizzes:save", kwargs={"attempt_id": attempt.pk}),
+            payload,
+            content_type="application/json",
+        )
+        assert saved.status_code == 404
+        submitted = client.post(
+            reverse("quizzes:submit", kwargs={"attempt_id": attempt.pk})
+        )
+        assert submitted.status_code == 404
+    answer.refresh_from_db()
+    assert (answer.response, answer.version) == before
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS
+
+
+def test_attendance_marks_refused_across_districts(matrix, learner, other_learner):
+    import json
+
+    from courses.attendance.models import AttendanceRecord
+
+    clients, ctx = matrix
+    url = reverse(
+        "attendance:roster_save",
+        kwargs={"code": ctx["klass"].code, "session_id": ctx["session"].pk},
+    )
+    body = json.dumps({"marks": [{"learner": learner.pk, "status": "present"}]})
+    for client in (
+        clients["other_officer"],
+        clients["learner"],
+        signed_in(other_learner),
+    ):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 404
+    # A non-member scanning the class's QR code is not checked in.
+    from django.utils import timezone
+
+    from courses.attendance.tokens import make_token
+
+    token = make_token(session_id=ctx["session"].pk, now=timezone.now())
+    check_in = reverse(
+        "attendance:check_in",
+        kwargs={
+            "code": ctx["klass"].code,
+            "session_id": ctx["session"].pk,
+            "token": token,
+        },
+    )
+    clients["other_officer"].post(check_in)
+    signed_in(other_learner).post(check_in)
+    assert not AttendanceRecord.objects.exists()
+    # The trainer who leads the class may mark (the refusals above are scoping,
+    # not a broken endpoint).
+    led = clients["trainer"].post(url, body, content_type="application/json")
+    assert led.status_code == 200
+    assert AttendanceRecord.objects.get().learner == learner
+
+
+def test_h5p_routes_live_on_the_content_origin(matrix):
+    from courses.h5p.models import H5PState, H5PStatement
+
+    _, ctx = matrix
+    token = ctx["h5p_token"]
+    embed = reverse("h5p:embed", kwargs={"token": token})
+    content = Client(HTTP_HOST=content_host())
+    # The token is the credential: no session needed on the content origin.
+    assert content.get(embed).status_code == 200
+    # On the platform's host the embed routes do not exist.
+    assert Client().get(embed).status_code == 404
+    # A bad token posts nothing.
+    for name, kwargs in (
+        ("h5p:xapi", {}),
+        ("h5p:state", {"data_type": "state", "sub_content_id": "0"}),
+    ):
+        url = reverse(name, kwargs={"token": "khong-hop-le", **kwargs})
+        response = content.post(url, {"data": "{}"})
+        assert response.status_code in (403, 404), name
+    assert not H5PStatement.objects.exists()
+    assert not H5PState.objects.exists()
