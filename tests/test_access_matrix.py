@@ -416,3 +416,46 @@ def test_h5p_routes_live_on_the_content_origin(matrix):
         assert response.status_code in (403, 404), name
     assert not H5PStatement.objects.exists()
     assert not H5PState.objects.exists()
+
+
+def text(response) -> str:
+    """A page's text, or every cell of a spreadsheet download."""
+    if "spreadsheetml" not in response["Content-Type"]:
+        return response.content.decode()
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return "\n".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    )
+
+
+def test_listings_show_nothing_of_another_district(matrix, learner):
+    """Pages every officer may open list their own district only: nothing
+    of the Xuân Lộc learner, class or import appears to Biên Hòa's officer,
+    while Xuân Lộc's officer sees them (so the test can fail)."""
+    from quizzes.services import attempt_submit
+
+    clients, ctx = matrix
+    attempt_submit(attempt_id=ctx["attempt"].pk, learner=learner)
+    name = learner.profile.full_name
+    pages = {
+        reverse("courses:officer_enrolments"): [name],
+        reverse("courses:officer_enrolments_export"): [learner.email],
+        reverse("courses:officer_requests"): [name],
+        reverse("courses:officer_enrol"): [name],
+        reverse("courses:import_upload"): [ctx["import_job"].filename],
+        reverse("attendance:class_list"): [ctx["klass"].code],
+        reverse("quizzes_admin:report", kwargs={"quiz_id": ctx["quiz"].pk}): [name],
+    }
+    for url, marks in pages.items():
+        own = text(clients["officer"].get(url))
+        other = text(clients["other_officer"].get(url))
+        for mark in marks:
+            assert mark in own, (url, mark)
+            assert mark not in other, (url, mark)
