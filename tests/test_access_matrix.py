@@ -371,6 +371,18 @@ def test_attendance_marks_refused_across_districts(matrix, learner, other_learne
     ):
         response = client.post(url, body, content_type="application/json")
         assert response.status_code == 404
+    # Nobody puts people into a class of a district they cannot see, nor
+    # someone of another district into their own district's class.
+    from courses.attendance.models import ClassMembership
+
+    detail = reverse("attendance:class_detail", kwargs={"code": ctx["klass"].code})
+    other_id = other_learner.pk
+    assert (
+        clients["other_officer"].post(detail, {"learner": other_id}).status_code == 404
+    )
+    assert clients["learner"].post(detail, {"learner": other_id}).status_code == 404
+    assert clients["officer"].post(detail, {"learner": other_id}).status_code == 200
+    assert not ClassMembership.objects.filter(learner=other_learner).exists()
     # A non-member scanning the class's QR code is not checked in.
     from django.utils import timezone
 
