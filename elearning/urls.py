@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("courses.h5p.urls")),
     path("bao-cao/", include("elearning.reports.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,15 +5,151 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0002_course_fields_enrolment_requests_imports'),
+        ("courses", "0002_course_fields_enrolment_requests_imports"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lessonpage',
-            name='body',
-            field=wagtail.fields.StreamField([('paragraph', 0), ('image', 1), ('video', 5), ('document', 8), ('callout', 11), ('knowledge_check', 18), ('h5p', 19)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'description': 'Văn bản có định dạng: tiêu đề, danh sách, liên kết.', 'icon': 'pilcrow', 'label': 'Đoạn văn', 'template': 'components/streamfield/blocks/paragraph_block.html'}), 1: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Hình ảnh', 'template': 'components/streamfield/blocks/image_block.html'}), 2: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'help_text': 'Tệp MP4 hoặc WebM đã tải lên thư viện tài liệu.', 'label': 'tệp video', 'required': False}), 3: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'Hoặc đường dẫn video trên trang chia sẻ video (nếu không có tệp).', 'label': 'đường dẫn nhúng', 'required': False}), 4: ('wagtail.blocks.CharBlock', (), {'help_text': 'Một câu mô tả nội dung video cho người không xem được.', 'label': 'chú thích', 'required': False}), 5: ('wagtail.blocks.StructBlock', [[('file', 2), ('embed', 3), ('caption', 4)]], {}), 6: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'tài liệu'}), 7: ('wagtail.blocks.CharBlock', (), {'help_text': 'Để trống thì dùng tên của tài liệu.', 'label': 'tên hiển thị', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('document', 6), ('title', 7)]], {}), 9: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('tip', 'Mẹo'), ('warning', 'Cảnh báo')], 'help_text': 'Mẹo: lời khuyên nên làm. Cảnh báo: điều tuyệt đối tránh.', 'label': 'loại'}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul', 'ol'], 'label': 'nội dung'}), 11: ('wagtail.blocks.StructBlock', [[('kind', 9), ('text', 10)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'label': 'câu hỏi'}), 13: ('wagtail.blocks.CharBlock', (), {'label': 'phương án'}), 14: ('wagtail.blocks.BooleanBlock', (), {'label': 'đáp án đúng', 'required': False}), 15: ('wagtail.blocks.CharBlock', (), {'help_text': 'Giải thích hiện ra khi học viên chọn phương án này.', 'label': 'phản hồi', 'required': False}), 16: ('wagtail.blocks.StructBlock', [[('text', 13), ('correct', 14), ('feedback', 15)]], {}), 17: ('wagtail.blocks.ListBlock', (16,), {'label': 'các phương án', 'min_num': 2}), 18: ('wagtail.blocks.StructBlock', [[('question', 12), ('choices', 17)]], {}), 19: ('courses.h5p.blocks.H5PBlock', (), {})}, verbose_name='nội dung'),
+            model_name="lessonpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("paragraph", 0),
+                    ("image", 1),
+                    ("video", 5),
+                    ("document", 8),
+                    ("callout", 11),
+                    ("knowledge_check", 18),
+                    ("h5p", 19),
+                ],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "description": "Văn bản có định dạng: tiêu đề, danh sách, liên kết.",
+                            "icon": "pilcrow",
+                            "label": "Đoạn văn",
+                            "template": "components/streamfield/blocks/paragraph_block.html",
+                        },
+                    ),
+                    1: (
+                        "wagtail.images.blocks.ImageBlock",
+                        [],
+                        {
+                            "label": "Hình ảnh",
+                            "template": "components/streamfield/blocks/image_block.html",
+                        },
+                    ),
+                    2: (
+                        "wagtail.documents.blocks.DocumentChooserBlock",
+                        (),
+                        {
+                            "help_text": "Tệp MP4 hoặc WebM đã tải lên thư viện tài liệu.",
+                            "label": "tệp video",
+                            "required": False,
+                        },
+                    ),
+                    3: (
+                        "wagtail.embeds.blocks.EmbedBlock",
+                        (),
+                        {
+                            "help_text": "Hoặc đường dẫn video trên trang chia sẻ video (nếu không có tệp).",
+                            "label": "đường dẫn nhúng",
+                            "required": False,
+                        },
+                    ),
+                    4: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Một câu mô tả nội dung video cho người không xem được.",
+                            "label": "chú thích",
+                            "required": False,
+                        },
+                    ),
+                    5: (
+                        "wagtail.blocks.StructBlock",
+                        [[("file", 2), ("embed", 3), ("caption", 4)]],
+                        {},
+                    ),
+                    6: (
+                        "wagtail.documents.blocks.DocumentChooserBlock",
+                        (),
+                        {"label": "tài liệu"},
+                    ),
+                    7: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Để trống thì dùng tên của tài liệu.",
+                            "label": "tên hiển thị",
+                            "required": False,
+                        },
+                    ),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("document", 6), ("title", 7)]],
+                        {},
+                    ),
+                    9: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("tip", "Mẹo"), ("warning", "Cảnh báo")],
+                            "help_text": "Mẹo: lời khuyên nên làm. Cảnh báo: điều tuyệt đối tránh.",
+                            "label": "loại",
+                        },
+                    ),
+                    10: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["bold", "italic", "link", "ul", "ol"],
+                            "label": "nội dung",
+                        },
+                    ),
+                    11: (
+                        "wagtail.blocks.StructBlock",
+                        [[("kind", 9), ("text", 10)]],
+                        {},
+                    ),
+                    12: ("wagtail.blocks.CharBlock", (), {"label": "câu hỏi"}),
+                    13: ("wagtail.blocks.CharBlock", (), {"label": "phương án"}),
+                    14: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"label": "đáp án đúng", "required": False},
+                    ),
+                    15: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Giải thích hiện ra khi học viên chọn phương án này.",
+                            "label": "phản hồi",
+                            "required": False,
+                        },
+                    ),
+                    16: (
+                        "wagtail.blocks.StructBlock",
+                        [[("text", 13), ("correct", 14), ("feedback", 15)]],
+                        {},
+                    ),
+                    17: (
+                        "wagtail.blocks.ListBlock",
+                        (16,),
+                        {"label": "các phương án", "min_num": 2},
+                    ),
+                    18: (
+                        "wagtail.blocks.StructBlock",
+                        [[("question", 12), ("choices", 17)]],
+                        {},
+                    ),
+                    19: ("courses.h5p.blocks.H5PBlock", (), {}),
+                },
+                verbose_name="nội dung",
+            ),
         ),
     ]

@@ -12,6 +12,7 @@ SEEDERS = [
     "quizzes.demo",
     "courses.h5p.demo",
     "courses.attendance.demo",
+    "certificates.demo",
 ]
 
 

@@ -1,0 +1,235 @@
+"""Benchmark: 1,000 certificates issued and rendered through Celery.
+
+Needs PostgreSQL and Redis::
+
+    DATABASE_URL=postgres://elearning:elearning@127.0.0.1:5432/elearning_certificates \
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/6 \
+    .venv/bin/python -m bench.certificates [--count 1000] [--workers 2]
+
+Creates (once) a benchmark course and N completed learners spread over the
+districts, starts a Celery worker with N processes, dispatches one issue task
+per learner and waits until every certificate has its PDF and email. Prints
+the wall time and the peak RSS of each worker process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elearning.settings.dev")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("EMAIL_URL", "dummymail://")
+os.environ.setdefault(
+    "PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-certificates-")
+)
+
+
+def _setup():
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def prepare(count: int):
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+    from wagtail.models import Page
+
+    from bench.celery_app import BENCH_COURSE_CODE
+    from certificates.demo import seed as seed_template
+    from courses.models import CourseIndexPage, CoursePage, Enrolment
+    from elearning.people.models import (
+        AdministrativeUnit,
+        Agency,
+        StaffProfile,
+        User,
+    )
+    from elearning.people.names import name_sort_key
+    from elearning.people.services import units_load
+
+    units_load()
+    seed_template(stdout=sys.stdout, style=None)
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        root = Page.objects.get(depth=1)
+        index = root.add_child(
+            instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc-bench")
+        )
+    course = CoursePage.objects.filter(code=BENCH_COURSE_CODE).first()
+    if course is None:
+        course = index.add_child(
+            instance=CoursePage(
+                title="An toàn thông tin cho cán bộ, công chức",
+                slug="bench-gcn",
+                code=BENCH_COURSE_CODE,
+            )
+        )
+    districts = list(
+        AdministrativeUnit.objects.filter(level="district").order_by("code")
+    )
+    learner_group = Group.objects.get(name="learner")
+    existing = User.objects.filter(email__startswith="bench-gcn-").count()
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ"]
+    middles = ["Văn", "Thị", "Minh", "Hoàng", "Ngọc", "Thanh"]
+    givens = ["An", "Bình", "Châu", "Dũng", "Giang", "Hải", "Khánh", "Linh", "Phúc"]
+    new_users = [
+        User(email=f"bench-gcn-{i:05d}@example.gov.vn", password=make_password(None))
+        for i in range(existing, count)
+    ]
+    User.objects.bulk_create(new_users, batch_size=500)
+    users = list(User.objects.filter(email__startswith="bench-gcn-").order_by("email"))[
+        :count
+    ]
+    learner_group.user_set.add(*users)
+    agencies = {
+        unit.pk: Agency.objects.get_or_create(
+            unit=unit, name=f"Văn phòng HĐND và UBND {unit.full_name}"
+        )[0]
+        for unit in districts
+    }
+    have_profile = set(
+        StaffProfile.objects.filter(user__in=users).values_list("user_id", flat=True)
+    )
+    profiles = []
+    for i, user in enumerate(users):
+        if user.pk in have_profile:
+            continue
+        unit = districts[i % len(districts)]
+        name = f"{families[i % 8]} {middles[i % 6]} {givens[i % 9]}"
+        profiles.append(
+            StaffProfile(
+                user=user,
+                full_name=name,
+                sort_key=name_sort_key(name),
+                date_of_birth=datetime.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+                unit=unit,
+                agency=agencies[unit.pk],
+            )
+        )
+    StaffProfile.objects.bulk_create(profiles, batch_size=500)
+    now = timezone.now()
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                learner=user,
+                course=course,
+                status=Enrolment.Status.COMPLETED,
+                completed_at=now,
+            )
+            for user in users
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return course, users
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--timeout", type=int, default=900)
+    args = parser.parse_args()
+    if not os.environ.get("CELERY_BROKER_URL"):
+        sys.exit("Set CELERY_BROKER_URL (Redis) and DATABASE_URL (PostgreSQL).")
+    _setup()
+    from django.db import connection
+
+    from certificates.models import Certificate
+    from certificates.tasks import certificate_issue_for
+
+    if connection.vendor != "postgresql":
+        sys.exit("DATABASE_URL must point at PostgreSQL.")
+    course, users = prepare(args.count)
+    Certificate.objects.filter(course=course).delete()  # fresh run
+    connection.close()
+
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "bench.celery_app",
+            "worker",
+            "--concurrency",
+            str(args.workers),
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    peak: dict[int, int] = {}
+    try:
+        time.sleep(6)  # worker boot, not part of the measurement
+        start = time.monotonic()
+        for user in users:
+            certificate_issue_for.delay(user.pk, course.pk)
+        dispatched = time.monotonic() - start
+        done = 0
+        all_issued = None
+        while time.monotonic() - start < args.timeout:
+            for pid in _children(worker.pid):
+                peak[pid] = max(peak.get(pid, 0), _rss_kib(pid))
+            if all_issued is None and (
+                Certificate.objects.filter(course=course).count() >= len(users)
+            ):
+                all_issued = time.monotonic() - start
+            done = Certificate.objects.filter(
+                course=course, emailed_at__isnull=False
+            ).count()
+            if done >= len(users):
+                break
+            time.sleep(0.5)
+        elapsed = time.monotonic() - start
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    numbers = Certificate.objects.filter(course=course)
+    print(f"certificates issued+rendered+emailed: {done}/{len(users)}")
+    print(f"distinct numbers: {numbers.values('number').distinct().count()}")
+    print(f"dispatch time: {dispatched:.1f} s")
+    if all_issued is not None:
+        print(f"all issued (numbers taken) after: {all_issued:.1f} s")
+    print(f"wall time: {elapsed:.1f} s ({elapsed / max(done, 1) * 1000:.0f} ms each)")
+    for pid, kib in sorted(peak.items()):
+        print(f"worker process {pid}: peak RSS {kib / 1024:.0f} MiB")
+    return 0 if done >= len(users) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

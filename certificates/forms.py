@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+
+from .selectors import units_for_issuer
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác minh"),
+        max_length=20,
+        help_text=_("Mã 10 ký tự in trên giấy chứng nhận, ví dụ: 7KQ2M-XR4TB."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class IssueFilterForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Khóa học"), queryset=CoursePage.objects.order_by("title")
+    )
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None, required=False)
+    training_class_code = forms.CharField(
+        label=_("Mã lớp tập huấn"), max_length=40, required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for_issuer(user)
+        self.fields["unit"].empty_label = _("Tất cả đơn vị được phân quyền")
+
+
+class RegisterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for_issuer(user)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Bắt buộc; hiển thị trên trang xác minh."),
+    )

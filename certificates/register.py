@@ -1,0 +1,70 @@
+"""The register book (sổ cấp giấy chứng nhận) of one unit and year, as XLSX."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .text import neutralise_cell, short_date
+
+
+def register_xlsx(*, rows, unit, year: int) -> bytes:
+    """Write the book in write-only mode (constant memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(year))
+    sheet.column_dimensions["A"].width = 8
+    sheet.column_dimensions["B"].width = 22
+    sheet.column_dimensions["C"].width = 28
+    sheet.column_dimensions["D"].width = 12
+    sheet.column_dimensions["E"].width = 40
+    sheet.column_dimensions["F"].width = 12
+    sheet.column_dimensions["G"].width = 16
+    sheet.column_dimensions["H"].width = 40
+    title = _("SỔ CẤP GIẤY CHỨNG NHẬN – %(unit)s – NĂM %(year)s") % {
+        "unit": unit.full_name.upper(),
+        "year": year,
+    }
+    sheet.append([neutralise_cell(title)])
+    header = [
+        _("Số vào sổ"),
+        _("Số giấy chứng nhận"),
+        _("Họ và tên"),
+        _("Ngày sinh"),
+        _("Khóa học"),
+        _("Ngày cấp"),
+        _("Trạng thái"),
+        _("Thu hồi"),
+    ]
+    sheet.append(header)
+    for certificate in rows:
+        revocation = ""
+        if not certificate.is_valid:
+            revocation = _("%(date)s: %(reason)s") % {
+                "date": short_date(timezone.localdate(certificate.revoked_at)),
+                "reason": certificate.revocation_reason,
+            }
+            if hasattr(certificate, "replaced_by"):
+                revocation += " " + _("(cấp lại số %(n)s)") % {
+                    "n": certificate.replaced_by.number
+                }
+        sheet.append(
+            [
+                neutralise_cell(value)
+                for value in (
+                    certificate.sequence,
+                    certificate.number,
+                    certificate.full_name,
+                    short_date(certificate.date_of_birth),
+                    certificate.course_title,
+                    short_date(timezone.localdate(certificate.issued_at)),
+                    certificate.get_status_display(),
+                    revocation,
+                )
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,154 @@
+"""Reads about certificates: issuing units, templates, bulk previews, books."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage, Enrolment
+from courses.selectors import enrolment_eligibility
+from elearning.people.models import AdministrativeUnit
+from elearning.people.scoping import visible_unit_ids
+
+from .models import Certificate, CertificateTemplate
+from .rosters import class_learner_ids
+
+
+def issuing_unit_for(learner) -> AdministrativeUnit | None:
+    """The unit whose series numbers ``learner``'s certificate.
+
+    The learner's district; a commune-level unit climbs to its district, so
+    the same rule keeps working once communes carry people.
+    """
+    profile = getattr(learner, "profile", None)
+    unit = profile.unit if profile is not None else None
+    while (
+        unit is not None
+        and unit.level == AdministrativeUnit.Level.COMMUNE
+        and unit.parent_id is not None
+    ):
+        unit = unit.parent
+    return unit
+
+
+def template_for_course(course) -> CertificateTemplate | None:
+    """The course's own template, else the default one."""
+    return (
+        CertificateTemplate.objects.filter(course=course).first()
+        or CertificateTemplate.objects.filter(is_default=True).order_by("pk").first()
+    )
+
+
+def units_for_issuer(user) -> QuerySet[AdministrativeUnit]:
+    """District-level (or province) units ``user`` may issue for."""
+    qs = AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.COMMUNE)
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return qs
+    return qs.filter(pk__in=ids)
+
+
+@dataclass
+class Candidate:
+    enrolment: Enrolment
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+    certificate: Certificate | None = None
+
+    @property
+    def learner(self):
+        return self.enrolment.learner
+
+
+@dataclass
+class Preview:
+    candidates: list[Candidate]
+    error: str = ""
+
+    @property
+    def eligible(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.eligible]
+
+    @property
+    def skipped(self) -> list[Candidate]:
+        return [c for c in self.candidates if not c.eligible]
+
+
+def issue_preview(
+    *,
+    user,
+    course: CoursePage,
+    unit: AdministrativeUnit | None = None,
+    training_class_code: str = "",
+) -> Preview:
+    """Who would get a certificate for ``course``, and why the others would not.
+
+    Only learners ``user`` may see are considered (an officer: their district).
+    """
+    enrolments = (
+        Enrolment.objects.visible_to(user)
+        .filter(course=course)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("learner__profile__unit", "course")
+        .order_by("learner__profile__sort_key", "pk")
+    )
+    if unit is not None:
+        enrolments = enrolments.filter(learner__profile__unit__in=unit.subtree_ids())
+    if training_class_code:
+        ids = class_learner_ids(course, training_class_code)
+        if ids is None:
+            return Preview(
+                [],
+                _("Không tìm thấy lớp tập huấn có mã %(code)s.")
+                % {"code": training_class_code},
+            )
+        enrolments = enrolments.filter(learner_id__in=ids)
+    existing = {
+        c.learner_id: c
+        for c in Certificate.objects.valid().filter(
+            course=course, learner_id__in=[e.learner_id for e in enrolments]
+        )
+    }
+    candidates = []
+    for enrolment in enrolments:
+        held = existing.get(enrolment.learner_id)
+        if held is not None:
+            candidates.append(
+                Candidate(
+                    enrolment,
+                    False,
+                    [_("Đã có giấy chứng nhận số %(n)s.") % {"n": held.number}],
+                    held,
+                )
+            )
+            continue
+        if issuing_unit_for(enrolment.learner) is None:
+            candidates.append(
+                Candidate(enrolment, False, [_("Học viên chưa có đơn vị hành chính.")])
+            )
+            continue
+        eligibility = enrolment_eligibility(enrolment)
+        reasons = eligibility.reasons or (
+            [] if eligibility.complete else [_("Chưa hoàn thành khóa học.")]
+        )
+        candidates.append(Candidate(enrolment, eligibility.complete, reasons))
+    return Preview(candidates)
+
+
+def register_rows(*, user, unit: AdministrativeUnit, year: int) -> QuerySet:
+    """The register book of ``unit`` for ``year``, in number order, scoped."""
+    return (
+        Certificate.objects.visible_to(user)
+        .filter(series__unit=unit, series__year=year)
+        .select_related("replaced_by")
+        .order_by("sequence")
+    )
+
+
+def certificate_year(moment: datetime.datetime) -> int:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).year

@@ -1,0 +1,274 @@
+"""Writes about certificates: issue, revoke, reissue, attach the PDF.
+
+Numbers come from ``CertificateSeries.last_number`` taken under a row lock
+(``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction serialises)
+in the same transaction that creates the certificate, so a rolled-back issue
+consumes no number and two issues never get the same one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from courses.models import Enrolment
+from courses.selectors import course_eligibility
+
+from .models import Certificate, CertificateSeries
+from .selectors import certificate_year, issuing_unit_for, template_for_course
+from .text import grade_word, new_short_code, new_token
+
+
+class NotEligible(Exception):
+    """The learner may not (yet) receive this certificate; ``reasons`` say why."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def _series_locked(unit, year: int) -> CertificateSeries:
+    series, _created = CertificateSeries.objects.get_or_create(unit=unit, year=year)
+    return CertificateSeries.objects.select_for_update().get(pk=series.pk)
+
+
+def _existing_valid(learner, course) -> Certificate | None:
+    return Certificate.objects.valid().filter(learner=learner, course=course).first()
+
+
+def _snapshot(learner, course) -> dict:
+    profile = getattr(learner, "profile", None)
+    enrolment = (
+        Enrolment.objects.filter(learner=learner, course=course)
+        .only("created_at", "completed_at")
+        .first()
+    )
+    return {
+        "full_name": (profile.full_name if profile else "") or learner.get_full_name(),
+        "date_of_birth": profile.date_of_birth if profile else None,
+        "agency_name": profile.agency.name if profile and profile.agency_id else "",
+        "course_title": course.title,
+        "course_code": course.code,
+        "started_on": timezone.localdate(enrolment.created_at) if enrolment else None,
+        "completed_on": timezone.localdate(enrolment.completed_at)
+        if enrolment and enrolment.completed_at
+        else None,
+    }
+
+
+def _create(
+    *,
+    learner,
+    course,
+    issued_by,
+    training_class_code: str,
+    score: Decimal | None,
+    grade: str,
+    replaces: Certificate | None = None,
+) -> tuple[Certificate, bool]:
+    """Take the next number and create the certificate (caller holds atomic).
+
+    Returns (certificate, created): a certificate committed by a concurrent
+    issue while we waited for the lock is returned with ``False``.
+    """
+    unit = issuing_unit_for(learner)
+    if unit is None:
+        raise NotEligible([_("Học viên chưa có đơn vị hành chính.")])
+    now = timezone.now()
+    series = _series_locked(unit, certificate_year(now))
+    # Re-check under the lock: a concurrent issue for this learner (same
+    # unit, same series) has committed by the time we hold the row.
+    if replaces is None and (held := _existing_valid(learner, course)) is not None:
+        return held, False
+    template = template_for_course(course)
+    revision = None
+    if template is not None:
+        revision = template.latest_revision or template.save_revision(
+            user=issued_by, log_action=False
+        )
+    series.last_number += 1
+    series.save(update_fields=["last_number"])
+    certificate = Certificate(
+        number=series.format_number(series.last_number),
+        series=series,
+        sequence=series.last_number,
+        learner=learner,
+        course=course,
+        template_revision=revision,
+        training_class_code=training_class_code,
+        unit_name=unit.full_name,
+        score=score,
+        grade=grade,
+        issued_at=now,
+        issued_by=issued_by,
+        token=new_token(),
+        short_code=new_short_code(),
+        replaces=replaces,
+        **_snapshot(learner, course),
+    )
+    certificate.full_clean(
+        exclude=["series", "learner", "course", "template_revision", "replaces"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    certificate.save()
+    log(
+        instance=certificate,
+        action="certificates.issue",
+        user=issued_by,
+        data={"number": certificate.number, "learner": learner.pk},
+    )
+    _after_issue(certificate.pk)
+    return certificate, True
+
+
+def _after_issue(certificate_id: int) -> None:
+    from .tasks import certificate_render
+
+    transaction.on_commit(lambda: certificate_render.delay(certificate_id))
+
+
+def certificate_issue(
+    *, learner, course, issued_by=None, training_class_code: str = ""
+) -> Certificate:
+    """Issue ``learner``'s certificate for ``course``, or return the one held.
+
+    Idempotent: issuing twice, concurrently or after a crash leaves one valid
+    certificate and one number (series row lock + the conditional unique
+    constraint). Raises :class:`NotEligible` with the reasons from
+    ``courses.selectors.course_eligibility``. Side effects on commit: the PDF
+    is rendered and emailed by Celery tasks.
+    """
+    certificate, _created = certificate_issue_or_get(
+        learner=learner,
+        course=course,
+        issued_by=issued_by,
+        training_class_code=training_class_code,
+    )
+    return certificate
+
+
+def certificate_issue_or_get(
+    *, learner, course, issued_by=None, training_class_code: str = ""
+) -> tuple[Certificate, bool]:
+    """:func:`certificate_issue`, also saying whether this call issued it."""
+    if (held := _existing_valid(learner, course)) is not None:
+        return held, False
+    eligibility = course_eligibility(user=learner, course=course)
+    if not eligibility.complete:
+        raise NotEligible(eligibility.reasons or [_("Chưa hoàn thành khóa học.")])
+    score = eligibility.score
+    try:
+        with transaction.atomic():
+            return _create(
+                learner=learner,
+                course=course,
+                issued_by=issued_by,
+                training_class_code=training_class_code,
+                score=score,
+                grade=grade_word(course, score),
+            )
+    except IntegrityError:
+        held = _existing_valid(learner, course)
+        if held is None:
+            raise
+        return held, False
+
+
+def _require_admin(user) -> None:
+    if user is None or not user.is_province_admin:
+        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được thu hồi giấy chứng nhận."))
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, revoked_by, reason: str
+) -> Certificate:
+    """Revoke (never delete) a certificate. Province admins only; reason required."""
+    _require_admin(revoked_by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Phải nêu lý do thu hồi.")})
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not certificate.is_valid:
+        return certificate
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = revoked_by
+    certificate.revocation_reason = reason
+    certificate.save(
+        update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"]
+    )
+    log(
+        instance=certificate,
+        action="certificates.revoke",
+        user=revoked_by,
+        data={"number": certificate.number, "reason": reason},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, issued_by, reason: str
+) -> Certificate:
+    """Revoke ``certificate`` and issue a new one (new number) that replaces it.
+
+    The new paper carries the learner's current name and unit (the usual
+    reason is a correction) and the original result.
+    """
+    old = certificate_revoke(
+        certificate=certificate, revoked_by=issued_by, reason=reason
+    )
+    if hasattr(old, "replaced_by"):
+        return old.replaced_by
+    new, _created = _create(
+        learner=old.learner,
+        course=old.course,
+        issued_by=issued_by,
+        training_class_code=old.training_class_code,
+        score=old.score,
+        grade=old.grade,
+        replaces=old,
+    )
+    log(
+        instance=new,
+        action="certificates.reissue",
+        user=issued_by,
+        data={"number": new.number, "replaces": old.number, "reason": reason},
+    )
+    return new
+
+
+def certificate_attach_pdf(*, certificate_id: int, content: bytes) -> Certificate:
+    """Store the rendered PDF in private storage and record its SHA-256."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        old_name = certificate.pdf.name
+        digest = hashlib.sha256(content).hexdigest()
+        certificate.pdf.save(
+            f"{certificate.series.year}/{certificate.pk}-{digest[:12]}.pdf",
+            ContentFile(content),
+            save=False,
+        )
+        certificate.pdf_sha256 = digest
+        certificate.save(update_fields=["pdf", "pdf_sha256"])
+    if old_name and old_name != certificate.pdf.name:
+        certificate.pdf.storage.delete(old_name)
+    return certificate
+
+
+def certificate_mark_emailed(*, certificate_id: int) -> bool:
+    """Claim the one email of a certificate; False if already sent."""
+    return bool(
+        Certificate.objects.filter(pk=certificate_id, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+    )

@@ -1,0 +1,173 @@
+"""Background work of certificates: thin tasks over services, idempotent."""
+
+from __future__ import annotations
+
+import io
+import logging
+import smtplib
+import zipfile
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from courses.models import CoursePage
+
+from .models import Certificate, CertificateExport
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+def certificate_issue_for(
+    learner_id: int,
+    course_id: int,
+    issued_by_id: int | None = None,
+    training_class_code: str = "",
+) -> int | None:
+    """Issue (or find) a learner's certificate; None when not eligible."""
+    from .services import NotEligible, certificate_issue_or_get
+
+    User = get_user_model()
+    learner = User.objects.select_related("profile__unit").get(pk=learner_id)
+    course = CoursePage.objects.get(pk=course_id)
+    issued_by = User.objects.filter(pk=issued_by_id).first() if issued_by_id else None
+    try:
+        certificate, created = certificate_issue_or_get(
+            learner=learner,
+            course=course,
+            issued_by=issued_by,
+            training_class_code=training_class_code,
+        )
+    except NotEligible as exc:
+        logger.info("No certificate for %s in %s: %s", learner_id, course_id, exc)
+        return None
+    if not created and not certificate.pdf_sha256:
+        # Issued earlier but never rendered: a crash between the commit and
+        # the render dispatch. (A new certificate's render is already queued.)
+        transaction.on_commit(lambda: certificate_render.delay(certificate.pk))
+    return certificate.pk
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+def certificate_render(certificate_id: int, *, force: bool = False) -> str:
+    """Render and store the PDF once, then send it to the learner once."""
+    from .pdf import render_certificate_pdf
+    from .services import certificate_attach_pdf
+
+    certificate = (
+        Certificate.objects.select_related("series__unit", "template_revision")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        return ""
+    if force or not certificate.pdf_sha256:
+        certificate = certificate_attach_pdf(
+            certificate_id=certificate.pk,
+            content=render_certificate_pdf(certificate),
+        )
+    if certificate.emailed_at is None and certificate.is_valid:
+        certificate_email.delay(certificate.pk)
+    return certificate.pdf_sha256
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def certificate_email(certificate_id: int) -> bool:
+    """Email the learner their certificate with the PDF attached (once)."""
+    from .pdf import pdf_filename
+    from .services import certificate_mark_emailed
+
+    certificate = (
+        Certificate.objects.select_related("learner").filter(pk=certificate_id).first()
+    )
+    if certificate is None or not certificate.pdf or not certificate.learner.email:
+        return False
+    if not certificate_mark_emailed(certificate_id=certificate.pk):
+        return False
+    try:
+        with translation.override("vi"):
+            context = {
+                "certificate": certificate,
+                "site_url": settings.SITE_URL,
+                "verification_url": certificate.get_verification_url(),
+            }
+            subject = render_to_string(
+                "certificates/email/issued_subject.txt", context
+            ).strip()
+            body = render_to_string("certificates/email/issued_body.txt", context)
+        message = EmailMessage(
+            subject=subject, body=body, to=[certificate.learner.email]
+        )
+        with certificate.pdf.open("rb") as handle:
+            message.attach(pdf_filename(certificate), handle.read(), "application/pdf")
+        message.send()
+    except Exception:
+        # Give the claim back so the retry sends it.
+        Certificate.objects.filter(pk=certificate.pk).update(emailed_at=None)
+        raise
+    return True
+
+
+@shared_task(acks_late=True, max_retries=2, default_retry_delay=60)
+def certificate_export_build(export_id: int) -> str:
+    """Build the ZIP of an export, updating its progress as it goes."""
+    from .pdf import pdf_filename, render_certificate_pdf
+    from .services import certificate_attach_pdf
+
+    export = CertificateExport.objects.select_related("requested_by").get(pk=export_id)
+    if export.status == CertificateExport.Status.DONE:
+        return export.file.name
+    qs = (
+        Certificate.objects.visible_to(export.requested_by)
+        .valid()
+        .select_related("series__unit", "template_revision")
+        .order_by("series__year", "sequence")
+    )
+    if export.course_id:
+        qs = qs.filter(course_id=export.course_id)
+    if export.unit_id:
+        qs = qs.filter(series__unit_id=export.unit_id)
+    if export.training_class_code:
+        qs = qs.filter(training_class_code=export.training_class_code)
+    certificates = list(qs)
+    CertificateExport.objects.filter(pk=export.pk).update(
+        status=CertificateExport.Status.RUNNING, total=len(certificates), done=0
+    )
+    buffer = io.BytesIO()
+    try:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for index, certificate in enumerate(certificates, start=1):
+                if not certificate.pdf_sha256:
+                    certificate = certificate_attach_pdf(
+                        certificate_id=certificate.pk,
+                        content=render_certificate_pdf(certificate),
+                    )
+                with certificate.pdf.open("rb") as handle:
+                    archive.writestr(pdf_filename(certificate), handle.read())
+                if index % 10 == 0 or index == len(certificates):
+                    CertificateExport.objects.filter(pk=export.pk).update(done=index)
+    except Exception as exc:
+        CertificateExport.objects.filter(pk=export.pk).update(
+            status=CertificateExport.Status.FAILED, error=str(exc)[:500]
+        )
+        raise
+    export.refresh_from_db()
+    export.file.save(
+        f"certificates-{export.pk}.zip", ContentFile(buffer.getvalue()), save=False
+    )
+    export.status = CertificateExport.Status.DONE
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "finished_at"])
+    return export.file.name

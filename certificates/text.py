@@ -1,0 +1,93 @@
+"""Wording rules of Vietnamese administrative documents used on certificates."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# Crockford-like: no 0/O, 1/I/L, so a code read aloud or typed from paper
+# cannot be mistyped into another valid one.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 10
+
+
+def document_date(day: datetime.date, place: str = "") -> str:
+    """ "Đồng Nai, ngày 05 tháng 12 năm 2026".
+
+    Decree 30/2020/NĐ-CP, appendix I: days below 10 and the months 1 and 2
+    are written with a leading zero (so "ngày 05 tháng 02", but "tháng 3").
+    """
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    text = _("ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "day": f"{day.day:02d}",
+        "month": month,
+        "year": day.year,
+    }
+    return f"{place}, {text}" if place else text
+
+
+def short_date(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+DEFAULT_GRADE_SCALE: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), gettext_noop("Xuất sắc")),
+    (Decimal(80), gettext_noop("Giỏi")),
+    (Decimal(65), gettext_noop("Khá")),
+    (Decimal(50), gettext_noop("Trung bình")),
+)
+
+
+def default_grade_word(score: Decimal | None) -> str:
+    """The platform's default grade scale (a course may have its own).
+
+    Returns the Vietnamese word untranslated: it is printed on a Vietnamese
+    document and stored as issued; screens translate it when they show it.
+    """
+    if score is None:
+        return ""
+    for floor, word in DEFAULT_GRADE_SCALE:
+        if score >= floor:
+            return word
+    return gettext_noop("Không đạt")
+
+
+def grade_word(course, score: Decimal | None) -> str:
+    own = getattr(course, "grade_word", None)
+    if callable(own):
+        return own(score) or ""
+    return default_grade_word(score)
+
+
+def new_token() -> str:
+    """A verification token: 24 random bytes, 192 bits, URL-safe (32 chars)."""
+    return secrets.token_urlsafe(24)
+
+
+def new_short_code() -> str:
+    """XXXXX-XXXXX from an unambiguous alphabet (31^10 ≈ 2^49.5)."""
+    chars = "".join(
+        secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH)
+    )
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+def normalize_short_code(text: str) -> str:
+    """Forgive case, spaces and a missing dash when a person types a code."""
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    if len(chars) != SHORT_CODE_LENGTH or any(
+        c not in SHORT_CODE_ALPHABET for c in chars
+    ):
+        return ""
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+def neutralise_cell(value):
+    """Keep spreadsheet software from reading text as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

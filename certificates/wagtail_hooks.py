@@ -1,0 +1,55 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import CertificateTemplate
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = _("Mẫu giấy chứng nhận")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "title", "is_default", "course", "signer_name"]
+    list_filter = ["is_default", "page_size"]
+    search_fields = ["name"]
+
+
+register_snippet(CertificateTemplateViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_certificate_actions(actions):
+    actions.register_action(
+        "certificates.issue", _("Cấp giấy chứng nhận"), _("Đã cấp giấy chứng nhận")
+    )
+    actions.register_action(
+        "certificates.revoke",
+        _("Thu hồi giấy chứng nhận"),
+        _("Đã thu hồi giấy chứng nhận"),
+    )
+    actions.register_action(
+        "certificates.reissue",
+        _("Cấp lại giấy chứng nhận"),
+        _("Đã cấp lại giấy chứng nhận"),
+    )
+
+
+class IssuerMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_province_admin or user.is_unit_officer
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificates_menu_item():
+    return IssuerMenuItem(
+        _("Cấp giấy chứng nhận"),
+        reverse("certificates:issue"),
+        icon_name="tasks",
+        order=310,
+    )

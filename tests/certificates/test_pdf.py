@@ -1,0 +1,121 @@
+import hashlib
+import io
+import unicodedata
+
+import pytest
+from django.core import mail
+from pypdf import PdfReader
+
+from certificates.models import Certificate
+from certificates.pdf import FONT_CONFIG, render_certificate_pdf
+from certificates.services import certificate_issue
+from courses.models import Enrolment
+from courses.signals import course_completed
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    return unicodedata.normalize("NFC", reader.pages[0].extract_text())
+
+
+def _fonts(pdf: bytes) -> dict[str, bool]:
+    """Base font name → whether its file is embedded in the PDF."""
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {}
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        descendants = font.get("/DescendantFonts")
+        descriptor_owner = descendants[0].get_object() if descendants else font
+        descriptor = descriptor_owner["/FontDescriptor"].get_object()
+        fonts[str(font["/BaseFont"])] = any(
+            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+        )
+    return fonts
+
+
+def test_pdf_text_has_title_name_and_number(issued):
+    text = _text(render_certificate_pdf(issued))
+    assert "GIẤY CHỨNG NHẬN" in text
+    assert "NGUYỄN VĂN AN" in text.upper()
+    assert issued.number in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Giỏi" in text
+    assert issued.short_code in text
+
+
+def test_pdf_fonts_are_embedded_noto(issued):
+    fonts = _fonts(render_certificate_pdf(issued))
+    assert fonts, "no fonts found"
+    assert all(fonts.values()), fonts
+    # The face comes from Noto Serif files (renamed by the @font-face family).
+    with open("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf", "rb") as fh:
+        assert fh.read(4) in (b"\x00\x01\x00\x00", b"true")
+    assert any("Cert-Serif" in name for name in fonts)
+
+
+def test_one_font_configuration_is_reused(issued, monkeypatch):
+    import weasyprint
+
+    seen = []
+    original = weasyprint.HTML.write_pdf
+
+    def spy(self, *args, **kwargs):
+        seen.append(kwargs.get("font_config"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
+    render_certificate_pdf(issued)
+    render_certificate_pdf(issued)
+    assert seen == [FONT_CONFIG, FONT_CONFIG]
+
+
+def test_render_task_stores_pdf_hash_and_emails_once(
+    learner, course, template, enrol, django_capture_on_commit_callbacks
+):
+    enrol(learner, course, 95)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = certificate_issue(learner=learner, course=course)
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as fh:
+        content = fh.read()
+    assert content.startswith(b"%PDF")
+    assert certificate.pdf_sha256 == hashlib.sha256(content).hexdigest()
+    assert certificate.emailed_at is not None
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [learner.email]
+    assert certificate.number in message.subject
+    ((name, data, mime),) = message.attachments
+    assert mime == "application/pdf" and data == content
+    # Running the task again neither re-renders nor re-sends.
+    from certificates.tasks import certificate_render
+
+    certificate_render.delay(certificate.pk)
+    certificate.refresh_from_db()
+    assert certificate.pdf_sha256 == hashlib.sha256(content).hexdigest()
+    assert len(mail.outbox) == 1
+
+
+def test_course_completed_signal_issues_a_certificate(
+    learner, course, template, enrol, django_capture_on_commit_callbacks
+):
+    enrolment = enrol(learner, course, 70)
+    with django_capture_on_commit_callbacks(execute=True):
+        course_completed.send(sender=Enrolment, enrolment=enrolment)
+    certificate = Certificate.objects.get(learner=learner, course=course)
+    assert certificate.grade == "Khá"
+    assert certificate.pdf_sha256
+
+
+def test_pdf_refuses_remote_resources(issued):
+    from certificates.pdf import LocalOnlyFetcher
+
+    fetcher = LocalOnlyFetcher()
+    with pytest.raises(ValueError):
+        fetcher.fetch("https://example.com/font.ttf")
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///etc/passwd")
