@@ -453,3 +453,38 @@ PROJECT_RULES.update(
         },
     }
 )
+
+
+def certificate_pk(ctx):
+    return {"pk": ctx["certificate"].pk}
+
+
+def certificate_export_pk(ctx):
+    return {"pk": ctx["certificate_export"].pk}
+
+
+# The Xuân Lộc learner's certificate: the learner, Xuân Lộc's officer and
+# province admins; the trainer holds no one's records.
+CERTIFICATE = r(LOGIN, 200, 200, 404, 404, 200, kwargs=certificate_pk)
+# A batch export belongs to whoever asked for it.
+CERTIFICATE_EXPORT = r(LOGIN, 404, 200, 404, 404, 404, kwargs=certificate_export_pk)
+
+PROJECT_RULES.update(
+    {
+        "certificates:list": SIGNED_IN,
+        "certificates:issue": OFFICER_PAGE,
+        "certificates:register": OFFICER_PAGE,
+        "certificates:detail": CERTIFICATE,
+        "certificates:download": CERTIFICATE,
+        # POST only, province admins only (the POST probes are in the tests).
+        "certificates:revoke": r(*POST_ONLY.expect.values(), kwargs=certificate_pk),
+        "certificates:export": CERTIFICATE_EXPORT,
+        "certificates:export_download": CERTIFICATE_EXPORT,
+        # Anyone holding a certificate's QR code or number may check it.
+        "certificates:verify": EVERYONE,
+        "certificates:verify_token": r(
+            *EVERYONE.expect.values(),
+            kwargs=lambda ctx: {"token": ctx["certificate"].token},
+        ),
+    }
+)

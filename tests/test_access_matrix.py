@@ -212,7 +212,12 @@ def learning_records(units, learner, officer, trainer) -> dict:
     )
     report_job.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     report_job.save()
+    certificate, certificate_export = certificate_records(
+        index, units, learner, officer
+    )
     return {
+        "certificate": certificate,
+        "certificate_export": certificate_export,
         "course": course,
         "lesson": lesson,
         "quiz": quiz,
@@ -228,6 +233,48 @@ def learning_records(units, learner, officer, trainer) -> dict:
         "import_job": import_job,
         "report_job": report_job,
     }
+
+
+def certificate_records(index, units, learner, officer):
+    """A certificate of the Xuân Lộc learner and the officer's batch export."""
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from certificates.models import CertificateExport, CertificateTemplate
+    from certificates.services import certificate_issue
+    from courses import completion
+    from courses.models import CoursePage, Enrolment
+
+    course = index.add_child(
+        instance=CoursePage(title="Nhận diện lừa đảo", slug="lua-dao", code="ATTT-MX3")
+    )
+    Enrolment.objects.create(
+        learner=learner,
+        course=course,
+        status=Enrolment.Status.COMPLETED,
+        completed_at=datetime.datetime(2026, 2, 3, 9, 0, tzinfo=datetime.UTC),
+    )
+    template = CertificateTemplate.objects.create(
+        name="Mặc định", is_default=True, signer_name="Nguyễn Văn Minh"
+    )
+    template.save_revision(log_action=False)
+    passed = completion.Requirement(
+        "test", "Bài kiểm tra", True, [], None, Decimal("85")
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(completion, "_CHECKS", {"test": lambda enrolment: passed})
+        certificate = certificate_issue(learner=learner, course=course)
+    export = CertificateExport(
+        requested_by=officer,
+        course=course,
+        unit=units["741"],
+        status=CertificateExport.Status.DONE,
+        total=1,
+        done=1,
+    )
+    export.file.save("giay-chung-nhan.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    return certificate, export
 
 
 def probe(clients, ctx, name, rule):
@@ -471,3 +518,27 @@ def test_listings_show_nothing_of_another_district(matrix, learner):
         for mark in marks:
             assert mark in own, (url, mark)
             assert mark not in other, (url, mark)
+
+
+def test_certificate_revoke_refused_but_to_province_admins(
+    matrix, other_learner, learner
+):
+    from certificates.models import Certificate
+
+    clients, ctx = matrix
+    certificate = ctx["certificate"]
+    url = reverse("certificates:revoke", kwargs={"pk": certificate.pk})
+    data = {"reason": "Cấp nhầm"}
+    for role in ("learner", "officer", "other_officer", "trainer"):
+        assert clients[role].post(url, data).status_code == 403, role
+    assert signed_in(other_learner).post(url, data).status_code == 403
+    assert clients["anonymous"].post(url, data).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
+    # Another district's learner cannot download it either.
+    download = reverse("certificates:download", kwargs={"pk": certificate.pk})
+    assert signed_in(other_learner).get(download).status_code == 404
+    # The province admin may (so the refusals above are about who asks).
+    assert clients["admin"].post(url, data).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED
