@@ -511,6 +511,11 @@ def test_listings_show_nothing_of_another_district(matrix, learner):
         reverse("courses:import_upload"): [ctx["import_job"].filename],
         reverse("attendance:class_list"): [ctx["klass"].code],
         reverse("quizzes_admin:report", kwargs={"quiz_id": ctx["quiz"].pk}): [name],
+        reverse("quizzes_admin:report", kwargs={"quiz_id": ctx["quiz"].pk})
+        + f"?unit={ctx['units']['741'].pk}&format=xlsx": [name],
+        reverse("certificates:list"): [name],
+        reverse("certificates:register")
+        + f"?unit={ctx['units']['741'].pk}&year=2026": [name],
     }
     for url, marks in pages.items():
         own = text(clients["officer"].get(url))
