@@ -270,8 +270,14 @@ class CoursePage(Page):
         self.search_text = fold(f"{self.title} {self.code} {self.summary}")
         super().save(*args, **kwargs)
 
-    def grade_word(self, score: Decimal) -> str:
-        """The grade word (xếp loại) for a score out of 100."""
+    def grade_word(self, score: Decimal | None) -> str:
+        """The grade word (xếp loại) for a score out of 100.
+
+        A course completed without any scored rule (lessons only) has no
+        score, hence no grade word.
+        """
+        if score is None:
+            return ""
         if score >= self.grade_excellent:
             return str(_("Xuất sắc"))
         if score >= self.grade_good:

@@ -7,7 +7,7 @@ from wagtail.models import Page, Workflow
 
 from courses.authoring import course_authoring_setup
 from courses.models import CoursePage, Enrolment, LessonPage
-from tests.factories import make_person
+from tests.factories import make_person, make_ready
 
 from .conftest import make_course
 
@@ -84,7 +84,9 @@ def test_seed_demo_is_idempotent(db):
 def test_admin_forms_render(client, authoring, model):
     from elearning.people.models import User
 
-    admin = User.objects.create_superuser(email="root@x.vn", password="x" * 12)
+    admin = make_ready(
+        User.objects.create_superuser(email="root@x.vn", password="x" * 12)
+    )
     client.force_login(admin)
     mine, _ = authoring
     parent = mine.get_parent() if model == "coursepage" else mine
@@ -100,7 +102,9 @@ def test_admin_forms_render(client, authoring, model):
 def test_lesson_preview_renders_in_admin(client, authoring):
     from elearning.people.models import User
 
-    admin = User.objects.create_superuser(email="root@x.vn", password="x" * 12)
+    admin = make_ready(
+        User.objects.create_superuser(email="root@x.vn", password="x" * 12)
+    )
     client.force_login(admin)
     mine, _ = authoring
     lesson = LessonPage(title="Xem trước", slug="xem-truoc", body=[])

@@ -10,7 +10,7 @@ from courses.signals import course_completed
 
 def actions(enrolment):
     return list(
-        ModelLogEntry.objects.filter(object_id=str(enrolment.pk))
+        ModelLogEntry.objects.for_instance(enrolment)
         .order_by("timestamp", "pk")
         .values_list("action", flat=True)
     )

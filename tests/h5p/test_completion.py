@@ -8,7 +8,7 @@ import pytest
 
 from courses.h5p.services import attempt_start, content_iri
 from courses.h5p.tokens import token_make, token_read
-from courses.models import CoursePage, Enrolment
+from courses.models import Enrolment
 from courses.selectors import course_eligibility
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +32,12 @@ def test_rule_unused_without_course_field(course_tree, learner):
     assert h5p_requirement(enrolment) is None
 
 
-def test_finished_attempt_moves_completion(
-    course_tree, learner, h5p_version, client, monkeypatch
-):
-    monkeypatch.setattr(CoursePage, "min_h5p_percent", 80, raising=False)
+def test_finished_attempt_moves_completion(course_tree, learner, h5p_version, client):
+    # The H5P score is the course's only completion rule here.
     course = course_tree["course"]
+    course.min_h5p_percent = 80
+    course.require_lessons = False
+    course.save()
     Enrolment.objects.create(learner=learner, course=course)
 
     eligibility = course_eligibility(user=learner, course=course)
@@ -68,6 +69,8 @@ def test_finished_attempt_moves_completion(
 def test_lesson_renders_iframe_to_content_origin(
     course_tree, learner, client, settings
 ):
+    # Lessons are for enrolled learners (anyone else goes to the course page).
+    Enrolment.objects.create(learner=learner, course=course_tree["course"])
     client.force_login(learner)
     response = client.get(course_tree["lesson"].url)
     html = response.content.decode()
@@ -81,8 +84,19 @@ def test_lesson_renders_iframe_to_content_origin(
     assert grant.course_id == course_tree["course"].pk
 
 
-def test_lesson_without_login_shows_no_iframe(course_tree, client):
-    html = client.get(course_tree["lesson"].url).content.decode()
+def test_lesson_without_login_shows_no_iframe(course_tree, client, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    lesson = course_tree["lesson"]
+    # A visitor who is not signed in is sent to the course page ...
+    response = client.get(lesson.url)
+    assert response.status_code == 302
+    assert response.url == course_tree["course"].url
+    # ... and the block itself, shown without a user, asks to sign in.
+    request = rf.get(lesson.url)
+    request.user = AnonymousUser()
+    block = lesson.body[0]
+    html = block.render(context={"request": request, "page": lesson})
     assert "/h5p-embed/" not in html
     assert "Hãy đăng nhập để làm bài tập này." in html
 
