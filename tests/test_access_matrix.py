@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -85,6 +86,8 @@ def outcome(response) -> int | str:
 def matrix(
     units, learner, other_learner, officer, other_officer, trainer, province_admin
 ):
+    # Rate-limit counters (certificate verification) live in the cache.
+    cache.clear()
     commune = AdministrativeUnit.objects.create(
         code="26041",
         name="Xuân Lộc",
