@@ -17,7 +17,6 @@
   var timer = document.getElementById("quiz-timer");
   var announce = document.getElementById("quiz-timer-announce");
   var versions = {};
-  var inFlight = {};
   var closed = false;
   var submitting = false;
 
@@ -93,11 +92,27 @@
     }
   }
 
-  function send(questionId) {
-    if (closed || inFlight[questionId]) return;
+  // One save request at a time: when the connection returns, the queued
+  // answers go one after another (oldest question first) instead of a burst
+  // of parallel requests, so each is acknowledged in order and a reconnecting
+  // class does not hit the server all at once.
+  var busy = false;
+
+  function nextPending() {
+    var pending = loadPending();
+    var ids = Object.keys(pending);
+    return ids.length ? ids[0] : null;
+  }
+
+  function send() {
+    if (closed || busy) return;
+    var questionId = nextPending();
+    if (questionId === null) {
+      refreshStatus();
+      return;
+    }
     var entry = loadPending()[questionId];
-    if (!entry) return;
-    inFlight[questionId] = true;
+    busy = true;
     showStatus("saving");
     fetch(saveUrl, {
       method: "POST",
@@ -115,13 +130,21 @@
         });
       })
       .then(function (result) {
-        inFlight[questionId] = false;
+        busy = false;
         if (result.status === 409) {
           onClosed();
           return;
         }
-        if (!result.ok) throw new Error(result.data.error || "save failed");
         var pending = loadPending();
+        if (result.status === 400) {
+          // Refused for good (not a question of this attempt): resending
+          // cannot help, and it must not hold up the answers queued after it.
+          delete pending[questionId];
+          storePending(pending);
+          send();
+          return;
+        }
+        if (!result.ok) throw new Error(result.data.error || "save failed");
         var current = pending[questionId];
         // Acknowledged: drop it unless a newer change was made meanwhile.
         if (current && current.version <= result.data.version) {
@@ -129,17 +152,18 @@
           storePending(pending);
         }
         versions[questionId] = Math.max(versions[questionId] || 0, result.data.version);
-        if (pending[questionId]) send(questionId);
         refreshStatus();
+        send();
       })
       .catch(function () {
-        inFlight[questionId] = false;
+        // Offline or refused: the answer stays queued for the next flush.
+        busy = false;
         refreshStatus();
       });
   }
 
   function flush() {
-    Object.keys(loadPending()).forEach(send);
+    send();
   }
 
   function record(fieldset) {
@@ -150,7 +174,7 @@
     pending[id] = { response: responseOf(fieldset), version: versions[id] };
     storePending(pending);
     showStatus("unsaved");
-    send(id);
+    send();
   }
 
   var typingTimers = {};

@@ -9,6 +9,7 @@ from django.test import Client
 from courses.models import CoursePage, LessonPage
 from elearning.people.models import User
 from tests.courses.conftest import make_course, make_lessons
+from tests.factories import make_ready
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,6 +99,7 @@ def test_import_then_study_on_phone(
     learner = User.objects.get(email="ngoc.ttb@xuanloc.dongnai.gov.vn")
     learner.set_password("mat-khau-hoc-vien-2026")
     learner.save()
+    make_ready(learner)  # the privacy consent, given on first sign-in
     phone = phone_page
     phone.goto(live_server.url + "/accounts/login/")
     phone.fill("input[name=login]", "ngoc.ttb@xuanloc.dongnai.gov.vn")

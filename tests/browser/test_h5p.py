@@ -80,7 +80,6 @@ def test_learner_plays_exercise_from_content_origin(
     role_groups,
     site_root,
     learner,
-    monkeypatch,
     screenshot,
 ):
     from courses.h5p.models import H5PAttempt, H5PStatement
@@ -88,13 +87,19 @@ def test_learner_plays_exercise_from_content_origin(
     from tests.h5p.helpers import import_bytes, true_false_package
 
     platform, content_origin = two_origins
-    monkeypatch.setattr(CoursePage, "min_h5p_percent", 100, raising=False)
     version = import_bytes(true_false_package(), approve_libraries=True).version
     index = site_root.add_child(
         instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc")
     )
     course = index.add_child(
-        instance=CoursePage(title="An toàn thông tin", slug="attt", code="ATTT-CB")
+        instance=CoursePage(
+            title="An toàn thông tin",
+            slug="attt",
+            code="ATTT-CB",
+            # The exercise is the course's only completion rule here.
+            min_h5p_percent=100,
+            require_lessons=False,
+        )
     )
     lesson = course.add_child(
         instance=LessonPage(

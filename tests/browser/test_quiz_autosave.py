@@ -88,10 +88,10 @@ def test_answers_made_offline_are_saved_when_back_online(
         page.evaluate(f"localStorage.getItem('quiz-attempt-{attempt.pk}-pending')")
         == "{}"
     )
-    assert page.watch.console_errors == [] or all(
-        "ERR_INTERNET_DISCONNECTED" in e or "Failed to fetch" in e
-        for e in page.watch.console_errors
-    )
+    # The saves tried while offline fail in the browser's network layer, which
+    # logs them; that is expected. Anything else (a 500 on a save) is not.
+    offline = "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
+    assert [e for e in page.watch.console_errors if e != offline] == []
     assert page.watch.foreign_requests == []
     assert axe_violations(page) == []
 

@@ -5,7 +5,8 @@ Page tree::
     Root
     └── the default site's home page
       └── CourseIndexPage "Khóa học"
-        └── CoursePage "ATTT cơ bản" (code ATTT-TEST)
+        └── CoursePage "ATTT cơ bản" (code ATTT-TEST, completion rules:
+            every lesson done and every counting quiz passed)
             └── QuizPage "Bài kiểm tra cuối khóa" (10 random questions
                 from "ATTT cơ bản", pass mark 70 %, 20 minutes, 3 attempts)
 
@@ -88,7 +89,13 @@ def course(base_data):
     root = site.root_page
     index = root.add_child(instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc"))
     return index.add_child(
-        instance=CoursePage(title="ATTT cơ bản", slug="attt", code="ATTT-TEST")
+        instance=CoursePage(
+            title="ATTT cơ bản",
+            slug="attt",
+            code="ATTT-TEST",
+            require_lessons=True,
+            require_quizzes=True,
+        )
     )
 
 

@@ -8,6 +8,7 @@ from courses.models import Enrolment
 from quizzes.admin_views import safe_cell
 from quizzes.models import Attempt, Question
 from quizzes.services import attempt_start, attempt_submit
+from tests.factories import make_ready
 
 from .conftest import GIFT
 
@@ -128,6 +129,8 @@ def test_regrade_view_dry_run_then_apply(quiz, enrolled, trainer, client):
 
 
 def test_snippet_listing_and_quiz_edit_render(bank, quiz, trainer, client, admin_user):
+    # A superuser passes the MFA and privacy-consent gates like any staff.
+    make_ready(admin_user)
     client.force_login(admin_user)
     assert (
         client.get(reverse("wagtailsnippets_quizzes_question:list")).status_code == 200

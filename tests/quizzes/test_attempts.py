@@ -266,6 +266,21 @@ def test_course_without_counting_quiz_has_no_quiz_rule(course, enrolled):
     assert quizzes_requirement(enrolment) is None
 
 
+def test_quiz_rule_follows_the_course_setting(quiz, enrolled, course):
+    # Ticked: the final quiz must be passed before the course is complete.
+    eligibility = course_eligibility(user=enrolled, course=course)
+    assert [r.key for r in eligibility.requirements if r.key == "quizzes"] == [
+        "quizzes"
+    ]
+    assert not eligibility.complete
+    # Not ticked: the quiz is practice only; lessons alone decide.
+    course.require_quizzes = False
+    course.save()
+    eligibility = course_eligibility(user=enrolled, course=course)
+    assert "quizzes" not in [r.key for r in eligibility.requirements]
+    assert eligibility.complete
+
+
 def test_editing_a_question_does_not_change_a_past_attempt(quiz, enrolled):
     attempt = attempt_start(learner=enrolled, quiz=quiz)
     answer_all(attempt, right=10)
