@@ -33,6 +33,11 @@ class Rule:
     # ctx -> URL kwargs; ctx holds the matrix fixtures (see test_access_matrix).
     kwargs: Callable[[dict], dict] | None = None
     args: Callable[[dict], list] | None = None
+    # ctx -> query string parameters (dashboards that need a unit, a metric).
+    query: Callable[[dict], dict] | None = None
+    # "content": the H5P content origin's host (H5P_CONTENT_ORIGIN), where
+    # the embed routes live; None: the platform's host.
+    host: str | None = None
     note: str = field(default="")
 
 
@@ -192,3 +197,294 @@ PREFIX_RULES: dict[str, dict[str, Rule]] = {
         ),
     },
 }
+
+
+# --- learning records (see learning_records() in test_access_matrix) --------
+
+
+def course_id(ctx):
+    return {"course_id": ctx["course"].pk}
+
+
+def lesson_id(ctx):
+    return {"lesson_id": ctx["lesson"].pk}
+
+
+def enrolment_pk(ctx):
+    return {"pk": ctx["enrolment"].pk}
+
+
+def request_pk(ctx):
+    return {"pk": ctx["request"].pk}
+
+
+def learner_id(ctx):
+    return {"user_id": ctx["learner"].pk}
+
+
+def import_token(ctx):
+    return {"token": ctx["import_job"].token}
+
+
+def quiz_id(ctx):
+    return {"quiz_id": ctx["quiz"].pk}
+
+
+def attempt_id(ctx):
+    return {"attempt_id": ctx["attempt"].pk}
+
+
+def question_id(ctx):
+    return {"question_id": ctx["question"].pk}
+
+
+def class_code(ctx):
+    return {"code": ctx["klass"].code}
+
+
+def class_session(ctx):
+    return {"code": ctx["klass"].code, "session_id": ctx["session"].pk}
+
+
+def check_in_token(ctx):
+    from django.utils import timezone
+
+    from courses.attendance.tokens import make_token
+
+    return {
+        **class_session(ctx),
+        "token": make_token(session_id=ctx["session"].pk, now=timezone.now()),
+    }
+
+
+def class_pk(ctx):
+    return {"pk": ctx["klass"].pk}
+
+
+def session_pk(ctx):
+    return {"pk": ctx["session"].pk}
+
+
+def library_pk(ctx):
+    return {"pk": ctx["h5p_library"].pk}
+
+
+def report_job_id(ctx):
+    return {"job_id": ctx["report_job"].pk}
+
+
+BAD_TOKEN = "khong-hop-le"
+
+
+def h5p_token(ctx):
+    return {"token": BAD_TOKEN}
+
+
+def report_filter(ctx):
+    return {"year": 2026, "unit": ctx["units"]["741"].pk}
+
+
+def learners_filter(ctx):
+    return {**report_filter(ctx), "metric": "enrolled"}
+
+
+# A POST-only endpoint answers a GET with 405 once signed in.
+POST_ONLY = r(LOGIN, 405, 405, 405, 405, 405)
+# Officer front-end pages (their own district; province admins everything).
+OFFICER_PAGE = r(LOGIN, 403, 200, 200, 403, 200)
+# A Xuân Lộc record on an officer page: Biên Hòa's officer gets 404.
+OFFICER_RECORD = r(LOGIN, 403, 200, 404, 403, 200)
+# Officer actions on one enrolment: POST only, refused to non-officers first.
+OFFICER_ACTION = r(LOGIN, 403, 405, 405, 403, 405)
+# The learner's own quiz attempt: nobody else opens it, staff included.
+OWN_ATTEMPT = r(LOGIN, 200, 404, 404, 404, 404)
+# Attendance pages of the Xuân Lộc class.
+CLASS_MEMBER = r(LOGIN, 200, 200, 404, 200, 200)
+CLASS_RECORDS = r(LOGIN, 404, 200, 404, 200, 200)
+CLASS_LEAD = r(LOGIN, 404, 404, 404, 200, 200)
+# Admin screens for trainers (the classes they lead) and province admins.
+TRAINER_ADMIN = r(LOGIN, LOGIN, DENIED, DENIED, 200, 200)
+# H5P libraries: province admins vet them; they come from packages, so
+# nobody adds, copies or deletes one by hand.
+LIBRARY_OBJECT = r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200, kwargs=library_pk)
+LIBRARY_NOBODY = r(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, kwargs=library_pk)
+# The H5P content origin: no session, only the signed token in the URL. A bad
+# token is 404 to everyone, signed in or not (the valid-token case and the
+# platform host are tested in test_h5p_routes_live_on_the_content_origin).
+H5P_BAD_TOKEN = r(404, 404, 404, 404, 404, 404, kwargs=h5p_token, host="content")
+
+PROJECT_RULES.update(
+    {
+        # --- courses: learner ---------------------------------------------------
+        "courses:my_courses": SIGNED_IN,
+        "courses:enrol": r(*POST_ONLY.expect.values(), kwargs=course_id),
+        "courses:lesson_done": r(*POST_ONLY.expect.values(), kwargs=lesson_id),
+        # --- courses: officer -------------------------------------------------
+        "courses:officer_enrolments": OFFICER_PAGE,
+        "courses:officer_enrolments_export": OFFICER_PAGE,
+        "courses:officer_enrol": OFFICER_PAGE,
+        "courses:officer_requests": OFFICER_PAGE,
+        "courses:officer_approve": r(
+            *OFFICER_ACTION.expect.values(), kwargs=request_pk
+        ),
+        "courses:officer_refuse": r(*OFFICER_ACTION.expect.values(), kwargs=request_pk),
+        "courses:officer_withdraw": r(
+            *OFFICER_ACTION.expect.values(), kwargs=enrolment_pk
+        ),
+        "courses:officer_learner": r(
+            *OFFICER_RECORD.expect.values(), kwargs=learner_id
+        ),
+        "courses:import_upload": OFFICER_PAGE,
+        "courses:import_job": r(*OFFICER_RECORD.expect.values(), kwargs=import_token),
+        "courses:import_job_status": r(
+            *OFFICER_RECORD.expect.values(), kwargs=import_token
+        ),
+        # --- quizzes ------------------------------------------------------------
+        "quizzes:start": r(*POST_ONLY.expect.values(), kwargs=quiz_id),
+        "quizzes:attempt": r(*OWN_ATTEMPT.expect.values(), kwargs=attempt_id),
+        "quizzes:save": r(*POST_ONLY.expect.values(), kwargs=attempt_id),
+        "quizzes:submit": r(*POST_ONLY.expect.values(), kwargs=attempt_id),
+        "quizzes:result": r(
+            LOGIN,
+            REDIRECT,
+            404,
+            404,
+            404,
+            404,
+            kwargs=attempt_id,
+            note="an unfinished attempt's result sends its owner back to it",
+        ),
+        "quizzes_admin:import": TRAINER_ADMIN,
+        "quizzes_admin:regrade": r(*TRAINER_ADMIN.expect.values(), kwargs=question_id),
+        # Results are scoped: each officer sees their own district's attempts.
+        "quizzes_admin:reports": r(LOGIN, LOGIN, 200, 200, 200, 200),
+        "quizzes_admin:report": r(LOGIN, LOGIN, 200, 200, 200, 200, kwargs=quiz_id),
+        # --- attendance: front end --------------------------------------------
+        "attendance:class_list": SIGNED_IN,
+        "attendance:class_detail": r(*CLASS_MEMBER.expect.values(), kwargs=class_code),
+        "attendance:sessions_bulk": r(*CLASS_LEAD.expect.values(), kwargs=class_code),
+        "attendance:report": r(*CLASS_RECORDS.expect.values(), kwargs=class_code),
+        "attendance:report_xlsx": r(*CLASS_RECORDS.expect.values(), kwargs=class_code),
+        "attendance:roster": r(*CLASS_RECORDS.expect.values(), kwargs=class_session),
+        "attendance:roster_save": r(*POST_ONLY.expect.values(), kwargs=class_session),
+        "attendance:qr": r(*CLASS_LEAD.expect.values(), kwargs=class_session),
+        "attendance:qr_frame": r(*CLASS_LEAD.expect.values(), kwargs=class_session),
+        "attendance:check_in": r(
+            *SIGNED_IN.expect.values(),
+            kwargs=check_in_token,
+            note="GET only asks to confirm; the token shown in the room is the key",
+        ),
+        "attendance:sign_in_sheet": r(
+            *CLASS_RECORDS.expect.values(), kwargs=class_session
+        ),
+        "attendance:sheet_template": r(
+            *CLASS_LEAD.expect.values(), kwargs=class_session
+        ),
+        "attendance:import": r(*CLASS_LEAD.expect.values(), kwargs=class_session),
+        # --- attendance: admin ----------------------------------------------------
+        **{
+            f"{viewset}:{view}": r(*TRAINER_ADMIN.expect.values(), kwargs=pk)
+            for viewset, pk in (
+                ("training_classes", class_pk),
+                ("class_sessions", session_pk),
+            )
+            for view in ("edit", "copy", "history", "history_results", "usage")
+        },
+        **{
+            f"{viewset}:{view}": TRAINER_ADMIN
+            for viewset in ("training_classes", "class_sessions")
+            for view in ("index", "index_results", "add")
+        },
+        # The delete view loads its object before checking the permission.
+        "training_classes:delete": r(LOGIN, LOGIN, 404, 404, 200, 200, kwargs=class_pk),
+        "class_sessions:delete": r(LOGIN, LOGIN, 404, 404, 200, 200, kwargs=session_pk),
+        # --- h5p --------------------------------------------------------------------
+        "h5p:embed": H5P_BAD_TOKEN,
+        "h5p:file": r(
+            *H5P_BAD_TOKEN.expect.values(),
+            kwargs=lambda ctx: {**h5p_token(ctx), "path": "content/content.json"},
+            host="content",
+        ),
+        "h5p:library_file": r(
+            *H5P_BAD_TOKEN.expect.values(),
+            kwargs=lambda ctx: {
+                **h5p_token(ctx),
+                "folder": ctx["h5p_library"].folder,
+                "path": "library.json",
+            },
+            host="content",
+        ),
+        # POST only (statements); the bad-token POST is probed in the tests.
+        "h5p:xapi": r(405, 405, 405, 405, 405, 405, kwargs=h5p_token, host="content"),
+        "h5p:state": r(
+            *H5P_BAD_TOKEN.expect.values(),
+            kwargs=lambda ctx: {
+                **h5p_token(ctx),
+                "data_type": "state",
+                "sub_content_id": "0",
+            },
+            host="content",
+        ),
+        "h5plibrary:index": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),
+        "h5plibrary:index_results": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),
+        "h5plibrary:add": NOBODY,
+        "h5plibrary:edit": LIBRARY_OBJECT,
+        "h5plibrary:inspect": LIBRARY_OBJECT,
+        "h5plibrary:history": LIBRARY_OBJECT,
+        "h5plibrary:history_results": LIBRARY_OBJECT,
+        "h5plibrary:usage": LIBRARY_OBJECT,
+        "h5plibrary:copy": LIBRARY_NOBODY,
+        "h5plibrary:delete": LIBRARY_NOBODY,
+        # --- reports --------------------------------------------------------------
+        "reports:dashboard": OFFICER_PAGE,
+        "reports:yearly": OFFICER_PAGE,
+        "reports:province": r(LOGIN, 403, 403, 403, 403, 200),
+        # Figures and people of Xuân Lộc: Biên Hòa's officer gets 404.
+        "reports:learners": r(*OFFICER_RECORD.expect.values(), query=learners_filter),
+        "reports:export": r(
+            *OFFICER_RECORD.expect.values(),
+            kwargs=lambda ctx: {"table": "agency", "fmt": "csv"},
+            query=report_filter,
+        ),
+        # A yearly report job belongs to whoever asked for it.
+        **{
+            name: r(LOGIN, 403, 200, 404, 403, 404, kwargs=report_job_id)
+            for name in ("reports:job", "reports:job_status", "reports:job_download")
+        },
+    }
+)
+
+
+def certificate_pk(ctx):
+    return {"pk": ctx["certificate"].pk}
+
+
+def certificate_export_pk(ctx):
+    return {"pk": ctx["certificate_export"].pk}
+
+
+# The Xuân Lộc learner's certificate: the learner, Xuân Lộc's officer and
+# province admins; the trainer holds no one's records.
+CERTIFICATE = r(LOGIN, 200, 200, 404, 404, 200, kwargs=certificate_pk)
+# A batch export belongs to whoever asked for it.
+CERTIFICATE_EXPORT = r(LOGIN, 404, 200, 404, 404, 404, kwargs=certificate_export_pk)
+
+PROJECT_RULES.update(
+    {
+        "certificates:list": SIGNED_IN,
+        "certificates:issue": OFFICER_PAGE,
+        "certificates:register": OFFICER_PAGE,
+        "certificates:detail": CERTIFICATE,
+        "certificates:download": CERTIFICATE,
+        # POST only, province admins only (the POST probes are in the tests).
+        "certificates:revoke": r(*POST_ONLY.expect.values(), kwargs=certificate_pk),
+        "certificates:export": CERTIFICATE_EXPORT,
+        "certificates:export_download": CERTIFICATE_EXPORT,
+        # Anyone holding a certificate's QR code or number may check it.
+        "certificates:verify": EVERYONE,
+        "certificates:verify_token": r(
+            *EVERYONE.expect.values(),
+            kwargs=lambda ctx: {"token": ctx["certificate"].token},
+        ),
+    }
+)

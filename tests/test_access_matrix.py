@@ -7,11 +7,14 @@ catch-all and test-404 page) cannot be reversed and are not probed.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from courses.h5p.middleware import content_host
 from elearning.people.models import AccessLog, AdministrativeUnit, UnitSuccession
 
 from .access_rules import DENIED, LOGIN, PREFIX_RULES, PROJECT_RULES, REDIRECT, ROLES
@@ -83,6 +86,8 @@ def outcome(response) -> int | str:
 def matrix(
     units, learner, other_learner, officer, other_officer, trainer, province_admin
 ):
+    # Rate-limit counters (certificate verification) live in the cache.
+    cache.clear()
     commune = AdministrativeUnit.objects.create(
         code="26041",
         name="Xuân Lộc",
@@ -121,8 +126,158 @@ def matrix(
         "learner": learner,
         "other_learner": other_learner,
         "succession": succession,
+        **learning_records(units, learner, officer, trainer),
     }
     return clients, ctx
+
+
+def learning_records(units, learner, officer, trainer) -> dict:
+    """Xuân Lộc's learning records: one of each object a URL names."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from courses.attendance.models import ClassSession, TrainingClass
+    from courses.attendance.services import class_membership_add
+    from courses.h5p.services import attempt_start as h5p_attempt_start
+    from courses.h5p.tokens import token_make
+    from courses.imports import import_job_create
+    from courses.models import CourseIndexPage, CoursePage, Enrolment
+    from elearning.reports.models import ReportJob
+    from quizzes.gift import parse
+    from quizzes.models import Question
+    from quizzes.services import attempt_start, questions_import
+
+    from .courses.conftest import make_lessons
+    from .h5p.helpers import import_bytes, true_false_package
+    from .quizzes.conftest import GIFT, make_quiz
+
+    root = Site.objects.get(is_default_site=True).root_page
+    index = root.add_child(instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc"))
+    course = index.add_child(
+        instance=CoursePage(
+            title="An toàn thông tin",
+            slug="attt",
+            code="ATTT-MX",
+            enrolment_policy=CoursePage.EnrolmentPolicy.OPEN,
+        )
+    )
+    (lesson,) = make_lessons(course, 1)
+    questions, errors = parse(GIFT.read_text(encoding="utf-8"))
+    questions_import(questions=questions, errors=errors)
+    quiz = make_quiz(course)
+    enrolment = Enrolment.objects.create(learner=learner, course=course)
+    attempt = attempt_start(learner=learner, quiz=quiz)
+    request_course = index.add_child(
+        instance=CoursePage(
+            title="Bảo mật thư điện tử",
+            slug="email",
+            code="ATTT-MX2",
+            enrolment_policy=CoursePage.EnrolmentPolicy.APPROVAL,
+        )
+    )
+    request = Enrolment.objects.create(
+        learner=learner, course=request_course, status=Enrolment.Status.REQUESTED
+    )
+
+    klass = TrainingClass.objects.create(
+        course=course,
+        code="ATTT-XL-MX",
+        name="Lớp tập huấn Xuân Lộc",
+        unit=units["741"],
+        start_date=datetime.date(2026, 12, 1),
+        end_date=datetime.date(2026, 12, 10),
+    )
+    klass.trainers.add(trainer)
+    now = timezone.now()
+    session = ClassSession.objects.create(
+        training_class=klass,
+        start=now,
+        end=now + datetime.timedelta(hours=3),
+        topic="Buổi 1",
+    )
+    class_membership_add(training_class=klass, learner=learner, added_by=officer)
+
+    h5p_version = import_bytes(true_false_package(), approve_libraries=True).version
+    h5p_attempt = h5p_attempt_start(learner=learner, version=h5p_version)
+
+    import_job = import_job_create(
+        data=(Path(__file__).parent / "data" / "sample_staff_import.csv").read_bytes(),
+        filename="danh-sach.csv",
+        actor=officer,
+    )
+    report_job = ReportJob(
+        requested_by=officer,
+        year=2026,
+        unit=units["741"],
+        format="pdf",
+        status=ReportJob.Status.DONE,
+    )
+    report_job.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    report_job.save()
+    certificate, certificate_export = certificate_records(
+        index, units, learner, officer
+    )
+    return {
+        "certificate": certificate,
+        "certificate_export": certificate_export,
+        "course": course,
+        "lesson": lesson,
+        "quiz": quiz,
+        "question": Question.objects.first(),
+        "enrolment": enrolment,
+        "request": request,
+        "attempt": attempt,
+        "klass": klass,
+        "session": session,
+        "h5p_version": h5p_version,
+        "h5p_library": h5p_version.main_library,
+        "h5p_token": token_make(attempt=h5p_attempt, course=course),
+        "import_job": import_job,
+        "report_job": report_job,
+    }
+
+
+def certificate_records(index, units, learner, officer):
+    """A certificate of the Xuân Lộc learner and the officer's batch export."""
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from certificates.models import CertificateExport, CertificateTemplate
+    from certificates.services import certificate_issue
+    from courses import completion
+    from courses.models import CoursePage, Enrolment
+
+    course = index.add_child(
+        instance=CoursePage(title="Nhận diện lừa đảo", slug="lua-dao", code="ATTT-MX3")
+    )
+    Enrolment.objects.create(
+        learner=learner,
+        course=course,
+        status=Enrolment.Status.COMPLETED,
+        completed_at=datetime.datetime(2026, 2, 3, 9, 0, tzinfo=datetime.UTC),
+    )
+    template = CertificateTemplate.objects.create(
+        name="Mặc định", is_default=True, signer_name="Nguyễn Văn Minh"
+    )
+    template.save_revision(log_action=False)
+    passed = completion.Requirement(
+        "test", "Bài kiểm tra", True, [], None, Decimal("85")
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(completion, "_CHECKS", {"test": lambda enrolment: passed})
+        certificate = certificate_issue(learner=learner, course=course)
+    export = CertificateExport(
+        requested_by=officer,
+        course=course,
+        unit=units["741"],
+        status=CertificateExport.Status.DONE,
+        total=1,
+        done=1,
+    )
+    export.file.save("giay-chung-nhan.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    return certificate, export
 
 
 def probe(clients, ctx, name, rule):
@@ -131,9 +286,13 @@ def probe(clients, ctx, name, rule):
         kwargs=rule.kwargs(ctx) if rule.kwargs else None,
         args=rule.args(ctx) if rule.args else None,
     )
+    query = rule.query(ctx) if rule.query else {}
+    extra = {}
+    if rule.host == "content":
+        extra["HTTP_HOST"] = content_host()
     wrong = []
     for role in ROLES:
-        got = outcome(clients[role].get(url))
+        got = outcome(clients[role].get(url, query, **extra))
         if got != rule.expect[role]:
             wrong.append(
                 f"{name} ({url}) as {role}: expected {rule.expect[role]}, got {got}"
@@ -169,3 +328,225 @@ def test_other_district_probe_is_404_and_logged(matrix, other_officer, learner):
     # Nothing leaks through the listing either.
     listing = clients["other_officer"].get(reverse("people_staff:index"))
     assert learner.email not in listing.content.decode()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_enrolment_actions_refused_across_districts(
+    matrix, learner, other_officer, other_learner
+):
+    """Approve, refuse and withdraw on a Xuân Lộc enrolment: Biên Hòa's
+    officer gets 404, a learner 403, and nothing changes."""
+    from courses.models import Enrolment
+
+    clients, ctx = matrix
+    request, enrolment = ctx["request"], ctx["enrolment"]
+    attempts = [
+        ("other_officer", "courses:officer_approve", request, 404),
+        ("other_officer", "courses:officer_refuse", request, 404),
+        ("other_officer", "courses:officer_withdraw", enrolment, 404),
+        ("learner", "courses:officer_approve", request, 403),
+        ("learner", "courses:officer_withdraw", enrolment, 403),
+        ("trainer", "courses:officer_refuse", request, 403),
+    ]
+    for role, name, target, status in attempts:
+        url = reverse(name, kwargs={"pk": target.pk})
+        response = clients[role].post(url, {"reason": "Không thuộc diện"})
+        assert response.status_code == status, (role, name)
+    other = signed_in(other_learner).post(
+        reverse("courses:officer_withdraw", kwargs={"pk": enrolment.pk})
+    )
+    assert other.status_code == 403
+    request.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert request.status == Enrolment.Status.REQUESTED
+    assert enrolment.status == Enrolment.Status.ENROLLED
+    assert not Enrolment.objects.filter(status=Enrolment.Status.WITHDRAWN).exists()
+
+
+def test_quiz_answers_refused_to_anyone_but_the_owner(
+    matrix, other_learner, other_officer
+):
+    import json
+
+    from quizzes.models import Attempt
+
+    clients, ctx = matrix
+    attempt = ctx["attempt"]
+    answer = attempt.answers.order_by("pk").first()
+    before = (answer.response, answer.version)
+    payload = json.dumps(
+        {"question": answer.question_id, "response": {"choice": "a"}, "version": 9}
+    )
+    # Another learner, and staff too: an attempt is answered by its owner only.
+    others = [signed_in(other_learner)] + [
+        clients[role] for role in ("other_officer", "officer", "trainer", "admin")
+    ]
+    for client in others:
+        saved = client.post(
+            reverse("quizzes:save", kwargs={"attempt_id": attempt.pk}),
+            payload,
+            content_type="application/json",
+        )
+        assert saved.status_code == 404
+        submitted = client.post(
+            reverse("quizzes:submit", kwargs={"attempt_id": attempt.pk})
+        )
+        assert submitted.status_code == 404
+    answer.refresh_from_db()
+    assert (answer.response, answer.version) == before
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS
+
+
+def test_attendance_marks_refused_across_districts(matrix, learner, other_learner):
+    import json
+
+    from courses.attendance.models import AttendanceRecord
+
+    clients, ctx = matrix
+    url = reverse(
+        "attendance:roster_save",
+        kwargs={"code": ctx["klass"].code, "session_id": ctx["session"].pk},
+    )
+    body = json.dumps({"marks": [{"learner": learner.pk, "status": "present"}]})
+    for client in (
+        clients["other_officer"],
+        clients["learner"],
+        signed_in(other_learner),
+    ):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 404
+    # Nobody puts people into a class of a district they cannot see, nor
+    # someone of another district into their own district's class.
+    from courses.attendance.models import ClassMembership
+
+    detail = reverse("attendance:class_detail", kwargs={"code": ctx["klass"].code})
+    other_id = other_learner.pk
+    assert (
+        clients["other_officer"].post(detail, {"learner": other_id}).status_code == 404
+    )
+    assert clients["learner"].post(detail, {"learner": other_id}).status_code == 404
+    assert clients["officer"].post(detail, {"learner": other_id}).status_code == 200
+    assert not ClassMembership.objects.filter(learner=other_learner).exists()
+    # A non-member scanning the class's QR code is not checked in.
+    from django.utils import timezone
+
+    from courses.attendance.tokens import make_token
+
+    token = make_token(session_id=ctx["session"].pk, now=timezone.now())
+    check_in = reverse(
+        "attendance:check_in",
+        kwargs={
+            "code": ctx["klass"].code,
+            "session_id": ctx["session"].pk,
+            "token": token,
+        },
+    )
+    clients["other_officer"].post(check_in)
+    signed_in(other_learner).post(check_in)
+    assert not AttendanceRecord.objects.exists()
+    # The trainer who leads the class may mark (the refusals above are scoping,
+    # not a broken endpoint).
+    led = clients["trainer"].post(url, body, content_type="application/json")
+    assert led.status_code == 200
+    assert AttendanceRecord.objects.get().learner == learner
+
+
+def test_h5p_routes_live_on_the_content_origin(matrix):
+    from courses.h5p.models import H5PState, H5PStatement
+
+    _, ctx = matrix
+    token = ctx["h5p_token"]
+    embed = reverse("h5p:embed", kwargs={"token": token})
+    content = Client(HTTP_HOST=content_host())
+    # The token is the credential: no session needed on the content origin.
+    assert content.get(embed).status_code == 200
+    # On the platform's host the embed routes do not exist.
+    assert Client().get(embed).status_code == 404
+    # A bad token posts nothing.
+    for name, kwargs in (
+        ("h5p:xapi", {}),
+        ("h5p:state", {"data_type": "state", "sub_content_id": "0"}),
+    ):
+        url = reverse(name, kwargs={"token": "khong-hop-le", **kwargs})
+        response = content.post(url, {"data": "{}"})
+        assert response.status_code in (403, 404), name
+    assert not H5PStatement.objects.exists()
+    assert not H5PState.objects.exists()
+
+
+def text(response) -> str:
+    """A page's text, or every cell of a spreadsheet download."""
+    if "spreadsheetml" not in response["Content-Type"]:
+        return response.content.decode()
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return "\n".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    )
+
+
+def test_listings_show_nothing_of_another_district(matrix, learner):
+    """Pages every officer may open list their own district only: nothing
+    of the Xuân Lộc learner, class or import appears to Biên Hòa's officer,
+    while Xuân Lộc's officer sees them (so the test can fail)."""
+    from quizzes.services import attempt_submit
+
+    clients, ctx = matrix
+    attempt_submit(attempt_id=ctx["attempt"].pk, learner=learner)
+    name = learner.profile.full_name
+    pages = {
+        reverse("courses:officer_enrolments"): [name],
+        reverse("courses:officer_enrolments_export"): [learner.email],
+        reverse("courses:officer_requests"): [name],
+        reverse("courses:officer_enrol"): [name],
+        reverse("courses:import_upload"): [ctx["import_job"].filename],
+        reverse("attendance:class_list"): [ctx["klass"].code],
+        reverse("quizzes_admin:report", kwargs={"quiz_id": ctx["quiz"].pk}): [name],
+        reverse("quizzes_admin:report", kwargs={"quiz_id": ctx["quiz"].pk})
+        + f"?unit={ctx['units']['741'].pk}&format=xlsx": [name],
+        reverse("certificates:list"): [name],
+        reverse("certificates:register")
+        + f"?unit={ctx['units']['741'].pk}&year=2026": [name],
+    }
+    for url, marks in pages.items():
+        own = text(clients["officer"].get(url))
+        other = text(clients["other_officer"].get(url))
+        for mark in marks:
+            assert mark in own, (url, mark)
+            assert mark not in other, (url, mark)
+
+
+def test_certificate_revoke_refused_but_to_province_admins(
+    matrix, other_learner, learner
+):
+    from certificates.models import Certificate
+
+    clients, ctx = matrix
+    certificate = ctx["certificate"]
+    url = reverse("certificates:revoke", kwargs={"pk": certificate.pk})
+    data = {"reason": "Cấp nhầm"}
+    for role in ("learner", "officer", "other_officer", "trainer"):
+        assert clients[role].post(url, data).status_code == 403, role
+    assert signed_in(other_learner).post(url, data).status_code == 403
+    assert clients["anonymous"].post(url, data).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
+    # Another district's learner cannot download it either.
+    download = reverse("certificates:download", kwargs={"pk": certificate.pk})
+    assert signed_in(other_learner).get(download).status_code == 404
+    # The province admin may (so the refusals above are about who asks).
+    assert clients["admin"].post(url, data).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED
