@@ -75,6 +75,6 @@ def seed(*, stdout, style) -> None:
             )
         )
         quiz.save_revision().publish()
-        stdout.write(f"Quiz: created \u201c{FINAL_QUIZ_TITLE}\u201d")
+        stdout.write(f"Quiz: created “{FINAL_QUIZ_TITLE}”")
     else:
-        stdout.write(f"Quiz: \u201c{FINAL_QUIZ_TITLE}\u201d already there")
+        stdout.write(f"Quiz: “{FINAL_QUIZ_TITLE}” already there")

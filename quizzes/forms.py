@@ -46,7 +46,7 @@ class QuizPageForm(WagtailAdminPageForm):
                 form.add_error(
                     "count",
                     _(
-                        "Nhóm \u201c%(category)s\u201d chỉ có %(available)s câu hỏi "
+                        "Nhóm “%(category)s” chỉ có %(available)s câu hỏi "
                         "(ngoài các câu cố định), không đủ để rút %(count)s câu."
                     )
                     % {
@@ -67,7 +67,5 @@ class ImportForm(forms.Form):
     category = forms.CharField(
         label=_("Nhóm mặc định"),
         required=False,
-        help_text=_(
-            "Dùng cho các câu hỏi không ghi nhóm, ví dụ \u201cATTT cơ bản/Khác\u201d."
-        ),
+        help_text=_("Dùng cho các câu hỏi không ghi nhóm, ví dụ “ATTT cơ bản/Khác”."),
     )

@@ -165,7 +165,7 @@ def _tokenise(lines: list[tuple[int, str]], errors: list[GiftError]) -> _Chars |
                         GiftError(
                             number,
                             _(
-                                "ký tự thoát không hợp lệ \u201c\\%(char)s\u201d: chỉ "
+                                "ký tự thoát không hợp lệ “\\%(char)s”: chỉ "
                                 "dùng \\: \\= \\~ \\# \\{ \\} \\\\ hoặc \\n."
                             )
                             % {"char": nxt},
@@ -198,7 +198,7 @@ def _parse_weight(chars: _Chars, errors: list[GiftError]) -> tuple[Decimal | Non
         errors.append(
             GiftError(
                 chars.line(0),
-                _("trọng số \u201c%(value)s\u201d không hợp lệ (từ -100 đến 100).")
+                _("trọng số “%(value)s” không hợp lệ (từ -100 đến 100).")
                 % {"value": raw},
             )
         )

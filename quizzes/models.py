@@ -166,7 +166,7 @@ class Question(index.Indexed, ClusterableModel):
         default=False,
         help_text=_(
             "Chỉ với câu trả lời ngắn: chấp nhận câu trả lời viết không dấu "
-            "(ví dụ \u201cma doc\u201d cho \u201cmã độc\u201d)."
+            "(ví dụ “ma doc” cho “mã độc”)."
         ),
     )
     tags = ClusterTaggableManager(

@@ -248,7 +248,7 @@ def quiz_draw_shortfalls(draws) -> list[str]:
         if available < draw.count:
             problems.append(
                 _(
-                    "Nhóm \u201c%(category)s\u201d chỉ có %(available)s câu hỏi, "
+                    "Nhóm “%(category)s” chỉ có %(available)s câu hỏi, "
                     "không đủ để rút %(count)s câu."
                 )
                 % {

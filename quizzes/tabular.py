@@ -108,10 +108,7 @@ def parse_rows(
 
         qtype = TYPES.get(row.get("loai", "").lower())
         if qtype is None:
-            fail(
-                _("loại câu hỏi \u201c%(v)s\u201d không hợp lệ.")
-                % {"v": row.get("loai", "")}
-            )
+            fail(_("loại câu hỏi “%(v)s” không hợp lệ.") % {"v": row.get("loai", "")})
             continue
         text = row.get("noi_dung", "")
         if not text:
@@ -146,16 +143,12 @@ def parse_rows(
                     raise InvalidOperation
                 q.points = value
             except InvalidOperation:
-                fail(_("điểm \u201c%(v)s\u201d không hợp lệ.") % {"v": row.get("diem")})
+                fail(_("điểm “%(v)s” không hợp lệ.") % {"v": row.get("diem")})
                 continue
         if qtype == "true_false":
             word = fold(answer)
             if word not in ("dung", "sai", "t", "f", "true", "false"):
-                fail(
-                    _(
-                        "đáp án câu đúng/sai phải là \u201cĐúng\u201d hoặc \u201cSai\u201d."
-                    )
-                )
+                fail(_("đáp án câu đúng/sai phải là “Đúng” hoặc “Sai”."))
                 continue
             truth = word in ("dung", "t", "true")
             q.choices = [
@@ -172,7 +165,7 @@ def parse_rows(
                 picked = set()
             if not picked or not all(1 <= p <= len(options) for p in picked):
                 fail(
-                    _("đáp án \u201c%(v)s\u201d phải là số thứ tự phương án (1–%(n)s).")
+                    _("đáp án “%(v)s” phải là số thứ tự phương án (1–%(n)s).")
                     % {"v": answer, "n": len(options)}
                 )
                 continue
@@ -198,7 +191,7 @@ def parse_rows(
                 left, arrow, right = option.partition("->")
                 if not arrow or not left.strip() or not right.strip():
                     fail(
-                        _("cặp ghép \u201c%(v)s\u201d phải viết dạng trái -> phải.")
+                        _("cặp ghép “%(v)s” phải viết dạng trái -> phải.")
                         % {"v": option}
                     )
                     break
