@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from elearning.spreadsheets import safe_cell
+
 # Crockford-like: no 0/O, 1/I/L, so a code read aloud or typed from paper
 # cannot be mistyped into another valid one.
 SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -86,8 +88,4 @@ def normalize_short_code(text: str) -> str:
     return f"{chars[:5]}-{chars[5:]}"
 
 
-def neutralise_cell(value):
-    """Keep spreadsheet software from reading text as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+neutralise_cell = safe_cell

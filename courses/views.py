@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from elearning.people.models import Agency, StaffProfile, User
+from elearning.spreadsheets import safe_cell
 
 from . import services
 from .forms import EnrolStaffForm, ImportUploadForm, RefuseForm
@@ -144,14 +145,7 @@ def officer_enrolments(request):
     )
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Make a cell safe against formula injection in spreadsheets."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+neutralise = safe_cell
 
 
 @officer_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from elearning.people.models import AdministrativeUnit
 from elearning.people.scoping import visible_unit_ids
+from elearning.spreadsheets import safe_cell
 
 from .forms import ImportForm
 from .models import Question, QuizPage
@@ -164,13 +165,6 @@ def quiz_report(request, quiz_id: int):
             **_header(_("Kết quả: %(title)s") % {"title": quiz.title}, "table"),
         },
     )
-
-
-def safe_cell(value):
-    """Neutralise text Excel would run as a formula (=, +, -, @, tab, CR)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from elearning.spreadsheets import safe_cell
 
 
 @lru_cache(maxsize=1)
@@ -75,13 +75,6 @@ def sheet_csv(*, rows) -> str:
             ]
         )
     return out.getvalue()
-
-
-def safe_cell(value):
-    """Neutralise text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:

@@ -15,15 +15,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from elearning.spreadsheets import safe_cell
+
 from .metrics import Figure
 from .selectors import Table
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe_text(value: str) -> str:
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return safe_cell(str(value))
 
 
 def cell_value(figure: Figure | None, is_rate: bool) -> int | Decimal | None:
