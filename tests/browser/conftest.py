@@ -53,6 +53,9 @@ def browser(django_db_setup):
     }
     with sync_playwright() as playwright:
         for alias, contents in serialized.items():
+            # On the class too: every connection object of this backend, in
+            # whatever greenlet, then restores and flushes the same way.
+            type(connections[alias])._test_serialized_contents = contents
             connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
