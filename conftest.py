@@ -171,3 +171,33 @@ def pytest_collection_modifyitems(items):
                 pytest.mark.django_db(**marker.kwargs, serialized_rollback=True),
                 append=False,
             )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_into_an_empty_database():
+    """Serialized rollback inserts the migrated rows again; make sure it does
+    so into an empty database, and that no stale content-type ids survive it.
+    Something a live-server test leaves behind (a late request, a flush that
+    re-ran post_migrate) would otherwise break the next test's setup."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    original = BaseDatabaseCreation.deserialize_db_from_string
+
+    def deserialize(self, data):
+        call_command(
+            "flush",
+            database=self.connection.alias,
+            interactive=False,
+            inhibit_post_migrate=True,
+            verbosity=0,
+        )
+        try:
+            return original(self, data)
+        finally:
+            ContentType.objects.clear_cache()
+
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = original
