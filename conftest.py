@@ -186,10 +186,6 @@ def _restore_into_an_empty_database():
     original = BaseDatabaseCreation.deserialize_db_from_string
 
     def deserialize(self, data):
-        if self.connection.vendor != "sqlite":
-            # PostgreSQL's flush resets sequences, which the restored rows
-            # (explicit ids) would then collide with; it never needed this.
-            return original(self, data)
         call_command(
             "flush",
             database=self.connection.alias,
@@ -201,6 +197,17 @@ def _restore_into_an_empty_database():
             return original(self, data)
         finally:
             ContentType.objects.clear_cache()
+            # The restored rows carry explicit ids: move sequences past them.
+            from django.apps import apps
+            from django.core.management.color import no_style
+
+            statements = self.connection.ops.sequence_reset_sql(
+                no_style(), apps.get_models(include_auto_created=True)
+            )
+            if statements:
+                with self.connection.cursor() as cursor:
+                    for sql in statements:
+                        cursor.execute(sql)
 
     BaseDatabaseCreation.deserialize_db_from_string = deserialize
     yield
