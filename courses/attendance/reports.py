@@ -189,6 +189,34 @@ def trainer_activity(*, user, period: Period) -> list[dict]:
     ]
 
 
+def trainer_table(user, period: Period):
+    """Trainers' activity as a table of the province dashboard."""
+    from django.utils.translation import gettext as _
+
+    from elearning.reports.metrics import Metric
+    from elearning.reports.selectors import Row, Table
+
+    metrics = [
+        Metric("trainer_classes", _("Số lớp đã dạy"), None),
+        Metric("trainer_sessions", _("Số buổi học đã tổ chức"), None),
+        Metric("trainer_marked", _("Số buổi đã điểm danh"), None),
+    ]
+    rows = [
+        Row(
+            item["name"],
+            {
+                "trainer_classes": Figure(item["classes"]),
+                "trainer_sessions": Figure(item["sessions"]),
+                "trainer_marked": Figure(item["marked"]),
+            },
+        )
+        for item in trainer_activity(user=user, period=period)
+    ]
+    return Table(
+        _("Hoạt động của giảng viên"), _("Giảng viên"), metrics, rows, export="trainer"
+    )
+
+
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -209,3 +237,6 @@ def register() -> None:
         people=classes_people,
         order=65,
     )
+    from elearning.reports.metrics import register_province_table
+
+    register_province_table(key="trainer", build=trainer_table)
