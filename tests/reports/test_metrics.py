@@ -10,7 +10,7 @@ from elearning.reports.selectors import (
     month_table,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 YEAR = Period.year(2026)
 
 
