@@ -271,6 +271,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "elearning.reports.tasks.send_yearly_report_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Learners who have not completed a course closing within
+    # REPORTS_COURSE_CLOSING_DAYS days (7 unless set otherwise), once each.
+    "course-closing-reminders": {
+        "task": "elearning.reports.tasks.send_course_closing_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "close-overdue-quiz-attempts": {
         "task": "quizzes.tasks.close_overdue_attempts",
         "schedule": 60,
