@@ -20,9 +20,9 @@ A view may still choose its own policy with django-csp's decorators
 
 from __future__ import annotations
 
-from django.conf import settings
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.middleware import PolicyParts
+from django.conf import settings
 
 
 def is_admin_path(path: str) -> bool:
