@@ -10,7 +10,9 @@ panels, date widgets, modal responses) and ``style`` attributes, so it needs
 'unsafe-inline' for both; everything else stays as strict as on the platform.
 
 Both policies allow framing the H5P content origin (``H5P_CONTENT_ORIGIN``):
-lessons embed exercises from there. That origin's own responses carry their
+lessons embed exercises from there; and the video sites listed in
+``CSP_EMBED_ORIGINS`` (env, empty by default: an embedded video from a site
+not listed there is blocked). That origin's own responses carry their
 own policy (courses/h5p/views.py), which django-csp leaves alone because the
 header is already set.
 
@@ -29,10 +31,20 @@ def is_admin_path(path: str) -> bool:
     return path.startswith(tuple(settings.CSP_ADMIN_PREFIXES))
 
 
-def _with_h5p_origin(directives: dict) -> dict:
+def frame_origins() -> list[str]:
+    """Origins pages may frame besides their own: the H5P content origin and
+    the video sites an operator allows for embedded videos."""
+    origins = []
+    h5p = getattr(settings, "H5P_CONTENT_ORIGIN", "")
+    if h5p and h5p != settings.SITE_URL:
+        origins.append(h5p)
+    origins += [o for o in getattr(settings, "CSP_EMBED_ORIGINS", []) if o]
+    return origins
+
+
+def _with_frame_origins(directives: dict) -> dict:
     config = {key: list(value) for key, value in directives.items()}
-    origin = getattr(settings, "H5P_CONTENT_ORIGIN", "")
-    if origin and origin != settings.SITE_URL:
+    for origin in frame_origins():
         for key in ("frame-src", "child-src"):
             if key in config and origin not in config[key]:
                 config[key].append(origin)
@@ -40,11 +52,11 @@ def _with_h5p_origin(directives: dict) -> dict:
 
 
 def strict_directives() -> dict:
-    return _with_h5p_origin(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    return _with_frame_origins(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
 
 
 def admin_directives() -> dict:
-    return _with_h5p_origin(settings.CSP_ADMIN_DIRECTIVES)
+    return _with_frame_origins(settings.CSP_ADMIN_DIRECTIVES)
 
 
 class CSPMiddleware(BaseCSPMiddleware):

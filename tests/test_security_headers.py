@@ -219,11 +219,15 @@ def test_a_view_decorator_still_wins(rf):
     assert policy["script-src"][0] == "'self'"
 
 
-@pytest.mark.parametrize("origin", ["https://h5p.example.gov.vn"])
-def test_frame_src_follows_the_h5p_origin_setting(client, settings, origin):
-    settings.H5P_CONTENT_ORIGIN = origin
+def test_frame_src_follows_the_h5p_origin_and_embed_settings(client, settings):
+    settings.H5P_CONTENT_ORIGIN = "https://h5p.example.gov.vn"
+    settings.CSP_EMBED_ORIGINS = ["https://video.example.vn"]
     policy = directives(client.get("/"))
-    assert origin in policy["frame-src"] and origin in policy["child-src"]
+    for origin in ("https://h5p.example.gov.vn", "https://video.example.vn"):
+        assert origin in policy["frame-src"] and origin in policy["child-src"]
+    settings.CSP_EMBED_ORIGINS = []
+    settings.H5P_CONTENT_ORIGIN = settings.SITE_URL  # no separate origin
+    assert directives(client.get("/"))["frame-src"] == ["'self'"]
 
 
 def test_production_settings_keep_hsts_and_secure_cookies():

@@ -336,6 +336,9 @@ CONTENT_SECURITY_POLICY = {
 # 'unsafe-inline' for both (no nonce: a nonce would switch 'unsafe-inline'
 # off), blob: images for upload previews, and may frame itself (previews).
 CSP_ADMIN_PREFIXES = ["/admin/"]
+# Video sites whose embeds (the lesson video block) may be framed, e.g.
+# "https://www.youtube-nocookie.com". Empty: nothing outside is framed.
+CSP_EMBED_ORIGINS = env.list("CSP_EMBED_ORIGINS", default=[])
 CSP_ADMIN_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF, UNSAFE_INLINE],
