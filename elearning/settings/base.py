@@ -295,6 +295,9 @@ WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No Gravatar: it would send a hash of each staff e-mail to a third party,
+# and the admin's Content-Security-Policy refuses outside images anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -334,7 +337,8 @@ CONTENT_SECURITY_POLICY = {
 }
 # The Wagtail admin writes inline scripts and style attributes; it gets
 # 'unsafe-inline' for both (no nonce: a nonce would switch 'unsafe-inline'
-# off), blob: images for upload previews, and may frame itself (previews).
+# off), blob: images (the image uploader's previews, load-image.js), and may
+# frame itself (page previews). Nothing else is looser than above.
 CSP_ADMIN_PREFIXES = ["/admin/"]
 # Video sites whose embeds (the lesson video block) may be framed, e.g.
 # "https://www.youtube-nocookie.com". Empty: nothing outside is framed.
@@ -344,12 +348,12 @@ CSP_ADMIN_DIRECTIVES = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
     "img-src": [SELF, "data:", "blob:"],
-    "font-src": [SELF, "data:"],
+    "font-src": [SELF],
     "connect-src": [SELF],
-    "media-src": [SELF, "blob:"],
+    "media-src": [SELF],
     "frame-src": [SELF],
     "child-src": [SELF],
-    "worker-src": [SELF, "blob:"],
+    "worker-src": [SELF],
     "manifest-src": [SELF],
     "frame-ancestors": [SELF],
     "form-action": [SELF],
