@@ -298,6 +298,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No Gravatar: it would send a hash of each staff e-mail to a third party,
 # and the admin's Content-Security-Policy refuses outside images anyway.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call home for new Wagtail releases (the admin's CSP refuses it too).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
