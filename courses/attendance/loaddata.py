@@ -2,7 +2,8 @@
 
 Each class follows one course for the learners of its district enrolled in
 that course (up to its capacity); four sessions held over the past weeks,
-every member marked by a trainer at every session.
+every member marked by a trainer at every session; members who completed
+the course attended every session (the class's 80 % rule counts for them).
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def generate(ctx: LoadContext) -> None:
     others = ctx.courses[1:] or ctx.courses
     unit_of = {pk: unit_id for pk, _e, unit_id in ctx.learners}
     enrolled: dict[tuple[int, int], list[int]] = {}
-    for _eid, learner_id, course_id, *_rest in ctx.enrolments:
+    fates: dict[tuple[int, int], str] = {}
+    for _eid, learner_id, course_id, fate, *_rest in ctx.enrolments:
         key = (unit_of.get(learner_id), course_id)
         enrolled.setdefault(key, []).append(learner_id)
+        fates[learner_id, course_id] = fate
     classes, members = [], []
     for unit in ctx.districts:
         for k in range(ctx.size.classes):
@@ -92,6 +95,14 @@ def generate(ctx: LoadContext) -> None:
         by_class.setdefault(session.training_class_id, []).append(session)
     for klass, chosen in zip(classes, members, strict=True):
         for learner_id in chosen:
+            # A completed course needs the class's attendance rate (80 %):
+            # with four sessions, every one attended.
+            done = fates.get((learner_id, klass.course_id)) == "completed"
+            statuses, weights = (
+                (STATUSES[:2], STATUS_WEIGHTS[:2])
+                if done
+                else (STATUSES, STATUS_WEIGHTS)
+            )
             memberships.append(
                 ClassMembership(training_class_id=klass.pk, learner_id=learner_id)
             )
@@ -100,7 +111,7 @@ def generate(ctx: LoadContext) -> None:
                     AttendanceRecord(
                         session_id=session.pk,
                         learner_id=learner_id,
-                        status=rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0],
+                        status=rng.choices(statuses, weights=weights)[0],
                         method=AttendanceMethod.TRAINER,
                         recorded_by_id=lead.get(klass.pk),
                         recorded_at=session.start,
