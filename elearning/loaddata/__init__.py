@@ -55,7 +55,7 @@ SIZES: dict[str, Size] = {
     "S": Size(learners=500, courses=10, lessons=4, enrolments=2, classes=1, officers=1, trainers=3),
     "M": Size(learners=5_000, courses=30, lessons=5, enrolments=3, classes=2, officers=2, trainers=5),
     "L": Size(learners=20_000, courses=60, lessons=5, enrolments=3, classes=3, officers=2, trainers=8),
-    "XL": Size(learners=50_000, courses=100, lessons=6, enrolments=3, classes=4, officers=2, trainers=10),
+    "XL": Size(learners=50_000, courses=100, lessons=6, enrolments=4, classes=4, officers=2, trainers=10),
 }  # fmt: skip
 
 
