@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -56,8 +57,15 @@ class Command(BaseCommand):
         )
         ctx = LoadContext(size, seed=seed, stdout=self.stdout)
         started = time.monotonic()
-        with transaction.atomic():
-            generate(ctx)
+        # Wagtail logs every page it creates: hundreds of lines here.
+        wagtail_log = logging.getLogger("wagtail")
+        level = wagtail_log.level
+        wagtail_log.setLevel(logging.WARNING)
+        try:
+            with transaction.atomic():
+                generate(ctx)
+        finally:
+            wagtail_log.setLevel(level)
         elapsed = time.monotonic() - started
         ctx.manifest["counts"] = dict(sorted(ctx.counts.items()))
         path.parent.mkdir(parents=True, exist_ok=True)
