@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from elearning.people.models import AdministrativeUnit
 from elearning.people.scoping import visible_unit_ids
@@ -119,7 +120,16 @@ def _header(title: str, icon: str = "doc-full") -> dict:
 
 def reports_index(request):
     _require(can_report, request.user)
-    quizzes = QuizPage.objects.live().order_by("path")
+    quizzes = list(QuizPage.objects.live().defer_streamfields().order_by("path"))
+    # The course of each quiz in one query (not one get_parent() per row).
+    steplen = QuizPage.steplen
+    titles = dict(
+        Page.objects.filter(path__in={q.path[:-steplen] for q in quizzes}).values_list(
+            "path", "title"
+        )
+    )
+    for quiz in quizzes:
+        quiz.course_title = titles.get(quiz.path[:-steplen], "")
     return render(
         request,
         "quizzes/admin/reports_index.html",
