@@ -138,9 +138,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 
 # --- Users and accounts ---------------------------------------------------
 AUTH_USER_MODEL = "people.User"
+# Django's and allauth's backends, loading the request's user with its profile
+# and roles in one query (elearning/people/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "elearning.people.backends.ModelBackend",
+    "elearning.people.backends.EmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
