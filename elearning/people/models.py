@@ -118,7 +118,13 @@ class User(AbstractUser):
         names = getattr(self, "_role_names", None)
         if names is None:
             if hasattr(self, "_has_role_learner"):  # loaded by for_request()
-                names = {r.value for r in Role if getattr(self, f"_has_role_{r.value}")}
+                # Used once: after a role change (the people signals forget
+                # _role_names) the groups are read again.
+                names = {
+                    r.value
+                    for r in Role
+                    if self.__dict__.pop(f"_has_role_{r.value}", False)
+                }
             else:
                 names = set(self.groups.values_list("name", flat=True))
             self._role_names = names

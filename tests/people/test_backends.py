@@ -45,3 +45,12 @@ def test_new_role_applies_on_the_next_request(client, learner):
     response = client.get(home)
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("read_first", [True, False])
+def test_role_change_on_the_loaded_user_is_seen(learner, read_first):
+    user = ModelBackend().get_user(learner.pk)
+    if read_first:
+        assert not user.is_unit_officer
+    user.groups.add(Group.objects.get(name=Role.OFFICER))
+    assert user.is_unit_officer and user.needs_mfa
