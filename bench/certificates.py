@@ -49,6 +49,25 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _smaps_kib(pid: int) -> tuple[int, int]:
+    """(PSS, USS) of ``pid``: its share of shared pages, and its own pages.
+
+    RSS counts every page the process maps, so a prefork child also counts
+    what it shares copy-on-write with its parent; USS is what it costs alone.
+    """
+    pss = uss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key == "Pss":
+                pss = int(rest.split()[0])
+            elif key in ("Private_Clean", "Private_Dirty"):
+                uss += int(rest.split()[0])
+    except OSError:
+        pass
+    return pss, uss
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -194,6 +213,9 @@ def main() -> int:
         env=os.environ.copy(),
     )
     peak: dict[int, int] = {}
+    peak_pss: dict[int, int] = {}
+    peak_uss: dict[int, int] = {}
+    parent_rss = 0
     try:
         time.sleep(6)  # worker boot, not part of the measurement
         start = time.monotonic()
@@ -203,8 +225,12 @@ def main() -> int:
         done = 0
         all_issued = None
         while time.monotonic() - start < args.timeout:
+            parent_rss = max(parent_rss, _rss_kib(worker.pid))
             for pid in _children(worker.pid):
                 peak[pid] = max(peak.get(pid, 0), _rss_kib(pid))
+                pss, uss = _smaps_kib(pid)
+                peak_pss[pid] = max(peak_pss.get(pid, 0), pss)
+                peak_uss[pid] = max(peak_uss.get(pid, 0), uss)
             if all_issued is None and (
                 Certificate.objects.filter(course=course).count() >= len(users)
             ):
@@ -226,8 +252,16 @@ def main() -> int:
     if all_issued is not None:
         print(f"all issued (numbers taken) after: {all_issued:.1f} s")
     print(f"wall time: {elapsed:.1f} s ({elapsed / max(done, 1) * 1000:.0f} ms each)")
+    print(f"worker parent {worker.pid}: peak RSS {parent_rss / 1024:.0f} MiB")
     for pid, kib in sorted(peak.items()):
-        print(f"worker process {pid}: peak RSS {kib / 1024:.0f} MiB")
+        if kib < 10 * 1024:  # a child caught while starting or exiting
+            continue
+        print(
+            f"worker process {pid}: peak RSS {kib / 1024:.0f} MiB, "
+            f"PSS {peak_pss.get(pid, 0) / 1024:.0f} MiB, "
+            f"USS {peak_uss.get(pid, 0) / 1024:.0f} MiB"
+        )
+    print(f"load average at the end: {os.getloadavg()}")
     return 0 if done >= len(users) else 1
 
 

@@ -120,8 +120,25 @@ def _paragraphs(template: CertificateTemplate, values: dict) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# Revisions never change, so a worker keeps the templates it has rebuilt
+# from them (a handful: one per course template edit) instead of reading and
+# deserialising the revision for every page.
+_TEMPLATES: dict[int, CertificateTemplate] = {}
+
+
+def _template_of(certificate: Certificate) -> CertificateTemplate:
+    revision_id = certificate.template_revision_id
+    if revision_id is None:
+        return CertificateTemplate(signer_name="")
+    if revision_id not in _TEMPLATES:
+        if len(_TEMPLATES) >= 32:
+            _TEMPLATES.clear()
+        _TEMPLATES[revision_id] = certificate.template()
+    return _TEMPLATES[revision_id]
+
+
 def certificate_context(certificate: Certificate) -> dict:
-    template = certificate.template() or CertificateTemplate(signer_name="")
+    template = _template_of(certificate)
     issued_on = timezone.localdate(certificate.issued_at)
     values = {
         "ho_ten": certificate.full_name,

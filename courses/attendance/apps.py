@@ -8,12 +8,15 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Lớp tập huấn và điểm danh")
 
     def ready(self) -> None:
+        from certificates.rosters import register_class_roster
         from courses.completion import register_check
 
-        from .selectors import attendance_requirement
+        from .selectors import attendance_requirement, class_learner_ids
 
         register_check("attendance", attendance_requirement)
 
         from . import reports
 
         reports.register()
+        # Certificates issued "by class" ask this app who is in a class.
+        register_class_roster(class_learner_ids)

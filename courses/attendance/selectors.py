@@ -107,6 +107,29 @@ def session_roster(*, user, session: ClassSession) -> list[RosterRow]:
     return [RosterRow(m.learner, records.get(m.learner_id)) for m in members]
 
 
+def class_learner_ids(course, code: str) -> list[int] | None:
+    """Learner ids of class ``code`` of ``course``; ``None`` if there is none.
+
+    Registered with the certificates app (``certificates.rosters``) so it can
+    issue "by class" without importing this app. A class of another course is no
+    such class. The code is matched exactly: the certificate keeps it as a
+    snapshot and exports filter on it. Scoping is the caller's: it intersects
+    the ids with the learners it may see.
+    """
+    klass = (
+        TrainingClass.objects.filter(course=course, code=code.strip())
+        .only("pk")
+        .first()
+    )
+    if klass is None:
+        return None
+    return list(
+        ClassMembership.objects.filter(training_class=klass).values_list(
+            "learner_id", flat=True
+        )
+    )
+
+
 # --- Percentages -----------------------------------------------------------
 
 

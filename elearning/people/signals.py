@@ -28,6 +28,8 @@ def log_role_change(sender, instance, action, reverse, pk_set, **kwargs):
         _log(instance, action, names)
     if action.startswith("post_"):
         instance.__dict__.pop("_role_names", None)
+        for key in [k for k in instance.__dict__ if k.startswith("_has_role_")]:
+            del instance.__dict__[key]  # loaded by UserQuerySet.for_request()
 
 
 def _log(user: User, action: str, names: list[str]) -> None:

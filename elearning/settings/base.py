@@ -143,9 +143,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 
 # --- Users and accounts ---------------------------------------------------
 AUTH_USER_MODEL = "people.User"
+# Django's and allauth's backends, loading the request's user with its profile
+# and roles in one query (elearning/people/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "elearning.people.backends.ModelBackend",
+    "elearning.people.backends.EmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -262,6 +264,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
+# A leak guard, not the way memory is kept low (docs/benchmarks.md,
+# "Certificates"): a PDF-rendering child grows ~0.15 MiB a page in native
+# (Pango/HarfBuzz) memory; it is replaced after the task that takes it past
+# 180 MiB resident, which costs the next child ~0.5 s of font loading.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 180 * 1024  # KiB
 # Longer than the longest task, or Redis hands a running task to a second
 # worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}

@@ -185,3 +185,18 @@ def test_capacity_holds_when_two_officers_take_the_last_place(course, units, off
         t.join()
     assert sorted(outcomes) == ["full", "ok"]
     assert klass.memberships.count() == 1
+
+
+def test_class_roster_for_certificates(klass, course, learner, other_learner):
+    """The roster the certificates app asks: members of a class of a course."""
+    from courses.attendance.models import ClassMembership
+    from courses.attendance.selectors import class_learner_ids
+
+    assert class_learner_ids(course, klass.code) == []
+    ClassMembership.objects.create(training_class=klass, learner=learner)
+    ClassMembership.objects.create(training_class=klass, learner=other_learner)
+    assert sorted(class_learner_ids(course, klass.code)) == sorted(
+        [learner.pk, other_learner.pk]
+    )
+    assert class_learner_ids(course, klass.code.lower()) is None
+    assert class_learner_ids(course, "KHONG-CO") is None

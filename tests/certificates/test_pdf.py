@@ -119,3 +119,21 @@ def test_pdf_refuses_remote_resources(issued):
         fetcher.fetch("https://example.com/font.ttf")
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
+
+
+def test_embedded_font_programs_are_noto_serif(issued):
+    """Not only declared: the font files inside the PDF are Noto Serif subsets
+    (read their name tables), regular and bold at least."""
+    from fontTools.ttLib import TTFont
+
+    reader = PdfReader(io.BytesIO(render_certificate_pdf(issued)))
+    families, styles = set(), set()
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        owner = font["/DescendantFonts"][0].get_object()
+        data = owner["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+        names = TTFont(io.BytesIO(data.get_data()))["name"]
+        families.add(names.getDebugName(1))
+        styles.add(names.getDebugName(2))
+    assert families == {"Noto Serif"}, families
+    assert {"Regular", "Bold", "Italic"} <= styles, styles
