@@ -128,32 +128,42 @@ def _source_url() -> str:
 
 
 @pytest.fixture(scope="module")
-def restored(django_db_setup, django_db_blocker, private_postgres, tmp_path_factory):
-    """Seed, dump, restore into the private cluster; yields what was seeded."""
-    from django.db import connection
+def _module_state():
+    """What the two drills share: the restored copy and its server."""
+    state: dict = {}
+    try:
+        yield state
+    finally:
+        if "server" in state:
+            state["server"].stop()
 
+
+@pytest.fixture
+def restored(_module_state, transactional_db, private_postgres, tmp_path_factory):
+    """Seed, dump, restore into the private cluster (once); what was seeded.
+
+    The seed is committed in the test database for the dump; the test's end
+    flushes it (serialized rollback), as for any transactional test.
+    """
+    if "restored" in _module_state:
+        return _module_state["restored"]
     media = str(tmp_path_factory.mktemp("drill-private-media"))
     dump = tmp_path_factory.mktemp("drill-backup") / "elearning.dump"
-    with django_db_blocker.unblock():
-        seeded = _seed(media)
-        started = time.monotonic()
-        # The backup command of docs/deployment.md.
-        subprocess.run(
-            [
-                str(PG_BIN / "pg_dump"),
-                "--format=custom",
-                "--no-owner",
-                "--no-privileges",
-                f"--file={dump}",
-                _source_url(),
-            ],
-            check=True,
-            timeout=120,
-        )
-        # Put the test database back as the migrations left it.
-        connection.creation.deserialize_db_from_string(
-            connection._test_serialized_contents
-        )
+    seeded = _seed(media)
+    started = time.monotonic()
+    # The backup and restore commands of docs/deployment.md.
+    subprocess.run(
+        [
+            str(PG_BIN / "pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={dump}",
+            _source_url(),
+        ],
+        check=True,
+        timeout=120,
+    )
     private_postgres.psql(f"CREATE DATABASE {RESTORED}")
     subprocess.run(
         [
@@ -172,16 +182,15 @@ def restored(django_db_setup, django_db_blocker, private_postgres, tmp_path_fact
     seeded["env"] = app_env(
         DATABASE_URL=private_postgres.url(RESTORED), PRIVATE_MEDIA_ROOT=media
     )
+    _module_state["restored"] = seeded
     return seeded
 
 
-@pytest.fixture(scope="module")
-def server(restored):
-    site = Server(restored["env"])
-    try:
-        yield site
-    finally:
-        site.stop()
+@pytest.fixture
+def server(_module_state, restored):
+    if "server" not in _module_state:
+        _module_state["server"] = Server(restored["env"])
+    return _module_state["server"]
 
 
 def _login(server: Server) -> tuple[int, str, http.cookiejar.CookieJar]:
