@@ -295,6 +295,7 @@ class Server:
                 "60",
                 "--graceful-timeout",
                 "5",
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
