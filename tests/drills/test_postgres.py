@@ -44,8 +44,8 @@ def _seed(media: str) -> dict:
     """The site to back up: committed in the test database."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.contrib.auth.models import Group
-    from django.utils.crypto import get_random_string
     from django.utils import timezone
+    from django.utils.crypto import get_random_string
     from wagtail.models import Locale, Page, Site
 
     from bench.celery_app import BENCH_COURSE_CODE  # registers its completion rule
