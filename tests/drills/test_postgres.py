@@ -264,7 +264,9 @@ def test_backup_restored_into_an_empty_database_passes_the_smoke_test(
 def test_database_restart_under_load_fails_cleanly_and_recovers(
     restored, server, private_postgres
 ):
-    paths = ["/", restored["course_url"], restored["verify_url"], "/healthz"]
+    # Not the verification page: four threads hitting it in a loop meet its
+    # rate limit (429), which is right but not what this drill is about.
+    paths = ["/", restored["course_url"], reverse("account_login"), "/healthz"]
     results: list[tuple[float, str, int, float, bool]] = []
     stop = threading.Event()
 
