@@ -309,7 +309,14 @@ def test_database_restart_under_load_fails_cleanly_and_recovers(
             thread.join(60)
 
     statuses = Counter(status for _, _, status, _, _ in results)
-    during = [r for r in results if stopped_at + 0.5 < r[0] < started_at - 0.5]
+    # Pages that need the database (the login form of an anonymous visitor
+    # may still render without it).
+    during = [
+        r
+        for r in results
+        if stopped_at + 0.5 < r[0] < started_at - 0.5
+        and r[1] in ("/healthz", restored["course_url"])
+    ]
     after = [r for r in results if r[0] > started_at + recovered + 0.5]
     print(  # noqa: T201
         f"{len(results)} requests: {dict(statuses)}; recovered {recovered:.1f} s "
