@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve worker beat test test-fast lint format checks tools security semgrep-test messages perf clean
+.PHONY: help setup run serve worker beat test test-fast drills lint format checks tools security semgrep-test messages perf clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,10 +64,10 @@ beat: setup ## Run celery beat with the schedule from settings
 # integration part runs again on PostgreSQL. Under CI=true a missing service
 # is a failure, not a skip.
 test: $(VENV)/.installed node_modules/.installed ## Set up and run the whole test suite
-	$(VENV)/bin/pytest -n auto -m "not postgres" --create-db
+	$(VENV)/bin/pytest -n auto -m "not postgres and not drill" --create-db
 	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "--- integration tests on PostgreSQL"; \
-		DATABASE_URL="$$TEST_POSTGRES_URL" $(VENV)/bin/pytest -n 2 -m "integration or postgres" --create-db; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(VENV)/bin/pytest -n 2 -m "(integration or postgres) and not drill" --create-db; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL pass cannot run"; exit 1; \
 	else \
@@ -75,7 +75,16 @@ test: $(VENV)/.installed node_modules/.installed ## Set up and run the whole tes
 	fi
 
 test-fast: $(VENV)/.installed ## Unit tests only (no browser, no services)
-	$(VENV)/bin/pytest -n auto -m "not postgres and not celery and not browser"
+	$(VENV)/bin/pytest -n auto -m "not postgres and not celery and not browser and not drill"
+
+# Each drill starts its own redis-server, PostgreSQL cluster, gunicorn and
+# Celery workers on free ports and kills them when it ends (docs/drills.md).
+drills: $(VENV)/.installed ## Fault drills: worker killed, Redis down, PostgreSQL restart, backup/restore
+	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then \
+		echo "The drills need PostgreSQL: set TEST_POSTGRES_URL=postgres://..."; exit 1; \
+	fi
+	DATABASE_URL="$$TEST_POSTGRES_URL" $(VENV)/bin/pytest -p no:xdist -m drill tests/drills \
+		--create-db -v --durations=0
 
 tools: $(TOOLS)/.installed ## Create .venv-tools (bandit, semgrep) from requirements-tools.txt
 

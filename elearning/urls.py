@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 
+handler500 = "elearning.views.server_error"
+
 
 class _LoginRedirect(RedirectView):
     """The admin has no login form of its own: everyone signs in via allauth."""

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import DatabaseError, connections
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -53,3 +58,46 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def _outage(exc: BaseException | None) -> str | None:
+    """Which service an unhandled exception says is down, if any."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, BrokerError):
+            return "broker"
+        if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
+            return "database"
+        if isinstance(exc, DatabaseError) and "connection" in str(exc).lower():
+            return "database"
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a lost database or broker is a 503 with a plain message.
+
+    Renders without touching the database (no context processors, no
+    session), so it works while PostgreSQL restarts.
+    """
+    outage = _outage(sys.exc_info()[1])
+    if outage is None:
+        return HttpResponseServerError(loader.render_to_string("500.html"))
+    if outage == "broker":
+        message = _(
+            "Hệ thống xử lý nền (gửi email, cấp giấy chứng nhận, xuất tệp) đang "
+            "tạm gián đoạn nên yêu cầu của bạn chưa được xử lý hết. Vui lòng thử "
+            "lại sau ít phút; nếu vẫn không được, hãy báo quản trị hệ thống."
+        )
+    else:
+        message = _(
+            "Hệ thống đang được bảo trì hoặc khởi động lại cơ sở dữ liệu. "
+            "Vui lòng thử lại sau ít phút."
+        )
+    context = {"message": message, "language": getattr(request, "LANGUAGE_CODE", "vi")}
+    response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+    response["Retry-After"] = "30"
+    return response

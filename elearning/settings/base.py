@@ -140,6 +140,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The database cache in the embedded default (shared by every process, so
 # rate limits hold across gunicorn workers); Redis in production.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Pages keep serving while Redis is down (the cache reads as empty), and
+    # no request waits long on an unreachable Redis (docs/drills.md).
+    CACHES["default"]["BACKEND"] = "elearning.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 
 # --- Users and accounts ---------------------------------------------------
 AUTH_USER_MODEL = "people.User"
@@ -271,8 +278,28 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 180 * 1024  # KiB
 # Longer than the longest task, or Redis hands a running task to a second
 # worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# A task whose worker died (kill -9, lost host) is handed out again after
+# this delay; the drills shorten it with CELERY_VISIBILITY_TIMEOUT.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+    # Look for such orphaned tasks every 10 s (kombu's default scans every
+    # 100 s); a cheap query on a small sorted set.
+    "unacked_restore_throttle": 1,
+    # A web request publishing to an unreachable Redis gives up within
+    # seconds instead of waiting on the operating system's TCP timeout.
+    "socket_connect_timeout": 2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing (task.delay) with the broker down: two quick retries, then
+# kombu's OperationalError, which the error handler answers with a 503 page
+# saying background work is unavailable (elearning.views.server_error).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "elearning.tasks.clear_expired_sessions",
