@@ -16,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from courses.h5p.middleware import content_host
 from elearning.people.models import AccessLog, AdministrativeUnit, UnitSuccession
-
 from tests.factories import reauthenticate
 
 from .access_rules import DENIED, LOGIN, PREFIX_RULES, PROJECT_RULES, REDIRECT, ROLES
