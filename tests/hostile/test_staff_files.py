@@ -42,6 +42,28 @@ def _text(rows, *, sep=",", newline="\r\n", nfd=False) -> str:
     return unicodedata.normalize("NFD", text) if nfd else text
 
 
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _cp1258(text: str) -> bytes:
+    """Text the way Vietnamese Windows saves it: base letters precomposed
+    (â, ơ, đ...), tone marks as separate combining characters."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        base = unicodedata.normalize(
+            "NFC", "".join(c for c in parts if c not in TONE_MARKS)
+        )
+        out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
 def _mixed_newlines() -> bytes:
     lines = [",".join(cells) for cells in [HEADER, *ROWS]]
     return (lines[0] + "\r\n" + lines[1] + "\n" + lines[2] + "\r\n").encode()
@@ -53,7 +75,7 @@ ENCODINGS = {
     "utf8-nfd": lambda: _text(ROWS, nfd=True).encode("utf-8"),
     "utf16-le-bom-tabs": lambda: _text(ROWS, sep="\t").encode("utf-16"),
     "utf16-be-bom": lambda: b"\xfe\xff" + _text(ROWS).encode("utf-16-be"),
-    "cp1258-nfd": lambda: _text(ROWS, nfd=True).encode("cp1258"),
+    "cp1258-tone-marks": lambda: _cp1258(_text(ROWS)),
     "lf-only": lambda: _text(ROWS, newline="\n").encode(),
     "mixed-newlines": _mixed_newlines,
     "semicolons": lambda: _text(ROWS, sep=";").encode(),
