@@ -5,11 +5,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
+# Static-analysis tools live in their own virtualenv: semgrep pins versions of
+# packages the app uses too.
+TOOLS := .venv-tools
+# Offline: local rules only, no metrics, no version check, no registry.
+SEMGREP := SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off \
+	$(TOOLS)/bin/semgrep scan --metrics=off --disable-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve worker beat test test-fast lint format checks messages perf clean
+.PHONY: help setup run serve worker beat test test-fast lint format checks tools security semgrep-test messages perf clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -19,6 +25,13 @@ $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(TOOLS)/.installed: requirements-tools.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -d $(TOOLS) || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --upgrade pip
+	$(TOOLS)/bin/pip install --quiet -r requirements-tools.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -64,7 +77,19 @@ test: $(VENV)/.installed node_modules/.installed ## Set up and run the whole tes
 test-fast: $(VENV)/.installed ## Unit tests only (no browser, no services)
 	$(VENV)/bin/pytest -n auto -m "not postgres and not celery and not browser"
 
-checks: $(VENV)/.installed node_modules/.installed ## ruff, Django checks, migrations up to date, deploy check
+tools: $(TOOLS)/.installed ## Create .venv-tools (bandit, semgrep) from requirements-tools.txt
+
+semgrep-test: $(TOOLS)/.installed ## Prove each semgrep rule fires on its bad example (tests/semgrep/)
+	$(SEMGREP) --test --quiet --config .semgrep/rules.yml tests/semgrep/rules.py
+	$(SEMGREP) --test --quiet --config .semgrep/rules.yml tests/semgrep/rules.html
+	$(SEMGREP) --test --quiet --config .semgrep/views.yml tests/semgrep/views.py
+
+security: $(TOOLS)/.installed semgrep-test ## bandit (no medium/high) and the repository's semgrep rules, offline
+	$(TOOLS)/bin/bandit -c pyproject.toml -r . --severity-level medium -q
+	$(SEMGREP) --config .semgrep/ --error --quiet --exclude tests/semgrep \
+		--exclude .venv --exclude .venv-tools --exclude node_modules --exclude staticfiles .
+
+checks: $(VENV)/.installed node_modules/.installed security ## ruff, bandit, semgrep, Django checks, migrations up to date, deploy check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=elearning.settings.test $(MANAGE) check --fail-level WARNING
@@ -87,4 +112,4 @@ messages: $(VENV)/.installed ## Update and compile the Vietnamese and English tr
 	$(PY) scripts/locale_tool.py check
 
 clean: ## Remove the virtualenv, node_modules and generated files (keeps db.sqlite3)
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

@@ -56,6 +56,7 @@ def setup(users: int) -> None:
 
     from courses.models import Enrolment
     from elearning.people.models import User
+    from elearning.people.services import consent_record
     from quizzes.models import Attempt, QuizPage
     from quizzes.services import attempt_start
 
@@ -67,6 +68,7 @@ def setup(users: int) -> None:
     learners = []
     for n in range(users):
         user, _ = User.objects.get_or_create(email=f"bench{n}@bench.example.gov.vn")
+        consent_record(user=user)
         Enrolment.objects.get_or_create(learner=user, course=course)
         Attempt.objects.filter(learner=user, quiz=quiz).delete()
         attempt = attempt_start(learner=user, quiz=quiz)
@@ -92,7 +94,9 @@ def setup(users: int) -> None:
     print(f"{users} learners ready in {STATE}")
 
 
-def run(url: str, users: int, duration: float, think: float, verify: bool) -> None:
+def run(
+    url: str, users: int, duration: float, think: float, verify: bool, ramp: float = 0
+) -> None:
     parsed = urlparse(url)
     if parsed.scheme != "http" or parsed.hostname not in (
         "127.0.0.1",
@@ -105,10 +109,12 @@ def run(url: str, users: int, duration: float, think: float, verify: bool) -> No
     errors: list[str] = []
     acked: dict[tuple[int, int], tuple[int, dict]] = {}
     lock = threading.Lock()
-    stop_at = time.monotonic() + duration
+    stop_at = time.monotonic() + ramp + duration
 
     def learner_loop(learner, seed):
         rng = random.Random(seed)
+        # Learners open the quiz at different moments within the ramp.
+        time.sleep(rng.uniform(0, ramp))
         csrf = secrets.token_hex(16)
         cookie = f"sessionid={learner['session']}; csrftoken={csrf}"
         versions: dict[int, int] = {}
@@ -132,7 +138,8 @@ def run(url: str, users: int, duration: float, think: float, verify: bool) -> No
             )
             started = time.perf_counter()
             try:
-                with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310
+                # S310: the benchmark talks to its own loopback server only.
+                with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310  # nosec B310
                     data = json.loads(reply.read())
                 elapsed = time.perf_counter() - started
                 with lock:
@@ -198,12 +205,18 @@ def main() -> None:
     p_run.add_argument(
         "--think", type=float, default=2.0, help="mean seconds between saves"
     )
+    p_run.add_argument(
+        "--ramp",
+        type=float,
+        default=0,
+        help="seconds over which learners make their first save (0: all at once)",
+    )
     p_run.add_argument("--verify", action="store_true")
     args = parser.parse_args()
     if args.command == "setup":
         setup(args.users)
     else:
-        run(args.url, args.users, args.duration, args.think, args.verify)
+        run(args.url, args.users, args.duration, args.think, args.verify, args.ramp)
 
 
 if __name__ == "__main__":

@@ -14,3 +14,7 @@ class CertificatesConfig(AppConfig):
         course_completed.connect(
             issue_on_completion, dispatch_uid="certificates.issue_on_completion"
         )
+
+        from . import reports
+
+        reports.register()

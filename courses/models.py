@@ -197,6 +197,15 @@ class CoursePage(Page):
         validators=PERCENT,
         help_text=_("Từ điểm này trở lên xếp loại Xuất sắc."),
     )
+    closes_on = models.DateField(
+        _("ngày kết thúc khóa học"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hạn cuối để học viên hoàn thành khóa học. Để trống: không có hạn. "
+            "Học viên chưa hoàn thành được nhắc trước khi khóa học kết thúc."
+        ),
+    )
     # Folded copy of title, code and summary for diacritic-insensitive search.
     search_text = models.TextField(editable=False, blank=True, default="")
 
@@ -212,7 +221,11 @@ class CoursePage(Page):
             [FieldPanel("audience"), FieldPanel("level"), FieldPanel("duration_hours")]
         ),
         MultiFieldPanel(
-            [FieldPanel("enrolment_policy"), FieldPanel("sequential")],
+            [
+                FieldPanel("enrolment_policy"),
+                FieldPanel("sequential"),
+                FieldPanel("closes_on"),
+            ],
             heading=_("Ghi danh và cách học"),
         ),
         MultiFieldPanel(

@@ -202,9 +202,10 @@ class LessonAccess:
 def lesson_access(*, lesson, user) -> LessonAccess:
     """Whether ``user`` may study ``lesson``; neighbours and done marks.
 
-    Anyone may read a lesson of a course they are not enrolled in only if
-    the course is open; otherwise they are sent to the course page. In a
-    sequential course a lesson opens once the previous one is done.
+    Only a learner with an active enrolment studies a lesson (staff may
+    preview it); anyone else is sent to the course page, where they can
+    enrol if the course allows it. In a sequential course a lesson opens
+    once the previous one is done.
     """
     from .models import CoursePage
 

@@ -93,7 +93,7 @@ def lesson_done(request, lesson_id: int):
         messages.error(request, " ".join(exc.messages))
         return redirect(lesson.url)
     course = lesson.get_parent().specific_deferred
-    enrolment = Enrolment.objects.get(learner=request.user, course_id=course.pk)
+    enrolment = request.user.enrolments.get(course_id=course.pk)
     ids = lesson_ids_by_course([course.pk])[course.pk]
     done = enrolment.progress.filter(page_id__in=ids).count()
     percent = round(100 * done / len(ids)) if ids else 0

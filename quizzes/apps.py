@@ -12,3 +12,7 @@ class QuizzesConfig(AppConfig):
         from .selectors import quizzes_requirement
 
         register_check("quizzes", quizzes_requirement)
+
+        from . import reports
+
+        reports.register()

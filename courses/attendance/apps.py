@@ -13,3 +13,7 @@ class AttendanceConfig(AppConfig):
         from .selectors import attendance_requirement
 
         register_check("attendance", attendance_requirement)
+
+        from . import reports
+
+        reports.register()

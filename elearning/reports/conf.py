@@ -14,6 +14,10 @@ DEFAULTS = {
     "REPORTS_YEARLY_DUE": (12, 5),
     # (month, day) officers are reminded, with their draft figures.
     "REPORTS_REMINDER_DATE": (11, 20),
+    # Learners who have not completed a course are reminded this many days
+    # (or fewer) before its closing date (CoursePage.closes_on), once.
+    "REPORTS_COURSE_CLOSING_DAYS": 7,
+    "REPORTS_COURSE_CLOSING_REMINDERS": True,
     "REPORTS_FONT_DIR": "/usr/share/fonts/truetype/noto",
     "REPORTS_PROVINCE_ISSUER": "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
     "REPORTS_PROVINCE_ABBR": "STTTT",

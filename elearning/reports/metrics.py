@@ -147,3 +147,23 @@ def registered_metrics() -> list[Metric]:
 
 def get_metric(key: str) -> Metric | None:
     return _METRICS.get(key)
+
+
+# --- Extra tables of the province dashboard ---------------------------------
+#
+# An app may add a whole table to the province dashboard (admins only) when
+# its rows are not learners' units, courses or months — e.g. trainers'
+# activity. ``build(user, period)`` returns a ``selectors.Table`` whose
+# ``export`` is ``key`` (the table is also exported as CSV/XLSX under that
+# name); it must take a constant number of queries.
+
+ProvinceTable = Callable[..., object]
+_PROVINCE_TABLES: dict[str, ProvinceTable] = {}
+
+
+def register_province_table(*, key: str, build: ProvinceTable) -> None:
+    _PROVINCE_TABLES[key] = build
+
+
+def province_tables() -> dict[str, ProvinceTable]:
+    return dict(_PROVINCE_TABLES)

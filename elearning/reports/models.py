@@ -89,3 +89,28 @@ class YearlyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} {self.year}"
+
+
+class CourseClosingReminder(models.Model):
+    """A reminder sent to one learner that one course closes soon (sent once)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="+"
+    )
+    closes_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhắc hạn kết thúc khóa học")
+        verbose_name_plural = _("nhắc hạn kết thúc khóa học")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course"], name="reports_closing_reminder_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} {self.course_id} {self.closes_on}"

@@ -209,3 +209,26 @@ def register() -> None:
         is_rate=True,
         order=50,
     )
+
+
+def participants_by_category(
+    learners: QuerySet, period: Period, group: str
+) -> dict[Hashable, dict[str, int]]:
+    """Participants (people with an enrolment open in the period, each once)
+    per ``group`` ("unit" or "agency") and staff category, in one query:
+    ``{group key: {category: n}}``; a blank category is ``""``."""
+    field = {"unit": "learner__profile__unit", "agency": "learner__profile__agency"}[
+        group
+    ]
+    rows = (
+        _enrolments(learners, period)
+        .order_by()
+        .values(field, "learner__profile__category")
+        .annotate(n=Count("learner", distinct=True))
+        .values_list(field, "learner__profile__category", "n")
+    )
+    result: dict[Hashable, dict[str, int]] = {}
+    for key, category, n in rows:
+        row = result.setdefault(key, {})
+        row[category or ""] = row.get(category or "", 0) + n
+    return result

@@ -7,6 +7,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from elearning.people.models import AdministrativeUnit, Role, User
 from elearning.services import email_send
 
 from .metrics import Period, registered_metrics
-from .models import ReportJob, YearlyReminder
+from .models import CourseClosingReminder, ReportJob, YearlyReminder
 from .selectors import figures, learners_visible_to, own_unit
 from .templatetags.reports_tags import format_figure
 from .yearly import report_day, yearly_report_render
@@ -139,4 +140,78 @@ def yearly_reminders_send(*, today: datetime.date | None = None) -> int:
         return 0
     return sum(
         yearly_reminder_send(officer=o, year=today.year) for o in officers_to_remind()
+    )
+
+
+def course_closing_reminder_send(
+    *, enrolment, today: datetime.date | None = None
+) -> bool:
+    """Email the learner of ``enrolment`` that its course closes soon, once.
+
+    Returns False if they were already reminded of that course.
+    """
+    course, learner = enrolment.course, enrolment.learner
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            CourseClosingReminder.objects.create(
+                learner=learner, course=course, closes_on=course.closes_on
+            )
+            with translation.override("vi"):
+                body = render_to_string(
+                    "reports/email/course_closing.txt",
+                    {
+                        "learner": learner,
+                        "course": course,
+                        "closes_on": course.closes_on,
+                        "days_left": (course.closes_on - today).days,
+                        "url": _course_url(course),
+                    },
+                )
+                subject = _("Khóa học “%(course)s” sắp kết thúc") % {
+                    "course": course.title
+                }
+            email_send(to=[learner.email], subject=subject, body=body)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _course_url(course) -> str:
+    from django.conf import settings
+
+    url = course.get_url() or ""
+    return url if url.startswith("http") else settings.SITE_URL + url
+
+
+def course_closing_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind every learner who has not completed a course closing within
+    ``REPORTS_COURSE_CLOSING_DAYS`` days (today included) — once per learner
+    and course. Returns how many were sent."""
+    from courses.models import Enrolment
+
+    from . import conf
+
+    if not conf.get("REPORTS_COURSE_CLOSING_REMINDERS"):
+        return 0
+    today = today or timezone.localdate()
+    last = today + datetime.timedelta(days=conf.get("REPORTS_COURSE_CLOSING_DAYS"))
+    already = CourseClosingReminder.objects.filter(
+        learner=OuterRef("learner"), course=OuterRef("course")
+    )
+    enrolments = (
+        Enrolment.objects.filter(
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.IN_PROGRESS],
+            completed_at__isnull=True,
+            learner__is_active=True,
+            course__live=True,
+            course__closes_on__gte=today,
+            course__closes_on__lte=last,
+        )
+        .exclude(Exists(already))
+        .select_related("learner__profile", "course")
+        .order_by("course_id", "learner_id")
+    )
+    return sum(
+        course_closing_reminder_send(enrolment=e, today=today) for e in enrolments
     )

@@ -29,3 +29,8 @@ def run_report_job(self, job_id: str) -> None:
 @shared_task
 def send_yearly_report_reminders() -> int:
     return services.yearly_reminders_send()
+
+
+@shared_task
+def send_course_closing_reminders() -> int:
+    return services.course_closing_reminders_send()

@@ -18,7 +18,7 @@ from elearning.people.reauth import export_personal_data
 
 from . import exports
 from .forms import ReportFilterForm, YearlyReportForm
-from .metrics import get_metric, registered_metrics
+from .metrics import get_metric, province_tables, registered_metrics
 from .models import ReportJob
 from .selectors import (
     agencies_visible_to,
@@ -112,11 +112,12 @@ def province_dashboard(request):
         by_district = district_table(learners, period, metrics)
         by_month = month_table(learners, period, metrics)
         by_course = course_table(learners, period, metrics)
-        by_course.caption = _("Các khóa học đã tổ chức")
+        by_course.caption = _("Các khóa học và lớp tập huấn đã tổ chức")
+        extra = [build(request.user, period) for build in province_tables().values()]
         context.update(
             metrics=metrics,
             total=by_district.total,
-            tables=[by_district, by_month, by_course],
+            tables=[by_district, by_month, by_course, *extra],
             charts=[
                 chart(
                     "chart-district",
@@ -193,9 +194,13 @@ EXPORT_TABLES = {"course", "agency", "district", "month"}
 @login_required
 def export(request, table: str, fmt: str):
     _require_reader(request.user)
-    if table not in EXPORT_TABLES or fmt not in ("csv", "xlsx"):
+    extra = province_tables()
+    if (table not in EXPORT_TABLES and table not in extra) or fmt not in (
+        "csv",
+        "xlsx",
+    ):
         raise Http404
-    if table in ("district", "month") and not request.user.is_province_admin:
+    if table not in ("course", "agency") and not request.user.is_province_admin:
         raise Http404
     form, period, unit = _filters(request)
     if period is None:
@@ -205,7 +210,9 @@ def export(request, table: str, fmt: str):
         what=_("Bảng báo cáo %(table)s (%(fmt)s)") % {"table": table, "fmt": fmt},
     )
     metrics = registered_metrics()
-    if table == "district":
+    if table in extra and table not in EXPORT_TABLES:
+        result = extra[table](request.user, period)
+    elif table == "district":
         learners = learners_visible_to(request.user)
         result = district_table(learners, period, metrics)
     else:

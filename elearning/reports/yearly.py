@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from elearning.people.models import AdministrativeUnit, User
 
 from . import conf, exports
-from .metrics import Period, registered_metrics
+from .metrics import Figure, Metric, Period, registered_metrics
+from .providers import participants_by_category
 from .selectors import (
     Row,
     Table,
@@ -84,6 +85,92 @@ def _learners_of(unit_map: UnitMap, unit: AdministrativeUnit | None):
     return learners.filter(profile__unit_id__in=unit_ids)
 
 
+# The tables of the report (issue #9): which figures each one shows. A figure
+# another app registers later and no table names goes to "other figures".
+PLACE_TABLES = (
+    (
+        "results",
+        ("enrolled", "in_progress", "completed", "completion_rate", "quiz_pass_rate"),
+    ),
+    ("certificates", ("completed", "certificates_issued")),
+    ("attendance", ("classes_held", "attendance_rate")),
+)
+COURSE_KEYS = ("enrolled", "completed", "classes_held", "certificates_issued")
+NO_CATEGORY = ""
+
+
+def _view(table: Table, keys, caption: str, *, head: str | None = None) -> Table:
+    """The same rows, showing only the figures ``keys`` (in that order)."""
+    by_key = {m.key: m for m in table.metrics}
+    return Table(
+        caption,
+        head or table.head,
+        [by_key[k] for k in keys if k in by_key],
+        table.rows,
+        table.total,
+        table.export,
+    )
+
+
+def _participants(
+    learners, period, by_place: Table, unit_map: UnitMap | None
+) -> tuple[Table, dict[str, int]]:
+    """Participants by staff category, per row of ``by_place`` (one query)."""
+    from elearning.people.models import StaffCategory
+
+    group = "unit" if unit_map is not None else "agency"
+    data = participants_by_category(learners, period, group)
+    categories = [*StaffCategory.choices, (NO_CATEGORY, _("Chưa phân loại"))]
+    per_row: dict[int | None, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for key, counts in data.items():
+        if unit_map is not None:
+            target = unit_map.district(key)
+            key = target.pk if target is not None else None
+        row = per_row.setdefault(key, {})
+        for category, n in counts.items():
+            row[category] = row.get(category, 0) + n
+            totals[category] = totals.get(category, 0) + n
+
+    def figures_of(counts: dict[str, int], staff) -> dict[str, Figure]:
+        result = {f"category_{c}": Figure(counts.get(c, 0)) for c, _l in categories}
+        result["participants"] = Figure(sum(counts.values()))
+        if staff is not None:
+            result["staff_count"] = staff
+        return result
+
+    metrics = [
+        Metric("staff_count", _("Số cán bộ, công chức, viên chức"), None),
+        *(Metric(f"category_{c}", str(label), None) for c, label in categories),
+        Metric("participants", _("Tổng số người tham gia"), None),
+    ]
+    rows = [
+        Row(
+            r.label,
+            figures_of(
+                per_row.get(getattr(r.obj, "pk", None), {}),
+                r.figures.get("staff_count"),
+            ),
+            r.params,
+            r.obj,
+        )
+        for r in by_place.rows
+    ]
+    total = Row(
+        _("Tổng cộng"),
+        figures_of(totals, by_place.total.figures.get("staff_count")),
+    )
+    table = Table(
+        _("Số người tham gia theo đối tượng và địa bàn"),
+        by_place.head,
+        metrics,
+        rows,
+        total,
+    )
+    named = {str(label): totals.get(c, 0) for c, label in categories}
+    return table, named
+
+
 def yearly_report_build(
     *, year: int, unit: AdministrativeUnit | None = None, progress: Progress = None
 ) -> YearlyReport:
@@ -104,13 +191,39 @@ def yearly_report_build(
         by_place.total = Row(_("Tổng cộng"), add_up(r.figures for r in by_place.rows))
     progress(50)
     by_course = course_table(learners, period, metrics)
-    by_course.caption = _("Kết quả theo khóa bồi dưỡng")
-    by_course.head = _("Khóa bồi dưỡng")
+    by_course.total = Row(_("Tổng cộng"), add_up(r.figures for r in by_course.rows))
     progress(70)
     total = Row(
         _("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {})
     )
-    by_place.total = total if unit is None else by_place.total
+    if unit is None:
+        by_place.total = total
+    participants, by_category = _participants(
+        learners, period, by_place, unit_map if unit is None else None
+    )
+    captions = {
+        "results": _("Kết quả học tập: tỷ lệ hoàn thành và tỷ lệ đạt bài kiểm tra"),
+        "certificates": _("Giấy chứng nhận đã cấp"),
+        "attendance": _("Chuyên cần tại các lớp tập huấn"),
+    }
+    tables = [
+        _view(
+            by_course,
+            COURSE_KEYS,
+            _("Các khóa bồi dưỡng và lớp tập huấn đã tổ chức"),
+            head=_("Khóa bồi dưỡng"),
+        ),
+        participants,
+    ]
+    named = {k for _n, keys in PLACE_TABLES for k in keys} | {"staff_count"}
+    for name, keys in PLACE_TABLES:
+        view = _view(by_place, keys, captions[name])
+        # A table whose only figure is shown elsewhere (completed) is left out.
+        if any(m.key != "completed" for m in view.metrics):
+            tables.append(view)
+    others = [m.key for m in metrics if m.key not in named]
+    if others:
+        tables.append(_view(by_place, others, _("Các chỉ tiêu khác")))
     by_metric = {m.key: m for m in metrics}
 
     def f(key: str) -> str:
@@ -154,8 +267,33 @@ def yearly_report_build(
             "rate": f("completion_rate"),
             "in_progress": f("in_progress"),
         },
+        _(
+            "Đã tổ chức %(courses)s khóa bồi dưỡng và %(classes)s lớp tập huấn; "
+            "số người tham gia: %(participants)s (%(categories)s)."
+        )
+        % {
+            "courses": format_figure(Figure(len(by_course.rows))),
+            "classes": f("classes_held"),
+            "participants": format_figure(Figure(sum(by_category.values()))),
+            "categories": "; ".join(
+                f"{label}: {format_figure(Figure(n))}"
+                for label, n in by_category.items()
+                if n
+            )
+            or "—",
+        },
+        _(
+            "Tỷ lệ đạt bài kiểm tra: %(pass_rate)s; tỷ lệ chuyên cần tại các lớp "
+            "tập huấn: %(attendance)s; số giấy chứng nhận đã cấp: "
+            "%(certificates)s."
+        )
+        % {
+            "pass_rate": f("quiz_pass_rate"),
+            "attendance": f("attendance_rate"),
+            "certificates": f("certificates_issued"),
+        },
     ]
-    extra = [m for m in metrics if m.order > 50]
+    extra = [by_metric[k] for k in others]
     if extra:
         narrative.append("; ".join(f"{m.label}: {f(m.key)}" for m in extra) + ".")
     progress(80)
@@ -171,7 +309,7 @@ def yearly_report_build(
         title=_("BÁO CÁO\nKết quả thực hiện Kế hoạch 83/KH-UBND năm %(year)d")
         % {"year": year},
         narrative=narrative,
-        tables=[by_place, by_course],
+        tables=tables,
         total=total,
     )
 

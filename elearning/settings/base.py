@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -63,10 +64,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: strict with nonces, looser for /admin/.
+    "elearning.csp.CSPMiddleware",
     # Before WhiteNoise: the H5P content host answers the embed routes only.
     "courses.h5p.middleware.H5PContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -278,6 +283,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "elearning.reports.tasks.send_yearly_report_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Learners who have not completed a course closing within
+    # REPORTS_COURSE_CLOSING_DAYS days (7 unless set otherwise), once each.
+    "course-closing-reminders": {
+        "task": "elearning.reports.tasks.send_course_closing_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "close-overdue-quiz-attempts": {
         "task": "quizzes.tasks.close_overdue_attempts",
         "schedule": 60,
@@ -297,6 +308,11 @@ WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No Gravatar: it would send a hash of each staff e-mail to a third party,
+# and the admin's Content-Security-Policy refuses outside images anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call home for new Wagtail releases (the admin's CSP refuses it too).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -308,6 +324,57 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail marks its preview views SAMEORIGIN itself.
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (elearning/csp.py, docs/security.md). Every page of
+# the platform: scripts only from our origin or with the request's nonce
+# (templates write nonce="{{ request.csp_nonce }}"), styles only from files,
+# no inline style attributes, no framing. The H5P content origin is added to
+# frame-src/child-src at request time (lessons embed it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF],
+        "child-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# The Wagtail admin writes inline scripts and style attributes; it gets
+# 'unsafe-inline' for both (no nonce: a nonce would switch 'unsafe-inline'
+# off), blob: images (the image uploader's previews, load-image.js), and may
+# frame itself (page previews). Nothing else is looser than above.
+CSP_ADMIN_PREFIXES = ["/admin/"]
+# Video sites whose embeds (the lesson video block) may be framed, e.g.
+# "https://www.youtube-nocookie.com". Empty: nothing outside is framed.
+CSP_EMBED_ORIGINS = env.list("CSP_EMBED_ORIGINS", default=[])
+CSP_ADMIN_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "media-src": [SELF],
+    "frame-src": [SELF],
+    "child-src": [SELF],
+    "worker-src": [SELF],
+    "manifest-src": [SELF],
+    "frame-ancestors": [SELF],
+    "form-action": [SELF],
+    "base-uri": [SELF],
+    "object-src": [NONE],
+}
 
 LOGGING = {
     "version": 1,

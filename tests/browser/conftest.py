@@ -3,6 +3,11 @@
 Shared fixtures: ``browser`` (one per session), ``page`` (desktop),
 ``phone_page`` (a phone-sized viewport), both recording console errors and
 any request that would leave this machine, and ``axe_violations(page)``.
+
+Pages run under the platform's Content-Security-Policy (no 'unsafe-eval'):
+a CSP violation is a console error, so every test that checks the console
+checks the policy too. Playwright's ``wait_for_function`` polls with eval and
+is refused; wait with ``expect(locator)`` instead.
 """
 
 from __future__ import annotations
@@ -121,7 +126,9 @@ def axe_violations():
     """Run axe-core on the page; return serious and critical violations."""
 
     def run(page) -> list[dict]:
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through DevTools, not as an inline <script>: the pages'
+        # Content-Security-Policy would (rightly) refuse that.
+        page.evaluate(AXE.read_text(encoding="utf-8"))
         result = page.evaluate("async () => await axe.run(document)")
         return [
             {

@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses.attendance.models import AttendanceRecord, ClassSession, TrainingClass
 from courses.attendance.services import class_membership_add
@@ -130,8 +131,8 @@ def test_roster_keeps_changes_offline_and_sends_them_later(
     phone_page.context.set_offline(True)
     row = phone_page.locator(f'li[data-learner="{learner.pk}"]')
     row.locator('button[data-value="late"]').click()
-    phone_page.wait_for_function(
-        "document.getElementById('sync-state').textContent.includes('Chưa lưu')"
+    expect(phone_page.locator("#sync-state")).to_contain_text(
+        "Chưa lưu", timeout=15_000
     )
     queued = phone_page.evaluate(
         f"JSON.parse(localStorage.getItem('attendance-queue-{open_session.pk}'))"
@@ -143,9 +144,7 @@ def test_roster_keeps_changes_offline_and_sends_them_later(
     # Back online: the queue is sent and emptied.
     phone_page.context.set_offline(False)
     phone_page.evaluate("window.dispatchEvent(new Event('online'))")
-    phone_page.wait_for_function(
-        "document.getElementById('sync-state').textContent === 'Đã lưu'"
-    )
+    expect(phone_page.locator("#sync-state")).to_have_text("Đã lưu", timeout=15_000)
     record = AttendanceRecord.objects.get(session=open_session, learner=learner)
     assert (record.status, record.recorded_by) == ("late", trainer)
     # "Tất cả có mặt" leaves the learner already marked as they were.

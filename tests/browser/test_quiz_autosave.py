@@ -4,6 +4,7 @@ sent when the phone is back online; the database ends with every answer."""
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from quizzes.models import AttemptAnswer
 from quizzes.services import attempt_start
@@ -57,8 +58,8 @@ def test_answers_made_offline_are_saved_when_back_online(
     assert page.locator("#quiz-timer").inner_text().startswith(("19:", "20:"))
 
     first = pick(page, answers[0], 0)
-    page.wait_for_function(
-        "document.getElementById('quiz-save-status').dataset.state === 'saved'"
+    expect(page.locator("#quiz-save-status")).to_have_attribute(
+        "data-state", "saved", timeout=15_000
     )
     saved = AttemptAnswer.objects.get(pk=answers[0].pk)
     assert saved.response == {"choice": first} and saved.version == 1
@@ -67,17 +68,16 @@ def test_answers_made_offline_are_saved_when_back_online(
     second = pick(page, answers[1], 1)
     third = pick(page, answers[2], 0)
     first_again = pick(page, answers[0], 1)
-    page.wait_for_function(
-        "document.getElementById('quiz-save-status').dataset.state === 'offline'"
+    expect(page.locator("#quiz-save-status")).to_have_attribute(
+        "data-state", "offline", timeout=15_000
     )
     assert "Chưa lưu" in status.inner_text()
     assert AttemptAnswer.objects.get(pk=answers[1].pk).response is None
     screenshot(page, "quiz_attempt_offline")
 
     page.context.set_offline(False)
-    page.wait_for_function(
-        "document.getElementById('quiz-save-status').dataset.state === 'saved'",
-        timeout=15_000,
+    expect(page.locator("#quiz-save-status")).to_have_attribute(
+        "data-state", "saved", timeout=15_000
     )
     assert AttemptAnswer.objects.get(pk=answers[0].pk).response == {
         "choice": first_again
@@ -104,17 +104,16 @@ def test_unsent_answers_survive_a_reload(base_data, quiz, enrolled, page, live_s
     page.goto(url)
     page.context.set_offline(True)
     key = pick(page, answer, 2)
-    page.wait_for_function(
-        "document.getElementById('quiz-save-status').dataset.state === 'offline'"
+    expect(page.locator("#quiz-save-status")).to_have_attribute(
+        "data-state", "offline", timeout=15_000
     )
     page.context.set_offline(False)
     # Reload at once: the queued answer is restored from localStorage and sent.
     page.route("**/save/", lambda route: route.abort())
     page.reload()
     page.unroute("**/save/")
-    page.wait_for_function(
-        "document.getElementById('quiz-save-status').dataset.state === 'saved'",
-        timeout=15_000,
+    expect(page.locator("#quiz-save-status")).to_have_attribute(
+        "data-state", "saved", timeout=15_000
     )
     assert page.locator(f"#q{answer.question_id}-{key}").is_checked()
     assert AttemptAnswer.objects.get(pk=answer.pk).response == {"choice": key}

@@ -72,9 +72,12 @@ def test_district_dashboard(
         'td[data-metric="completion_rate"]'
     )
     assert cell.inner_text() == "60,0 %"
-    assert (
-        page.locator("#summary-title ~ div [data-metric=enrolled]").inner_text() == "6"
-    )
+    summary = page.locator("#summary-title ~ div")
+    assert summary.locator("[data-metric=enrolled]").inner_text() == "6"
+    # The figures the quizzes, attendance and certificates apps register.
+    assert summary.locator("[data-metric=quiz_pass_rate]").inner_text() == "66,7 %"
+    assert summary.locator("[data-metric=attendance_rate]").inner_text() == "55,6 %"
+    assert summary.locator("[data-metric=certificates_issued]").inner_text() == "2"
     assert "Biên Hòa" not in page.content()
 
 
@@ -91,8 +94,16 @@ def test_province_dashboard(
         "/bao-cao/tinh/?year=2026",
         "reports_province",
     )
-    total = page.locator('table[data-table="district"] tfoot td[data-metric=enrolled]')
-    assert total.inner_text() == "11"
+    total = page.locator('table[data-table="district"] tfoot')
+    assert total.locator("td[data-metric=enrolled]").inner_text() == "11"
+    assert total.locator("td[data-metric=quiz_pass_rate]").inner_text() == "75,0 %"
+    assert total.locator("td[data-metric=attendance_rate]").inner_text() == "54,5 %"
+    assert total.locator("td[data-metric=certificates_issued]").inner_text() == "3"
+    assert total.locator("td[data-metric=classes_held]").inner_text() == "2"
+    trainer = page.locator('table[data-table="trainer"] tbody tr').first
+    assert trainer.locator("th").inner_text() == "Võ Thị Giang"
+    assert trainer.locator("td[data-metric=trainer_classes]").inner_text() == "2"
+    assert trainer.locator("td[data-metric=trainer_marked]").inner_text() == "3"
 
 
 @pytest.mark.usefixtures("dataset")

@@ -27,6 +27,10 @@ def test_officer_dashboard_shows_their_district(client, dataset, officer):
         "in_progress": "3",
         "completed": "3",
         "completion_rate": "50,0 %",
+        "quiz_pass_rate": "66,7 %",
+        "classes_held": "1",
+        "attendance_rate": "55,6 %",
+        "certificates_issued": "2",
     }
     courses = table(response, "course")
     # A staff count has no meaning per course: that column is left out.
@@ -35,12 +39,22 @@ def test_officer_dashboard_shows_their_district(client, dataset, officer):
         "in_progress": "2",
         "completed": "3",
         "completion_rate": "60,0 %",
+        "quiz_pass_rate": "66,7 %",
+        "classes_held": "1",
+        "attendance_rate": "55,6 %",
+        "certificates_issued": "2",
     }
     assert courses[B]["enrolled"] == "1"
+    assert courses[B]["attendance_rate"] == "—"
     assert courses[B]["completed"] == "0"
     agencies = table(response, "agency")
     assert list(agencies) == [XL_AGENCY]
     assert agencies[XL_AGENCY]["staff_count"] == "6"
+    assert agencies[XL_AGENCY]["quiz_pass_rate"] == "66,7 %"
+    assert agencies[XL_AGENCY]["attendance_rate"] == "55,6 %"
+    assert agencies[XL_AGENCY]["certificates_issued"] == "2"
+    # Classes serve units, not agencies: no such column per agency.
+    assert "classes_held" not in agencies[XL_AGENCY]
     assert BH_AGENCY not in response.content.decode()
     # Charts read their data from json_script elements; no inline script.
     page = soup(response)
@@ -55,6 +69,10 @@ def test_other_officer_sees_biên_hòa_only(client, dataset, other_officer):
     response = client.get(URL, {"year": 2026})
     assert summary(response)["enrolled"] == "5"
     assert summary(response)["completion_rate"] == "20,0 %"
+    assert summary(response)["quiz_pass_rate"] == "100,0 %"
+    assert summary(response)["attendance_rate"] == "50,0 %"
+    assert summary(response)["certificates_issued"] == "1"
+    assert summary(response)["classes_held"] == "1"
     assert list(table(response, "agency")) == [BH_AGENCY]
 
 
@@ -113,13 +131,42 @@ def test_province_dashboard(client, dataset, province_admin, officer):
     assert districts[bh]["completed"] == "1"
     assert districts["Tổng cộng"]["enrolled"] == "11"
     assert districts["Tổng cộng"]["completion_rate"] == "36,4 %"
+    assert districts[xl]["quiz_pass_rate"] == "66,7 %"
+    assert districts[xl]["attendance_rate"] == "55,6 %"
+    assert districts[xl]["certificates_issued"] == "2"
+    assert districts[xl]["classes_held"] == "1"
+    assert districts[bh]["quiz_pass_rate"] == "100,0 %"
+    assert districts[bh]["attendance_rate"] == "50,0 %"
+    assert districts["Tổng cộng"]["quiz_pass_rate"] == "75,0 %"
+    assert districts["Tổng cộng"]["attendance_rate"] == "54,5 %"
+    assert districts["Tổng cộng"]["certificates_issued"] == "3"
+    assert districts["Tổng cộng"]["classes_held"] == "2"
     months = table(response, "month")
-    assert months["02/2026"] == {"enrolled": "4", "completed": "0"}
-    assert months["06/2026"] == {"enrolled": "1", "completed": "2"}
+    zero = {"classes_held": "0", "certificates_issued": "0"}
+    assert months["02/2026"] == {"enrolled": "4", "completed": "0", **zero}
+    assert months["06/2026"] == {
+        "enrolled": "1",
+        "completed": "2",
+        "classes_held": "0",
+        "certificates_issued": "1",
+    }
+    assert months["03/2026"]["classes_held"] == "1"
+    assert months["09/2026"]["classes_held"] == "1"
     assert months["08/2026"]["enrolled"] == "4"
     held = table(response, "course")
     assert held[A]["enrolled"] == "6"
     assert held[B]["enrolled"] == "5"
+    assert (held[A]["classes_held"], held[B]["classes_held"]) == ("1", "1")
+    assert held[A]["quiz_pass_rate"] == "75,0 %"
+    assert held[A]["certificates_issued"] == "3"
+    trainers = table(response, "trainer")
+    assert trainers == {
+        "Võ Thị Giang": {
+            "trainer_classes": "2",
+            "trainer_sessions": "5",
+            "trainer_marked": "3",
+        }
+    }
     page = soup(response)
     assert page.find("canvas", id="chart-district")["data-type"] == "bar"
     assert page.find("canvas", id="chart-month")["data-type"] == "line"
@@ -134,13 +181,16 @@ def _count(client, url, params):
 
 
 # Pinned: ~8 for the session, user and scope, then one query per metric and
-# grouping plus one per list of names (courses, agencies, units).
+# grouping plus one per list of names (courses, agencies, units); the quiz
+# pass rate per course adds two (quizzes → courses), the attendance rate one
+# more per grouping (expected and attended), the province page three for the
+# trainers' activity.
 @pytest.mark.parametrize(
     ("who", "url", "pinned"),
     [
-        ("officer", URL, 31),
-        ("province_admin", PROVINCE, 23),
-        ("province_admin", URL, 26),
+        ("officer", URL, 42),
+        ("province_admin", PROVINCE, 35),
+        ("province_admin", URL, 37),
     ],
     ids=["district-officer", "province", "district-admin"],
 )

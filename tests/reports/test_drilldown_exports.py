@@ -144,3 +144,104 @@ def test_exports_stay_in_scope(client, dataset, officer, units):
     assert client.get(url, {"unit": units["731"].pk}).status_code == 404
     district = reverse("reports:export", args=["district", "xlsx"])
     assert client.get(district).status_code == 404
+
+
+# --- The figures of the quizzes, attendance and certificates apps -----------
+
+
+@pytest.mark.parametrize(
+    ("metric", "course", "expected"),
+    [
+        # Passed the graded quiz (x1 failed; x2's attempt is still open).
+        ("quiz_pass_rate", None, ["Nguyễn Văn An", "Đỗ Văn Xuân 0"]),
+        # Attended at least one session held in the period.
+        ("attendance_rate", None, ["Nguyễn Văn An", "Đỗ Văn Xuân 0", "Đỗ Văn Xuân 1"]),
+        ("attendance_rate", "b", []),
+        # Valid certificates only: x2's was revoked; the officer's is 2025's.
+        ("certificates_issued", "a", ["Nguyễn Văn An", "Đỗ Văn Xuân 0"]),
+        ("classes_held", "a", ["Nguyễn Văn An", "Đỗ Văn Xuân 0", "Đỗ Văn Xuân 1"]),
+    ],
+)
+def test_drilldown_of_the_new_figures(
+    client, dataset, officer, metric, course, expected
+):
+    client.force_login(officer)
+    query = {"year": 2026, "metric": metric}
+    if course:
+        query["course"] = {"a": dataset.course_a, "b": dataset.course_b}[course].pk
+    response = client.get(LEARNERS, query)
+    assert response.status_code == 200
+    assert sorted(names(response)) == sorted(expected)
+    assert "Trần Thị Bình" not in response.content.decode()
+
+
+def test_new_figures_drilldown_stays_in_the_district(client, dataset, officer, units):
+    client.force_login(officer)
+    for metric in ("quiz_pass_rate", "attendance_rate", "certificates_issued"):
+        other = {"year": 2026, "metric": metric, "unit": units["731"].pk}
+        assert client.get(LEARNERS, other).status_code == 404
+    # A course id alone never shows Biên Hòa's certificate holder.
+    response = client.get(
+        LEARNERS,
+        {"year": 2026, "metric": "certificates_issued", "course": dataset.course_a.pk},
+    )
+    assert "Trần Thị Bình" not in response.content.decode()
+
+
+def test_new_figures_in_csv_and_xlsx(client, dataset, officer, province_admin):
+    client.force_login(officer)
+    response = client.get(
+        reverse("reports:export", args=["course", "csv"]), {"year": 2026}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][5:] == [
+        "Tỷ lệ đạt bài kiểm tra (%)",
+        "Lớp tập huấn đã tổ chức",
+        "Tỷ lệ chuyên cần (%)",
+        "Giấy chứng nhận đã cấp",
+    ]
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["An toàn thông tin cơ bản (ATTT-CB)"][5:] == [
+        "66,7",
+        "1",
+        "55,6",
+        "2",
+    ]
+    xlsx = client.get(
+        reverse("reports:export", args=["agency", "xlsx"]), {"year": 2026}
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in values if r[0] == "Cơ quan, đơn vị")
+    agency = next(r for r in values if r[0] == "Văn phòng HĐND và UBND Huyện Xuân Lộc")
+    row = dict(zip(header, agency, strict=True))
+    assert row["Tỷ lệ đạt bài kiểm tra (%)"] == 66.7
+    assert row["Tỷ lệ chuyên cần (%)"] == 55.6
+    assert row["Giấy chứng nhận đã cấp"] == 2
+    assert "Lớp tập huấn đã tổ chức" not in row
+
+    client.force_login(province_admin)
+    district = client.get(
+        reverse("reports:export", args=["district", "csv"]), {"year": 2026}
+    )
+    rows = list(csv.reader(io.StringIO(district.content.decode("utf-8-sig"))))
+    header, total = rows[0], rows[-1]
+    row = dict(zip(header, total, strict=True))
+    assert row["Đơn vị hành chính"] == "Tổng cộng"
+    assert row["Tỷ lệ đạt bài kiểm tra (%)"] == "75,0"
+    assert row["Tỷ lệ chuyên cần (%)"] == "54,5"
+    assert row["Giấy chứng nhận đã cấp"] == "3"
+    assert row["Lớp tập huấn đã tổ chức"] == "2"
+    trainers = client.get(
+        reverse("reports:export", args=["trainer", "xlsx"]), {"year": 2026}
+    )
+    sheet = load_workbook(io.BytesIO(trainers.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["Võ Thị Giang", 2, 5, 3] in values
+    client.force_login(officer)
+    assert (
+        client.get(
+            reverse("reports:export", args=["trainer", "csv"]), {"year": 2026}
+        ).status_code
+        == 404
+    )

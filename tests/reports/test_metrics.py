@@ -10,7 +10,7 @@ from elearning.reports.selectors import (
     month_table,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 YEAR = Period.year(2026)
 
 
@@ -99,3 +99,70 @@ def test_a_date_range(dataset, officer):
     assert row["completed"] == Figure(1)
     # x0 and x2 completed in June: in progress at the end of May.
     assert row["in_progress"] == Figure(5)
+
+
+# --- Figures registered by the quizzes, attendance and certificates apps ---
+
+
+def test_registered_by_their_own_apps():
+    keys = [m.key for m in registered_metrics()]
+    assert keys[-4:] == [
+        "quiz_pass_rate",
+        "classes_held",
+        "attendance_rate",
+        "certificates_issued",
+    ]
+
+
+def test_new_figures_per_district(dataset, officer, other_officer, province_admin):
+    mine, theirs = totals(officer), totals(other_officer)
+    assert mine["quiz_pass_rate"] == Figure(2, 3)
+    assert mine["quiz_pass_rate"].percent == Decimal("66.7")
+    assert mine["attendance_rate"] == Figure(5, 9)
+    assert mine["attendance_rate"].percent == Decimal("55.6")
+    assert mine["certificates_issued"] == Figure(2)
+    assert mine["classes_held"] == Figure(1)
+    assert theirs["quiz_pass_rate"] == Figure(1, 1)
+    assert theirs["attendance_rate"] == Figure(1, 2)
+    assert theirs["certificates_issued"] == Figure(1)
+    everyone = totals(province_admin)
+    assert everyone["quiz_pass_rate"] == Figure(3, 4)
+    assert everyone["attendance_rate"] == Figure(6, 11)
+    assert everyone["attendance_rate"].percent == Decimal("54.5")
+    assert everyone["certificates_issued"] == Figure(3)
+    assert everyone["classes_held"] == Figure(2)
+
+
+def test_new_figures_add_up_per_unit_course_and_month(dataset, province_admin):
+    learners = learners_visible_to(province_admin)
+    table = district_table(learners, YEAR, registered_metrics())
+    rows = {r.obj.code: r.figures for r in table.rows if r.obj is not None}
+    assert rows["741"]["quiz_pass_rate"] == Figure(2, 3)
+    assert rows["731"]["attendance_rate"] == Figure(1, 2)
+    assert rows["741"]["certificates_issued"] == Figure(2)
+    assert table.total.figures["quiz_pass_rate"] == Figure(3, 4)
+    assert table.total.figures["attendance_rate"] == Figure(6, 11)
+    per_course = figures(learners, YEAR, "course", registered_metrics())
+    a, b = per_course[dataset.course_a.pk], per_course[dataset.course_b.pk]
+    assert a["quiz_pass_rate"] == Figure(3, 4)
+    assert a["attendance_rate"] == Figure(5, 9)
+    assert a["certificates_issued"] == Figure(3)
+    assert b["attendance_rate"] == Figure(1, 2)
+    assert (a["classes_held"], b["classes_held"]) == (Figure(1), Figure(1))
+    months = {
+        r.obj.month: r.figures
+        for r in month_table(learners, YEAR, registered_metrics()).rows
+    }
+    assert months[3]["classes_held"] == Figure(1)
+    assert months[9]["classes_held"] == Figure(1)
+    assert [months[m]["certificates_issued"] for m in (4, 6, 7)] == [Figure(1)] * 3
+    assert months[5]["certificates_issued"] == Figure(0)
+
+
+def test_last_year_is_separate(dataset, officer):
+    row = figures(
+        learners_visible_to(officer), Period.year(2025), "total", registered_metrics()
+    )[None]
+    assert row["quiz_pass_rate"] == Figure(1, 1)
+    assert row["attendance_rate"] == Figure(1, 3)
+    assert row["certificates_issued"] == Figure(1)

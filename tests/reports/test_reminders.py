@@ -51,3 +51,81 @@ def test_beat_runs_the_reminder_task(settings):
     from elearning.reports import tasks
 
     assert tasks.send_yearly_report_reminders.name == entry["task"]
+
+
+# --- Learners: a course closing within 7 days, not completed ----------------
+
+
+@pytest.fixture
+def closing(dataset):
+    """Course B closes on 05/10/2026; course A on 30/10/2026."""
+    from courses.models import CoursePage
+
+    CoursePage.objects.filter(pk=dataset.course_b.pk).update(
+        closes_on=datetime.date(2026, 10, 5)
+    )
+    CoursePage.objects.filter(pk=dataset.course_a.pk).update(
+        closes_on=datetime.date(2026, 10, 30)
+    )
+    return dataset
+
+
+def _send(today, capture):
+    from elearning.reports.services import course_closing_reminders_send
+
+    with capture(execute=True):
+        return course_closing_reminders_send(today=today)
+
+
+def test_learners_who_have_not_completed_are_reminded_once(
+    closing, learner, mailoutbox, django_capture_on_commit_callbacks
+):
+    from elearning.reports.models import CourseClosingReminder
+
+    capture = django_capture_on_commit_callbacks
+    # 8 days before: too early.
+    assert _send(datetime.date(2026, 9, 27), capture) == 0
+    # 7 days before course B: learner (in progress) and y0..y3 (enrolled);
+    # x0 withdrew from it.
+    assert _send(datetime.date(2026, 9, 28), capture) == 5
+    to = sorted(m.to[0] for m in mailoutbox)
+    assert learner.email in to
+    assert "x0@xuanloc.example.gov.vn" not in to
+    mine = next(m for m in mailoutbox if m.to[0] == learner.email)
+    assert "An toàn thông tin nâng cao" in mine.subject
+    assert "05/10/2026" in mine.body
+    assert "còn 7 ngày" in mine.body
+    # The next days and a second run of the same day send nothing again.
+    assert _send(datetime.date(2026, 9, 28), capture) == 0
+    assert _send(datetime.date(2026, 10, 1), capture) == 0
+    assert len(mailoutbox) == 5
+    assert CourseClosingReminder.objects.count() == 5
+    # Course A: only those who have not completed it (x1, x3), never the
+    # ones who did (learner, x0, x2, other_learner).
+    assert _send(datetime.date(2026, 10, 25), capture) == 2
+    assert sorted(m.to[0] for m in mailoutbox[5:]) == [
+        "x1@xuanloc.example.gov.vn",
+        "x3@xuanloc.example.gov.vn",
+    ]
+    # A course already closed is not reminded of.
+    assert _send(datetime.date(2026, 10, 31), capture) == 0
+
+
+def test_closing_reminders_are_configurable(
+    closing, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    settings.REPORTS_COURSE_CLOSING_DAYS = 3
+    assert _send(datetime.date(2026, 9, 28), capture) == 0
+    settings.REPORTS_COURSE_CLOSING_REMINDERS = False
+    assert _send(datetime.date(2026, 10, 2), capture) == 0
+    settings.REPORTS_COURSE_CLOSING_REMINDERS = True
+    assert _send(datetime.date(2026, 10, 2), capture) == 5
+
+
+def test_beat_runs_the_closing_reminder_task(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["course-closing-reminders"]
+    assert entry["task"] == "elearning.reports.tasks.send_course_closing_reminders"
+    from elearning.reports import tasks
+
+    assert tasks.send_course_closing_reminders.name == entry["task"]

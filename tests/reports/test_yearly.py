@@ -61,7 +61,8 @@ def xuan_loc_commune(units):
 
 def test_province_report_groups_by_units_valid_on_5_december(dataset, xuan_loc_commune):
     report = yearly_report_build(year=2026)
-    by_place, by_course = report.tables
+    by_course, participants, results, certificates, attendance = report.tables
+    by_place = results
     rows = {r.label: r.figures for r in by_place.rows}
     # Xuân Lộc's ended district is counted under its successor commune.
     assert rows["Xã Xuân Lộc"]["enrolled"] == Figure(6)
@@ -71,6 +72,50 @@ def test_province_report_groups_by_units_valid_on_5_december(dataset, xuan_loc_c
     )
     assert not any(label.startswith("Huyện Xuân Lộc") for label in rows)
     assert by_place.total.figures["enrolled"] == Figure(11)
+    assert [t.caption for t in report.tables] == [
+        "Các khóa bồi dưỡng và lớp tập huấn đã tổ chức",
+        "Số người tham gia theo đối tượng và địa bàn",
+        "Kết quả học tập: tỷ lệ hoàn thành và tỷ lệ đạt bài kiểm tra",
+        "Giấy chứng nhận đã cấp",
+        "Chuyên cần tại các lớp tập huấn",
+    ]
+    assert [m.key for m in results.metrics] == [
+        "enrolled",
+        "in_progress",
+        "completed",
+        "completion_rate",
+        "quiz_pass_rate",
+    ]
+    assert rows["Xã Xuân Lộc"]["quiz_pass_rate"] == Figure(2, 3)
+    assert results.total.figures["quiz_pass_rate"] == Figure(3, 4)
+    courses = {r.obj.pk: r.figures for r in by_course.rows}
+    assert courses[dataset.course_a.pk]["classes_held"] == Figure(1)
+    assert courses[dataset.course_a.pk]["certificates_issued"] == Figure(3)
+    assert by_course.total.figures["classes_held"] == Figure(2)
+    people = {r.label: r.figures for r in participants.rows}
+    xl = people["Xã Xuân Lộc"]
+    assert (
+        xl["staff_count"],
+        xl["category_can_bo"],
+        xl["category_cong_chuc"],
+        xl["category_vien_chuc"],
+        xl["participants"],
+    ) == (Figure(6), Figure(1), Figure(3), Figure(1), Figure(5))
+    assert participants.total.figures["participants"] == Figure(10)
+    assert participants.total.figures["category_cong_chuc"] == Figure(8)
+    assert certificates.total.figures["certificates_issued"] == Figure(3)
+    att = {r.label: r.figures for r in attendance.rows}["Xã Xuân Lộc"]
+    assert att["attendance_rate"] == Figure(5, 9)
+    assert att["classes_held"] == Figure(1)
+    assert attendance.total.figures["attendance_rate"] == Figure(6, 11)
+    assert report.narrative[2] == (
+        "Đã tổ chức 2 khóa bồi dưỡng và 2 lớp tập huấn; số người tham gia: 10 "
+        "(Cán bộ: 1; Công chức: 8; Viên chức: 1)."
+    )
+    assert report.narrative[3] == (
+        "Tỷ lệ đạt bài kiểm tra: 75,0 %; tỷ lệ chuyên cần tại các lớp tập huấn: "
+        "54,5 %; số giấy chứng nhận đã cấp: 3."
+    )
     assert report.place_date == "Đồng Nai, ngày 05 tháng 12 năm 2026"
     assert report.number == "Số: …/BC-STTTT"
 
@@ -85,7 +130,7 @@ def test_report_for_2024_uses_the_eleven_districts(make_dataset):
         completed=at(2024, 9, 1),
     )
     report = yearly_report_build(year=2024)
-    rows = [r for r in report.tables[0].rows if r.obj is not None]
+    rows = [r for r in report.tables[2].rows if r.obj is not None]
     districts = [r for r in rows if r.obj.level == "district"]
     assert len(districts) == 11
     xl = next(r for r in districts if r.obj.code == "741")
@@ -108,13 +153,52 @@ def test_district_report_pdf_and_xlsx(dataset, units):
         "danh các khóa bồi dưỡng: 6; số lượt hoàn thành: 3, đạt tỷ lệ 50,0 %; số "
         "lượt đang học: 3."
     ) in text
+    assert (
+        "Đã tổ chức 2 khóa bồi dưỡng và 1 lớp tập huấn; số người tham gia: 5 (Cán "
+        "bộ: 1; Công chức: 3; Viên chức: 1)."
+    ) in text
+    assert (
+        "Tỷ lệ đạt bài kiểm tra: 66,7 %; tỷ lệ chuyên cần tại các lớp tập huấn: "
+        "55,6 %; số giấy chứng nhận đã cấp: 2."
+    ) in text
+    for caption in (
+        "1. Các khóa bồi dưỡng và lớp tập huấn đã tổ chức",
+        "2. Số người tham gia theo đối tượng và địa bàn",
+        "3. Kết quả học tập: tỷ lệ hoàn thành và tỷ lệ đạt bài kiểm tra",
+        "4. Giấy chứng nhận đã cấp",
+        "5. Chuyên cần tại các lớp tập huấn",
+    ):
+        assert caption in text
+    # Course A: enrolled, completed, classes held, certificates issued.
+    assert "An toàn thông tin cơ bản (ATTT-CB) 5 3 1 2" in text
+    assert "Tổng cộng 6 3 1 2" in text
+    # By agency: participants by category; results; certificates; attendance.
+    agency = "Văn phòng HĐND và UBND Huyện Xuân Lộc"
+    assert f"{agency} 6 1 3 1 0 0 5" in text
+    assert f"{agency} 6 3 3 50,0 % 66,7 %" in text
+    assert f"{agency} 3 2" in text
+    assert f"{agency} 55,6 %" in text
     assert "Biên Hòa" not in text
     rows = xlsx_rows(render_xlsx(report))
     assert [r[0] for r in rows if r[0] and r[0].startswith("Số:")] == ["Số: …/BC-VHTT"]
+    assert (
+        "Tỷ lệ đạt bài kiểm tra: 66,7 %; tỷ lệ chuyên cần tại các lớp tập huấn: "
+        "55,6 %; số giấy chứng nhận đã cấp: 2."
+    ) in [r[0] for r in rows]
     course_a = next(r for r in rows if r[0] == "An toàn thông tin cơ bản (ATTT-CB)")
-    assert course_a[1:5] == [5, 2, 3, 60]
-    agency = next(r for r in rows if r[0] == "Văn phòng HĐND và UBND Huyện Xuân Lộc")
-    assert agency[1:6] == [6, 6, 3, 3, 50]
+    assert course_a[1:5] == [5, 3, 1, 2]
+    by_agency = [r for r in rows if r[0] == agency]
+    assert [r[1:8] for r in by_agency[:1]] == [[6, 1, 3, 1, 0, 0, 5]]
+    assert by_agency[1][1:6] == [6, 3, 3, 50, 66.7]
+    assert by_agency[2][1:3] == [3, 2]
+    assert by_agency[3][1:2] == [55.6]
+    headers = [r[1] for r in rows if r[0] == "Cơ quan, đơn vị"]
+    assert headers == [
+        "Số cán bộ, công chức, viên chức",
+        "Ghi danh",
+        "Hoàn thành",
+        "Tỷ lệ chuyên cần (%)",
+    ]
 
 
 def test_province_pdf_names_every_unit_with_its_figures(dataset, xuan_loc_commune):
@@ -125,8 +209,15 @@ def test_province_pdf_names_every_unit_with_its_figures(dataset, xuan_loc_commun
     text = pdf_text(content)
     assert "UBND TỈNH ĐỒNG NAI" in text
     assert "Đồng Nai, ngày 05 tháng 12 năm 2026" in text
-    assert "Xã Xuân Lộc 6 6 3 3 50,0 %" in text
-    assert "Tổng cộng 12 11 3 4 36,4 %" in text
+    assert "Xã Xuân Lộc 6 3 3 50,0 % 66,7 %" in text
+    assert "Tổng cộng 11 3 4 36,4 % 75,0 %" in text
+    assert "Xã Xuân Lộc 6 1 3 1 0 0 5" in text
+    assert "Tổng cộng 12 1 8 1 0 0 10" in text
+    assert "Xã Xuân Lộc 3 2" in text
+    assert "Tổng cộng 4 3" in text
+    assert "Xã Xuân Lộc 1 55,6 %" in text
+    assert "Tổng cộng 2 54,5 %" in text
+    assert "số giấy chứng nhận đã cấp: 3." in text
 
 
 def test_command_writes_both_formats(dataset, tmp_path):
@@ -147,7 +238,12 @@ def test_command_writes_both_formats(dataset, tmp_path):
     call_command("yearly_report", "--year", "2026", "--format", "xlsx", "-o", str(xlsx))
     rows = xlsx_rows(xlsx.read_bytes())
     total = [r for r in rows if r[0] == "Tổng cộng"]
-    assert total[0][1:6] == [12, 11, 3, 4, 36.4]
+    # Courses; participants; results; certificates; attendance.
+    assert total[0][1:5] == [11, 4, 2, 3]
+    assert total[1][1:8] == [12, 1, 8, 1, 0, 0, 10]
+    assert total[2][1:6] == [11, 3, 4, 36.4, 75]
+    assert total[3][1:3] == [4, 3]
+    assert total[4][1:3] == [2, 54.5]
 
 
 def test_build_query_count_is_independent_of_learners(make_dataset, units):
@@ -168,7 +264,10 @@ def test_build_query_count_is_independent_of_learners(make_dataset, units):
             email=f"t{i}@xl.example.gov.vn",
         )
         enrol(person, data.course_a, created=at(2026, 3, 1))
-    assert count() == small <= 40
+    # Both reports: units and successions, one query per metric and grouping
+    # (the attendance rate two, the quiz pass rate per course three), the
+    # participants by category, the names of courses and agencies.
+    assert count() == small <= 72
 
 
 def test_web_job_makes_the_report(

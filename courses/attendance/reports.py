@@ -1,0 +1,242 @@
+"""Figures of the attendance app for the reports (registered in apps.py).
+
+- Attendance rate: sessions attended / sessions expected, for the members of
+  training classes. Expected = every (member, session) pair of the member's
+  classes whose session started in the period and by now (a session not yet
+  held expects nobody). Attended = those pairs marked present or late, or
+  excused when the class counts excused absences (the same rule as the
+  class's own attendance percentage, docs/attendance.md). A session not
+  marked for a member counts as not attended.
+- Classes held: training classes with at least one session starting in the
+  period and at least one member among the learners in scope; per unit by
+  the unit the class serves (a class serving no unit in particular falls
+  under "Không xác định đơn vị"), per course, per month of its sessions.
+- Trainers' activity (province dashboard): per trainer, classes led with a
+  session in the period, sessions of those classes held, and sessions where
+  the trainer marked attendance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from elearning.reports.metrics import Figure, Period
+
+from .models import (
+    AttendanceRecord,
+    AttendanceStatus,
+    ClassMembership,
+    ClassSession,
+    TrainingClass,
+)
+
+MEMBER_FIELDS = {
+    "unit": "learner__profile__unit",
+    "agency": "learner__profile__agency",
+    "course": "training_class__course",
+}
+RECORD_FIELDS = {
+    "unit": "learner__profile__unit",
+    "agency": "learner__profile__agency",
+    "course": "session__training_class__course",
+}
+
+
+def _held(prefix: str, period: Period) -> Q:
+    end = min(period.end_before, timezone.now())
+    return Q(
+        **{
+            f"{prefix}start__gte": period.start_at,
+            f"{prefix}start__lt": period.end_before,
+            f"{prefix}start__lte": end,
+        }
+    )
+
+
+def _attended_q() -> Q:
+    return Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE]) | Q(
+        status=AttendanceStatus.EXCUSED, session__training_class__count_excused=True
+    )
+
+
+def _count_by(queryset: QuerySet, field: str | None, count) -> dict:
+    queryset = queryset.order_by()
+    if field is None:
+        return {None: queryset.aggregate(n=count)["n"] or 0}
+    return {
+        row["_key"]: row["n"]
+        for row in queryset.values(_key=F(field)).annotate(n=count).values("_key", "n")
+    }
+
+
+def _expected(learners, period) -> QuerySet:
+    """One row per (membership, held session)."""
+    return ClassMembership.objects.filter(
+        _held("training_class__sessions__", period), learner__in=learners
+    )
+
+
+def _attended(learners, period) -> QuerySet:
+    return AttendanceRecord.objects.filter(
+        _held("session__", period),
+        _attended_q(),
+        learner__in=learners,
+        session__training_class__memberships__learner=F("learner"),
+    )
+
+
+def attendance_rate(learners, period, group) -> dict[Hashable, Figure] | None:
+    if group != "total" and group not in MEMBER_FIELDS:
+        return None
+    expected = _count_by(
+        _expected(learners, period), MEMBER_FIELDS.get(group), Count("pk")
+    )
+    attended = _count_by(
+        _attended(learners, period), RECORD_FIELDS.get(group), Count("pk")
+    )
+    keys = set(expected) | set(attended)
+    return {k: Figure(attended.get(k, 0), expected.get(k, 0)) for k in keys}
+
+
+def attendance_people(learners, period, course_id=None) -> QuerySet:
+    """Members who attended at least one session held in the period."""
+    records = _attended(learners, period)
+    if course_id is not None:
+        records = records.filter(session__training_class__course_id=course_id)
+    return learners.filter(pk__in=records.values("learner_id"))
+
+
+def _classes(learners, period) -> QuerySet:
+    return TrainingClass.objects.filter(
+        sessions__start__gte=period.start_at,
+        sessions__start__lt=period.end_before,
+        memberships__learner__in=learners,
+    )
+
+
+def classes_held(learners, period, group) -> dict[Hashable, Figure] | None:
+    fields = {"unit": "unit", "course": "course"}
+    qs = _classes(learners, period).order_by()
+    if group == "total":
+        return {None: Figure(qs.aggregate(n=Count("pk", distinct=True))["n"])}
+    if group == "month":
+        rows = qs.values(_key=TruncMonth("sessions__start")).annotate(
+            n=Count("pk", distinct=True)
+        )
+        return {
+            (r["_key"].date() if hasattr(r["_key"], "date") else r["_key"]): Figure(
+                r["n"]
+            )
+            for r in rows
+        }
+    if group not in fields:
+        return None
+    rows = qs.values(_key=F(fields[group])).annotate(n=Count("pk", distinct=True))
+    return {r["_key"]: Figure(r["n"]) for r in rows}
+
+
+def classes_people(learners, period, course_id=None) -> QuerySet:
+    """Members (in scope) of the classes counted."""
+    classes = _classes(learners, period)
+    if course_id is not None:
+        classes = classes.filter(course_id=course_id)
+    return learners.filter(class_memberships__training_class__in=classes).distinct()
+
+
+def trainer_activity(*, user, period: Period) -> list[dict]:
+    """Per trainer: classes led, sessions held, sessions marked (3 queries)."""
+    from elearning.people.models import User
+
+    classes = TrainingClass.objects.visible_to(user)
+    held = ClassSession.objects.filter(
+        _held("", period), training_class__in=classes
+    ).order_by()
+    led = {
+        r["trainer"]: r
+        for r in held.values(trainer=F("training_class__trainers"))
+        .annotate(
+            classes=Count("training_class", distinct=True),
+            sessions=Count("pk", distinct=True),
+        )
+        .filter(trainer__isnull=False)
+    }
+    marked = dict(
+        AttendanceRecord.objects.filter(session__in=held, recorded_by__isnull=False)
+        .order_by()
+        .values("recorded_by")
+        .annotate(n=Count("session", distinct=True))
+        .values_list("recorded_by", "n")
+    )
+    ids = set(led) | set(marked)
+    people = (
+        User.objects.filter(pk__in=ids)
+        .select_related("profile")
+        .order_by("profile__sort_key", "email")
+    )
+    return [
+        {
+            "trainer": p,
+            "name": getattr(getattr(p, "profile", None), "full_name", "") or p.email,
+            "classes": led.get(p.pk, {}).get("classes", 0),
+            "sessions": led.get(p.pk, {}).get("sessions", 0),
+            "marked": marked.get(p.pk, 0),
+        }
+        for p in people
+    ]
+
+
+def trainer_table(user, period: Period):
+    """Trainers' activity as a table of the province dashboard."""
+    from django.utils.translation import gettext as _
+
+    from elearning.reports.metrics import Metric
+    from elearning.reports.selectors import Row, Table
+
+    metrics = [
+        Metric("trainer_classes", _("Số lớp đã dạy"), None),
+        Metric("trainer_sessions", _("Số buổi học đã tổ chức"), None),
+        Metric("trainer_marked", _("Số buổi đã điểm danh"), None),
+    ]
+    rows = [
+        Row(
+            item["name"],
+            {
+                "trainer_classes": Figure(item["classes"]),
+                "trainer_sessions": Figure(item["sessions"]),
+                "trainer_marked": Figure(item["marked"]),
+            },
+        )
+        for item in trainer_activity(user=user, period=period)
+    ]
+    return Table(
+        _("Hoạt động của giảng viên"), _("Giảng viên"), metrics, rows, export="trainer"
+    )
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from elearning.reports.metrics import register_metric
+
+    register_metric(
+        key="attendance_rate",
+        label=_("Tỷ lệ chuyên cần"),
+        compute=attendance_rate,
+        people=attendance_people,
+        is_rate=True,
+        order=70,
+    )
+    register_metric(
+        key="classes_held",
+        label=_("Lớp tập huấn đã tổ chức"),
+        compute=classes_held,
+        people=classes_people,
+        order=65,
+    )
+    from elearning.reports.metrics import register_province_table
+
+    register_province_table(key="trainer", build=trainer_table)

@@ -1,0 +1,121 @@
+"""Figures of the quizzes app for the reports (registered in apps.py).
+
+Quiz pass rate: over the graded quizzes (``counts_for_completion``) of each
+course, pairs (learner, quiz) where the learner passed / pairs where the
+learner submitted at least one attempt in the period. "Passed" is the pass
+state grading stored on the attempt (``Attempt.passed``: score ≥ the quiz's
+pass mark): at least one passing attempt submitted in the period. With one
+graded (final) quiz per course, that is learners who passed / learners who
+submitted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+
+from django.db.models import Count, Q, QuerySet
+
+from elearning.reports.metrics import Figure, Period
+
+from .models import Attempt, QuizPage
+
+# Attempts are grouped by (group key, quiz): a learner is counted once per
+# quiz; the quizzes are then added up per key (so sums match the total).
+FIELDS = {
+    "total": None,
+    "unit": "learner__profile__unit",
+    "agency": "learner__profile__agency",
+    "course": None,  # quiz → its course, mapped after the query
+}
+
+
+def _attempts(learners: QuerySet, period: Period) -> QuerySet:
+    return (
+        Attempt.objects.finished()
+        .filter(
+            learner__in=learners,
+            quiz__counts_for_completion=True,
+            submitted_at__gte=period.start_at,
+            submitted_at__lt=period.end_before,
+        )
+        .order_by()
+    )
+
+
+def _course_of(quiz_ids) -> dict[int, int]:
+    """Quiz id → id of the course page it sits under (one query)."""
+    from courses.models import CoursePage
+
+    quizzes = list(
+        QuizPage.objects.filter(pk__in=quiz_ids).values_list("pk", "path", "depth")
+    )
+    steplen = QuizPage.steplen
+    parents = {pk: path[: (depth - 1) * steplen] for pk, path, depth in quizzes}
+    by_path = dict(
+        CoursePage.objects.filter(path__in=set(parents.values())).values_list(
+            "path", "pk"
+        )
+    )
+    return {pk: by_path[p] for pk, p in parents.items() if p in by_path}
+
+
+def quiz_pass_rate(learners, period, group) -> dict[Hashable, Figure] | None:
+    if group not in FIELDS:
+        return None
+    keys = ["quiz"] + ([FIELDS[group]] if FIELDS[group] else [])
+    rows = (
+        _attempts(learners, period)
+        .values(*keys)
+        .annotate(
+            passed=Count("learner", filter=Q(passed=True), distinct=True),
+            tried=Count("learner", distinct=True),
+        )
+        .values_list(*keys, "passed", "tried")
+    )
+    rows = list(rows)
+    courses = _course_of({r[0] for r in rows}) if group == "course" else {}
+    sums: dict[Hashable, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        quiz_id, passed, tried = row[0], row[-2], row[-1]
+        if group == "total":
+            key = None
+        elif group == "course":
+            key = courses.get(quiz_id)
+        else:
+            key = row[1]
+        sums[key][0] += passed
+        sums[key][1] += tried
+    if group == "total":
+        sums.setdefault(None, [0, 0])
+    return {k: Figure(p, t) for k, (p, t) in sums.items()}
+
+
+def quiz_passers(learners, period, course_id=None) -> QuerySet:
+    """Learners with a passing attempt at a graded quiz in the period."""
+    from courses.models import CoursePage
+
+    attempts = _attempts(learners, period).filter(passed=True)
+    if course_id is not None:
+        course = CoursePage.objects.filter(pk=course_id).first()
+        if course is None:
+            return learners.none()
+        attempts = attempts.filter(
+            quiz__path__startswith=course.path, quiz__depth__gt=course.depth
+        )
+    return learners.filter(pk__in=attempts.values("learner_id"))
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from elearning.reports.metrics import register_metric
+
+    register_metric(
+        key="quiz_pass_rate",
+        label=_("Tỷ lệ đạt bài kiểm tra"),
+        compute=quiz_pass_rate,
+        people=quiz_passers,
+        is_rate=True,
+        order=60,
+    )
