@@ -190,6 +190,7 @@ def test_new_figures_drilldown_stays_in_the_district(client, dataset, officer, u
 
 def test_new_figures_in_csv_and_xlsx(client, dataset, officer, province_admin):
     client.force_login(officer)
+    reauthenticate(client)
     response = client.get(
         reverse("reports:export", args=["course", "csv"]), {"year": 2026}
     )
@@ -221,6 +222,7 @@ def test_new_figures_in_csv_and_xlsx(client, dataset, officer, province_admin):
     assert "Lớp tập huấn đã tổ chức" not in row
 
     client.force_login(province_admin)
+    reauthenticate(client)
     district = client.get(
         reverse("reports:export", args=["district", "csv"]), {"year": 2026}
     )
