@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from elearning.people.reauth import export_personal_data, require_reauthentication
+
 from .forms import IssueFilterForm, RegisterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateExport
 from .pdf import pdf_filename, render_certificate_pdf
@@ -97,6 +99,7 @@ def certificate_download(request, pk: int):
 def certificate_revoke_view(request, pk: int):
     _require_admin(request.user)
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    require_reauthentication(request)
     form = RevokeForm(request.POST)
     reissue = "reissue" in request.POST
     if form.is_valid():
@@ -195,6 +198,9 @@ def export_download(request, pk: int):
         ),
         pk=pk,
     )
+    export_personal_data(
+        request, what=_("Tệp giấy chứng nhận #%(pk)s (ZIP)") % {"pk": export.pk}
+    )
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,
@@ -210,6 +216,11 @@ def register_book(request):
     form = RegisterForm(request.GET or None, user=request.user)
     if form.is_valid():
         unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
+        export_personal_data(
+            request,
+            what=_("Sổ cấp giấy chứng nhận %(unit)s năm %(year)s (XLSX)")
+            % {"unit": unit.code, "year": year},
+        )
         content = register_xlsx(
             rows=register_rows(user=request.user, unit=unit, year=year),
             unit=unit,

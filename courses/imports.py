@@ -242,7 +242,13 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
             raise ImportFileError(
                 [RowError(0, "", _("Không đọc được tệp Excel (.xlsx)."))]
             ) from exc
-    if data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" (UTF-16 with a byte-order mark, tab-separated).
+        try:
+            text = unicodedata.normalize("NFC", data.decode("utf-16"))
+        except UnicodeDecodeError:
+            raise ImportFileError([RowError(0, "", _("Tệp UTF-16 bị hỏng."))]) from None
+    elif data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
         raise ImportFileError(
             [
                 RowError(
@@ -254,7 +260,28 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
                 )
             ]
         )
-    return _table(_csv_lines(_decode(data)))
+    else:
+        try:
+            text = _decode(data)
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                [
+                    RowError(
+                        0,
+                        "",
+                        _(
+                            "Không đọc được bảng mã của tệp (UTF-8, UTF-16 hoặc Windows-1258)."
+                        ),
+                    )
+                ]
+            ) from None
+    try:
+        return _table(_csv_lines(text))
+    except csv.Error as exc:
+        # A cell over the csv module's field limit (128 KB), a NUL byte...
+        raise ImportFileError(
+            [RowError(0, "", _("Tệp CSV bị hỏng hoặc có ô quá dài."))]
+        ) from exc
 
 
 # --- Validation ----------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from elearning.people.models import Agency, StaffProfile, User
+from elearning.people.reauth import export_personal_data
 from elearning.spreadsheets import safe_cell
 
 from . import services
@@ -153,6 +154,7 @@ neutralise = safe_cell
 def officer_enrolments_export(request):
     from openpyxl import Workbook
 
+    export_personal_data(request, what=_("Danh sách ghi danh (XLSX)"))
     qs = district_enrolments(officer=request.user, params=request.GET)
     totals = lesson_totals(set(qs.values_list("course_id", flat=True)))
     workbook = Workbook(write_only=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from elearning.people.models import AdministrativeUnit
+from elearning.people.reauth import export_personal_data
 from elearning.people.scoping import visible_unit_ids
 from elearning.spreadsheets import safe_cell
 
@@ -158,6 +159,9 @@ def quiz_report(request, quiz_id: int):
         unit_id = 0
     attempts = list(report_attempts(quiz=quiz, user=request.user, unit_id=unit_id))
     if request.GET.get("format") == "xlsx":
+        export_personal_data(
+            request, what=_("Kết quả bài kiểm tra #%(pk)s (XLSX)") % {"pk": quiz.pk}
+        )
         return _xlsx(quiz, attempts)
     return render(
         request,

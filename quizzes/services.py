@@ -357,11 +357,29 @@ def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> At
     return attempt
 
 
+def _scalar(value) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+# The shape of each key of a response; anything else is refused before it is
+# stored (an unhashable "choices" item would otherwise break grading).
+_RESPONSE_SHAPES = {
+    "choice": _scalar,
+    "choices": lambda v: isinstance(v, list) and all(_scalar(k) for k in v),
+    "text": lambda v: isinstance(v, str),
+    "matches": lambda v: isinstance(v, dict) and all(_scalar(m) for m in v.values()),
+}
+
+
 def _check_response(response) -> dict:
     if not isinstance(response, dict):
         raise QuizError(_("Câu trả lời không hợp lệ."))
-    allowed = {"choice", "choices", "text", "matches"}
-    if not set(response) <= allowed or len(json.dumps(response)) > MAX_RESPONSE_CHARS:
+    if (
+        not set(response) <= set(_RESPONSE_SHAPES)
+        or len(json.dumps(response)) > MAX_RESPONSE_CHARS
+    ):
+        raise QuizError(_("Câu trả lời không hợp lệ."))
+    if not all(_RESPONSE_SHAPES[key](value) for key, value in response.items()):
         raise QuizError(_("Câu trả lời không hợp lệ."))
     return response
 

@@ -116,3 +116,16 @@ def verify_email(user: User) -> None:
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+
+
+def reauthenticate(client, password: str = DEFAULT_PASSWORD) -> None:
+    """Re-authenticate ``client``'s session with allauth, as before an export.
+
+    Sensitive views (exports of personal data, certificate revocation,
+    account changes) ask for it when the last proof is older than
+    ``ACCOUNT_REAUTHENTICATION_TIMEOUT``.
+    """
+    from django.urls import reverse
+
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, response.status_code

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from courses.h5p.middleware import content_host
 from elearning.people.models import AccessLog, AdministrativeUnit, UnitSuccession
+from tests.factories import reauthenticate
 
 from .access_rules import DENIED, LOGIN, PREFIX_RULES, PROJECT_RULES, REDIRECT, ROLES
 
@@ -116,6 +117,9 @@ def matrix(
         client = Client()
         if user is not None:
             client.force_login(user)
+            # Exports and revocation ask for a recent re-authentication
+            # (tests/people/test_reauth.py); the matrix probes the page itself.
+            reauthenticate(client)
         clients[role] = client
     access_log = AccessLog.objects.create(
         actor=officer, action="view", what="Hồ sơ cán bộ", subject_user_id=learner.pk

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from courses.h5p.middleware import content_host
 from elearning.csp import is_admin_path
+from tests.factories import reauthenticate
 
 from .test_access_matrix import learning_records
 
@@ -110,6 +111,8 @@ def test_each_kind_of_page(records, learner, officer, client):
     the reports dashboard loads Chart.js from a file and its data as JSON;
     the H5P content origin may be framed by the platform only."""
     learner_client, officer_client = signed_in(learner), signed_in(officer)
+    # "My data" is an export of personal data: asks for a recent re-authentication.
+    reauthenticate(learner_client)
     pages = [
         # learner
         (learner_client, records["course"].url),

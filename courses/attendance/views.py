@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elearning.people.models import User
+from elearning.people.reauth import export_personal_data
 
 from . import documents, selectors, services, tokens
 from .forms import ImportForm, MemberAddForm, SessionBulkForm
@@ -271,6 +272,9 @@ def sign_in_sheet(request, code, session_id):
 @require_GET
 def sheet_template(request, code, session_id):
     session = _led_session(request, code, session_id)
+    export_personal_data(
+        request, what=_("Danh sách điểm danh lớp %(code)s (CSV)") % {"code": code}
+    )
     rows = selectors.session_roster(user=request.user, session=session)
     response = HttpResponse(
         documents.sheet_csv(rows=rows), content_type="text/csv; charset=utf-8"
@@ -349,6 +353,9 @@ def report(request, code):
 @require_GET
 def report_xlsx(request, code):
     klass, data = _report_data(request, code)
+    export_personal_data(
+        request, what=_("Báo cáo điểm danh lớp %(code)s (XLSX)") % {"code": code}
+    )
     labels = [str(label) for _value, label in AttendanceStatus.choices]
     by_session = [
         [

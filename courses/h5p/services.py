@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
@@ -145,7 +146,7 @@ def _extract(
             name = storage.save(
                 target, File(_CountingReader(member, info), name=target)
             )
-    except (zipfile.BadZipFile, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error):
         raise corrupt(info) from None
     written.append(name)
     if name != target:  # the prefix is fresh: a rename means someone raced us

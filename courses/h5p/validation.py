@@ -13,6 +13,7 @@ import json
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO
@@ -151,7 +152,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """The member's bytes, refusing more than declared or more than ``cap``."""
     try:
         return _read_member_unchecked(zf, info, cap)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error):
         raise corrupt(info) from None
 
 
@@ -173,7 +174,7 @@ def _read_member_unchecked(zf, info, cap) -> bytes:
 def _hash_member(zf, info, cap, digest) -> None:
     try:
         _hash_member_unchecked(zf, info, cap, digest)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error):
         raise corrupt(info) from None
 
 

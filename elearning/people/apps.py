@@ -8,4 +8,4 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Người dùng và đơn vị")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import audit, signals  # noqa: F401

@@ -406,12 +406,16 @@ class PrivacyConsent(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who looked at or exported whose personal data, and who was refused."""
+    """Who looked at or exported whose personal data, who was refused, and
+    sign-ins (successful or not). Never holds a password, code or token."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Xem")
         EXPORT = "export", _("Xuất ra tệp")
         DENIED = "denied", _("Bị từ chối")
+        LOGIN = "login", _("Đăng nhập")
+        LOGIN_FAILED = "login_fail", _("Đăng nhập không thành công")
+        MFA_FAILED = "mfa_fail", _("Sai mã xác thực")
 
     actor = models.ForeignKey(
         User,
@@ -425,6 +429,7 @@ class AccessLog(models.Model):
     subject_user_id = models.BigIntegerField(_("mã người được xem"), null=True)
     what = models.CharField(_("nội dung"), max_length=255)
     path = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -313,6 +313,57 @@ def user_invite(
     return user, link, created
 
 
+def user_sessions_end(*, user_id: int) -> int:
+    """End every session of one account; returns how many were ended.
+
+    allauth's ``UserSession`` rows (the sessions the person sees and can
+    revoke) are ended through allauth's adapter, which deletes the session
+    from the store. With database sessions (the default engine) any session
+    usersessions never saw is found and deleted too.
+    """
+    from allauth.usersessions.adapter import get_adapter
+    from allauth.usersessions.models import UserSession
+    from django.conf import settings
+    from django.utils import timezone
+
+    sessions = list(UserSession.objects.filter(user_id=user_id))
+    get_adapter().end_sessions(sessions)
+    ended = len(sessions)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        from django.contrib.sessions.models import Session
+
+        stale = [
+            session.pk
+            for session in Session.objects.filter(
+                expire_date__gt=timezone.now()
+            ).iterator(chunk_size=2000)
+            if session.get_decoded().get("_auth_user_id") == str(user_id)
+        ]
+        ended += Session.objects.filter(pk__in=stale).delete()[0]
+    return ended
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor: User | None = None) -> None:
+    """Enable or disable an account; disabling ends its sessions (on commit).
+
+    The change is written to Wagtail's log. Any other screen that sets
+    ``is_active`` (Wagtail's user admin) ends the sessions as well, through
+    the ``post_save`` handler in signals.py.
+    """
+    from wagtail.log_actions import log
+
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    log(
+        instance=user,
+        action="people.account_enabled" if active else "people.account_disabled",
+        user=actor,
+    )
+
+
 # --- Personal data --------------------------------------------------------------
 
 
@@ -332,6 +383,7 @@ def access_log_record(
     what: str,
     subject_user_id: int | None = None,
     path: str = "",
+    ip: str | None = None,
 ) -> AccessLog:
     entry = AccessLog(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -339,6 +391,7 @@ def access_log_record(
         what=what[:255],
         subject_user_id=subject_user_id,
         path=path[:500],
+        ip=ip or None,
     )
     entry.save()
     return entry

@@ -1,10 +1,12 @@
-"""Role changes are audited whichever screen or command makes them."""
+"""Role changes are audited and disabled accounts lose their sessions,
+whichever screen or command makes the change."""
 
 from __future__ import annotations
 
 from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth.models import Group
-from django.db.models.signals import m2m_changed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_init, post_save
 from django.dispatch import receiver
 from wagtail.log_actions import log
 
@@ -46,3 +48,29 @@ def forget_mfa_check(sender, request, user, authenticator, **kwargs):
 
     if request is not None and hasattr(request, "session"):
         request.session.pop(MFA_SESSION_KEY, None)
+
+
+@receiver(post_init, sender=User)
+def remember_active(sender, instance, **kwargs):
+    instance._was_active = instance.is_active
+
+
+@receiver(post_save, sender=User)
+def end_sessions_when_disabled(sender, instance, created, update_fields, **kwargs):
+    """An account that stops being active is signed out everywhere.
+
+    Django already refuses an inactive user on the next request; deleting the
+    sessions (and allauth's UserSession rows) makes it final and visible.
+    ``QuerySet.update(is_active=False)`` bypasses this: use
+    ``services.user_set_active``.
+    """
+    was_active = getattr(instance, "_was_active", True)
+    instance._was_active = instance.is_active
+    if created or not was_active or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    from .services import user_sessions_end
+
+    user_id = instance.pk
+    transaction.on_commit(lambda: user_sessions_end(user_id=user_id))

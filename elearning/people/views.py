@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .middleware import CONSENT_SESSION_KEY
+from .reauth import require_reauthentication
 from .selectors import personal_data_for
 from .services import PRIVACY_NOTICE_VERSION, consent_record
 
@@ -61,6 +62,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def my_data_download(request: HttpRequest) -> HttpResponse:
+    require_reauthentication(request)
     payload = {
         "exported_at": timezone.now().isoformat(),
         "privacy_notice_version": PRIVACY_NOTICE_VERSION,

@@ -16,11 +16,19 @@ from wagtail.log_actions import LogFormatter
 
 from .forms import AgencyForm, StaffProfileForm
 from .models import AccessLog, AdministrativeUnit, Agency, StaffProfile, UnitSuccession
+from .reauth import require_reauthentication
 from .services import access_log_record
 
 
 @hooks.register("register_log_actions")
 def register_people_actions(actions):
+    actions.register_action(
+        "people.account_disabled", _("Khóa tài khoản"), _("Đã khóa tài khoản")
+    )
+    actions.register_action(
+        "people.account_enabled", _("Mở khóa tài khoản"), _("Đã mở khóa tài khoản")
+    )
+
     @actions.register_action("people.role_change")
     class RoleChange(LogFormatter):
         label = _("Đổi vai trò")
@@ -34,6 +42,30 @@ def register_people_actions(actions):
             return _("Bỏ vai trò: %(roles)s") % {
                 "roles": ", ".join(data.get("removed", []))
             }
+
+
+# --- Account changes ask for a recent re-authentication ----------------------
+# Roles (groups) and the active flag are edited in Wagtail's user admin; a
+# stale session is sent to allauth's re-authentication page and the POST is
+# replayed afterwards.
+
+
+@hooks.register("before_create_user")
+def reauthenticate_before_create_user(request):
+    if request.method == "POST":
+        require_reauthentication(request)
+
+
+@hooks.register("before_edit_user")
+def reauthenticate_before_edit_user(request, user):
+    if request.method == "POST":
+        require_reauthentication(request)
+
+
+@hooks.register("before_delete_user")
+def reauthenticate_before_delete_user(request, user):
+    if request.method == "POST":
+        require_reauthentication(request)
 
 
 # --- Scoping: every list and every object goes through visible_to ------------
@@ -55,6 +87,8 @@ class ScopedObjectMixin:
         visible = self.model.objects.visible_to(self.request.user)
         if not visible.filter(pk=obj.pk).exists():
             if isinstance(obj, StaffProfile):
+                # Logged here with its subject; the audit middleware skips it.
+                self.request._access_denied_logged = True
                 access_log_record(
                     actor=self.request.user,
                     action=AccessLog.Action.DENIED,
@@ -234,7 +268,7 @@ class AccessLogViewSet(ModelViewSet):
     url_prefix = "people/access-log"
     search_backend_name = None
     copy_view_enabled = False
-    list_display = ["at", "actor", "action", "what", "path"]
+    list_display = ["at", "actor", "action", "what", "path", "ip"]
     list_filter = ["action"]
     form_fields = ["what"]
 

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from elearning.people.reauth import export_personal_data
+
 from . import exports
 from .forms import ReportFilterForm, YearlyReportForm
 from .metrics import get_metric, province_tables, registered_metrics
@@ -203,6 +205,10 @@ def export(request, table: str, fmt: str):
     form, period, unit = _filters(request)
     if period is None:
         raise Http404
+    export_personal_data(
+        request,
+        what=_("Bảng báo cáo %(table)s (%(fmt)s)") % {"table": table, "fmt": fmt},
+    )
     metrics = registered_metrics()
     if table in extra and table not in EXPORT_TABLES:
         result = extra[table](request.user, period)
@@ -283,6 +289,7 @@ def job_download(request, job_id):
     job = _own_job(request, job_id)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404
+    export_personal_data(request, what=_("Báo cáo năm %(year)s") % {"year": job.year})
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Refusals (403, 404 on a record) of signed-in users go to the audit log.
+    "elearning.people.audit.AuthorisationAuditMiddleware",
     # Staff set up MFA first, then everyone accepts the privacy notice.
     "elearning.people.middleware.MFARequiredMiddleware",
     "elearning.people.middleware.PrivacyConsentMiddleware",
@@ -188,6 +190,11 @@ MFA_TOTP_ISSUER = "Hệ thống học trực tuyến"
 # Sessions are listed and revocable; recording "last seen" would cost a write
 # on every request (an exam day is thousands of autosaves).
 USERSESSIONS_TRACK_ACTIVITY = False
+# Exports of personal data, certificate revocation and account changes ask for
+# the password (or a TOTP / recovery code) again when the last proof is older
+# than this (elearning.people.reauth). No e-mailed codes: a mailbox is not MFA.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from courses.attendance.models import AttendanceRecord
 from courses.attendance.services import attendance_mark, class_membership_add
+from tests.factories import reauthenticate
 
 from .conftest import at
 
@@ -275,6 +276,7 @@ def test_report_xlsx_neutralises_formulas(
     sessions[0].topic = '=HYPERLINK("http://x")'
     sessions[0].save()
     client.force_login(trainer)
+    reauthenticate(client)
     response = client.get(url("report_xlsx", klass))
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Theo buổi học", "Theo học viên", "Theo đơn vị"]

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from certificates.models import Certificate, CertificateExport
 from certificates.services import certificate_revoke
-from tests.factories import make_person
+from tests.factories import make_person, reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,7 @@ def test_revoke_view_admin_only(client, issued, officer, province_admin):
     client.force_login(officer)
     assert client.post(url, {"reason": "x"}).status_code == 403
     client.force_login(province_admin)
+    reauthenticate(client)
     client.post(url, {"reason": ""})
     issued.refresh_from_db()
     assert issued.is_valid
@@ -126,6 +127,7 @@ def test_revoke_view_admin_only(client, issued, officer, province_admin):
 
 def test_reissue_view(client, issued, province_admin):
     client.force_login(province_admin)
+    reauthenticate(client)
     response = client.post(
         reverse("certificates:revoke", args=[issued.pk]),
         {"reason": "Sai ngày sinh", "reissue": "1"},
@@ -184,6 +186,7 @@ def test_learner_cannot_open_bulk_issue(client, learner):
 
 def test_zip_export_has_the_pdfs(client, issued, officer, course, units):
     client.force_login(officer)
+    reauthenticate(client)
     response = client.post(
         reverse("certificates:issue"),
         {"course": course.pk, "unit": units["741"].pk, "export": "1"},
@@ -206,6 +209,7 @@ def test_export_is_private_to_its_requester(
     client, issued, officer, other_officer, course
 ):
     client.force_login(officer)
+    reauthenticate(client)
     client.post(reverse("certificates:issue"), {"course": course.pk, "export": "1"})
     export = CertificateExport.objects.get()
     client.force_login(other_officer)
@@ -224,6 +228,7 @@ def test_register_book_xlsx(client, issued, officer, province_admin, learner, un
 
     certificate_reissue(certificate=issued, issued_by=province_admin, reason="Sửa tên")
     client.force_login(officer)
+    reauthenticate(client)
     response = client.get(
         reverse("certificates:register"),
         {"unit": units["741"].pk, "year": issued.issued_at.year},

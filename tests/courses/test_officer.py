@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from courses import services
 from courses.models import CoursePage, Enrolment
 from courses.views import neutralise
-from tests.factories import make_person
+from tests.factories import make_person, reauthenticate
 
 
 @pytest.fixture
@@ -77,6 +77,7 @@ def test_export_xlsx_neutralises_formulas(client, officer, enrolments, learner):
     learner.profile.full_name = '=HYPERLINK("http://x","bấm")'
     learner.profile.save()
     client.force_login(officer)
+    reauthenticate(client)
     response = client.get(reverse("courses:officer_enrolments_export"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from elearning.people.models import PrivacyConsent
 from elearning.people.services import PRIVACY_NOTICE_VERSION
-from tests.factories import make_person
+from tests.factories import make_person, reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,7 @@ def test_staff_are_asked_for_mfa_before_consent(units, client):
 
 def test_learner_downloads_own_data_as_json(client, learner, other_learner):
     client.force_login(learner)
+    reauthenticate(client)
     response = client.get(reverse("people:my_data_download"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")

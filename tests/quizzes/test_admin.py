@@ -8,7 +8,7 @@ from courses.models import Enrolment
 from quizzes.admin_views import safe_cell
 from quizzes.models import Attempt, Question
 from quizzes.services import attempt_start, attempt_submit
-from tests.factories import make_ready
+from tests.factories import make_ready, reauthenticate
 
 from .conftest import GIFT
 
@@ -74,6 +74,7 @@ def test_admin_report_filters_by_district_and_exports(
     from openpyxl import load_workbook
 
     client.force_login(province_admin)
+    reauthenticate(client)
     url = reverse("quizzes_admin:report", args=[two_districts.pk])
     everyone = client.get(url)
     assert len(everyone.context["attempts"]) == 2

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from elearning.people.models import Agency, StaffProfile
 from elearning.reports.exports import safe_text
+from tests.factories import reauthenticate
 
 from .helpers import soup
 
@@ -88,6 +89,7 @@ def hostile_agency(dataset, units):
 
 def test_csv_export(client, dataset, officer, hostile_agency):
     client.force_login(officer)
+    reauthenticate(client)
     response = client.get(
         reverse("reports:export", args=["agency", "csv"]), {"year": 2026}
     )
@@ -114,6 +116,7 @@ def test_csv_export(client, dataset, officer, hostile_agency):
 
 def test_xlsx_export(client, dataset, officer, hostile_agency):
     client.force_login(officer)
+    reauthenticate(client)
     response = client.get(
         reverse("reports:export", args=["course", "xlsx"]), {"year": 2026}
     )
@@ -136,6 +139,7 @@ def test_xlsx_export(client, dataset, officer, hostile_agency):
 
 def test_exports_stay_in_scope(client, dataset, officer, units):
     client.force_login(officer)
+    reauthenticate(client)
     url = reverse("reports:export", args=["course", "csv"])
     assert client.get(url, {"unit": units["731"].pk}).status_code == 404
     district = reverse("reports:export", args=["district", "xlsx"])
@@ -186,6 +190,7 @@ def test_new_figures_drilldown_stays_in_the_district(client, dataset, officer, u
 
 def test_new_figures_in_csv_and_xlsx(client, dataset, officer, province_admin):
     client.force_login(officer)
+    reauthenticate(client)
     response = client.get(
         reverse("reports:export", args=["course", "csv"]), {"year": 2026}
     )
@@ -217,6 +222,7 @@ def test_new_figures_in_csv_and_xlsx(client, dataset, officer, province_admin):
     assert "Lớp tập huấn đã tổ chức" not in row
 
     client.force_login(province_admin)
+    reauthenticate(client)
     district = client.get(
         reverse("reports:export", args=["district", "csv"]), {"year": 2026}
     )

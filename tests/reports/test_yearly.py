@@ -18,7 +18,7 @@ from elearning.reports.yearly import (
     render_xlsx,
     yearly_report_build,
 )
-from tests.factories import make_person
+from tests.factories import make_person, reauthenticate
 
 from .dataset import Status, at, enrol
 
@@ -274,6 +274,7 @@ def test_web_job_makes_the_report(
     client, dataset, officer, other_officer, units, django_capture_on_commit_callbacks
 ):
     client.force_login(officer)
+    reauthenticate(client)
     url = reverse("reports:yearly")
     assert client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
