@@ -116,8 +116,8 @@ format: $(VENV)/.installed ## Format and fix with ruff
 
 messages: $(VENV)/.installed ## Update and compile the Vietnamese and English translations (docs/i18n.md)
 	$(PY) scripts/locale_tool.py refresh
-	$(MANAGE) makemessages -l vi -l en --ignore=node_modules --ignore=.venv --ignore=staticfiles
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+	$(MANAGE) makemessages -l vi -l en --ignore=node_modules --ignore=.venv --ignore=.venv-tools --ignore=.venv-bench --ignore=staticfiles
+	$(MANAGE) compilemessages --ignore=.venv --ignore=.venv-tools --ignore=.venv-bench --ignore=node_modules
 	$(PY) scripts/locale_tool.py check
 
 clean: ## Remove the virtualenv, node_modules and generated files (keeps db.sqlite3)
