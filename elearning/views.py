@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -53,3 +53,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@require_safe
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """The trivial view `make perf` divides every throughput by.
+
+    Answers only where the BENCH_PING setting is on (bench/settings.py):
+    the full middleware stack, no query, a few bytes. 404 everywhere else.
+    """
+    if not getattr(settings, "BENCH_PING", False):
+        raise Http404
+    return HttpResponse(b"pong", content_type="text/plain")
