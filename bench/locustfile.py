@@ -7,6 +7,8 @@ from the app. Environment:
     PERF_OUT       directory for this run's records (requests.jsonl, acks.json)
     PERF_SESSIONS  JSON file of signed-in sessions: written by the login
                    storm, read by exam day (learners sign in before the exam)
+    PERF_BROWSE_SESSIONS  sessions opened for the browsing learners beforehand
+                   (signing in is the login storm's measure, not browsing's)
     PERF_SAVE_EVERY  seconds between two autosaves of one learner (30)
 
 Every request is recorded (name, start, duration, ok) in requests.jsonl;
@@ -32,6 +34,9 @@ from perflib import NotLoopback, require_loopback  # noqa: E402
 OUT = Path(os.environ.get("PERF_OUT", "bench/results/tmp"))
 MANIFEST = json.loads(Path(os.environ["PERF_MANIFEST"]).read_text())
 SESSIONS_FILE = Path(os.environ.get("PERF_SESSIONS", OUT / "sessions.json"))
+BROWSE_SESSIONS_FILE = Path(
+    os.environ.get("PERF_BROWSE_SESSIONS", OUT / "browse-sessions.json")
+)
 SAVE_EVERY = float(os.environ.get("PERF_SAVE_EVERY", "30"))
 
 RECORDS: list[dict] = []
@@ -124,6 +129,10 @@ class Person(FastHttpUser):
                 return False
         return True
 
+    def use_session(self, cookies: dict) -> None:
+        for name, value in cookies.items():
+            self.client.cookiejar.set_cookie(_cookie(name, value, self.host))
+
     def cookies(self) -> dict:
         return {c.name: c.value for c in self.client.cookiejar}
 
@@ -146,7 +155,12 @@ class BrowsingUser(Person):
     def on_start(self):
         super().on_start()
         learners = MANIFEST["learners"]
-        self.sign_in(learners[self.number % len(learners)], label="setup login")
+        email = learners[self.number % len(learners)]
+        stored = _stored_sessions(BROWSE_SESSIONS_FILE).get(email)
+        if stored:
+            self.use_session(stored)
+        else:
+            self.sign_in(email, label="setup login")
         self.rng = random.Random(self.number)
 
     @task(2)
@@ -196,15 +210,14 @@ class ExamUser(Person):
         self.rng = random.Random(self.number)
         learners = MANIFEST["exam"]["learners"]
         email = learners[self.number % len(learners)]
-        stored = _stored_sessions().get(email)
+        stored = _stored_sessions(SESSIONS_FILE).get(email)
         if stored:
-            for name, value in stored.items():
-                self.client.cookiejar.set_cookie(_cookie(name, value, self.host))
+            self.use_session(stored)
         elif not self.sign_in(email, label="setup login"):
             return
-        self.start()
+        self.begin_exam()
 
-    def start(self):
+    def begin_exam(self):
         with self.client.get(
             MANIFEST["exam"]["quiz_url"],
             name="exam: quiz page",
@@ -288,17 +301,16 @@ class ExamUser(Person):
                 ACKS[f"{self.attempt}:{qid}"] = [version, response]
 
 
-_sessions_cache: dict | None = None
+_sessions_cache: dict[Path, dict] = {}
 
 
-def _stored_sessions() -> dict:
-    global _sessions_cache
-    if _sessions_cache is None:
+def _stored_sessions(path: Path) -> dict:
+    if path not in _sessions_cache:
         try:
-            _sessions_cache = json.loads(SESSIONS_FILE.read_text())
+            _sessions_cache[path] = json.loads(path.read_text())
         except (OSError, ValueError):
-            _sessions_cache = {}
-    return _sessions_cache
+            _sessions_cache[path] = {}
+    return _sessions_cache[path]
 
 
 def _cookie(name: str, value: str, host: str):

@@ -2,6 +2,7 @@
 
     python bench/perf_django.py check MANIFEST        exit 0 if the data is there
     python bench/perf_django.py reset-exam MANIFEST   no attempt on the exam quiz
+    python bench/perf_django.py sessions MANIFEST N FILE
     python bench/perf_django.py reconcile MANIFEST ACKS
     python bench/perf_django.py reports MANIFEST
     python bench/perf_django.py import-file FILE ROWS
@@ -63,6 +64,32 @@ def reset_exam(manifest) -> dict:
         quiz=quiz, learner__email__in=manifest["exam"]["learners"]
     ).delete()
     return {"deleted": deleted}
+
+
+def sessions(manifest, count: int, path) -> dict:
+    """Signed-in sessions for the first ``count`` learners, without the form.
+
+    The same session a sign-in makes (auth keys, the allauth session record
+    comes with the first request); the browsing scenario measures reading,
+    not signing in.
+    """
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from elearning.people.models import User
+
+    emails = manifest["learners"][:count]
+    out = {}
+    for user in User.objects.filter(email__in=emails):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        out[user.email] = {settings.SESSION_COOKIE_NAME: session.session_key}
+    Path(path).write_text(json.dumps(out))
+    return {"sessions": len(out)}
 
 
 def reconcile(manifest, acks_file) -> dict:
@@ -171,6 +198,7 @@ def main(argv: list[str]) -> int:
             "check": lambda: check(manifest),
             "reset-exam": lambda: reset_exam(manifest),
             "reconcile": lambda: reconcile(manifest, args[1]),
+            "sessions": lambda: sessions(manifest, int(args[1]), args[2]),
             "reports": lambda: reports(manifest),
             "import-cleanup": import_cleanup,
         }[command]()
