@@ -1,0 +1,119 @@
+"""Load data for certificates: one per completed enrolment, numbered per series.
+
+Certificates are numbered in the order they were issued (a day after the
+completion), per issuing unit and year, continuing each series from its
+``last_number``, which is moved to the last number used: the series stay
+gap-free and the next real issue takes the next number. PDFs are not
+rendered: ``pdf`` is left empty, the state of a certificate whose render
+task has not run yet (``issue_certificates`` / the render task fill it).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from elearning.loaddata import EMAIL_DOMAIN, LoadContext, bulk
+from elearning.people.models import Agency, StaffProfile
+
+from .demo import DEFAULT_TEMPLATE_NAME
+from .models import Certificate, CertificateSeries, CertificateTemplate
+from .selectors import certificate_year
+from .text import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, grade_word
+
+
+def _template_revision():
+    template, _created = CertificateTemplate.objects.get_or_create(
+        name=DEFAULT_TEMPLATE_NAME,
+        defaults={"is_default": True, "signer_name": "Nguyễn Văn Minh"},
+    )
+    return template.latest_revision or template.save_revision(log_action=False)
+
+
+def _token(rng) -> str:
+    raw = bytes(rng.getrandbits(8) for _ in range(24))
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def _short_code(rng) -> str:
+    chars = "".join(rng.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+def generate(ctx: LoadContext) -> None:
+    rng = ctx.rng
+    completed = sorted(
+        (e for e in ctx.enrolments if e[3] == "completed"), key=lambda e: (e[5], e[0])
+    )
+    revision = _template_revision()
+    courses = {c.pk: c for c in ctx.courses}
+    agencies = dict(Agency.objects.values_list("pk", "name"))
+    profiles = {
+        p.user_id: p
+        for p in StaffProfile.objects.filter(
+            Q(
+                user__email__startswith=f"{ctx.prefix}.",
+                user__email__endswith=EMAIL_DOMAIN,
+            )
+            | Q(user_id__in=ctx.also_enrol)
+        ).only("user_id", "full_name", "date_of_birth", "unit_id", "agency_id")
+    }
+    units = {u.pk: u for u in ctx.districts}
+    series: dict[tuple[int, int], CertificateSeries] = {}
+    rows = []
+    for (
+        enrolment_id,
+        learner_id,
+        course_id,
+        _f,
+        _d,
+        completed_at,
+        enrolled_at,
+    ) in completed:
+        profile = profiles[learner_id]
+        unit = units[profile.unit_id]
+        issued_at = min(completed_at + datetime.timedelta(hours=2), ctx.now)
+        year = certificate_year(issued_at)
+        key = (unit.pk, year)
+        if key not in series:
+            series[key], _made = CertificateSeries.objects.get_or_create(
+                unit=unit, year=year
+            )
+            series[key].unit = unit
+        book = series[key]
+        book.last_number += 1
+        course = courses[course_id]
+        score = ctx.scores.get(enrolment_id)
+        rows.append(
+            Certificate(
+                number=book.format_number(book.last_number),
+                series_id=book.pk,
+                sequence=book.last_number,
+                learner_id=learner_id,
+                course_id=course_id,
+                template_revision_id=revision.pk,
+                full_name=profile.full_name,
+                date_of_birth=profile.date_of_birth,
+                agency_name=agencies.get(profile.agency_id, ""),
+                unit_name=unit.full_name,
+                course_title=course.title,
+                course_code=course.code,
+                started_on=timezone.localdate(enrolled_at),
+                completed_on=timezone.localdate(completed_at),
+                score=score,
+                grade=grade_word(course, score),
+                issued_at=issued_at,
+                token=_token(rng),
+                short_code=_short_code(rng),
+            )
+        )
+    bulk(Certificate, rows)
+    for book in series.values():
+        CertificateSeries.objects.filter(pk=book.pk).update(
+            last_number=book.last_number
+        )
+    ctx.count("certificates", len(rows))
+    ctx.say(f"Certificates: {len(rows)} in {len(series)} series (PDFs not rendered)")
