@@ -86,7 +86,8 @@ MEASURED = {
 class Services:
     """Processes started by this run, stopped in reverse order."""
 
-    def __init__(self):
+    def __init__(self, logs: Path):
+        self.logs = logs
         self.procs: list[tuple[str, subprocess.Popen]] = []
         self.stop_postgres: list[str] | None = None
         self.tmp = Path(tempfile.mkdtemp(prefix="elearning-perf-"))
@@ -94,7 +95,8 @@ class Services:
         self._sampling = False
 
     def start(self, name, argv, env, **kw) -> subprocess.Popen:
-        log = (self.tmp / f"{name}.log").open("w")
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = (self.logs / f"{name}.log").open("w")
         proc = subprocess.Popen(  # noqa: S603
             argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, **kw
         )
@@ -188,11 +190,24 @@ def ensure_postgres(services: Services) -> None:
             if not subprocess.run(ready, check=False).returncode:  # noqa: S603
                 break
             time.sleep(1)
+    ensure_database(fresh=False)
+
+
+def ensure_database(*, fresh: bool) -> None:
+    """The run's own database; ``fresh`` drops it first (the generator needs
+    an empty one). Only databases named elearning_perf… are ever dropped."""
     import psycopg
     from psycopg import sql
 
     name = DB_URL.rsplit("/", 1)[1]
     with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+        if fresh and name.startswith("elearning_perf"):
+            c.execute(
+                sql.SQL("drop database if exists {} with (force)").format(
+                    sql.Identifier(name)
+                )
+            )
+            log(f"dropped database {name} (no reusable {SIZE} dataset)")
         exists = c.execute("select 1 from pg_database where datname = %s", [name])
         if not exists.fetchone():
             c.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
@@ -227,7 +242,7 @@ def locust(scenario: str, env: dict, out: Path) -> list[dict]:
     log(
         f"scenario {scenario}: {users} users, {rate}/s, {quick if QUICK else seconds} s"
     )
-    run(
+    done = subprocess.run(  # noqa: S603
         [
             str(BENCH_BIN / "locust"),
             "-f",
@@ -250,13 +265,17 @@ def locust(scenario: str, env: dict, out: Path) -> list[dict]:
             "0",
             cls,
         ],
-        env,
+        cwd=ROOT,
+        env=env,
         stdout=(out / "locust.log").open("w"),
         stderr=subprocess.STDOUT,
+        check=False,
     )
-    return [
-        json.loads(line) for line in (out / "requests.jsonl").read_text().splitlines()
-    ]
+    records = out / "requests.jsonl"
+    if done.returncode or not records.exists():
+        log(f"scenario {scenario} failed (exit {done.returncode}): {out}/locust.log")
+        return []
+    return [json.loads(line) for line in records.read_text().splitlines()]
 
 
 def measure(records: list[dict], names: list[str]) -> dict:
@@ -285,9 +304,9 @@ def main() -> int:  # noqa: C901, PLR0915
     if not (BENCH_BIN / "locust").exists():
         sys.exit("Run `make perf` (it makes .venv-bench with bench/requirements.txt).")
     require_loopback(HOST)
-    services = Services()
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     work = RESULTS / "tmp" / stamp
+    services = Services(work)
     began = time.monotonic()
     result: dict = {
         "timestamp": stamp,
@@ -336,17 +355,23 @@ def main() -> int:  # noqa: C901, PLR0915
             "PERF_BROWSE_SESSIONS": str(work / "browse-sessions.json"),
         }
         manifest_path = Path(env["PERF_MANIFEST"])
+        manifest_path = Path(env["PERF_MANIFEST"])
+        reuse = False
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text())
+            if manifest.get("size") == SIZE and manifest.get("seed") == SEED:
+                try:
+                    reuse = django(env, "check", str(manifest_path)).get("ok", False)
+                except subprocess.CalledProcessError:
+                    reuse = False
+        if not reuse:
+            ensure_database(fresh=True)
         log("migrate")
         run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
         if static_stale():
             log("collectstatic (production settings)")
             run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
 
-        reuse = False
-        if manifest_path.exists():
-            manifest = json.loads(manifest_path.read_text())
-            if manifest.get("size") == SIZE and manifest.get("seed") == SEED:
-                reuse = django(env, "check", str(manifest_path)).get("ok", False)
         if reuse:
             log(f"reusing the {SIZE} dataset (seed {SEED})")
         else:
@@ -375,7 +400,7 @@ def main() -> int:  # noqa: C901, PLR0915
              "--without-mingle", "--without-heartbeat"],
             env,
         )  # fmt: skip
-        wait_http(f"{HOST}/healthz")
+        wait_http(f"{HOST}/healthz", 300)
         result["gunicorn_workers"] = len(_children(gunicorn.pid))
         services.sample_memory()
 
