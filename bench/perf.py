@@ -519,16 +519,21 @@ def main() -> int:  # noqa: C901, PLR0915
         return status
     result["targets_missed"] = target_failures(steps)
     baseline_path = RESULTS / "baseline.json"
+    regressions = []
+    comparable = True
     if baseline_path.exists():
-        regressions = compare(json.loads(baseline_path.read_text()), result)
-    else:
-        regressions = []
+        baseline = json.loads(baseline_path.read_text())
+        comparable = (baseline.get("size"), baseline.get("quick")) == (SIZE, QUICK)
+        if comparable:
+            regressions = compare(baseline, result)
+        else:
+            log("the baseline is of another size or duration: not compared")
     result["regressions"] = regressions
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     (RESULTS / f"{stamp}.json").write_text(text)
     (RESULTS / "latest.json").write_text(text)
-    if not baseline_path.exists() and status == 0:
+    if not baseline_path.exists() and status == 0 and not QUICK:
         baseline_path.write_text(text)
         log("no baseline yet: this run is the baseline")
     print()
