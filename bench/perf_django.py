@@ -153,7 +153,10 @@ def reports(manifest) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         call_command(
-            "yearly_report", year=year, format="pdf", output=Path(tmp) / "r.pdf"
+            "yearly_report",
+            f"--year={year}",
+            "--format=pdf",
+            f"--output={Path(tmp) / 'r.pdf'}",
         )
         yearly = time.perf_counter() - started
     return {
