@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve worker beat test test-fast drills lint format checks tools security semgrep-test messages perf clean
+.PHONY: help setup run serve worker beat test test-fast drills lint format checks tools security semgrep-test messages perf perf-baseline clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -120,5 +120,21 @@ messages: $(VENV)/.installed ## Update and compile the Vietnamese and English tr
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.venv-tools --ignore=.venv-bench --ignore=node_modules
 	$(PY) scripts/locale_tool.py check
 
+# Load tools live in their own venv: locust brings gevent, never the app's.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	test -d $(BENCH_VENV) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+perf: $(VENV)/.installed node_modules/.installed $(BENCH_VENV)/.installed ## Load-test on this machine (PostgreSQL, Redis, gunicorn, Celery); see docs/benchmarks.md
+	$(PY) bench/perf.py
+
+perf-baseline: ## Accept the latest `make perf` results as this machine's baseline
+	@test -f bench/results/latest.json || { echo "No bench/results/latest.json: run make perf first"; exit 1; }
+	cp bench/results/latest.json bench/results/baseline.json
+	@echo "bench/results/baseline.json updated"
+
 clean: ## Remove the virtualenv, node_modules and generated files (keeps db.sqlite3)
-	rm -rf $(VENV) $(TOOLS) node_modules staticfiles
+	rm -rf $(VENV) $(TOOLS) $(BENCH_VENV) node_modules staticfiles

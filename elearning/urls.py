@@ -20,6 +20,8 @@ class _LoginRedirect(RedirectView):
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # 404 unless BENCH_PING is set (bench/settings.py, `make perf`).
+    path("bench/ping", views.bench_ping, name="bench_ping"),
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -101,6 +101,7 @@ PROJECT_RULES: dict[str, Rule] = {
     # --- site ---------------------------------------------------------------
     "home": EVERYONE,
     "healthz": EVERYONE,
+    "bench_ping": r(404, 404, 404, 404, 404, 404, note="only with BENCH_PING"),
     "set_language": r(*[REDIRECT] * 6, note="GET only redirects back"),
     "javascript-catalog": EVERYONE,
     "admin_login_redirect": r(*[LOGIN] * 6, note="admin signs in via allauth"),

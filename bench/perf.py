@@ -1,0 +1,571 @@
+"""`make perf`: the platform under load on this machine, compared with its baseline.
+
+Starts a private Redis, uses a database of the local PostgreSQL cluster
+(started CI-style if it is not running), gunicorn with production settings
+(bench/settings.py) and a Celery worker; builds or reuses the load dataset;
+runs the scenarios; writes bench/results/<timestamp>.json and latest.json;
+compares with bench/results/baseline.json and exits 1 on a regression over
+10 % (p95 or throughput) or a failed reconciliation. Everything it started is
+stopped at the end, whatever happens. See docs/benchmarks.md.
+
+Environment (all optional):
+    PERF_SIZE (L), PERF_SEED (1), PERF_DATABASE_URL, PERF_PORT (8790),
+    PERF_REDIS_PORT (6398), PERF_QUICK=1 (short durations, for trying it out),
+    PERF_STEPS (comma list: ping,browse,login,exam,import,reports,certificates),
+    PERF_CERTIFICATES (1000).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from perflib import (  # noqa: E402
+    compare,
+    require_loopback,
+    summarize,
+    table,
+    target_failures,
+)
+
+PY = str(ROOT / ".venv/bin/python")
+BENCH_BIN = ROOT / ".venv-bench/bin"
+RESULTS = ROOT / "bench/results"
+STATIC_ROOT = ROOT / "bench/.static"
+SIZE = os.environ.get("PERF_SIZE", "L")
+SEED = int(os.environ.get("PERF_SEED", "1"))
+PORT = int(os.environ.get("PERF_PORT", "8790"))
+REDIS_PORT = int(os.environ.get("PERF_REDIS_PORT", "6398"))
+QUICK = os.environ.get("PERF_QUICK") == "1"
+STEPS = os.environ.get(
+    "PERF_STEPS", "ping,browse,login,exam,import,reports,certificates"
+).split(",")
+HOST = f"http://127.0.0.1:{PORT}"
+DB_URL = os.environ.get(
+    "PERF_DATABASE_URL",
+    f"postgres://elearning:elearning@127.0.0.1:5432/elearning_perf_{SIZE.lower()}",
+)
+
+# name: (locust class, users, spawn rate/s, seconds, [quick seconds])
+SCENARIOS = {
+    "ping": ("PingUser", 10, 10, 20, 8),
+    "browse": ("BrowsingUser", 50, 10, 60, 15),
+    "login": ("LoginStormUser", 300, 2.5, 125, 20),
+    "exam": ("ExamUser", 300, 5, 120, 30),
+}
+# step: (request names measured, targets)
+MEASURED = {
+    "trivial view": (["ping"], {}),
+    "browse": (
+        ["browse: course", "browse: lesson", "browse: dashboard"],
+        {"p95_ms": ("<=", 150), "errors": ("<=", 0), "rps": (">=", 100)},
+    ),
+    "login storm": (["login: submit"], {"p95_ms": ("<=", 2000), "errors": ("<=", 0)}),
+    "exam start": (
+        ["exam: start", "exam: attempt page"],
+        {"p95_ms": ("<=", 500), "errors": ("<=", 0)},
+    ),
+    "exam save": (["exam: save"], {"p95_ms": ("<=", 100), "errors": ("<=", 0)}),
+}
+
+
+class Services:
+    """Processes started by this run, stopped in reverse order."""
+
+    def __init__(self, logs: Path):
+        self.logs = logs
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.stop_postgres: list[str] | None = None
+        self.tmp = Path(tempfile.mkdtemp(prefix="elearning-perf-"))
+        self.peak: dict[str, dict[int, int]] = {"gunicorn": {}, "celery": {}}
+        self._sampling = False
+
+    def start(self, name, argv, env, **kw) -> subprocess.Popen:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = (self.logs / f"{name}.log").open("w")
+        proc = subprocess.Popen(  # noqa: S603
+            argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, **kw
+        )
+        self.procs.append((name, proc))
+        return proc
+
+    def stop(self, name: str) -> None:
+        for entry in [p for p in self.procs if p[0] == name]:
+            _terminate(entry[1])
+            self.procs.remove(entry)
+
+    def stop_all(self) -> None:
+        self._sampling = False
+        for _name, proc in reversed(self.procs):
+            _terminate(proc)
+        self.procs.clear()
+        if self.stop_postgres:
+            subprocess.run(self.stop_postgres, check=False)  # noqa: S603
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def sample_memory(self) -> None:
+        self._sampling = True
+
+        def loop():
+            while self._sampling:
+                for name, proc in list(self.procs):
+                    if name in self.peak:
+                        for pid in _children(proc.pid):
+                            kib = _rss_kib(pid)
+                            self.peak[name][pid] = max(self.peak[name].get(pid, 0), kib)
+                time.sleep(0.5)
+
+        threading.Thread(target=loop, daemon=True).start()
+
+
+def _terminate(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def log(message: str) -> None:
+    print(f"[perf {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(argv, env, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=ROOT, env=env, check=True, **kw)  # noqa: S603
+
+
+def django(env, *args) -> dict:
+    out = run([PY, "bench/perf_django.py", *args], env, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ensure_postgres(services: Services) -> None:
+    ready = [shutil.which("pg_isready") or "pg_isready", "-h", "127.0.0.1", "-q"]
+    if subprocess.run(ready, check=False).returncode:  # noqa: S603
+        versions = sorted(Path("/etc/postgresql").glob("*"), key=lambda p: p.name)
+        if not versions:
+            sys.exit("PostgreSQL is not running and no local cluster was found")
+        version = versions[-1].name
+        log(f"starting the PostgreSQL {version} cluster")
+        ctl = shutil.which("pg_ctlcluster") or "/usr/bin/pg_ctlcluster"
+        subprocess.run([ctl, version, "main", "start"], check=True)  # noqa: S603
+        services.stop_postgres = [ctl, version, "main", "stop"]
+        for _ in range(30):
+            if not subprocess.run(ready, check=False).returncode:  # noqa: S603
+                break
+            time.sleep(1)
+    ensure_database(fresh=False)
+
+
+def ensure_database(*, fresh: bool) -> None:
+    """The run's own database; ``fresh`` drops it first (the generator needs
+    an empty one). Only databases named elearning_perf… are ever dropped."""
+    import psycopg
+    from psycopg import sql
+
+    name = DB_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+        if fresh and name.startswith("elearning_perf"):
+            c.execute(
+                sql.SQL("drop database if exists {} with (force)").format(
+                    sql.Identifier(name)
+                )
+            )
+            log(f"dropped database {name} (no reusable {SIZE} dataset)")
+        exists = c.execute("select 1 from pg_database where datname = %s", [name])
+        if not exists.fetchone():
+            c.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+            log(f"created database {name}")
+
+
+def static_stale() -> bool:
+    """collectstatic (with compression) takes minutes here: only when needed."""
+    made = STATIC_ROOT / "staticfiles.json"
+    if not made.exists():
+        return True
+    sources = [ROOT / "package-lock.json", *(ROOT / "static").rglob("*")]
+    return any(p.stat().st_mtime > made.stat().st_mtime for p in sources)
+
+
+def wait_http(url: str, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as reply:  # noqa: S310
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def locust(scenario: str, env: dict, out: Path) -> list[dict]:
+    cls, users, rate, seconds, quick = SCENARIOS[scenario]
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**env, "PERF_OUT": str(out)}
+    log(
+        f"scenario {scenario}: {users} users, {rate}/s, {quick if QUICK else seconds} s"
+    )
+    done = subprocess.run(  # noqa: S603
+        [
+            str(BENCH_BIN / "locust"),
+            "-f",
+            "bench/locustfile.py",
+            "--headless",
+            "--host",
+            require_loopback(HOST),
+            "-u",
+            str(users),
+            "-r",
+            str(rate),
+            "-t",
+            f"{quick if QUICK else seconds}s",
+            "--stop-timeout",
+            "10",
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+            cls,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(out / "locust.log").open("w"),
+        stderr=subprocess.STDOUT,
+        check=False,
+    )
+    records = out / "requests.jsonl"
+    if done.returncode or not records.exists():
+        log(f"scenario {scenario} failed (exit {done.returncode}): {out}/locust.log")
+        return []
+    return [json.loads(line) for line in records.read_text().splitlines()]
+
+
+def measure(records: list[dict], names: list[str]) -> dict:
+    chosen = [r for r in records if r["name"] in names]
+    if not chosen:
+        return summarize([], 0, 0)
+    began = min(r["start"] for r in chosen)
+    ended = max(r["start"] + r["ms"] / 1000 for r in chosen)
+    step = summarize(
+        [r["ms"] for r in chosen], sum(not r["ok"] for r in chosen), ended - began
+    )
+    errors = sorted({r["error"] for r in chosen if r["error"]})
+    if errors:
+        step["first_errors"] = errors[:5]
+    return step
+
+
+def timed(step_ms: float, target_ms: float | None, **extra) -> dict:
+    step = {"requests": 1, "errors": 0, "p50_ms": step_ms, "p95_ms": step_ms, **extra}
+    if target_ms:
+        step["target"] = {"p95_ms": ("<=", target_ms)}
+    return step
+
+
+def main() -> int:  # noqa: C901, PLR0915
+    if not (BENCH_BIN / "locust").exists():
+        sys.exit("Run `make perf` (it makes .venv-bench with bench/requirements.txt).")
+    require_loopback(HOST)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    work = RESULTS / "tmp" / stamp
+    services = Services(work)
+    began = time.monotonic()
+    result: dict = {
+        "timestamp": stamp,
+        "size": SIZE,
+        "seed": SEED,
+        "quick": QUICK,
+        "machine": {"cpus": os.cpu_count(), "load_at_start": os.getloadavg()},
+        "steps": {},
+    }
+    steps = result["steps"]
+    status = 0
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        ensure_postgres(services)
+        redis = shutil.which("redis-server")
+        if not redis:
+            sys.exit("redis-server is needed (apt-get install redis-server)")
+        services.start(
+            "redis",
+            [redis, "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(services.tmp)],
+            os.environ.copy(),
+        )  # fmt: skip
+        redis_url = f"redis://127.0.0.1:{REDIS_PORT}"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_READ_DOT_ENV": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DATABASE_URL": DB_URL,
+            "CACHE_URL": f"{redis_url}/1",
+            "CELERY_BROKER_URL": f"{redis_url}/0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "EMAIL_URL": "dummymail://",
+            "STATIC_ROOT": str(STATIC_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(services.tmp / "private"),
+            "MEDIA_ROOT": str(services.tmp / "media"),
+            "LOG_LEVEL": "WARNING",
+            "PERF_MANIFEST": str(ROOT / f"bench/.load-{SIZE}.json"),
+            "PERF_SESSIONS": str(work / "sessions.json"),
+            "PERF_BROWSE_SESSIONS": str(work / "browse-sessions.json"),
+        }
+        manifest_path = Path(env["PERF_MANIFEST"])
+        manifest_path = Path(env["PERF_MANIFEST"])
+        reuse = False
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text())
+            if manifest.get("size") == SIZE and manifest.get("seed") == SEED:
+                try:
+                    reuse = django(env, "check", str(manifest_path)).get("ok", False)
+                except subprocess.CalledProcessError:
+                    reuse = False
+        if not reuse:
+            ensure_database(fresh=True)
+        log("migrate")
+        run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+        if static_stale():
+            log("collectstatic (production settings)")
+            run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+
+        if reuse:
+            log(f"reusing the {SIZE} dataset (seed {SEED})")
+        else:
+            log(f"generating the {SIZE} dataset (seed {SEED})")
+            started = time.monotonic()
+            run(
+                [PY, "manage.py", "generate_load_data", "--size", SIZE, "--seed",
+                 str(SEED), "--manifest", str(manifest_path)],
+                env,
+            )  # fmt: skip
+            result["generate_s"] = round(time.monotonic() - started, 1)
+        manifest = json.loads(manifest_path.read_text())
+        django(env, "reset-exam", str(manifest_path))
+        django(env, "import-cleanup")
+
+        log("starting gunicorn and a Celery worker")
+        gunicorn = services.start(
+            "gunicorn",
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py"],
+            {**env, "GUNICORN_BIND": f"127.0.0.1:{PORT}"},
+        )
+        services.start(
+            "celery",
+            [str(ROOT / ".venv/bin/celery"), "-A", "bench.celery_app", "worker",
+             "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip",
+             "--without-mingle", "--without-heartbeat"],
+            env,
+        )  # fmt: skip
+        wait_http(f"{HOST}/healthz", 300)
+        result["gunicorn_workers"] = len(_children(gunicorn.pid))
+        services.sample_memory()
+
+        work.mkdir(parents=True, exist_ok=True)
+        django(env, "sessions", str(manifest_path), "50", env["PERF_BROWSE_SESSIONS"])
+        records: list[dict] = []
+        for scenario in ("ping", "browse", "login", "exam"):
+            if scenario in STEPS:
+                records += locust(scenario, env, work / scenario)
+        for name, (names, target) in MEASURED.items():
+            if any(r["name"] in names for r in records):
+                steps[name] = measure(records, names)
+                if target:
+                    steps[name]["target"] = target
+        ping = steps.get("trivial view", {}).get("rps")
+        for step in steps.values():
+            if ping and step.get("rps"):
+                step["ratio"] = round(step["rps"] / ping, 3)
+        if "exam" in STEPS:
+            check = django(
+                env, "reconcile", str(manifest_path), str(work / "exam/acks.json")
+            )
+            result["reconciliation"] = check
+            log(f"reconciliation: {check}")
+            if not check["ok"]:
+                status = 1
+
+        if "import" in STEPS:
+            log("import of 10,000 staff, then the same file again")
+            csv = services.tmp / "staff.csv"
+            django(env, "import-file", str(csv), "10000")
+            course = manifest["exam"]["course_url"].rstrip("/").rsplit("/", 1)[-1]
+            # Invitations are queued where no worker reads them, as when the
+            # workers are busy: the import is timed, not the emails.
+            quiet = {**env, "CELERY_BROKER_URL": f"{redis_url}/2"}
+            outputs = []
+            for label in ("import", "re-import"):
+                started = time.monotonic()
+                out = run(
+                    [PY, "manage.py", "import_staff", str(csv), "--unit", "741",
+                     "--course", course],
+                    quiet, capture_output=True, text=True,
+                )  # fmt: skip
+                seconds = time.monotonic() - started
+                outputs.append(out.stdout.strip())
+                steps[f"staff {label} 10,000"] = timed(
+                    round(seconds * 1000), 60000, output=out.stdout.strip()[-300:]
+                )
+            unchanged = re.search(r"unchanged=(\d+)", outputs[1])
+            created = re.search(r"users_created=(\d+)", outputs[1])
+            result["reimport_changes_nothing"] = bool(
+                unchanged and int(unchanged.group(1)) == 10000
+                and created and int(created.group(1)) == 0
+            )  # fmt: skip
+            django(env, "import-cleanup")
+
+        if "reports" in STEPS:
+            log("reports: province dashboard and yearly report")
+            try:
+                timing = django(env, "reports", str(manifest_path))
+            except subprocess.CalledProcessError as error:
+                log(f"reports failed: {(error.stderr or '')[-500:]}")
+                timing = {
+                    "province_dashboard_ms": [None],
+                    "province_dashboard_status": [0],
+                    "yearly_report_ms": None,
+                }
+            steps["province dashboard"] = timed(
+                max(timing["province_dashboard_ms"], key=lambda t: t or 0), 1000,
+                all_ms=timing["province_dashboard_ms"],
+                status=timing["province_dashboard_status"],
+            )  # fmt: skip
+            if set(timing["province_dashboard_status"]) != {200}:
+                steps["province dashboard"]["errors"] = 1
+            steps["yearly report (PDF)"] = timed(timing["yearly_report_ms"], 10000)
+
+        services.stop("gunicorn")
+        services.stop("celery")
+        if "certificates" in STEPS:
+            count = int(os.environ.get("PERF_CERTIFICATES", "100" if QUICK else "1000"))
+            log(f"certificates: {count} PDFs with 2 worker processes")
+            out = subprocess.run(  # noqa: S603
+                [PY, "-m", "bench.certificates", "--count", str(count), "--workers", "2"],
+                cwd=ROOT, env={**env, "CELERY_BROKER_URL": f"{redis_url}/3"},
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            (work / "certificates.log").write_text(out.stdout + out.stderr)
+            wall = re.search(r"wall time: ([\d.]+) s", out.stdout)
+            rss = [int(x) for x in re.findall(r"peak RSS (\d+) MiB", out.stdout)]
+            done = re.search(r"emailed: (\d+)/(\d+)", out.stdout)
+            steps[f"certificates {count}"] = {
+                "requests": count,
+                "errors": 0 if out.returncode == 0 else 1,
+                "p95_ms": round(float(wall.group(1)) * 1000) if wall else None,
+                "done": done.group(0) if done else None,
+                "worker_rss_peak_mib": rss,
+                "target": {"p95_ms": ("<=", 120000), "rss_mib": ("<=", 150)},
+                "rss_mib": max(rss) if rss else None,
+            }
+            if count:
+                steps[f"certificates {count}"]["target"]["p95_ms"] = (
+                    "<=", 120000 * count / 1000
+                )  # fmt: skip
+    except KeyboardInterrupt:
+        log("interrupted")
+        status = 130
+    except (subprocess.CalledProcessError, RuntimeError) as error:
+        log(f"failed: {error}")
+        status = 2
+    finally:
+        services.stop_all()
+
+    result["memory_mib"] = {
+        name: {
+            "peak_per_process": round(max(peaks.values(), default=0) / 1024, 1),
+            "processes_seen": len(peaks),
+        }
+        for name, peaks in services.peak.items()
+    }
+    result["machine"]["load_at_end"] = os.getloadavg()
+    result["wall_s"] = round(time.monotonic() - began, 1)
+    if status == 2:
+        print(f"A step failed: see the logs in {work}")
+    result["targets_missed"] = target_failures(steps)
+    baseline_path = RESULTS / "baseline.json"
+    regressions = []
+    comparable = True
+    if baseline_path.exists():
+        baseline = json.loads(baseline_path.read_text())
+        comparable = (baseline.get("size"), baseline.get("quick")) == (SIZE, QUICK)
+        if comparable:
+            regressions = compare(baseline, result)
+        else:
+            log("the baseline is of another size or duration: not compared")
+    result["regressions"] = regressions
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    (RESULTS / f"{stamp}.json").write_text(text)
+    (RESULTS / "latest.json").write_text(text)
+    if not baseline_path.exists() and status == 0 and not QUICK:
+        baseline_path.write_text(text)
+        log("no baseline yet: this run is the baseline")
+    print()
+    print(table(steps, regressions))
+    print()
+    memory = result["memory_mib"]
+    print(
+        f"peak RSS per process: gunicorn {memory['gunicorn']['peak_per_process']} MiB, "
+        f"celery {memory['celery']['peak_per_process']} MiB; "
+        f"load average {result['machine']['load_at_start'][0]:.1f} → "
+        f"{result['machine']['load_at_end'][0]:.1f}; wall {result['wall_s']} s"
+    )
+    if "reconciliation" in result:
+        print(f"reconciliation: {result['reconciliation']}")
+    if "reimport_changes_nothing" in result:
+        print(f"re-import changes nothing: {result['reimport_changes_nothing']}")
+    for missed in result["targets_missed"]:
+        print(f"target missed: {missed}")
+    for reg in regressions:
+        print(
+            f"REGRESSION {reg['step']} {reg['figure']}: {reg['baseline']} → "
+            f"{reg['latest']} ({reg['change']:+} %)"
+        )
+    return 1 if regressions else status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

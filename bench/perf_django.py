@@ -1,0 +1,215 @@
+"""The Django-side steps of `make perf` (run by bench/perf.py, app venv).
+
+    python bench/perf_django.py check MANIFEST        exit 0 if the data is there
+    python bench/perf_django.py reset-exam MANIFEST   no attempt on the exam quiz
+    python bench/perf_django.py sessions MANIFEST N FILE
+    python bench/perf_django.py reconcile MANIFEST ACKS
+    python bench/perf_django.py reports MANIFEST
+    python bench/perf_django.py import-file FILE ROWS
+    python bench/perf_django.py import-cleanup
+
+Each prints one JSON object on its last line of output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+IMPORT_PREFIX = "perf-import-"
+# The exam-day scenario's learners: the first 300 of the manifest's list.
+EXAM_LEARNERS = 300
+
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def _quiz(manifest):
+    from wagtail.models import Page
+
+    from quizzes.models import QuizPage
+
+    path = manifest["exam"]["quiz_url"]
+    for page in Page.objects.live().type(QuizPage).specific():
+        if page.url == path:
+            return page
+    raise SystemExit(f"no live quiz at {path}")
+
+
+def check(manifest) -> dict:
+    from elearning.people.models import User
+
+    emails = [manifest["learners"][0], *manifest["exam"]["learners"][:1]]
+    found = User.objects.filter(email__in=emails).count()
+    ok = found == len(set(emails))
+    if ok:
+        _quiz(manifest)
+    return {"ok": ok}
+
+
+def reset_exam(manifest) -> dict:
+    from quizzes.models import Attempt
+
+    quiz = _quiz(manifest)
+    deleted, _ = Attempt.objects.filter(
+        quiz=quiz, learner__email__in=manifest["exam"]["learners"][:EXAM_LEARNERS]
+    ).delete()
+    return {"deleted": deleted}
+
+
+def sessions(manifest, count: int, path) -> dict:
+    """Signed-in sessions for the first ``count`` learners, without the form.
+
+    The same session a sign-in makes (auth keys, the allauth session record
+    comes with the first request); the browsing scenario measures reading,
+    not signing in.
+    """
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from elearning.people.models import User
+
+    emails = manifest["learners"][:count]
+    out = {}
+    for user in User.objects.filter(email__in=emails):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        out[user.email] = {settings.SESSION_COOKIE_NAME: session.session_key}
+    Path(path).write_text(json.dumps(out))
+    return {"sessions": len(out)}
+
+
+def reconcile(manifest, acks_file) -> dict:
+    from django.db.models import Count
+
+    from bench.quiz_autosave import verify_acked
+    from quizzes.models import Attempt
+
+    raw = json.loads(Path(acks_file).read_text()) if Path(acks_file).exists() else {}
+    acked = {
+        tuple(int(part) for part in key.split(":")): (version, response)
+        for key, (version, response) in raw.items()
+    }
+    lost = verify_acked(acked)
+    quiz = _quiz(manifest)
+    doubles = (
+        Attempt.objects.live()
+        .values("learner_id", "quiz_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    started = (
+        Attempt.objects.filter(
+            quiz=quiz, learner__email__in=manifest["exam"]["learners"][:EXAM_LEARNERS]
+        )
+        .values("learner_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "acknowledged": len(acked),
+        "lost": lost,
+        "learners_with_two_live_attempts": doubles,
+        "learners_started": started,
+        "ok": lost == 0 and doubles == 0,
+    }
+
+
+def reports(manifest) -> dict:
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from elearning.people.models import User
+
+    admin = User.objects.get(email=manifest["admin"]["email"])
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    year = timezone.localdate().year
+    url = reverse("reports:province") + f"?year={year}"
+    timings, statuses = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - started)
+        statuses.append(response.status_code)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        call_command(
+            "yearly_report",
+            f"--year={year}",
+            "--format=pdf",
+            f"--output={Path(tmp) / 'r.pdf'}",
+        )
+        yearly = time.perf_counter() - started
+    return {
+        "province_dashboard_ms": [round(t * 1000, 1) for t in timings],
+        "province_dashboard_status": statuses,
+        "yearly_report_ms": round(yearly * 1000, 1),
+    }
+
+
+def import_file(path, rows: int) -> dict:
+    """A staff file of ``rows`` new people in Xuân Lộc (741), 20 agencies."""
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ"]
+    givens = ["An", "Bình", "Châu", "Dũng", "Giang", "Hải", "Khánh", "Linh"]
+    lines = ["ho_ten,email,ngay_sinh,chuc_vu,co_quan,ma_dvhc,doi_tuong"]
+    for i in range(rows):
+        name = f"{families[i % 8]} Văn {givens[i // 8 % 8]}"
+        lines.append(
+            f"{name},{IMPORT_PREFIX}{i:05d}@xuanloc.example.gov.vn,"
+            f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1970 + i % 30},Chuyên viên,"
+            f"Phòng ban số {i % 20 + 1},741,cong_chuc"
+        )
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"rows": rows}
+
+
+def import_cleanup() -> dict:
+    from courses.models import Enrolment
+    from elearning.people.models import User
+
+    people = User.objects.filter(email__startswith=IMPORT_PREFIX)
+    Enrolment.objects.filter(learner__in=people).delete()
+    deleted, _ = people.delete()
+    return {"deleted": deleted}
+
+
+def main(argv: list[str]) -> int:
+    command, *args = argv
+    if command == "import-file":
+        result = import_file(args[0], int(args[1]))
+    else:
+        _setup()
+        manifest = json.loads(Path(args[0]).read_text()) if args else None
+        result = {
+            "check": lambda: check(manifest),
+            "reset-exam": lambda: reset_exam(manifest),
+            "reconcile": lambda: reconcile(manifest, args[1]),
+            "sessions": lambda: sessions(manifest, int(args[1]), args[2]),
+            "reports": lambda: reports(manifest),
+            "import-cleanup": import_cleanup,
+        }[command]()
+    print(json.dumps(result))
+    return 0 if result.get("ok", True) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

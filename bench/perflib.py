@@ -1,0 +1,164 @@
+"""Pure helpers of `make perf`: no Django, no locust, standard library only.
+
+Imported by the harness (bench/perf.py, the app's venv), by the locust
+scenarios (bench/locustfile.py, .venv-bench) and by the unit tests.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+# A regression is a p95 more than 10 % slower, or a throughput more than 10 %
+# lower, than the stored baseline of the same machine.
+TOLERANCE = 0.10
+
+
+class NotLoopback(ValueError):
+    """The target is not this machine: load is never sent elsewhere."""
+
+
+def require_loopback(url: str) -> str:
+    """Return ``url`` if it is plain HTTP to a loopback address, else raise.
+
+    Host names other than ``localhost`` are refused rather than resolved: a
+    name can point anywhere.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme != "http":
+        raise NotLoopback(f"only http:// loopback targets, not {url!r}")
+    host = parsed.hostname or ""
+    if host == "localhost":
+        return url
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError as error:
+        raise NotLoopback(f"not a loopback address: {host!r}") from error
+    if not address.is_loopback:
+        raise NotLoopback(f"not a loopback address: {host!r}")
+    return url
+
+
+def percentile(values: Iterable[float], p: float) -> float | None:
+    """The p-th percentile (0–100), linear interpolation between ranks.
+
+    Same definition as numpy's default and Python's
+    ``statistics.quantiles(method="inclusive")``. None for no values.
+    """
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    if not 0 <= p <= 100:
+        raise ValueError("p must be within 0..100")
+    rank = (len(ordered) - 1) * p / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    if low == high:
+        return float(ordered[low])
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summarize(
+    latencies_ms: list[float], errors: int, duration_s: float
+) -> dict[str, float | int | None]:
+    """p50/p95/p99 (ms), requests, errors and throughput of one measured step.
+
+    Throughput counts successful and failed requests alike over the step's
+    wall time.
+    """
+    count = len(latencies_ms)
+    return {
+        "requests": count,
+        "errors": errors,
+        "p50_ms": _round(percentile(latencies_ms, 50)),
+        "p95_ms": _round(percentile(latencies_ms, 95)),
+        "p99_ms": _round(percentile(latencies_ms, 99)),
+        "max_ms": _round(max(latencies_ms) if latencies_ms else None),
+        "rps": round(count / duration_s, 2) if duration_s > 0 else None,
+        "duration_s": round(duration_s, 2),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def compare(
+    baseline: dict, latest: dict, tolerance: float = TOLERANCE
+) -> list[dict[str, object]]:
+    """Regressions of ``latest`` against ``baseline`` (results' "steps").
+
+    For every step present in both: p95 higher than baseline × (1 +
+    tolerance), or throughput (rps) lower than baseline × (1 − tolerance).
+    Wall-time steps (import, certificates, reports) carry their time in
+    ``p95_ms`` and have no rps. Steps or figures missing on either side are
+    not compared (a new scenario has no baseline yet).
+    """
+    found = []
+    before_steps = baseline.get("steps", {})
+    for name, now in latest.get("steps", {}).items():
+        before = before_steps.get(name)
+        if not before:
+            continue
+        old, new = before.get("p95_ms"), now.get("p95_ms")
+        if old and new is not None and new > old * (1 + tolerance):
+            found.append(_regression(name, "p95_ms", old, new))
+        old, new = before.get("rps"), now.get("rps")
+        if old and new is not None and new < old * (1 - tolerance):
+            found.append(_regression(name, "rps", old, new))
+    return found
+
+
+def _regression(step: str, figure: str, old: float, new: float) -> dict:
+    return {
+        "step": step,
+        "figure": figure,
+        "baseline": old,
+        "latest": new,
+        "change": round((new - old) / old * 100, 1),
+    }
+
+
+def target_failures(steps: dict) -> list[str]:
+    """Steps whose absolute targets (``target`` dict of each step) are missed."""
+    missed = []
+    for name, step in steps.items():
+        for figure, (op, limit) in (step.get("target") or {}).items():
+            value = step.get(figure)
+            ok = value is not None and (
+                value <= limit if op == "<=" else value >= limit
+            )
+            if not ok:
+                missed.append(f"{name}: {figure} {value} (target {op} {limit})")
+    return missed
+
+
+def table(steps: dict, regressions: list[dict] | None = None) -> str:
+    """The results as a Markdown table (printed, and pasted in the docs)."""
+    regressed = {(r["step"], r["figure"]) for r in regressions or []}
+    header = (
+        "| step | requests | errors | p50 ms | p95 ms | p99 ms | req/s "
+        "| × trivial | target | met |"
+    )
+    lines = [header, "|" + "---|" * 10]
+    for name, step in steps.items():
+
+        def cell(figure, step=step, name=name):
+            value = step.get(figure)
+            text = "–" if value is None else f"{value:g}"
+            return text + (" ▲" if (name, figure) in regressed else "")
+
+        target = step.get("target") or {}
+        wanted = ", ".join(f"{k} {op} {v:g}" for k, (op, v) in target.items())
+        met = (
+            "–"
+            if not target
+            else ("yes" if not target_failures({name: step}) else "**no**")
+        )
+        lines.append(
+            f"| {name} | {cell('requests')} | {cell('errors')} | {cell('p50_ms')} "
+            f"| {cell('p95_ms')} | {cell('p99_ms')} | {cell('rps')} "
+            f"| {cell('ratio')} | {wanted or '–'} | {met} |"
+        )
+    return "\n".join(lines)

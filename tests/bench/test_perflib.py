@@ -1,0 +1,115 @@
+"""The pure parts of `make perf`: percentiles, the regression rule, loopback."""
+
+import statistics
+
+import pytest
+
+from bench.perflib import (
+    NotLoopback,
+    compare,
+    percentile,
+    require_loopback,
+    summarize,
+    table,
+    target_failures,
+)
+
+
+def test_percentile_interpolates_between_ranks():
+    values = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+    assert percentile(values, 50) == 55
+    assert percentile(values, 0) == 10
+    assert percentile(values, 100) == 100
+    assert percentile(values, 95) == pytest.approx(95.5)
+    expected = statistics.quantiles(values, n=100, method="inclusive")
+    assert percentile(values, 99) == pytest.approx(expected[98])
+    assert percentile(reversed(values), 90) == pytest.approx(expected[89])
+
+
+def test_percentile_edges():
+    assert percentile([], 95) is None
+    assert percentile([7.0], 99) == 7.0
+    with pytest.raises(ValueError):
+        percentile([1, 2], 101)
+
+
+def test_summarize_counts_throughput_over_the_wall_time():
+    step = summarize([100.0] * 90 + [1000.0] * 10, errors=2, duration_s=10)
+    assert step["requests"] == 100
+    assert step["errors"] == 2
+    assert step["rps"] == 10
+    assert step["p50_ms"] == 100
+    assert step["p99_ms"] == 1000
+    assert summarize([], 0, 0)["p95_ms"] is None
+
+
+def results(**steps):
+    return {"steps": {name: dict(figures) for name, figures in steps.items()}}
+
+
+def test_regression_over_ten_percent_in_p95_or_throughput():
+    baseline = results(browse={"p95_ms": 100, "rps": 200}, exam={"p95_ms": 50})
+    within = results(browse={"p95_ms": 110, "rps": 180}, exam={"p95_ms": 55})
+    assert compare(baseline, within) == []
+    slower = results(browse={"p95_ms": 111, "rps": 200}, exam={"p95_ms": 50})
+    assert [(r["step"], r["figure"]) for r in compare(baseline, slower)] == [
+        ("browse", "p95_ms")
+    ]
+    fewer = results(browse={"p95_ms": 90, "rps": 179}, exam={"p95_ms": 20})
+    found = compare(baseline, fewer)
+    assert [(r["step"], r["figure"]) for r in found] == [("browse", "rps")]
+    assert found[0]["change"] == -10.5
+
+
+def test_new_or_missing_figures_are_not_compared():
+    baseline = results(browse={"p95_ms": 100, "rps": None})
+    latest = results(browse={"p95_ms": None, "rps": 5}, login={"p95_ms": 9999})
+    assert compare(baseline, latest) == []
+    assert compare({}, latest) == []
+
+
+def test_targets_missed_and_table():
+    steps = {
+        "browse": {
+            "requests": 10,
+            "errors": 0,
+            "p95_ms": 160.0,
+            "rps": 120.0,
+            "target": {"p95_ms": ["<=", 150], "rps": [">=", 100]},
+        },
+        "ping": {"requests": 5, "errors": 0, "p95_ms": 3.0, "rps": 400.0},
+    }
+    assert target_failures(steps) == ["browse: p95_ms 160.0 (target <= 150)"]
+    regressions = compare(results(browse={"p95_ms": 100}), {"steps": steps})
+    text = table(steps, regressions)
+    assert "| browse | 10 | 0 | – | 160 ▲ |" in text
+    assert "**no**" in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8790",
+        "http://localhost:8000/x",
+        "http://[::1]:80",
+        "http://127.3.4.5",
+    ],
+)
+def test_loopback_targets_are_accepted(url):
+    assert require_loopback(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.5:8000",
+        "http://example.gov.vn",
+        "https://127.0.0.1:8000",
+        "http://localhost.example.com",
+        "http://0.0.0.0:8000",
+        "",
+    ],
+)
+def test_anything_else_is_refused(url):
+    with pytest.raises(NotLoopback):
+        require_loopback(url)
