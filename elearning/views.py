@@ -107,3 +107,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(loader.render_to_string("503.html", context), status=503)
     response["Retry-After"] = "30"
     return response
+
+
+@require_safe
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """The trivial view `make perf` divides every throughput by.
+
+    Answers only where the BENCH_PING setting is on (bench/settings.py):
+    the full middleware stack, no query, a few bytes. 404 everywhere else.
+    """
+    if not getattr(settings, "BENCH_PING", False):
+        raise Http404
+    return HttpResponse(b"pong", content_type="text/plain")
