@@ -210,6 +210,8 @@ def course_page_context(*, course, user) -> dict:
         done_ids = {p.page_id for p in enrolment.progress.all()}
         enrolment._lesson_ids = [lesson.pk for lesson in lessons]
         enrolment.course = course
+        # The user's own enrolment: the completion checks may use the user.
+        enrolment.learner = user
         eligibility = enrolment_eligibility(enrolment)
     rows = []
     previous_done = True
@@ -257,9 +259,12 @@ def lesson_access(*, lesson, user) -> LessonAccess:
     """
     from .models import CoursePage
 
-    course = CoursePage.objects.defer_streamfields().get(
-        path=lesson.path[: -lesson.steplen]
-    )
+    # Routing leaves the course on the lesson (see CoursePage.route).
+    course = getattr(lesson, "_cached_parent_obj", None)
+    if not isinstance(course, CoursePage):
+        course = CoursePage.objects.defer_streamfields().get(
+            path=lesson.path[: -lesson.steplen]
+        )
     lessons = course_lessons(course)
     enrolment = learner_enrolment(user=user, course=course)
     active = enrolment is not None and enrolment.is_active

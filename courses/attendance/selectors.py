@@ -208,6 +208,23 @@ def _summary(training_class, held: int, row) -> AttendanceSummary:
 _MEMBERSHIP_ORDER = ("-training_class__start_date", "-pk")
 
 
+def _memberships():
+    """Memberships with their class and the class's session counts:
+    ``_planned`` (all sessions) and ``_held`` (started by now)."""
+    now = timezone.now()
+    return (
+        ClassMembership.objects.select_related("training_class")
+        .annotate(
+            _planned=Count("training_class__sessions"),
+            _held=Count(
+                "training_class__sessions",
+                filter=Q(training_class__sessions__start__lte=now),
+            ),
+        )
+        .order_by(*_MEMBERSHIP_ORDER)
+    )
+
+
 def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
     """The learner's most recent class of the course.
 
@@ -216,9 +233,7 @@ def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
     object for the request, so a dashboard of N courses costs one query,
     not N.
     """
-    memberships = ClassMembership.objects.select_related("training_class").order_by(
-        *_MEMBERSHIP_ORDER
-    )
+    memberships = _memberships()
     if not type(enrolment).learner.is_cached(enrolment):
         return memberships.filter(
             learner_id=enrolment.learner_id, training_class__course_id=course_id
@@ -247,38 +262,33 @@ def attendance_requirement(enrolment) -> Requirement | None:
     if membership is None:
         return _attendance_requirement(course, None, 0, None)
     klass = membership.training_class
-    planned = klass.sessions.count()
-    if not planned:
+    if not membership._planned:
         return _attendance_requirement(course, klass, 0, None)
-    summary = attendance_summaries(
-        training_class=klass, learner_ids=[enrolment.learner_id]
-    )[enrolment.learner_id]
-    return _attendance_requirement(course, klass, planned, summary)
+    row = (
+        AttendanceRecord.objects.filter(
+            session__training_class=klass,
+            session__start__lte=timezone.now(),
+            learner_id=enrolment.learner_id,
+        )
+        .order_by()
+        .aggregate(**_STATUS_COUNTS)
+    )
+    summary = _summary(klass, membership._held, row)
+    return _attendance_requirement(course, klass, membership._planned, summary)
 
 
 def attendance_requirements(enrolments) -> dict[int, Requirement | None]:
-    """:func:`attendance_requirement` of many enrolments in three queries:
-    the learners' memberships, the sessions of their classes (planned and
-    held), and their attendance records in those classes."""
+    """:func:`attendance_requirement` of many enrolments in two queries:
+    the learners' memberships (with their classes' session counts) and their
+    attendance records in those classes."""
     now = timezone.now()
     learner_ids = {e.learner_id for e in enrolments}
     latest: dict[tuple[int, int], ClassMembership] = {}
-    for membership in (
-        ClassMembership.objects.select_related("training_class")
-        .filter(learner_id__in=learner_ids)
-        .order_by(*_MEMBERSHIP_ORDER)
-    ):
+    for membership in _memberships().filter(learner_id__in=learner_ids):
         key = (membership.learner_id, membership.training_class.course_id)
         latest.setdefault(key, membership)
     memberships = {e.pk: latest.get((e.learner_id, e.course_id)) for e in enrolments}
     classes = {m.training_class_id for m in memberships.values() if m is not None}
-    sessions = {
-        row["training_class"]: row
-        for row in ClassSession.objects.filter(training_class__in=classes)
-        .order_by()
-        .values("training_class")
-        .annotate(planned=Count("pk"), held=Count("pk", filter=Q(start__lte=now)))
-    }
     records = (
         {
             (row["session__training_class"], row["learner_id"]): row
@@ -303,12 +313,11 @@ def attendance_requirements(enrolments) -> dict[int, Requirement | None]:
             )
             continue
         klass = membership.training_class
-        counts = sessions.get(klass.pk, {"planned": 0, "held": 0})
         summary = _summary(
-            klass, counts["held"], records.get((klass.pk, enrolment.learner_id))
+            klass, membership._held, records.get((klass.pk, enrolment.learner_id))
         )
         result[enrolment.pk] = _attendance_requirement(
-            enrolment.course, klass, counts["planned"], summary
+            enrolment.course, klass, membership._planned, summary
         )
     return result
 

@@ -14,13 +14,27 @@ from .models import H5PAttempt, H5PContent, H5PContentVersion, H5PLibrary
 
 
 def playable_version(content: H5PContent) -> H5PContentVersion | None:
-    """The newest version whose libraries are all approved."""
-    for version in content.versions.order_by("-number").prefetch_related("libraries"):
-        if all(
-            lib.status == H5PLibrary.Status.APPROVED for lib in version.libraries.all()
-        ):
-            return version
-    return None
+    """The newest version whose libraries are all approved (one query)."""
+    from django.db.models import Count, Q
+
+    return (
+        content.versions.annotate(
+            _unapproved=Count(
+                "libraries",
+                filter=~Q(libraries__status=H5PLibrary.Status.APPROVED),
+            )
+        )
+        .filter(_unapproved=0)
+        .order_by("-number")
+        .first()
+    )
+
+
+def live_attempt(*, learner, version: H5PContentVersion) -> H5PAttempt | None:
+    """The learner's unfinished attempt on ``version``, if any."""
+    return H5PAttempt.objects.filter(
+        learner=learner, version=version, finished_at__isnull=True
+    ).first()
 
 
 def course_h5p_contents(course) -> list[H5PContent]:
