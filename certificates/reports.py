@@ -58,4 +58,5 @@ def register() -> None:
         people=certificate_holders,
         order=80,
         chart=True,
+        additive=True,
     )

@@ -9,6 +9,6 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from .completion import register_check
-        from .selectors import lessons_requirement
+        from .selectors import lessons_requirement, lessons_requirements
 
-        register_check("lessons", lessons_requirement)
+        register_check("lessons", lessons_requirement, many=lessons_requirements)

@@ -9,7 +9,14 @@ certificates) explains completion through that one function.
 Apps register their check in ``AppConfig.ready()``::
 
     from courses.completion import register_check
-    register_check("quizzes", quizzes_requirement)
+    register_check("quizzes", quizzes_requirement, many=quizzes_requirements)
+
+``many`` is optional: given a list of enrolments it returns each one's
+requirement (``{enrolment.pk: Requirement | None}``) in a fixed number of
+queries, whatever the number of enrolments. Pages that list many enrolments
+(my courses, an officer's view of one learner) use it through
+``courses.selectors.enrolments_eligibility``; it must give exactly what the
+one-enrolment check gives. A check without ``many`` is called per enrolment.
 """
 
 from __future__ import annotations
@@ -42,14 +49,29 @@ class Requirement:
 
 
 Check = Callable[["Enrolment"], Requirement | None]
+ManyCheck = Callable[[list["Enrolment"]], dict[int, Requirement | None]]
 
 _CHECKS: dict[str, Check] = {}
+_MANY: dict[str, ManyCheck] = {}
 
 
-def register_check(key: str, check: Check) -> None:
-    """Register (or replace) the check for rule ``key``; order is kept."""
+def register_check(key: str, check: Check, *, many: ManyCheck | None = None) -> None:
+    """Register (or replace) the check for rule ``key``; order is kept.
+
+    ``many`` is the same rule for a list of enrolments (see the module
+    docstring); without it the rule is evaluated one enrolment at a time.
+    """
     _CHECKS[key] = check
+    if many is None:
+        _MANY.pop(key, None)
+    else:
+        _MANY[key] = many
 
 
 def registered_checks() -> dict[str, Check]:
     return dict(_CHECKS)
+
+
+def registered_many_checks() -> dict[str, ManyCheck]:
+    """The batch form of each rule that has one, by key."""
+    return dict(_MANY)

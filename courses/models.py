@@ -27,6 +27,22 @@ def _private_storage():
     return storages["private"]
 
 
+def _route_child(parent, model, request, path_components):
+    """Route to a child page of type ``model`` in one query.
+
+    Wagtail's default routing reads the child page, then its specific row
+    (two queries per level); when the child is a ``model``, one query of
+    ``model`` does both. ``None`` when no such child has the slug (the caller
+    then routes the default way, for other page types).
+    """
+    child = model.objects.child_of(parent).filter(slug=path_components[0]).first()
+    if child is None or child.specific_class is not model:
+        return None
+    # As Wagtail's routing does: the parent is known, spare get_parent().
+    child._cached_parent_obj = parent
+    return child.route(request, path_components[1:])
+
+
 class CourseIndexPage(Page):
     """The catalogue: one per site."""
 
@@ -44,6 +60,13 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("danh mục khóa học")
+
+    def route(self, request, path_components):
+        if path_components:
+            found = _route_child(self, CoursePage, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalogue
@@ -263,6 +286,14 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("khóa học")
         verbose_name_plural = _("khóa học")
+
+    def route(self, request, path_components):
+        # Lessons in one query; quizzes (and anything else) the default way.
+        if path_components:
+            found = _route_child(self, LessonPage, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
 
     def clean(self):
         super().clean()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from .completion import Requirement, registered_checks
+from .completion import Requirement, registered_checks, registered_many_checks
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,34 @@ def enrolment_eligibility(enrolment) -> Eligibility:
         for check in registered_checks().values()
         if (requirement := check(enrolment)) is not None
     ]
+    return _eligibility(requirements)
+
+
+def enrolments_eligibility(enrolments) -> dict[int, Eligibility]:
+    """:func:`enrolment_eligibility` of many enrolments, by enrolment pk.
+
+    Rules registered with a ``many`` form are evaluated for the whole list
+    at once (a fixed number of queries); the others one enrolment at a time.
+    The result is the same as calling :func:`enrolment_eligibility` on each.
+    """
+    enrolments = list(enrolments)
+    per_rule: list[dict[int, Requirement | None]] = []
+    many_checks = registered_many_checks()
+    for key, check in registered_checks().items():
+        many = many_checks.get(key)
+        if many is not None and enrolments:
+            per_rule.append(many(enrolments))
+        else:
+            per_rule.append({e.pk: check(e) for e in enrolments})
+    return {
+        e.pk: _eligibility(
+            [r for results in per_rule if (r := results.get(e.pk)) is not None]
+        )
+        for e in enrolments
+    }
+
+
+def _eligibility(requirements: list[Requirement]) -> Eligibility:
     reasons = [reason for r in requirements for reason in r.reasons]
     complete = bool(requirements) and all(r.done for r in requirements)
     return Eligibility(complete, reasons, requirements)
@@ -138,6 +166,26 @@ def lessons_requirement(enrolment) -> Requirement | None:
     )
 
 
+def lessons_requirements(enrolments) -> dict[int, Requirement | None]:
+    """:func:`lessons_requirement` of many enrolments: one query for the
+    lesson lists of every course (none when the page already set them), plus
+    the lesson progress unless it was prefetched."""
+    missing = {
+        e.course_id
+        for e in enrolments
+        if e.course.require_lessons and getattr(e, "_lesson_ids", None) is None
+    }
+    ids = lesson_ids_by_course(sorted(missing)) if missing else {}
+    result = {}
+    for enrolment in enrolments:
+        if getattr(enrolment, "_lesson_ids", None) is None and (
+            enrolment.course_id in ids
+        ):
+            enrolment._lesson_ids = ids[enrolment.course_id]
+        result[enrolment.pk] = lessons_requirement(enrolment)
+    return result
+
+
 def learner_enrolment(*, user, course):
     from .models import Enrolment
 
@@ -162,6 +210,8 @@ def course_page_context(*, course, user) -> dict:
         done_ids = {p.page_id for p in enrolment.progress.all()}
         enrolment._lesson_ids = [lesson.pk for lesson in lessons]
         enrolment.course = course
+        # The user's own enrolment: the completion checks may use the user.
+        enrolment.learner = user
         eligibility = enrolment_eligibility(enrolment)
     rows = []
     previous_done = True
@@ -209,9 +259,12 @@ def lesson_access(*, lesson, user) -> LessonAccess:
     """
     from .models import CoursePage
 
-    course = CoursePage.objects.defer_streamfields().get(
-        path=lesson.path[: -lesson.steplen]
-    )
+    # Routing leaves the course on the lesson (see CoursePage.route).
+    course = getattr(lesson, "_cached_parent_obj", None)
+    if not isinstance(course, CoursePage):
+        course = CoursePage.objects.defer_streamfields().get(
+            path=lesson.path[: -lesson.steplen]
+        )
     lessons = course_lessons(course)
     enrolment = learner_enrolment(user=user, course=course)
     active = enrolment is not None and enrolment.is_active
@@ -305,8 +358,8 @@ class DashboardRow:
 def learner_dashboard(*, user) -> list[DashboardRow]:
     """Every course of ``user`` with progress, next step and what is missing.
 
-    A fixed number of queries whatever the number of courses (plus what the
-    other apps' registered checks need).
+    A fixed number of queries whatever the number of courses (the completion
+    checks run once for all the enrolments, see ``enrolments_eligibility``).
     """
     from .models import Enrolment, LessonPage
 
@@ -322,15 +375,17 @@ def learner_dashboard(*, user) -> list[DashboardRow]:
     lesson_ids = lesson_ids_by_course(course_ids)
     all_ids = [pk for ids in lesson_ids.values() for pk in ids]
     lessons = LessonPage.objects.defer_streamfields().in_bulk(all_ids)
-    rows = []
     for enrolment in enrolments:
         # Every row is the user's own: the completion checks may use it.
         enrolment.learner = user
-        ids = lesson_ids[enrolment.course_id]
-        enrolment._lesson_ids = ids
+        enrolment._lesson_ids = lesson_ids[enrolment.course_id]
+    eligibilities = enrolments_eligibility([e for e in enrolments if e.is_active])
+    rows = []
+    for enrolment in enrolments:
+        ids = enrolment._lesson_ids
         done_ids = {p.page_id for p in enrolment.progress.all()}
         if enrolment.is_active:
-            eligibility = enrolment_eligibility(enrolment)
+            eligibility = eligibilities[enrolment.pk]
         else:
             eligibility = Eligibility(False, [enrolment.get_status_display()])
         next_id = next((pk for pk in ids if pk not in done_ids), None)

@@ -26,7 +26,7 @@ from .imports import import_job_confirm, import_job_create
 from .models import CoursePage, Enrolment, ImportJob, LessonPage
 from .selectors import (
     district_enrolments,
-    enrolment_eligibility,
+    enrolments_eligibility,
     learner_dashboard,
     lesson_ids_by_course,
     lesson_totals,
@@ -281,10 +281,11 @@ def officer_learner(request, user_id: int):
         .prefetch_related("progress")
     )
     ids = lesson_ids_by_course([e.course_id for e in enrolments])
-    rows = []
     for enrolment in enrolments:
+        enrolment.learner = learner
         enrolment._lesson_ids = ids[enrolment.course_id]
-        rows.append((enrolment, enrolment_eligibility(enrolment)))
+    eligibilities = enrolments_eligibility(enrolments)
+    rows = [(enrolment, eligibilities[enrolment.pk]) for enrolment in enrolments]
     return render(
         request,
         "pages/course_officer_learner.html",

@@ -9,9 +9,9 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from courses.completion import register_check
 
-        from .selectors import quizzes_requirement
+        from .selectors import quizzes_requirement, quizzes_requirements
 
-        register_check("quizzes", quizzes_requirement)
+        register_check("quizzes", quizzes_requirement, many=quizzes_requirements)
 
         from . import reports
 

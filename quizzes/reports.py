@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Substr
 
 from elearning.reports.metrics import Figure, Period
 
@@ -43,47 +52,44 @@ def _attempts(learners: QuerySet, period: Period) -> QuerySet:
     )
 
 
-def _course_of(quiz_ids) -> dict[int, int]:
-    """Quiz id → id of the course page it sits under (one query)."""
+def _parent_course() -> Subquery:
+    """The id of the course page right above the attempt's quiz (None when
+    its parent is no course), as a sub-query."""
     from courses.models import CoursePage
 
-    quizzes = list(
-        QuizPage.objects.filter(pk__in=quiz_ids).values_list("pk", "path", "depth")
+    parent_path = Substr(
+        OuterRef("quiz__path"),
+        1,
+        (OuterRef("quiz__depth") - 1) * QuizPage.steplen,
+        output_field=CharField(),
     )
-    steplen = QuizPage.steplen
-    parents = {pk: path[: (depth - 1) * steplen] for pk, path, depth in quizzes}
-    by_path = dict(
-        CoursePage.objects.filter(path__in=set(parents.values())).values_list(
-            "path", "pk"
-        )
+    return Subquery(
+        CoursePage.objects.filter(path=parent_path).values("pk")[:1],
+        output_field=IntegerField(),
     )
-    return {pk: by_path[p] for pk, p in parents.items() if p in by_path}
 
 
 def quiz_pass_rate(learners, period, group) -> dict[Hashable, Figure] | None:
     if group not in FIELDS:
         return None
     keys = ["quiz"] + ([FIELDS[group]] if FIELDS[group] else [])
+    attempts = _attempts(learners, period)
+    if group == "course":
+        # The course each quiz sits under, found in the same query.
+        attempts = attempts.annotate(_course=_parent_course())
+        keys.append("_course")
     rows = (
-        _attempts(learners, period)
-        .values(*keys)
+        attempts.values(*keys)
         .annotate(
             passed=Count("learner", filter=Q(passed=True), distinct=True),
             tried=Count("learner", distinct=True),
         )
         .values_list(*keys, "passed", "tried")
     )
-    rows = list(rows)
-    courses = _course_of({r[0] for r in rows}) if group == "course" else {}
     sums: dict[Hashable, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
-        quiz_id, passed, tried = row[0], row[-2], row[-1]
-        if group == "total":
-            key = None
-        elif group == "course":
-            key = courses.get(quiz_id)
-        else:
-            key = row[1]
+        passed, tried = row[-2], row[-1]
+        key = None if group == "total" else row[1]
         sums[key][0] += passed
         sums[key][1] += tried
     if group == "total":
@@ -118,4 +124,5 @@ def register() -> None:
         people=quiz_passers,
         is_rate=True,
         order=60,
+        additive=True,
     )

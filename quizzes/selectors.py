@@ -87,6 +87,62 @@ def quizzes_requirement(enrolment) -> Requirement | None:
     if not quizzes:
         return None
     grades = learner_grades(learner=enrolment.learner, quizzes=quizzes)
+    return _quizzes_requirement(quizzes, grades)
+
+
+def quizzes_requirements(enrolments) -> dict[int, Requirement | None]:
+    """:func:`quizzes_requirement` of many enrolments in two queries: the
+    counting quizzes of every course, then every learner's finished
+    attempts at them."""
+    from django.db.models import Q
+
+    courses = {
+        e.course_id: e.course
+        for e in enrolments
+        if getattr(e.course, "require_quizzes", True)
+    }
+    result: dict[int, Requirement | None] = {e.pk: None for e in enrolments}
+    if not courses:
+        return result
+    condition = Q()
+    for course in courses.values():
+        condition |= Q(path__startswith=course.path, depth__gt=course.depth)
+    quizzes_of: dict[int, list[QuizPage]] = defaultdict(list)
+    for quiz in (
+        QuizPage.objects.live()
+        .filter(condition, counts_for_completion=True)
+        .order_by("path")
+    ):
+        for course in courses.values():
+            if quiz.path.startswith(course.path) and quiz.depth > course.depth:
+                quizzes_of[course.pk].append(quiz)
+    wanted = [e for e in enrolments if quizzes_of.get(e.course_id)]
+    if not wanted:
+        return result
+    scores: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    rows = (
+        Attempt.objects.finished()
+        .filter(
+            learner_id__in={e.learner_id for e in wanted},
+            quiz__in={q.pk for qs in quizzes_of.values() for q in qs},
+            score__isnull=False,
+        )
+        .order_by("number")
+        .values_list("learner_id", "quiz_id", "score")
+    )
+    for learner_id, quiz_id, score in rows:
+        scores[learner_id, quiz_id].append(score)
+    for enrolment in wanted:
+        quizzes = quizzes_of[enrolment.course_id]
+        grades = {
+            q.pk: combine_scores(scores[enrolment.learner_id, q.pk], q.grading_method)
+            for q in quizzes
+        }
+        result[enrolment.pk] = _quizzes_requirement(quizzes, grades)
+    return result
+
+
+def _quizzes_requirement(quizzes, grades) -> Requirement:
     reasons = []
     passed = 0
     for quiz in quizzes:

@@ -53,19 +53,7 @@ NOT_MEASURED = {
 # Known debts, pinned: the page may not exceed this count at either size
 # (and may grow with the data where it says so). When a fix lands the test
 # fails until the entry is removed, so the list only shrinks.
-KNOWN = {
-    "courses:my_courses": (
-        25,
-        "grows: the completion checks (quizzes, attendance, H5P) run per "
-        "enrolment; batching them needs a many-enrolments hook in "
-        "courses.completion",
-    ),
-    "officer courses:officer_learner": (33, "grows: same per-enrolment checks"),
-    "page:course": (21, "over budget: eligibility checks and the lesson list"),
-    "page:lesson": (17, "over budget: lesson access, progress and neighbours"),
-    "page:h5p_lesson": (24, "over budget: the H5P block starts an attempt"),
-    "officer reports:dashboard": (27, "over budget by two"),
-}
+KNOWN: dict[str, tuple[int, str]] = {}
 
 
 def _page_names(role: str) -> list[str]:

@@ -11,9 +11,15 @@ class AttendanceConfig(AppConfig):
         from certificates.rosters import register_class_roster
         from courses.completion import register_check
 
-        from .selectors import attendance_requirement, class_learner_ids
+        from .selectors import (
+            attendance_requirement,
+            attendance_requirements,
+            class_learner_ids,
+        )
 
-        register_check("attendance", attendance_requirement)
+        register_check(
+            "attendance", attendance_requirement, many=attendance_requirements
+        )
 
         from . import reports
 

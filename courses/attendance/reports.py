@@ -229,6 +229,7 @@ def register() -> None:
         people=attendance_people,
         is_rate=True,
         order=70,
+        additive=True,
     )
     register_metric(
         key="classes_held",

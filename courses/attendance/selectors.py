@@ -175,24 +175,54 @@ def attendance_summaries(
             learner_id__in=learner_ids,
         )
         .values("learner_id")
-        .annotate(
-            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
-            late=Count("pk", filter=Q(status=AttendanceStatus.LATE)),
-            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
-        )
+        .annotate(**_STATUS_COUNTS)
     )
     by_learner = {r["learner_id"]: r for r in rows}
-    result = {}
-    for learner_id in learner_ids:
-        r = by_learner.get(learner_id, {"present": 0, "late": 0, "excused": 0})
-        counted = r["present"] + r["late"]
-        if training_class.count_excused:
-            counted += r["excused"]
-        absent = held - r["present"] - r["late"] - r["excused"]
-        result[learner_id] = AttendanceSummary(
-            held, r["present"], r["late"], r["excused"], absent, counted
+    return {
+        learner_id: _summary(training_class, held, by_learner.get(learner_id))
+        for learner_id in learner_ids
+    }
+
+
+_STATUS_COUNTS = {
+    "present": Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+    "late": Count("pk", filter=Q(status=AttendanceStatus.LATE)),
+    "excused": Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
+}
+
+
+def _summary(training_class, held: int, row) -> AttendanceSummary:
+    r = row or {"present": 0, "late": 0, "excused": 0}
+    counted = r["present"] + r["late"]
+    if training_class.count_excused:
+        counted += r["excused"]
+    absent = held - r["present"] - r["late"] - r["excused"]
+    return AttendanceSummary(
+        held, r["present"], r["late"], r["excused"], absent, counted
+    )
+
+
+# Memberships newest class first; the id breaks ties between classes that
+# start the same day, so one learner's "latest class" never depends on the
+# order the database happens to return.
+_MEMBERSHIP_ORDER = ("-training_class__start_date", "-pk")
+
+
+def _memberships():
+    """Memberships with their class and the class's session counts:
+    ``_planned`` (all sessions) and ``_held`` (started by now)."""
+    now = timezone.now()
+    return (
+        ClassMembership.objects.select_related("training_class")
+        .annotate(
+            _planned=Count("training_class__sessions"),
+            _held=Count(
+                "training_class__sessions",
+                filter=Q(training_class__sessions__start__lte=now),
+            ),
         )
-    return result
+        .order_by(*_MEMBERSHIP_ORDER)
+    )
 
 
 def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
@@ -203,9 +233,7 @@ def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
     object for the request, so a dashboard of N courses costs one query,
     not N.
     """
-    memberships = ClassMembership.objects.select_related("training_class").order_by(
-        "-training_class__start_date"
-    )
+    memberships = _memberships()
     if not type(enrolment).learner.is_cached(enrolment):
         return memberships.filter(
             learner_id=enrolment.learner_id, training_class__course_id=course_id
@@ -230,10 +258,76 @@ def attendance_requirement(enrolment) -> Requirement | None:
     ceil(planned × minimum / 100).
     """
     course = enrolment.course
-    course_min = getattr(course, "min_attendance_percent", None)
     membership = _latest_membership(enrolment, course_id=course.pk)
-    label = _("Chuyên cần")
     if membership is None:
+        return _attendance_requirement(course, None, 0, None)
+    klass = membership.training_class
+    if not membership._planned:
+        return _attendance_requirement(course, klass, 0, None)
+    row = (
+        AttendanceRecord.objects.filter(
+            session__training_class=klass,
+            session__start__lte=timezone.now(),
+            learner_id=enrolment.learner_id,
+        )
+        .order_by()
+        .aggregate(**_STATUS_COUNTS)
+    )
+    summary = _summary(klass, membership._held, row)
+    return _attendance_requirement(course, klass, membership._planned, summary)
+
+
+def attendance_requirements(enrolments) -> dict[int, Requirement | None]:
+    """:func:`attendance_requirement` of many enrolments in two queries:
+    the learners' memberships (with their classes' session counts) and their
+    attendance records in those classes."""
+    now = timezone.now()
+    learner_ids = {e.learner_id for e in enrolments}
+    latest: dict[tuple[int, int], ClassMembership] = {}
+    for membership in _memberships().filter(learner_id__in=learner_ids):
+        key = (membership.learner_id, membership.training_class.course_id)
+        latest.setdefault(key, membership)
+    memberships = {e.pk: latest.get((e.learner_id, e.course_id)) for e in enrolments}
+    classes = {m.training_class_id for m in memberships.values() if m is not None}
+    records = (
+        {
+            (row["session__training_class"], row["learner_id"]): row
+            for row in AttendanceRecord.objects.filter(
+                session__training_class__in=classes,
+                session__start__lte=now,
+                learner_id__in=learner_ids,
+            )
+            .order_by()
+            .values("session__training_class", "learner_id")
+            .annotate(**_STATUS_COUNTS)
+        }
+        if classes
+        else {}
+    )
+    result: dict[int, Requirement | None] = {}
+    for enrolment in enrolments:
+        membership = memberships[enrolment.pk]
+        if membership is None:
+            result[enrolment.pk] = _attendance_requirement(
+                enrolment.course, None, 0, None
+            )
+            continue
+        klass = membership.training_class
+        summary = _summary(
+            klass, membership._held, records.get((klass.pk, enrolment.learner_id))
+        )
+        result[enrolment.pk] = _attendance_requirement(
+            enrolment.course, klass, membership._planned, summary
+        )
+    return result
+
+
+def _attendance_requirement(
+    course, klass, planned: int, summary: AttendanceSummary | None
+) -> Requirement | None:
+    course_min = getattr(course, "min_attendance_percent", None)
+    label = _("Chuyên cần")
+    if klass is None:
         if course_min:
             return Requirement(
                 "attendance",
@@ -243,9 +337,7 @@ def attendance_requirement(enrolment) -> Requirement | None:
                 (0, 0),
             )
         return None
-    klass = membership.training_class
     minimum = course_min if course_min is not None else klass.min_attendance_percent
-    planned = klass.sessions.count()
     if not planned:
         return Requirement(
             "attendance",
@@ -254,9 +346,6 @@ def attendance_requirement(enrolment) -> Requirement | None:
             [_("Lớp tập huấn chưa có buổi học nào.")],
             (0, 0),
         )
-    summary = attendance_summaries(
-        training_class=klass, learner_ids=[enrolment.learner_id]
-    )[enrolment.learner_id]
     needed = -(-planned * int(minimum) // 100)
     done = summary.counted >= needed
     reasons = []

@@ -11,6 +11,6 @@ class H5PConfig(AppConfig):
         from courses.completion import register_check
 
         from . import checks  # noqa: F401  (registers the system checks)
-        from .selectors import h5p_requirement
+        from .selectors import h5p_requirement, h5p_requirements
 
-        register_check("h5p", h5p_requirement)
+        register_check("h5p", h5p_requirement, many=h5p_requirements)

@@ -27,7 +27,7 @@ class H5PBlock(SnippetChooserBlock):
         super().__init__("h5p.H5PContent", **kwargs)
 
     def get_context(self, value, parent_context=None):
-        from .selectors import playable_version
+        from .selectors import live_attempt, playable_version
         from .services import attempt_start
         from .tokens import token_make
 
@@ -44,8 +44,13 @@ class H5PBlock(SnippetChooserBlock):
         if version is None:
             context["state"] = "pending"
         elif user is not None and user.is_authenticated:
-            course = _course_of(page)
-            attempt = attempt_start(learner=user, version=version)
+            access = getattr(request, "_lesson_access", None)
+            course = access.course if access is not None else _course_of(page)
+            # The live attempt when there is one (a plain read); otherwise
+            # start one (locked, in a transaction).
+            attempt = live_attempt(learner=user, version=version) or attempt_start(
+                learner=user, version=version
+            )
             token = token_make(attempt=attempt, course=course)
             origin = settings.H5P_CONTENT_ORIGIN.rstrip("/")
             context["embed_url"] = f"{origin}/h5p-embed/{token}/"

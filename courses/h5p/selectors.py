@@ -14,48 +14,111 @@ from .models import H5PAttempt, H5PContent, H5PContentVersion, H5PLibrary
 
 
 def playable_version(content: H5PContent) -> H5PContentVersion | None:
-    """The newest version whose libraries are all approved."""
-    for version in content.versions.order_by("-number").prefetch_related("libraries"):
-        if all(
-            lib.status == H5PLibrary.Status.APPROVED for lib in version.libraries.all()
-        ):
-            return version
-    return None
+    """The newest version whose libraries are all approved (one query)."""
+    from django.db.models import Count, Q
+
+    return (
+        content.versions.annotate(
+            _unapproved=Count(
+                "libraries",
+                filter=~Q(libraries__status=H5PLibrary.Status.APPROVED),
+            )
+        )
+        .filter(_unapproved=0)
+        .order_by("-number")
+        .first()
+    )
+
+
+def live_attempt(*, learner, version: H5PContentVersion) -> H5PAttempt | None:
+    """The learner's unfinished attempt on ``version``, if any."""
+    return H5PAttempt.objects.filter(
+        learner=learner, version=version, finished_at__isnull=True
+    ).first()
 
 
 def course_h5p_contents(course) -> list[H5PContent]:
     """The H5P exercises placed in the live lessons of ``course``, in order."""
+    return courses_h5p_contents([course])[course.pk]
+
+
+def courses_h5p_contents(courses) -> dict[int, list[H5PContent]]:
+    """:func:`course_h5p_contents` of many courses, in two queries."""
+    from django.db.models import Q
+
     from courses.models import LessonPage
 
-    ids: list[int] = []
-    for body in (
+    courses = list(courses)
+    ids: dict[int, list[int]] = {course.pk: [] for course in courses}
+    if not courses:
+        return {}
+    condition = Q()
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth__gt=course.depth)
+    for path, depth, body in (
         LessonPage.objects.live()
-        .descendant_of(course)
+        .filter(condition)
         .order_by("path")
-        .values_list("body", flat=True)
+        .values_list("path", "depth", "body")
     ):
-        for block in body.raw_data if hasattr(body, "raw_data") else body or []:
-            if (
-                block.get("type") == "h5p"
-                and block.get("value")
-                and block["value"] not in ids
-            ):
-                ids.append(block["value"])
-    by_id = H5PContent.objects.in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+        blocks = body.raw_data if hasattr(body, "raw_data") else body or []
+        for course in courses:
+            if not (path.startswith(course.path) and depth > course.depth):
+                continue
+            course_ids = ids[course.pk]
+            for block in blocks:
+                if (
+                    block.get("type") == "h5p"
+                    and block.get("value")
+                    and block["value"] not in course_ids
+                ):
+                    course_ids.append(block["value"])
+    wanted = {pk for course_ids in ids.values() for pk in course_ids}
+    by_id = H5PContent.objects.in_bulk(wanted) if wanted else {}
+    return {
+        pk: [by_id[i] for i in course_ids if i in by_id]
+        for pk, course_ids in ids.items()
+    }
+
+
+def _graded_order() -> tuple[str, ...]:
+    """Which finished attempt counts: the last one (H5P_GRADING_METHOD =
+    "last") or the highest; the id breaks ties."""
+    if getattr(settings, "H5P_GRADING_METHOD", "highest") == "last":
+        return ("-finished_at", "-pk")
+    return ("-scaled_score", "-finished_at", "-pk")
 
 
 def graded_score(*, learner, content: H5PContent) -> Decimal | None:
     """The learner's graded percentage on ``content`` (highest, or last with
     H5P_GRADING_METHOD = "last"), None if no attempt is finished."""
-    attempts = H5PAttempt.objects.filter(
-        learner=learner, version__content=content, finished_at__isnull=False
+    attempt = (
+        H5PAttempt.objects.filter(
+            learner=learner, version__content=content, finished_at__isnull=False
+        )
+        .order_by(*_graded_order())
+        .first()
     )
-    if getattr(settings, "H5P_GRADING_METHOD", "highest") == "last":
-        attempt = attempts.order_by("-finished_at").first()
-    else:
-        attempt = attempts.order_by("-scaled_score", "-finished_at").first()
     return attempt.scaled_score if attempt is not None else None
+
+
+def graded_scores(*, learner_ids, content_ids) -> dict[tuple[int, int], Decimal | None]:
+    """:func:`graded_score` for every (learner, content) pair that has a
+    finished attempt, in one query: ``{(learner_id, content_id): score}``."""
+    result: dict[tuple[int, int], Decimal | None] = {}
+    rows = (
+        H5PAttempt.objects.filter(
+            learner_id__in=learner_ids,
+            version__content_id__in=content_ids,
+            finished_at__isnull=False,
+        )
+        .order_by(*_graded_order())
+        .values_list("learner_id", "version__content_id", "scaled_score")
+    )
+    for learner_id, content_id, score in rows:
+        # Rows come in grading order: the first of each pair is the one.
+        result.setdefault((learner_id, content_id), score)
+    return result
 
 
 def h5p_requirement(enrolment) -> Requirement | None:
@@ -69,10 +132,46 @@ def h5p_requirement(enrolment) -> Requirement | None:
     contents = course_h5p_contents(course)
     if not contents:
         return None
+    scores = {
+        content.pk: graded_score(learner=enrolment.learner, content=content)
+        for content in contents
+    }
+    return _h5p_requirement(contents, scores, minimum)
+
+
+def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
+    """:func:`h5p_requirement` of many enrolments in three queries."""
+    result: dict[int, Requirement | None] = {e.pk: None for e in enrolments}
+    courses = {
+        e.course_id: e.course
+        for e in enrolments
+        if getattr(e.course, "min_h5p_percent", None) is not None
+    }
+    if not courses:
+        return result
+    contents = courses_h5p_contents(courses.values())
+    wanted = [e for e in enrolments if contents.get(e.course_id)]
+    if not wanted:
+        return result
+    scores = graded_scores(
+        learner_ids={e.learner_id for e in wanted},
+        content_ids={c.pk for e in wanted for c in contents[e.course_id]},
+    )
+    for enrolment in wanted:
+        course_contents = contents[enrolment.course_id]
+        result[enrolment.pk] = _h5p_requirement(
+            course_contents,
+            {c.pk: scores.get((enrolment.learner_id, c.pk)) for c in course_contents},
+            enrolment.course.min_h5p_percent,
+        )
+    return result
+
+
+def _h5p_requirement(contents, scores, minimum) -> Requirement:
     reasons = []
     done = 0
     for content in contents:
-        score = graded_score(learner=enrolment.learner, content=content)
+        score = scores[content.pk]
         if score is not None and score >= minimum:
             done += 1
         else:

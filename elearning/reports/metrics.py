@@ -26,6 +26,20 @@ units up to districts and the province before dividing.
 
 ``people(learners, period, course_id)`` (optional) returns the users behind
 the number, for the drill-down list.
+
+Two optional hints keep a dashboard's query count down without changing a
+figure:
+
+- ``additive=True``: every record counts under exactly one learner, so the
+  "total" is the sum of the "unit" (or "agency") figures, the ``None`` key
+  included; a dashboard that already has one of those groupings adds it up
+  instead of asking again. A metric counting distinct things that several
+  learners share (classes held) is not additive.
+- ``batch(learners, period, group)``: one function shared by several
+  metrics that returns ``{metric key: {key: Figure}}`` for all of them in
+  one query (or ``None`` for a group it does not batch, when each metric's
+  own ``compute`` answers). It must give exactly what the ``compute``
+  functions give.
 """
 
 from __future__ import annotations
@@ -98,6 +112,7 @@ class Figure:
 
 
 Compute = Callable[[QuerySet, Period, str], dict[Hashable, Figure] | None]
+Batch = Callable[[QuerySet, Period, str], dict[str, dict[Hashable, Figure]] | None]
 People = Callable[..., QuerySet]
 
 
@@ -110,6 +125,8 @@ class Metric:
     is_rate: bool = False
     order: int = 100
     chart: bool = False
+    additive: bool = False
+    batch: Batch | None = None
 
     @property
     def drillable(self) -> bool:
@@ -128,13 +145,17 @@ def register_metric(
     is_rate: bool = False,
     order: int = 100,
     chart: bool = False,
+    additive: bool = False,
+    batch: Batch | None = None,
 ) -> None:
     """Register (or replace) the metric ``key``.
 
     ``order`` places its column (core figures use 10–50); ``chart`` puts it
-    on the dashboards' bar charts.
+    on the dashboards' bar charts; ``additive`` and ``batch``: see above.
     """
-    _METRICS[key] = Metric(key, label, compute, people, is_rate, order, chart)
+    _METRICS[key] = Metric(
+        key, label, compute, people, is_rate, order, chart, additive, batch
+    )
 
 
 def unregister_metric(key: str) -> None:

@@ -141,6 +141,30 @@ def completion_rate(learners, period, group):
     )
 
 
+def enrolment_figures(learners, period, group):
+    """Enrolled, in progress, completed and the completion rate together:
+    one query per group instead of four (not by month, where enrolled and
+    completed count by different dates)."""
+    if group != "total" and group not in ENROLMENT_GROUPS:
+        return None
+    rows = grouped(
+        _enrolments(learners, period),
+        group,
+        ENROLMENT_GROUPS,
+        {
+            "all": Count("pk"),
+            "going": Count("pk", filter=_in_progress_q(period)),
+            "done": Count("pk", filter=_completed_q(period)),
+        },
+    )
+    return {
+        "enrolled": {k: Figure(v["all"]) for k, v in rows.items()},
+        "in_progress": {k: Figure(v["going"]) for k, v in rows.items()},
+        "completed": {k: Figure(v["done"]) for k, v in rows.items()},
+        "completion_rate": {k: Figure(v["done"], v["all"]) for k, v in rows.items()},
+    }
+
+
 def _people_from(enrolments: QuerySet, course_id: int | None) -> QuerySet:
     from elearning.people.models import User
 
@@ -176,6 +200,7 @@ def register() -> None:
         compute=staff_count,
         people=staff_people,
         order=10,
+        additive=True,
     )
     register_metric(
         key="enrolled",
@@ -184,6 +209,8 @@ def register() -> None:
         people=enrolled_people,
         order=20,
         chart=True,
+        additive=True,
+        batch=enrolment_figures,
     )
     register_metric(
         key="in_progress",
@@ -192,6 +219,8 @@ def register() -> None:
         people=in_progress_people,
         order=30,
         chart=True,
+        additive=True,
+        batch=enrolment_figures,
     )
     register_metric(
         key="completed",
@@ -200,6 +229,8 @@ def register() -> None:
         people=completed_people,
         order=40,
         chart=True,
+        additive=True,
+        batch=enrolment_figures,
     )
     register_metric(
         key="completion_rate",
@@ -208,6 +239,8 @@ def register() -> None:
         people=completed_people,
         is_rate=True,
         order=50,
+        additive=True,
+        batch=enrolment_figures,
     )
 
 

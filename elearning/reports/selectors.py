@@ -66,11 +66,30 @@ def own_unit(user) -> AdministrativeUnit | None:
 def figures(
     learners: QuerySet, period: Period, group: str, metrics: Iterable[Metric]
 ) -> dict[Hashable, dict[str, Figure]]:
-    """``{group key: {metric key: Figure}}``: one query per metric."""
+    """``{group key: {metric key: Figure}}``: one query per metric (or per
+    batch of metrics sharing a ``batch`` function)."""
+    return _figures(learners, period, group, metrics)[0]
+
+
+def _figures(
+    learners: QuerySet, period: Period, group: str, metrics: Iterable[Metric]
+) -> tuple[dict[Hashable, dict[str, Figure]], list[Metric]]:
+    """:func:`figures` and the metrics that answer ``group``."""
     result: dict[Hashable, dict[str, Figure]] = {}
     answered = []
+    batches: dict[object, dict | None] = {}
     for metric in metrics:
-        values = metric.compute(learners, period, group)
+        values = None
+        if metric.batch is not None:
+            if metric.batch not in batches:
+                batches[metric.batch] = metric.batch(learners, period, group)
+            batched = batches[metric.batch]
+            if batched is not None and metric.key in batched:
+                values = batched[metric.key]
+            else:
+                values = metric.compute(learners, period, group)
+        else:
+            values = metric.compute(learners, period, group)
         if values is None:
             continue
         answered.append(metric)
@@ -80,8 +99,18 @@ def figures(
         result.setdefault(None, {})
     for row in result.values():
         for metric in answered:
-            row.setdefault(metric.key, Figure(0, 0) if metric.is_rate else Figure(0))
-    return result
+            row.setdefault(metric.key, _zero(metric))
+    return result, answered
+
+
+def _zero(metric: Metric) -> Figure:
+    return Figure(0, 0) if metric.is_rate else Figure(0)
+
+
+def _sums(data, answered) -> dict[str, Figure]:
+    """Each answered metric added up over every key of a grouping."""
+    total = add_up(data.values())
+    return {m.key: total.get(m.key, _zero(m)) for m in answered}
 
 
 def add_up(rows: Iterable[dict[str, Figure]]) -> dict[str, Figure]:
@@ -108,6 +137,9 @@ class Table:
     rows: list[Row]
     total: Row | None = None
     export: str = ""
+    # Each metric that answered the grouping, added up over all its keys
+    # (shown or not): the total of the additive ones (see ``summary``).
+    sums: dict[str, Figure] = field(default_factory=dict)
 
     def values(self, row: Row) -> list[Figure | None]:
         return [row.figures.get(m.key) for m in self.metrics]
@@ -140,7 +172,7 @@ def course_table(learners, period, metrics) -> Table:
 
 
 def agency_table(learners, period, metrics) -> Table:
-    data = figures(learners, period, "agency", metrics)
+    data, answered = _figures(learners, period, "agency", metrics)
     agencies = Agency.objects.filter(pk__in=[k for k in data if k]).order_by("name")
     rows = [Row(a.name, data[a.pk], {"agency": str(a.pk)}, a) for a in agencies]
     return Table(
@@ -149,6 +181,7 @@ def agency_table(learners, period, metrics) -> Table:
         _answered(metrics, data),
         rows,
         export="agency",
+        sums=_sums(data, answered),
     )
 
 
@@ -308,9 +341,22 @@ def district_table(learners, period, metrics, *, day=None, within=None) -> Table
     )
 
 
-def summary(learners, period, metrics) -> Row:
+def summary(learners, period, metrics, *, parts: Table | None = None) -> Row:
+    """The totals row. ``parts``, a table of the same learners and period
+    grouped by unit or agency, gives the total of every additive metric it
+    answered (its sum), so those are not asked again."""
+    sums = parts.sums if parts is not None else {}
+    derived = {m.key: sums[m.key] for m in metrics if m.additive and m.key in sums}
+    asked = figures(
+        learners, period, "total", [m for m in metrics if m.key not in derived]
+    ).get(None, {})
     return Row(
-        _("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {})
+        _("Tổng cộng"),
+        {
+            m.key: derived[m.key] if m.key in derived else asked[m.key]
+            for m in metrics
+            if m.key in derived or m.key in asked
+        },
     )
 
 

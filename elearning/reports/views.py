@@ -89,7 +89,7 @@ def dashboard(request):
         by_agency = agency_table(learners, period, metrics)
         context.update(
             metrics=metrics,
-            total=summary(learners, period, metrics),
+            total=summary(learners, period, metrics, parts=by_agency),
             tables=[by_course, by_agency],
             charts=[
                 chart("chart-course", _("Kết quả theo khóa học"), by_course),
