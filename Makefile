@@ -96,7 +96,7 @@ semgrep-test: $(TOOLS)/.installed ## Prove each semgrep rule fires on its bad ex
 security: $(TOOLS)/.installed semgrep-test ## bandit (no medium/high) and the repository's semgrep rules, offline
 	$(TOOLS)/bin/bandit -c pyproject.toml -r . --severity-level medium -q
 	$(SEMGREP) --config .semgrep/ --error --quiet --exclude tests/semgrep \
-		--exclude .venv --exclude .venv-tools --exclude node_modules --exclude staticfiles .
+		--exclude .venv --exclude .venv-tools --exclude .venv-bench --exclude node_modules --exclude staticfiles .
 
 checks: $(VENV)/.installed node_modules/.installed security ## ruff, bandit, semgrep, Django checks, migrations up to date, deploy check
 	$(VENV)/bin/ruff check .
