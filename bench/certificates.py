@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.perflib import rss_kib as _rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elearning.settings.dev")
 os.environ.setdefault("DEBUG", "false")
@@ -37,16 +39,6 @@ def _setup():
 
     sys.path.insert(0, str(ROOT))
     django.setup()
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def _smaps_kib(pid: int) -> tuple[int, int]:

@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from perflib import (  # noqa: E402
     compare,
     require_loopback,
+    rss_kib,
     summarize,
     table,
     target_failures,
@@ -125,7 +126,7 @@ class Services:
                 for name, proc in list(self.procs):
                     if name in self.peak:
                         for pid in _children(proc.pid):
-                            kib = _rss_kib(pid)
+                            kib = rss_kib(pid)
                             self.peak[name][pid] = max(self.peak[name].get(pid, 0), kib)
                 time.sleep(0.5)
 
@@ -140,16 +141,6 @@ def _terminate(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def _children(pid: int) -> list[int]:

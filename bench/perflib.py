@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import urlparse
 
 # A regression is a p95 more than 10 % slower, or a throughput more than 10 %
@@ -162,3 +163,14 @@ def table(steps: dict, regressions: list[dict] | None = None) -> str:
             f"| {cell('ratio')} | {wanted or '–'} | {met} |"
         )
     return "\n".join(lines)
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of process ``pid`` in KiB (0 if it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0

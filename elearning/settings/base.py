@@ -404,21 +404,11 @@ CSP_ADMIN_PREFIXES = ["/admin/"]
 # "https://www.youtube-nocookie.com". Empty: nothing outside is framed.
 CSP_EMBED_ORIGINS = env.list("CSP_EMBED_ORIGINS", default=[])
 CSP_ADMIN_DIRECTIVES = {
-    "default-src": [SELF],
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
     "img-src": [SELF, "data:", "blob:"],
-    "font-src": [SELF],
-    "connect-src": [SELF],
-    "media-src": [SELF],
-    "frame-src": [SELF],
-    "child-src": [SELF],
-    "worker-src": [SELF],
-    "manifest-src": [SELF],
     "frame-ancestors": [SELF],
-    "form-action": [SELF],
-    "base-uri": [SELF],
-    "object-src": [NONE],
 }
 
 LOGGING = {
