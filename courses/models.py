@@ -15,6 +15,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from elearning.pagecache import CachedRestrictionsMixin
 from elearning.people.names import fold
 from elearning.people.scoping import restrict
 
@@ -43,7 +44,7 @@ def _route_child(parent, model, request, path_components):
     return child.route(request, path_components[1:])
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedRestrictionsMixin, Page):
     """The catalogue: one per site."""
 
     intro = RichTextField(
@@ -89,7 +90,7 @@ class CoursePageQuerySet(PageQuerySet):
         return qs
 
 
-class CoursePage(Page):
+class CoursePage(CachedRestrictionsMixin, Page):
     class EnrolmentPolicy(models.TextChoices):
         OPEN = "open", _("Tự do ghi danh")
         OFFICER = "officer", _("Do cán bộ phụ trách ghi danh")
@@ -340,7 +341,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(CachedRestrictionsMixin, Page):
     body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("nội dung"))
     estimated_minutes = models.PositiveSmallIntegerField(
         _("thời lượng dự kiến (phút)"),

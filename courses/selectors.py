@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from elearning.pagecache import memo, memo_many
+
 from .completion import Requirement, registered_checks, registered_many_checks
 
 
@@ -103,17 +105,27 @@ def course_lessons(course) -> list:
     """The live lessons of ``course`` in page-tree order (bodies deferred)."""
     from .models import LessonPage
 
-    return list(
-        LessonPage.objects.live()
-        .child_of(course)
-        .defer_streamfields()
-        .order_by("path")
-        .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes")
+    return memo(
+        f"courses:lessons:{course.pk}",
+        lambda: list(
+            LessonPage.objects.live()
+            .child_of(course)
+            .defer_streamfields()
+            .order_by("path")
+            .only(
+                "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes"
+            )
+        ),
     )
 
 
 def lesson_ids_by_course(course_ids) -> dict[int, list[int]]:
-    """Live lesson ids per course, one query for any number of courses."""
+    """Live lesson ids per course (kept until the page tree changes)."""
+    return memo_many("courses:lesson-ids", course_ids, _lesson_ids_by_course)
+
+
+def _lesson_ids_by_course(course_ids) -> dict[int, list[int]]:
+    """One query for any number of courses."""
     from wagtail.models import Page
 
     from .models import CoursePage, LessonPage
@@ -374,7 +386,11 @@ def learner_dashboard(*, user) -> list[DashboardRow]:
     course_ids = [e.course_id for e in enrolments]
     lesson_ids = lesson_ids_by_course(course_ids)
     all_ids = [pk for ids in lesson_ids.values() for pk in ids]
-    lessons = LessonPage.objects.defer_streamfields().in_bulk(all_ids)
+    lessons = memo_many(
+        "courses:lesson",
+        all_ids,
+        lambda ids: LessonPage.objects.defer_streamfields().in_bulk(ids),
+    )
     for enrolment in enrolments:
         # Every row is the user's own: the completion checks may use it.
         enrolment.learner = user

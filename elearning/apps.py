@@ -7,3 +7,8 @@ class ElearningConfig(AppConfig):
 
     name = "elearning"
     verbose_name = _("Hệ thống học trực tuyến")
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.connect()

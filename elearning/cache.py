@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,29 @@ def _down(operation: str) -> None:
     logger.warning("Cache unavailable (%s): Redis unreachable", operation)
 
 
+class _ReusingClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` (and its table of ~170
+    response callbacks) for every cache call; one per connection pool is
+    enough (a ``redis.Redis`` is thread-safe, each command takes a pooled
+    connection)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusingClient
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)

@@ -1,12 +1,13 @@
 from django.conf import settings
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, re_path, reverse_lazy
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
-from . import views
+from . import pagecache, views
 
 handler500 = "elearning.views.server_error"
 
@@ -43,5 +44,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page tree serves everything else (the course catalogue).
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's page tree serves everything else (the course catalogue), routed
+# through the page cache (elearning/pagecache.py); same name and pattern.
+urlpatterns += [
+    re_path(serve_pattern, pagecache.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -29,6 +29,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from elearning.pagecache import CachedRestrictionsMixin
 from elearning.people.names import normalize_text
 from elearning.people.scoping import restrict
 
@@ -257,7 +258,7 @@ class Choice(Orderable):
 # --- Quiz page ---------------------------------------------------------------
 
 
-class QuizPage(Page):
+class QuizPage(CachedRestrictionsMixin, Page):
     """A quiz inside a course: settings, fixed questions and random draws."""
 
     class Grading(models.TextChoices):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.completion import Requirement
+from elearning.pagecache import memo_many
 
 from .grading import combine_scores
 from .models import Attempt, AttemptAnswer, QuizPage
@@ -78,23 +79,44 @@ def quizzes_requirement(enrolment) -> Requirement | None:
     course = enrolment.course
     if not getattr(course, "require_quizzes", True):
         return None
-    quizzes = list(
-        QuizPage.objects.live()
-        .descendant_of(course)
-        .filter(counts_for_completion=True)
-        .order_by("path")
-    )
+    quizzes = counting_quizzes([course])[course.pk]
     if not quizzes:
         return None
     grades = learner_grades(learner=enrolment.learner, quizzes=quizzes)
     return _quizzes_requirement(quizzes, grades)
 
 
+def counting_quizzes(courses) -> dict[int, list[QuizPage]]:
+    """The live quizzes that count for completion, per course pk, in
+    page-tree order (kept until the page tree changes)."""
+    courses = {course.pk: course for course in courses}
+
+    def compute(course_ids):
+        from django.db.models import Q
+
+        condition = Q()
+        for pk in course_ids:
+            course = courses[pk]
+            condition |= Q(path__startswith=course.path, depth__gt=course.depth)
+        found: dict[int, list[QuizPage]] = {pk: [] for pk in course_ids}
+        for quiz in (
+            QuizPage.objects.live()
+            .filter(condition, counts_for_completion=True)
+            .order_by("path")
+        ):
+            for pk in course_ids:
+                course = courses[pk]
+                if quiz.path.startswith(course.path) and quiz.depth > course.depth:
+                    found[pk].append(quiz)
+        return found
+
+    return memo_many("quizzes:counting", list(courses), compute)
+
+
 def quizzes_requirements(enrolments) -> dict[int, Requirement | None]:
     """:func:`quizzes_requirement` of many enrolments in two queries: the
     counting quizzes of every course, then every learner's finished
     attempts at them."""
-    from django.db.models import Q
 
     courses = {
         e.course_id: e.course
@@ -104,18 +126,7 @@ def quizzes_requirements(enrolments) -> dict[int, Requirement | None]:
     result: dict[int, Requirement | None] = {e.pk: None for e in enrolments}
     if not courses:
         return result
-    condition = Q()
-    for course in courses.values():
-        condition |= Q(path__startswith=course.path, depth__gt=course.depth)
-    quizzes_of: dict[int, list[QuizPage]] = defaultdict(list)
-    for quiz in (
-        QuizPage.objects.live()
-        .filter(condition, counts_for_completion=True)
-        .order_by("path")
-    ):
-        for course in courses.values():
-            if quiz.path.startswith(course.path) and quiz.depth > course.depth:
-                quizzes_of[course.pk].append(quiz)
+    quizzes_of = counting_quizzes(courses.values())
     wanted = [e for e in enrolments if quizzes_of.get(e.course_id)]
     if not wanted:
         return result

@@ -313,12 +313,19 @@ def user_invite(
     return user, link, created
 
 
+DATABASE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)
+
+
 def user_sessions_end(*, user_id: int) -> int:
     """End every session of one account; returns how many were ended.
 
     allauth's ``UserSession`` rows (the sessions the person sees and can
     revoke) are ended through allauth's adapter, which deletes the session
-    from the store. With database sessions (the default engine) any session
+    from the store. With database sessions (``db``, or ``cached_db`` in
+    production) any session
     usersessions never saw is found and deleted too.
     """
     from allauth.usersessions.adapter import get_adapter
@@ -329,9 +336,12 @@ def user_sessions_end(*, user_id: int) -> int:
     sessions = list(UserSession.objects.filter(user_id=user_id))
     get_adapter().end_sessions(sessions)
     ended = len(sessions)
-    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+    if settings.SESSION_ENGINE in DATABASE_SESSION_ENGINES:
+        from importlib import import_module
+
         from django.contrib.sessions.models import Session
 
+        store = import_module(settings.SESSION_ENGINE).SessionStore
         stale = [
             session.pk
             for session in Session.objects.filter(
@@ -339,7 +349,10 @@ def user_sessions_end(*, user_id: int) -> int:
             ).iterator(chunk_size=2000)
             if session.get_decoded().get("_auth_user_id") == str(user_id)
         ]
-        ended += Session.objects.filter(pk__in=stale).delete()[0]
+        for key in stale:
+            # Through the engine: cached_db forgets its cached copy too.
+            store(session_key=key).delete()
+        ended += len(stale)
     return ended
 
 

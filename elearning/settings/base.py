@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "elearning.people.middleware.MFARequiredMiddleware",
     "elearning.people.middleware.PrivacyConsentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The request's Wagtail site from the cache (elearning/pagecache.py).
+    "elearning.pagecache.SiteMiddleware",
 ]
 
 ROOT_URLCONF = "elearning.urls"

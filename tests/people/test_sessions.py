@@ -89,6 +89,31 @@ def test_disabling_an_account_ends_its_sessions(
     assert response["Location"].startswith(reverse("account_login"))
 
 
+def test_disabling_ends_sessions_cached_in_redis_too(
+    settings, learner, province_admin, django_capture_on_commit_callbacks
+):
+    """Production keeps sessions in the cache too (cached_db): ending one
+    removes the cached copy, not only the row."""
+    from importlib import import_module
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    verify_email(learner)
+    phone = signed_in(learner, "Điện thoại")
+    unseen = Client()
+    unseen.force_login(learner)  # a session usersessions never recorded
+    keys = [phone.session.session_key, unseen.session.session_key]
+    assert all(store(session_key=key).load() for key in keys)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_set_active(user=learner, active=False, actor=province_admin)
+
+    assert [store(session_key=key).load() for key in keys] == [{}, {}]
+    assert phone.get(reverse("people:my_data"))["Location"].startswith(
+        reverse("account_login")
+    )
+
+
 def test_disabling_in_the_user_admin_ends_sessions(
     two_browsers, learner, units, django_capture_on_commit_callbacks
 ):

@@ -1,0 +1,143 @@
+"""The page cache (elearning/pagecache.py): routes and page reads are kept
+until the page tree changes, and every change is seen on the next request."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from courses import services
+from courses.models import LessonPage
+from elearning import pagecache
+
+from .conftest import make_course, make_lessons
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    tree = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"wagtailcore_page"' in q["sql"] or '"wagtailcore_site"' in q["sql"]
+    ]
+    return response, tree
+
+
+def test_second_visit_routes_without_reading_the_tree(client, course, lessons, learner):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    first, tree_first = _page_queries(client, lessons[0].url)
+    second, tree_second = _page_queries(client, lessons[0].url)
+    assert first.status_code == second.status_code == 200
+    assert tree_first, "the first visit routes through the tree"
+    assert tree_second == []
+    assert second.context["page"].pk == first.context["page"].pk == lessons[0].pk
+    assert second.context["access"].course.pk == course.pk
+
+
+def test_published_change_is_seen_on_the_next_request(client, course, lessons, learner):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    assert "Bài 1" in client.get(course.url).content.decode()
+
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    lesson.title = "Nhận diện thư lừa đảo"
+    lesson.save_revision().publish()
+
+    page = client.get(course.url).content.decode()
+    assert "Nhận diện thư lừa đảo" in page
+    assert client.get(lesson.url).context["page"].title == "Nhận diện thư lừa đảo"
+
+
+def test_draft_edits_stay_unseen(client, course, lessons, learner):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    client.get(lessons[0].url)
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    lesson.title = "Bản nháp"
+    lesson.save_revision()  # not published
+    assert client.get(lessons[0].url).context["page"].title == "Bài 1"
+
+
+def test_new_unpublished_and_deleted_lessons(client, course, lessons, learner):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    assert len(client.get(course.url).context["lessons"]) == 3
+
+    (added,) = make_lessons(course, 1, start=4)
+    assert [r["page"].pk for r in client.get(course.url).context["lessons"]][
+        -1
+    ] == added.pk
+
+    url = lessons[1].url
+    assert client.get(url).status_code == 200
+    LessonPage.objects.get(pk=lessons[1].pk).unpublish()
+    assert client.get(url).status_code == 404
+    assert len(client.get(course.url).context["lessons"]) == 3
+
+    LessonPage.objects.get(pk=added.pk).delete()
+    assert len(client.get(course.url).context["lessons"]) == 2
+    assert client.get("/khoa-hoc/attt-01/bai-4/").status_code == 404
+
+
+def test_moved_course_answers_at_its_new_address(client, catalogue, learner):
+    course = make_course(catalogue, code="MOVE-1", title="Khóa chuyển")
+    make_lessons(course, 1)
+    client.force_login(learner)
+    old = course.url
+    assert client.get(old).status_code == 200
+    other = make_course(catalogue, code="PARENT-1", title="Khóa cha")
+    course.move(other, pos="last-child")
+    course.refresh_from_db()
+    # Not the cached page at the old address: Wagtail's redirect to the new.
+    moved = client.get(old)
+    assert moved.status_code == 301 and moved["Location"] == course.url
+    assert client.get(course.url).status_code == 200
+
+
+def test_view_restriction_added_later_is_enforced(client, course, lessons, learner):
+    client.force_login(learner)
+    assert client.get(course.url).status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Chỉ nhóm này"))
+    assert client.get(course.url).status_code != 200
+    restriction.delete()
+    assert client.get(course.url).status_code == 200
+
+
+def test_memo_many_computes_only_what_is_missing():
+    asked = []
+
+    def compute(ids):
+        asked.append(sorted(ids))
+        return {pk: pk * 10 for pk in ids}
+
+    assert pagecache.memo_many("test:x", [1, 2], compute) == {1: 10, 2: 20}
+    assert pagecache.memo_many("test:x", [2, 3, 3], compute) == {2: 20, 3: 30}
+    assert asked == [[1, 2], [3]]
+    pagecache.bump()
+    assert pagecache.memo_many("test:x", [1], compute) == {1: 10}
+    assert asked[-1] == [1]
+
+
+def test_memo_keeps_none_and_forgets_on_bump():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return None
+
+    assert pagecache.memo("test:none", compute) is None
+    assert pagecache.memo("test:none", compute) is None
+    assert len(calls) == 1
+    pagecache.bump()
+    pagecache.memo("test:none", compute)
+    assert len(calls) == 2
