@@ -1,16 +1,60 @@
 """Role changes are audited and disabled accounts lose their sessions,
-whichever screen or command makes the change."""
+whichever screen or command makes the change; the cached request user
+(``people.backends``) is dropped whenever the user, profile or roles change."""
 
 from __future__ import annotations
 
 from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_init, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+)
 from django.dispatch import receiver
 from wagtail.log_actions import log
 
-from .models import User
+from .backends import forget_request_user
+from .models import StaffProfile, User
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def forget_user(sender, instance, **kwargs):
+    forget_request_user(instance.pk)
+
+
+@receiver(post_save, sender=StaffProfile)
+@receiver(post_delete, sender=StaffProfile)
+def forget_profile_user(sender, instance, **kwargs):
+    forget_request_user(instance.user_id)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def forget_role_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # the group's members, before
+        instance._members_cleared = list(instance.user_set.values_list("pk", flat=True))
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        forget_request_user(instance.pk)
+        return
+    # From the group's side: the users added or removed, or all on a clear.
+    for user_id in pk_set or getattr(instance, "_members_cleared", ()):
+        forget_request_user(user_id)
+
+
+@receiver(post_save, sender=Group)
+@receiver(pre_delete, sender=Group)
+def forget_group_members(sender, instance, **kwargs):
+    """A renamed or deleted group changes its members' roles."""
+    if instance.pk is None:
+        return
+    for user_id in User.objects.filter(groups=instance).values_list("pk", flat=True):
+        forget_request_user(user_id)
 
 
 @receiver(m2m_changed, sender=User.groups.through)
