@@ -4,11 +4,10 @@ the roles are read fresh on every request (a role change applies at once)."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.urls import reverse
-
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from elearning.people.backends import ModelBackend, request_user_key
 from elearning.people.models import Role, User
