@@ -146,12 +146,15 @@ class SiteMiddleware:
         scope = _in_request.set(True)
         generation_read = _request_generation.set(None)
         try:
-            if request.method in ("GET", "HEAD"):
-                site_for_request(request)
             return self.get_response(request)
         finally:
             _request_generation.reset(generation_read)
             _in_request.reset(scope)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Pages of the tree get their site with the cached route (serve).
+        if request.method in ("GET", "HEAD") and view_func is not serve:
+            site_for_request(request)
 
 
 def route_for_request(request, path: str):
