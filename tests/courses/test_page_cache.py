@@ -141,3 +141,35 @@ def test_memo_keeps_none_and_forgets_on_bump():
     pagecache.bump()
     pagecache.memo("test:none", compute)
     assert len(calls) == 2
+
+
+def test_lesson_body_is_rendered_anew_after_publishing(client, course, lessons, learner):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    url = lessons[0].url
+    assert "Nội dung bài 1." in client.get(url).content.decode()
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    lesson.body = [("paragraph", "<p>Không mở tệp đính kèm lạ.</p>")]
+    lesson.save_revision().publish()
+    html = client.get(url).content.decode()
+    assert "Không mở tệp đính kèm lạ." in html and "Nội dung bài 1." not in html
+
+
+def test_preview_of_a_draft_is_never_cached(client, course, lessons, learner, trainer):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    url = lessons[0].url
+    client.get(url)  # the live body, cached
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    lesson.body = [("paragraph", "<p>Bản nháp chưa duyệt.</p>")]
+    lesson.save_revision(user=trainer)
+    draft = lesson.get_latest_revision_as_object()
+    preview = draft.make_preview_request()
+    assert "Bản nháp chưa duyệt." in preview.content.decode()
+    live = client.get(url).content.decode()
+    assert "Nội dung bài 1." in live and "Bản nháp chưa duyệt." not in live
+    # and the next preview shows the newer draft, not a cached one
+    lesson.body = [("paragraph", "<p>Bản nháp thứ hai.</p>")]
+    lesson.save_revision(user=trainer)
+    again = lesson.get_latest_revision_as_object().make_preview_request()
+    assert "Bản nháp thứ hai." in again.content.decode()
