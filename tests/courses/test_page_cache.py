@@ -143,7 +143,9 @@ def test_memo_keeps_none_and_forgets_on_bump():
     assert len(calls) == 2
 
 
-def test_lesson_body_is_rendered_anew_after_publishing(client, course, lessons, learner):
+def test_lesson_body_is_rendered_anew_after_publishing(
+    client, course, lessons, learner
+):
     services.enrolment_create(learner=learner, course=course, actor=learner)
     client.force_login(learner)
     url = lessons[0].url
