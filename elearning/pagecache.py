@@ -121,13 +121,17 @@ def memo_many(prefix: str, ids, compute: Callable[[list], dict]) -> dict:
 
 
 def site_for_request(request):
-    """Wagtail's ``Site.find_for_request``, cached per host."""
+    """Wagtail's ``Site.find_for_request``, cached per host, read when first
+    used (a view that links to no page never reads it)."""
+    from django.utils.functional import SimpleLazyObject
     from wagtail.models import Site
 
     if not hasattr(request, "_wagtail_site"):
-        request._wagtail_site = memo(
-            f"site:{request.get_host()}",
-            lambda: Site.find_for_request(request),
+        request._wagtail_site = SimpleLazyObject(
+            lambda: memo(
+                f"site:{request.get_host()}",
+                lambda: Site._find_for_request(request),
+            )
         )
     return request._wagtail_site
 
@@ -135,9 +139,8 @@ def site_for_request(request):
 class SiteMiddleware:
     """Scopes the generation to the request (read once, one tree per
     request); and since pages outside the tree link to pages of it
-    (``{% pageurl %}``), which needs the request's site, reads the site from
-    the cache, not the database (GET and HEAD only: form posts and JSON
-    saves do not render links)."""
+    (``{% pageurl %}``), which needs the request's site, has the site read
+    from the cache, not the database, when first needed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -153,7 +156,7 @@ class SiteMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Pages of the tree get their site with the cached route (serve).
-        if request.method in ("GET", "HEAD") and view_func is not serve:
+        if view_func is not serve:
             site_for_request(request)
 
 

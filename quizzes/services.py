@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from elearning.pagecache import memo
+
 from .gift import GiftError, ParsedChoice, ParsedQuestion
 from .gift import parse as gift_parse
 from .grading import combine_scores, grade_points, percent
@@ -279,9 +281,13 @@ def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[Question]:
 
 
 def quiz_course(quiz: QuizPage):
+    """The course a quiz belongs to (kept until the page tree changes)."""
     from courses.models import CoursePage
 
-    return CoursePage.objects.ancestor_of(quiz).first()
+    return memo(
+        f"quizzes:course-of:{quiz.pk}",
+        lambda: CoursePage.objects.ancestor_of(quiz).first(),
+    )
 
 
 def attempt_deadline(*, quiz: QuizPage, started_at: datetime) -> datetime:
