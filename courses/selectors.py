@@ -316,11 +316,29 @@ def lesson_access(*, lesson, user) -> LessonAccess:
 # --- Catalogue -----------------------------------------------------------
 
 
+CATALOGUE_COVER = "fill-600x315"
+CATALOGUE_FILTERS = ("audience", "level", "enrolment_policy")
+
+
 def catalogue(*, index, params, user) -> dict:
     """Live courses under ``index`` filtered by audience, level, policy, text."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
     from .models import CoursePage
 
-    courses = CoursePage.objects.live().child_of(index).select_related("cover_image")
+    # The card's cover rendition comes with its image: no query per card.
+    courses = (
+        CoursePage.objects.live()
+        .child_of(index)
+        .defer_streamfields()
+        .prefetch_related(
+            Prefetch(
+                "cover_image",
+                queryset=get_image_model().objects.prefetch_renditions(CATALOGUE_COVER),
+            )
+        )
+    )
     filters = {}
     for name, choices in (
         ("audience", CoursePage.Audience),
@@ -333,8 +351,13 @@ def catalogue(*, index, params, user) -> dict:
             filters[name] = value
     query = params.get("q", "").strip()[:100]
     if query:
-        courses = courses.search_folded(query)
-    courses = list(courses.order_by("title"))
+        courses = list(courses.search_folded(query).order_by("title"))
+    else:  # the same for everyone until the page tree changes
+        key = ":".join(filters.get(name, "") for name in CATALOGUE_FILTERS)
+        courses = memo(
+            f"courses:catalogue:{index.pk}:{key}",
+            lambda: list(courses.order_by("title")),
+        )
     enrolled = set()
     if getattr(user, "is_authenticated", False):
         from .models import Enrolment

@@ -77,6 +77,57 @@ def test_catalogue_query_count_does_not_grow(client, catalogue, learner):
     assert small <= 16
 
 
+def _cover(name: str):
+    """A small real PNG as a Wagtail image."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 630), (13, 71, 161)).save(buffer, "PNG")
+    return get_image_model().objects.create(
+        title=name, file=ImageFile(buffer, name=f"{name}.png")
+    )
+
+
+def test_cover_images_cost_no_query_per_card(client, catalogue, learner):
+    """Covers and their renditions come with the course list (prefetched,
+    even with an empty cache); the list is then kept until a page changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(learner)
+
+    def add(n, start):
+        for i in range(start, start + n):
+            make_course(
+                catalogue, code=f"C-{i}", title=f"Khóa {i}", cover_image=_cover(f"c{i}")
+            )
+
+    def queries():
+        client.get(catalogue.url)  # renditions made, the list kept
+        with CaptureQueriesContext(connection) as cold:
+            from django.core.cache import cache
+
+            cache.clear()  # nothing kept: no list, no rendition, no user
+            response = client.get(catalogue.url)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(catalogue.url)
+        assert response.content.decode().count('class="card-img-top"') == len(
+            response.context["courses"]
+        )
+        return len(cold), len(warm)
+
+    add(2, 0)
+    small = queries()
+    add(5, 2)
+    large = queries()
+    assert small == large
+    assert small[1] < small[0]
+
+
 def test_enrol_button_per_policy(client, catalogue, two_courses, learner):
     open_course, approval_course = two_courses
     client.force_login(learner)
