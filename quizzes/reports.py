@@ -17,6 +17,7 @@ from collections.abc import Hashable
 from django.db.models import (
     CharField,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -53,43 +54,59 @@ def _attempts(learners: QuerySet, period: Period) -> QuerySet:
 
 
 def _parent_course() -> Subquery:
-    """The id of the course page right above the attempt's quiz (None when
-    its parent is no course), as a sub-query."""
+    """The id of the course page right above the grouped attempts' quiz
+    (None when its parent is no course), as a sub-query over the quiz id."""
     from courses.models import CoursePage
 
-    parent_path = Substr(
-        OuterRef("quiz__path"),
-        1,
-        (OuterRef("quiz__depth") - 1) * QuizPage.steplen,
+    parent_path = Subquery(
+        QuizPage.objects.filter(pk=OuterRef(OuterRef("quiz")))
+        .annotate(
+            _parent=Substr(
+                "path",
+                1,
+                (F("depth") - 1) * QuizPage.steplen,
+                output_field=CharField(),
+            )
+        )
+        .values("_parent")[:1],
         output_field=CharField(),
     )
-    return Subquery(
+    return _GroupedSubquery(
         CoursePage.objects.filter(path=parent_path).values("pk")[:1],
         output_field=IntegerField(),
     )
+
+
+class _GroupedSubquery(Subquery):
+    """A sub-query over a column the query is already grouped by: it is left
+    out of GROUP BY and computed once per group."""
+
+    def get_group_by_cols(self):
+        return []
 
 
 def quiz_pass_rate(learners, period, group) -> dict[Hashable, Figure] | None:
     if group not in FIELDS:
         return None
     keys = ["quiz"] + ([FIELDS[group]] if FIELDS[group] else [])
-    attempts = _attempts(learners, period)
-    if group == "course":
-        # The course each quiz sits under, found in the same query.
-        attempts = attempts.annotate(_course=_parent_course())
-        keys.append("_course")
     rows = (
-        attempts.values(*keys)
+        _attempts(learners, period)
+        .values(*keys)
         .annotate(
             passed=Count("learner", filter=Q(passed=True), distinct=True),
             tried=Count("learner", distinct=True),
         )
-        .values_list(*keys, "passed", "tried")
     )
+    if group == "course":
+        # The course above each quiz, found after the counts: once per quiz,
+        # not once per attempt.
+        rows = rows.annotate(_course=_parent_course())
+        keys.append("_course")
+    rows = rows.values_list(*keys, "passed", "tried")
     sums: dict[Hashable, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         passed, tried = row[-2], row[-1]
-        key = None if group == "total" else row[1]
+        key = None if group == "total" else row[len(keys) - 1]
         sums[key][0] += passed
         sums[key][1] += tried
     if group == "total":

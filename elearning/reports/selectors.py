@@ -301,7 +301,7 @@ def district_table(learners, period, metrics, *, day=None, within=None) -> Table
     """Figures per reporting unit (as on ``day``), plus the province level."""
     day = day or min(period.end, timezone.localdate())
     unit_map = UnitMap(day)
-    data = figures(learners, period, "unit", metrics)
+    data, answered = _figures(learners, period, "unit", metrics)
     per_district: dict[int | None, list[dict[str, Figure]]] = {}
     for unit_id, row in data.items():
         target = unit_map.district(unit_id)
@@ -338,6 +338,7 @@ def district_table(learners, period, metrics, *, day=None, within=None) -> Table
         rows,
         total,
         export="district",
+        sums=_sums(data, answered),
     )
 
 

@@ -32,7 +32,7 @@ from .selectors import (
     agency_table,
     course_table,
     district_table,
-    figures,
+    summary,
 )
 from .templatetags.reports_tags import format_figure
 
@@ -193,9 +193,9 @@ def yearly_report_build(
     by_course = course_table(learners, period, metrics)
     by_course.total = Row(_("Tổng cộng"), add_up(r.figures for r in by_course.rows))
     progress(70)
-    total = Row(
-        _("Tổng cộng"), figures(learners, period, "total", metrics).get(None, {})
-    )
+    # The additive figures are the sums of the place table; only the others
+    # (classes held) are asked for the total.
+    total = summary(learners, period, metrics, parts=by_place)
     if unit is None:
         by_place.total = total
     participants, by_category = _participants(

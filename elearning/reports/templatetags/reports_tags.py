@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 
 from ..metrics import Figure
 
@@ -47,3 +49,21 @@ def urlencode_dict(value: dict) -> str:
     from urllib.parse import urlencode
 
     return urlencode(value or {})
+
+
+@register.simple_tag
+def figure_cells(table, row, base: dict) -> str:
+    """The cells of one table row: each figure, linked to its drill-down when
+    it has one. One tag per row rather than per cell (a province table has
+    a thousand cells): the drill-down address is reversed once."""
+    learners_url = reverse("reports:learners")
+    cells = []
+    for metric in table.metrics:
+        text = figure_of(row, metric)
+        if metric.drillable and row.params and metric.key in row.figures:
+            query = drill_query(base, row.params, metric)
+            text = format_html('<a href="{}?{}">{}</a>', learners_url, query, text)
+        cells.append((metric.key, text))
+    return format_html_join(
+        "\n          ", '<td class="text-end" data-metric="{}">{}</td>', cells
+    )
