@@ -151,6 +151,11 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
+# Published pages and the signed-in user are cached until they change
+# (docs/architecture.md, "What is cached"); these bound how long an entry
+# lives in any case, in seconds.
+PAGE_CACHE_TIMEOUT = 3600
+REQUEST_USER_CACHE_TIMEOUT = 300
 
 # --- Users and accounts ---------------------------------------------------
 AUTH_USER_MODEL = "people.User"
