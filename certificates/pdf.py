@@ -9,6 +9,8 @@ the network: fonts are local files, images are inlined as data: URLs.
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
 import io
 from pathlib import Path
 
@@ -174,6 +176,28 @@ def certificate_context(certificate: Certificate) -> dict:
     }
 
 
+def _load_malloc_trim():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def release_native_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc only).
+
+    Pango, HarfBuzz and fontconfig allocate and free many small blocks per
+    page; glibc keeps the freed ones mapped, so a worker's resident memory
+    crept up ~0.3 MiB a page. Trimming after each page costs ~0.05 ms.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     """Render one certificate to PDF bytes (~50 ms with a warm font cache)."""
     with translation.override("vi"):
@@ -181,10 +205,13 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         template = context["template"]
         html = render_to_string("certificates/pdf/certificate.html", context)
     document = HTML(string=html, base_url=FONT_DIR.as_uri(), url_fetcher=_fetcher())
-    return document.write_pdf(
+    pdf = document.write_pdf(
         stylesheets=_stylesheets(template.page_size, template.orientation),
         font_config=FONT_CONFIG,
     )
+    del document
+    release_native_memory()
+    return pdf
 
 
 def pdf_filename(certificate: Certificate) -> str:
