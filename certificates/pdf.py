@@ -9,6 +9,8 @@ the network: fonts are local files, images are inlined as data: URLs.
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
 import io
 from pathlib import Path
 
@@ -16,7 +18,6 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -94,13 +95,18 @@ def _stylesheets(page_size: str, orientation: str) -> list[CSS]:
     return [_STYLESHEETS[key]]
 
 
-def qr_svg(url: str) -> str:
-    """The verification URL as an inline SVG QR code (error correction M)."""
+def qr_png(url: str) -> str:
+    """The verification URL as a QR code (error correction M), a data: URL.
+
+    A 1-bit PNG with 4 pixels per module, drawn at the size the stylesheet
+    gives it with ``image-rendering: pixelated`` (no smoothing in the PDF):
+    it prints and scans exactly as the inline SVG it replaces, and
+    WeasyPrint embeds it in ~1 ms where parsing and drawing the SVG path
+    (~1,200 path commands) cost ~20 ms of every page.
+    """
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        buffer, kind="svg", scale=4, border=0, xmldecl=False, svgns=True
-    )
-    return buffer.getvalue().decode()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=4, border=0)
+    return f"data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"
 
 
 def _image_data_url(image) -> str:
@@ -161,14 +167,35 @@ def certificate_context(certificate: Certificate) -> dict:
         "template": template,
         "paragraphs": _paragraphs(template, values),
         "date_line": document_date(issued_on, template.place_name),
-        # The QR code is SVG made by segno from our own verification URL.
-        "qr_svg": mark_safe(qr_svg(certificate.get_verification_url())),  # noqa: S308  # nosec B308, B703  # nosemgrep: no-mark-safe-on-variables
+        "qr_url": qr_png(certificate.get_verification_url()),
         "verification_url": certificate.get_verification_url(),
         "verify_form_url": f"{settings.SITE_URL}/{VERIFY_PATH}",
         "signature_url": _image_data_url(template.signature_image)
         if template.signature_image_id
         else "",
     }
+
+
+def _load_malloc_trim():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def release_native_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc only).
+
+    Pango, HarfBuzz and fontconfig allocate and free many small blocks per
+    page; glibc keeps the freed ones mapped, so a worker's resident memory
+    crept up ~0.3 MiB a page. Trimming after each page costs ~0.05 ms.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
@@ -178,10 +205,13 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         template = context["template"]
         html = render_to_string("certificates/pdf/certificate.html", context)
     document = HTML(string=html, base_url=FONT_DIR.as_uri(), url_fetcher=_fetcher())
-    return document.write_pdf(
+    pdf = document.write_pdf(
         stylesheets=_stylesheets(template.page_size, template.orientation),
         font_config=FONT_CONFIG,
     )
+    del document
+    release_native_memory()
+    return pdf
 
 
 def pdf_filename(certificate: Certificate) -> str:

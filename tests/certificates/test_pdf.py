@@ -137,3 +137,27 @@ def test_embedded_font_programs_are_noto_serif(issued):
         styles.add(names.getDebugName(2))
     assert families == {"Noto Serif"}, families
     assert {"Regular", "Bold", "Italic"} <= styles, styles
+
+
+def test_qr_code_is_a_sharp_image_of_the_verification_url(issued):
+    """The QR code is embedded as a 1-bit image drawn without smoothing, and
+    its modules are those of the verification URL's code."""
+    import segno
+
+    page = PdfReader(io.BytesIO(render_certificate_pdf(issued))).pages[0]
+    code = segno.make(issued.get_verification_url(), error="m", micro=False)
+    side = len(code.matrix)
+    xobjects = page["/Resources"]["/XObject"]
+    (qr,) = [
+        xobjects[name].get_object()
+        for name in xobjects
+        if xobjects[name].get_object()["/Width"] == 4 * side
+    ]
+    assert qr["/Height"] == 4 * side
+    assert str(qr["/Interpolate"]).lower() == "false"  # no smoothing
+    (image,) = [i.image for i in page.images if i.image.size == (4 * side, 4 * side)]
+    pixels = image.convert("L").load()
+    for row in range(side):
+        for col in range(side):
+            dark = pixels[4 * col + 2, 4 * row + 2] < 128
+            assert dark == bool(code.matrix[row][col]), (row, col)
