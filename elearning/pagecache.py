@@ -42,10 +42,11 @@ from django.http import Http404
 GENERATION_KEY = "pages:generation"
 _MISSING = object()
 # The generation read by the current request (SiteMiddleware scopes it): a
-# request sees one page tree, and reads the generation once.
-_request_generation: ContextVar[int | None] = ContextVar(
-    "page_generation", default=None
-)
+# request sees one page tree, and reads the generation once. Outside a
+# request (tasks, commands) it is read every time.
+_OUTSIDE = object()
+_UNREAD = None
+_request_generation: ContextVar = ContextVar("page_generation", default=_OUTSIDE)
 
 
 def _timeout() -> int:
@@ -55,7 +56,7 @@ def _timeout() -> int:
 def generation() -> int:
     """The page tree's current generation (read once per request)."""
     known = _request_generation.get()
-    if known is not None:
+    if known is not _OUTSIDE and known is not _UNREAD:
         return known
     value = cache.get(GENERATION_KEY)
     if value is None:
@@ -63,12 +64,9 @@ def generation() -> int:
         # while older entries survived.
         cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
         value = cache.get(GENERATION_KEY) or 0
-    if _in_request.get():
+    if known is _UNREAD:
         _request_generation.set(value)
     return value
-
-
-_in_request: ContextVar[bool] = ContextVar("page_request", default=False)
 
 
 def bump(**_kwargs) -> None:
@@ -76,7 +74,8 @@ def bump(**_kwargs) -> None:
     _bump()
     transaction.on_commit(_bump)
     # The request that made the change reads the new tree from now on.
-    _request_generation.set(None)
+    if _request_generation.get() is not _OUTSIDE:
+        _request_generation.set(_UNREAD)
 
 
 def _bump() -> None:
@@ -146,13 +145,11 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        scope = _in_request.set(True)
-        generation_read = _request_generation.set(None)
+        scope = _request_generation.set(_UNREAD)
         try:
             return self.get_response(request)
         finally:
-            _request_generation.reset(generation_read)
-            _in_request.reset(scope)
+            _request_generation.reset(scope)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Pages of the tree get their site with the cached route (serve).
