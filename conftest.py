@@ -60,7 +60,10 @@ def _empty_cache():
     a cached page, user or rate limit must not outlive its test)."""
     from django.core.cache import cache
 
+    from elearning import pagecache
+
     cache.clear()
+    pagecache.local.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -23,13 +23,21 @@ the old tree while the change was in flight cannot keep it). Old generations
 are never read again and expire after ``PAGE_CACHE_TIMEOUT``. Only published
 content is kept: nothing about the user, so one entry serves every learner.
 
+Entries never change once written (a change makes a new generation), so
+each worker process also keeps the ones it read lately in its own memory
+(:class:`_LocalEntries`, bounded in bytes): a learner's page then costs one
+Redis read for the generation instead of one per entry.
+
 With Redis down the cache reads as empty (``elearning.cache``): pages are
 routed the normal way.
 """
 
 from __future__ import annotations
 
+import pickle
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -51,6 +59,75 @@ _request_generation: ContextVar = ContextVar("page_generation", default=_OUTSIDE
 
 def _timeout() -> int:
     return getattr(settings, "PAGE_CACHE_TIMEOUT", 3600)
+
+
+class _LocalEntries:
+    """The process's own copy of the entries it read lately, least recently
+    used first out once ``limit`` bytes are held.
+
+    Values are kept pickled and unpickled on every read, so no two requests
+    share (and could alter) one object.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            data = self._entries.get(key)
+            if data is None:
+                return _MISSING
+            self._entries.move_to_end(key)
+        return pickle.loads(data)  # noqa: S301 (bytes this process pickled)
+
+    def put(self, key: str, value: Any) -> None:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if len(data) > self.limit // 8:
+            return  # one entry may not crowd out the others
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old)
+            self._entries[key] = data
+            self.size += len(data)
+            while self.size > self.limit:
+                _, dropped = self._entries.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+
+local = _LocalEntries(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 2**20))
+
+
+def _local_ok(key: str) -> bool:
+    # Generation 0 is what a cache that cannot be reached gives: it may come
+    # back after pages changed, so nothing is kept under it.
+    return not key.startswith("pages:0:")
+
+
+def _get(key: str) -> Any:
+    """An entry from this process's memory, else from the cache."""
+    if not _local_ok(key):
+        return cache.get(key, _MISSING)
+    value = local.get(key)
+    if value is _MISSING:
+        value = cache.get(key, _MISSING)
+        if value is not _MISSING:
+            local.put(key, value)
+    return value
+
+
+def _set(key: str, value: Any) -> None:
+    cache.set(key, value, _timeout())
+    if _local_ok(key):
+        local.put(key, value)
 
 
 def generation() -> int:
@@ -92,10 +169,10 @@ def memo(key: str, compute: Callable[[], Any]) -> Any:
     (e.g. a course's live lessons). ``None`` is a value like any other.
     """
     full_key = f"pages:{generation()}:{key}"
-    value = cache.get(full_key, _MISSING)
+    value = _get(full_key)
     if value is _MISSING:
         value = compute()
-        cache.set(full_key, value, _timeout())
+        _set(full_key, value)
     return value
 
 
@@ -109,12 +186,26 @@ def memo_many(prefix: str, ids, compute: Callable[[list], dict]) -> dict:
     if not ids:
         return {}
     head = f"pages:{generation()}:{prefix}:"
-    found = cache.get_many([f"{head}{pk}" for pk in ids])
-    result = {pk: found[f"{head}{pk}"] for pk in ids if f"{head}{pk}" in found}
+    keep = _local_ok(head)
+    result = {}
+    for pk in ids if keep else ():
+        value = local.get(f"{head}{pk}")
+        if value is not _MISSING:
+            result[pk] = value
+    asked = [pk for pk in ids if pk not in result]
+    if asked:
+        found = cache.get_many([f"{head}{pk}" for pk in asked])
+        for pk in asked:
+            if f"{head}{pk}" in found:
+                result[pk] = found[f"{head}{pk}"]
+                if keep:
+                    local.put(f"{head}{pk}", result[pk])
     missing = [pk for pk in ids if pk not in result]
     if missing:
         computed = compute(missing)
         cache.set_many({f"{head}{pk}": computed[pk] for pk in missing}, _timeout())
+        for pk in missing if keep else ():
+            local.put(f"{head}{pk}", computed[pk])
         result.update((pk, computed[pk]) for pk in missing)
     return result
 
@@ -164,8 +255,8 @@ def route_for_request(request, path: str):
     if hasattr(request, "_wagtail_route_for_request"):
         return request._wagtail_route_for_request
     key = f"pages:{generation()}:route:{request.get_host()}:{path}"
-    cached = cache.get(key)
-    if cached is not None:
+    cached = _get(key)
+    if cached is not _MISSING and cached is not None:
         site, route = cached
         request._wagtail_site = site
         request._wagtail_route_for_request = route
@@ -178,7 +269,7 @@ def route_for_request(request, path: str):
         # through get_view_restrictions(); kept with the page, see
         # CachedRestrictionsMixin.
         page._cached_view_restrictions = list(page.get_view_restrictions())
-        cache.set(key, (site, route), _timeout())
+        _set(key, (site, route))
     # Not found: not kept (any path could be asked for).
     return route
 

@@ -175,3 +175,49 @@ def test_preview_of_a_draft_is_never_cached(client, course, lessons, learner, tr
     lesson.save_revision(user=trainer)
     again = lesson.get_latest_revision_as_object().make_preview_request()
     assert "Bản nháp thứ hai." in again.content.decode()
+
+
+def test_entries_read_once_are_served_from_process_memory(course, lessons):
+    from unittest import mock
+
+    pagecache.memo("test:answer", lambda: {"n": 42})
+    with mock.patch.object(pagecache.cache, "get", wraps=pagecache.cache.get) as get:
+        first = pagecache.memo("test:answer", lambda: pytest.fail("computed again"))
+        second = pagecache.memo("test:answer", lambda: pytest.fail("computed again"))
+    assert first == second == {"n": 42}
+    assert first is not second  # every read gets its own copy
+    # Only the generation is asked of the shared cache.
+    assert [c.args[0] for c in get.call_args_list] == [pagecache.GENERATION_KEY] * 2
+
+
+def test_process_memory_follows_the_generation(client, course, lessons, learner):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    assert client.get(lessons[0].url).context["page"].title == "Bài 1"
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    lesson.title = "Mật khẩu mạnh"
+    lesson.save_revision().publish()
+    assert client.get(lessons[0].url).context["page"].title == "Mật khẩu mạnh"
+
+
+def test_nothing_is_kept_in_memory_without_a_generation():
+    """Generation 0 is what an unreachable cache gives; it may come back
+    after pages changed, so the process keeps nothing under it."""
+    from unittest import mock
+
+    with mock.patch.object(pagecache, "generation", return_value=0):
+        assert pagecache.memo("test:outage", lambda: 1) == 1
+    assert pagecache.local.get("pages:0:test:outage") is pagecache._MISSING
+    pagecache.memo("test:kept", lambda: 1)
+    assert pagecache.local.size > 0
+
+
+def test_process_memory_is_bounded():
+    entries = pagecache._LocalEntries(limit=4000)
+    for i in range(50):
+        entries.put(f"k{i}", "x" * 200)
+    assert entries.size <= 4000
+    assert entries.get("k49") == "x" * 200
+    assert entries.get("k0") is pagecache._MISSING
+    entries.put("big", "y" * 1000)  # more than an eighth of the limit
+    assert entries.get("big") is pagecache._MISSING
