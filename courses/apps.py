@@ -12,3 +12,7 @@ class CoursesConfig(AppConfig):
         from .selectors import lessons_requirement, lessons_requirements
 
         register_check("lessons", lessons_requirement, many=lessons_requirements)
+
+        from . import caching
+
+        caching.connect()

@@ -510,6 +510,7 @@ def import_apply(
     from allauth.account.models import EmailAddress
     from wagtail.models import ModelLogEntry
 
+    from .caching import forget_enrolments
     from .models import Enrolment
 
     if not plan.ok:
@@ -626,6 +627,9 @@ def import_apply(
                         new = Enrolment.objects.filter(
                             course=course, learner_id__in=missing_ids
                         )
+                    # Bulk inserts send no signals: a learner who looked at
+                    # the course before must now see it as enrolled.
+                    forget_enrolments((pk, course.pk) for pk in missing_ids)
                     ModelLogEntry.objects.bulk_create(
                         [
                             ModelLogEntry(

@@ -199,14 +199,21 @@ def lessons_requirements(enrolments) -> dict[int, Requirement | None]:
 
 
 def learner_enrolment(*, user, course):
+    """The user's enrolment in ``course`` with its lesson progress (``None``
+    if there is none); kept in the cache (``courses.caching``)."""
+    from .caching import cached_enrolment
     from .models import Enrolment
 
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        Enrolment.objects.filter(learner=user, course=course)
-        .prefetch_related("progress")
-        .first()
+    return cached_enrolment(
+        learner_id=user.pk,
+        course_id=course.pk,
+        load=lambda: (
+            Enrolment.objects.filter(learner_id=user.pk, course_id=course.pk)
+            .prefetch_related("progress")
+            .first()
+        ),
     )
 
 

@@ -156,6 +156,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # lives in any case, in seconds.
 PAGE_CACHE_TIMEOUT = 3600
 REQUEST_USER_CACHE_TIMEOUT = 300
+ENROLMENT_CACHE_TIMEOUT = 600
 
 # --- Users and accounts ---------------------------------------------------
 AUTH_USER_MODEL = "people.User"
