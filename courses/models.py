@@ -15,7 +15,6 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from elearning import pagecache
 from elearning.pagecache import CachedRestrictionsMixin
 from elearning.people.names import fold
 from elearning.people.scoping import restrict
@@ -383,11 +382,6 @@ class LessonPage(CachedRestrictionsMixin, Page):
 
             access = lesson_access(lesson=self, user=request.user)
         context["access"] = access
-        # The body's cached fragment is keyed on it: a published change
-        # renders anew. A preview is never cached under the live key.
-        context["page_generation"] = (
-            None if getattr(request, "is_preview", False) else pagecache.generation()
-        )
         return context
 
 
