@@ -208,21 +208,34 @@ def _summary(training_class, held: int, row) -> AttendanceSummary:
 _MEMBERSHIP_ORDER = ("-training_class__start_date", "-pk")
 
 
-def _memberships():
+def _memberships(**filters) -> list[ClassMembership]:
     """Memberships with their class and the class's session counts:
-    ``_planned`` (all sessions) and ``_held`` (started by now)."""
-    now = timezone.now()
-    return (
-        ClassMembership.objects.select_related("training_class")
-        .annotate(
-            _planned=Count("training_class__sessions"),
-            _held=Count(
-                "training_class__sessions",
-                filter=Q(training_class__sessions__start__lte=now),
-            ),
-        )
+    ``_planned`` (all sessions) and ``_held`` (started by now).
+
+    Two plain queries (the counts only when there are memberships): most
+    learners belong to no class, and a dashboard asks for every learner.
+    """
+    memberships = list(
+        ClassMembership.objects.filter(**filters)
+        .select_related("training_class")
         .order_by(*_MEMBERSHIP_ORDER)
     )
+    class_ids = {m.training_class_id for m in memberships}
+    counts = {}
+    if class_ids:
+        now = timezone.now()
+        counts = {
+            row["training_class"]: row
+            for row in ClassSession.objects.filter(training_class__in=class_ids)
+            .order_by()
+            .values("training_class")
+            .annotate(planned=Count("pk"), held=Count("pk", filter=Q(start__lte=now)))
+        }
+    for membership in memberships:
+        row = counts.get(membership.training_class_id, {})
+        membership._planned = row.get("planned", 0)
+        membership._held = row.get("held", 0)
+    return memberships
 
 
 def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
@@ -233,16 +246,16 @@ def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
     object for the request, so a dashboard of N courses costs one query,
     not N.
     """
-    memberships = _memberships()
     if not type(enrolment).learner.is_cached(enrolment):
-        return memberships.filter(
+        found = _memberships(
             learner_id=enrolment.learner_id, training_class__course_id=course_id
-        ).first()
+        )
+        return found[0] if found else None
     learner = enrolment.learner
     by_course = getattr(learner, "_class_memberships_by_course", None)
     if by_course is None:
         by_course = {}
-        for membership in memberships.filter(learner_id=learner.pk):
+        for membership in _memberships(learner_id=learner.pk):
             by_course.setdefault(membership.training_class.course_id, membership)
         learner._class_memberships_by_course = by_course
     return by_course.get(course_id)
@@ -284,7 +297,7 @@ def attendance_requirements(enrolments) -> dict[int, Requirement | None]:
     now = timezone.now()
     learner_ids = {e.learner_id for e in enrolments}
     latest: dict[tuple[int, int], ClassMembership] = {}
-    for membership in _memberships().filter(learner_id__in=learner_ids):
+    for membership in _memberships(learner_id__in=learner_ids):
         key = (membership.learner_id, membership.training_class.course_id)
         latest.setdefault(key, membership)
     memberships = {e.pk: latest.get((e.learner_id, e.course_id)) for e in enrolments}
