@@ -403,17 +403,25 @@ def learner_dashboard(*, user) -> list[DashboardRow]:
     A fixed number of queries whatever the number of courses (the completion
     checks run once for all the enrolments, see ``enrolments_eligibility``).
     """
-    from .models import Enrolment, LessonPage
+    from .models import CoursePage, Enrolment, LessonPage
 
     enrolments = list(
         Enrolment.objects.filter(learner=user)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("course")
-        .defer("course__search_text")
         .prefetch_related("progress")
         .order_by("-created_at")
     )
     course_ids = [e.course_id for e in enrolments]
+    # The courses are pages: read with the page cache, not joined per row.
+    courses = memo_many(
+        "courses:course",
+        course_ids,
+        lambda ids: (
+            CoursePage.objects.defer_streamfields().defer("search_text").in_bulk(ids)
+        ),
+    )
+    for enrolment in enrolments:
+        enrolment.course = courses[enrolment.course_id]
     lesson_ids = lesson_ids_by_course(course_ids)
     all_ids = [pk for ids in lesson_ids.values() for pk in ids]
     lessons = memo_many(
