@@ -46,6 +46,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 GENERATION_KEY = "pages:generation"
 _MISSING = object()
@@ -213,7 +214,6 @@ def memo_many(prefix: str, ids, compute: Callable[[list], dict]) -> dict:
 def site_for_request(request):
     """Wagtail's ``Site.find_for_request``, cached per host, read when first
     used (a view that links to no page never reads it)."""
-    from django.utils.functional import SimpleLazyObject
     from wagtail.models import Site
 
     if not hasattr(request, "_wagtail_site"):
@@ -246,6 +246,18 @@ class SiteMiddleware:
         # Pages of the tree get their site with the cached route (serve).
         if view_func is not serve:
             site_for_request(request)
+        # Every {% pageurl %} needs the sites' root paths, which Wagtail keeps
+        # in the shared cache (a Redis read a request); these are kept with
+        # the page cache's entries instead. Not in Wagtail's own views (the
+        # admin moves pages and reads the paths around the move).
+        if not getattr(view_func, "__module__", "").startswith("wagtail"):
+            request._wagtail_cached_site_root_paths = SimpleLazyObject(_site_root_paths)
+
+
+def _site_root_paths():
+    from wagtail.models import Site
+
+    return memo("site-root-paths", Site.get_site_root_paths)
 
 
 def route_for_request(request, path: str):

@@ -221,3 +221,30 @@ def test_process_memory_is_bounded():
     assert entries.get("k0") is pagecache._MISSING
     entries.put("big", "y" * 1000)  # more than an eighth of the limit
     assert entries.get("big") is pagecache._MISSING
+
+
+def test_site_root_paths_come_from_the_page_cache(client, course, lessons, learner):
+    from unittest import mock
+
+    from wagtail.models import Site
+    from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY
+
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    client.get(course.url)
+    client.get("/khoa-hoc-cua-toi/")
+    with mock.patch.object(pagecache.cache, "get", wraps=pagecache.cache.get) as get:
+        page = client.get(course.url)
+        dashboard = client.get("/khoa-hoc-cua-toi/")
+    asked = [c.args[0] for c in get.call_args_list]
+    assert not [key for key in asked if SITE_ROOT_PATHS_CACHE_KEY in str(key)]
+    assert lessons[0].url in page.content.decode()
+    assert course.url in dashboard.content.decode()
+
+    # A new host name for the site is seen on the next page.
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "daotao.example.gov.vn", 443
+    site.save()
+    response = client.get("/khoa-hoc-cua-toi/")
+    paths = response.wsgi_request._wagtail_cached_site_root_paths
+    assert [p.root_url for p in paths] == ["https://daotao.example.gov.vn"]
