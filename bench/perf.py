@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from perflib import (  # noqa: E402
     compare,
+    cpu_seconds,
+    processes_named,
     require_loopback,
     rss_kib,
     summarize,
@@ -271,6 +273,45 @@ def locust(scenario: str, env: dict, out: Path) -> list[dict]:
     return [json.loads(line) for line in records.read_text().splitlines()]
 
 
+def cpu_snapshot(gunicorn_pid: int, redis_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn's workers, PostgreSQL (every
+    server process of the machine), this run's Redis and the load generator
+    (locust, a finished child of this process)."""
+    import resource
+
+    return {
+        "gunicorn": sum(cpu_seconds(pid) for pid in _children(gunicorn_pid)),
+        "postgres": sum(cpu_seconds(pid) for pid in processes_named("postgres")),
+        "redis": cpu_seconds(redis_pid),
+        "locust": sum(
+            getattr(resource.getrusage(resource.RUSAGE_CHILDREN), field)
+            for field in ("ru_utime", "ru_stime")
+        ),
+        "at": time.monotonic(),
+        "load": os.getloadavg()[0],
+    }
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    """What one request of a scenario cost each part, in CPU milliseconds:
+    comparable between runs even when something else shares the machine
+    (which only shows in the wall-clock figures)."""
+    if not requests:
+        return {}
+    used = {
+        part: round((after[part] - before[part]) * 1000 / requests, 2)
+        for part in ("gunicorn", "postgres", "redis", "locust")
+    }
+    busy = sum(
+        after[p] - before[p] for p in ("gunicorn", "postgres", "redis", "locust")
+    )
+    used["machine_share"] = round(
+        busy / ((after["at"] - before["at"]) * (os.cpu_count() or 1)), 2
+    )
+    used["load_before"], used["load_after"] = before["load"], after["load"]
+    return used
+
+
 def measure(records: list[dict], names: list[str]) -> dict:
     chosen = [r for r in records if r["name"] in names]
     if not chosen:
@@ -321,7 +362,7 @@ def main() -> int:  # noqa: C901, PLR0915
         redis = shutil.which("redis-server")
         if not redis:
             sys.exit("redis-server is needed (apt-get install redis-server)")
-        services.start(
+        redis_proc = services.start(
             "redis",
             [redis, "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(services.tmp)],
@@ -402,7 +443,12 @@ def main() -> int:  # noqa: C901, PLR0915
         records: list[dict] = []
         for scenario in ("ping", "browse", "login", "exam"):
             if scenario in STEPS:
-                records += locust(scenario, env, work / scenario)
+                before = cpu_snapshot(gunicorn.pid, redis_proc.pid)
+                got = locust(scenario, env, work / scenario)
+                records += got
+                result.setdefault("cpu_ms_per_request", {})[scenario] = cpu_per_request(
+                    before, cpu_snapshot(gunicorn.pid, redis_proc.pid), len(got)
+                )
         for name, (names, target) in MEASURED.items():
             if any(r["name"] in names for r in records):
                 steps[name] = measure(records, names)
@@ -539,6 +585,13 @@ def main() -> int:  # noqa: C901, PLR0915
     print()
     print(table(steps, regressions))
     print()
+    for scenario, cpu in result.get("cpu_ms_per_request", {}).items():
+        if cpu:
+            print(
+                f"CPU ms per request, {scenario}: gunicorn {cpu['gunicorn']}, "
+                f"PostgreSQL {cpu['postgres']}, Redis {cpu['redis']}, "
+                f"locust {cpu['locust']} (machine {cpu['machine_share']:.0%} busy)"
+            )
     memory = result["memory_mib"]
     print(
         f"peak RSS per process: gunicorn {memory['gunicorn']['peak_per_process']} MiB, "

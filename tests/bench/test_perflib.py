@@ -113,3 +113,28 @@ def test_loopback_targets_are_accepted(url):
 def test_anything_else_is_refused(url):
     with pytest.raises(NotLoopback):
         require_loopback(url)
+
+
+def test_cpu_seconds_counts_this_process_work():
+    import os
+    import time
+
+    from bench.perflib import cpu_seconds
+
+    before = cpu_seconds(os.getpid())
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:
+        pass
+    used = cpu_seconds(os.getpid()) - before
+    assert 0.1 <= used <= 1.0
+    assert cpu_seconds(2**22 + 7) == 0.0  # no such process
+
+
+def test_processes_named_finds_this_one():
+    import os
+    from pathlib import Path
+
+    from bench.perflib import processes_named
+
+    name = Path("/proc/self/comm").read_text().strip()
+    assert os.getpid() in processes_named(name)
