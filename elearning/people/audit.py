@@ -13,6 +13,8 @@ session keys.
   which redirects to it, and re-authentication by password) →
   ``login_fail``; the credentials Django passes are already cleansed, and
   only the address typed is kept;
+- a sign-in allauth refuses without checking it (too many failures:
+  ``adapter.AccountAdapter``) → ``login_fail`` as well, worded as blocked;
 - allauth MFA's ``authentication_failed`` (a wrong TOTP or recovery code, at
   sign-in or re-authentication) → ``mfa_fail``;
 - ``AuthorisationAuditMiddleware``: a signed-in user answered 403, or 404 on
@@ -81,6 +83,25 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
         actor=None,
         action=AccessLog.Action.LOGIN_FAILED,
         what=_("Đăng nhập không thành công: %(login)s") % {"login": login or "—"},
+        subject_user_id=user_id,
+        path=safe_path(request),
+        ip=client_ip(request),
+    )
+
+
+def log_login_refused(request, credentials) -> None:
+    """A sign-in refused unchecked: too many failures (``AccountAdapter``)."""
+    login = str(credentials.get("email") or credentials.get("username") or "")[:150]
+    user_id = (
+        User.objects.filter(email__iexact=login).values_list("pk", flat=True).first()
+        if login
+        else None
+    )
+    access_log_record(
+        actor=None,
+        action=AccessLog.Action.LOGIN_FAILED,
+        what=_("Đăng nhập bị chặn do sai quá nhiều lần: %(login)s")
+        % {"login": login or "—"},
         subject_user_id=user_id,
         path=safe_path(request),
         ip=client_ip(request),

@@ -44,6 +44,15 @@ def test_sixth_failed_attempt_on_one_account_is_refused(client, learner, screen)
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
     assert errors.as_data()[0].code == "too_many_login_attempts"
+    # The refusal is in the access log like the failures before it.
+    from elearning.people.models import AccessLog
+
+    logged = AccessLog.objects.filter(
+        action=AccessLog.Action.LOGIN_FAILED, subject_user_id=learner.pk
+    ).order_by("pk")
+    assert logged.count() == 6
+    assert "sai quá nhiều lần" in logged.last().what
+    assert DEFAULT_PASSWORD not in logged.last().what
 
 
 def test_other_accounts_are_not_locked_out(client, learner, other_learner):
