@@ -7,10 +7,16 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# One worker per core: requests are short and the database does the work.
+# One worker per core, one request at a time each: pages are short and
+# CPU-bound in Python. A second thread per worker only made the two fight
+# over the interpreter lock: browsing on 2 cores (docs/benchmarks.md) went
+# from 16.6 to 14.7 ms of worker CPU a page and from 98 to 109 pages/s with
+# one thread. The reverse proxy buffers requests and responses, so a slow
+# phone never holds a worker. With the database on another machine, raise
+# GUNICORN_WORKERS (e.g. 2 × cores + 1) to use the cores while queries wait.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
-worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread"  # keeps idle keep-alive connections off the workers
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
