@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from perflib import (  # noqa: E402
     compare,
+    cpu_per_request,
     cpu_seconds,
     processes_named,
     require_loopback,
@@ -280,9 +281,9 @@ def cpu_snapshot(gunicorn_pid: int, redis_pid: int) -> dict[str, float]:
     import resource
 
     return {
-        "gunicorn": sum(cpu_seconds(pid) for pid in _children(gunicorn_pid)),
-        "postgres": sum(cpu_seconds(pid) for pid in processes_named("postgres")),
-        "redis": cpu_seconds(redis_pid),
+        "gunicorn": {pid: cpu_seconds(pid) for pid in _children(gunicorn_pid)},
+        "postgres": {pid: cpu_seconds(pid) for pid in processes_named("postgres")},
+        "redis": {redis_pid: cpu_seconds(redis_pid)},
         "locust": sum(
             getattr(resource.getrusage(resource.RUSAGE_CHILDREN), field)
             for field in ("ru_utime", "ru_stime")
@@ -290,26 +291,6 @@ def cpu_snapshot(gunicorn_pid: int, redis_pid: int) -> dict[str, float]:
         "at": time.monotonic(),
         "load": os.getloadavg()[0],
     }
-
-
-def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
-    """What one request of a scenario cost each part, in CPU milliseconds:
-    comparable between runs even when something else shares the machine
-    (which only shows in the wall-clock figures)."""
-    if not requests:
-        return {}
-    used = {
-        part: round((after[part] - before[part]) * 1000 / requests, 2)
-        for part in ("gunicorn", "postgres", "redis", "locust")
-    }
-    busy = sum(
-        after[p] - before[p] for p in ("gunicorn", "postgres", "redis", "locust")
-    )
-    used["machine_share"] = round(
-        busy / ((after["at"] - before["at"]) * (os.cpu_count() or 1)), 2
-    )
-    used["load_before"], used["load_after"] = before["load"], after["load"]
-    return used
 
 
 def measure(records: list[dict], names: list[str]) -> dict:

@@ -200,3 +200,25 @@ def processes_named(name: str) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    """What one request of a scenario cost each part, in CPU milliseconds:
+    comparable between runs even when something else shares the machine
+    (which only shows in the wall-clock figures)."""
+    if not requests:
+        return {}
+    seconds = {"locust": after["locust"] - before["locust"]}
+    for part in ("gunicorn", "postgres", "redis"):
+        # Per process: one that ended meanwhile (a PostgreSQL backend whose
+        # connection closed) is left out rather than subtracted.
+        seconds[part] = sum(
+            cpu - before[part].get(pid, 0.0) for pid, cpu in after[part].items()
+        )
+    used = {part: round(s * 1000 / requests, 2) for part, s in seconds.items()}
+    busy = sum(seconds.values())
+    used["machine_share"] = round(
+        busy / ((after["at"] - before["at"]) * (os.cpu_count() or 1)), 2
+    )
+    used["load_before"], used["load_after"] = before["load"], after["load"]
+    return used

@@ -138,3 +138,31 @@ def test_processes_named_finds_this_one():
 
     name = Path("/proc/self/comm").read_text().strip()
     assert os.getpid() in processes_named(name)
+
+
+def test_cpu_per_request_counts_each_process_once():
+    from bench.perflib import cpu_per_request
+
+    before = {
+        "gunicorn": {10: 5.0, 11: 5.0},
+        "postgres": {20: 1.0, 21: 9.0},  # 21 ends during the scenario
+        "redis": {30: 0.5},
+        "locust": 2.0,
+        "at": 100.0,
+        "load": 0.5,
+    }
+    after = {
+        "gunicorn": {10: 6.0, 11: 6.0},
+        "postgres": {20: 1.2, 22: 0.3},  # 22 started during it
+        "redis": {30: 0.6},
+        "locust": 2.4,
+        "at": 110.0,
+        "load": 1.5,
+    }
+    used = cpu_per_request(before, after, 100)
+    assert used["gunicorn"] == 20.0  # 2 s over 100 requests
+    assert used["postgres"] == 5.0  # 0.2 + 0.3, nothing negative
+    assert used["redis"] == 1.0
+    assert used["locust"] == 4.0
+    assert used["load_before"] == 0.5 and used["load_after"] == 1.5
+    assert cpu_per_request(before, after, 0) == {}
