@@ -13,6 +13,12 @@ learner and course is saved or deleted (signals, connected in
 import). It is dropped now and again when the transaction commits, and
 expires after ``ENROLMENT_CACHE_TIMEOUT`` seconds in any case. With Redis
 down every page reads the database.
+
+One window is left: a page of the same learner and course that read the
+database just before a change committed, and writes its copy just after
+the change dropped the key, keeps the old state until the copy expires.
+It needs two requests of one learner on one course within the same
+millisecond or so; the expiry bounds it.
 """
 
 from __future__ import annotations
