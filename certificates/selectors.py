@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrolment
@@ -35,10 +35,14 @@ def issuing_unit_for(learner) -> AdministrativeUnit | None:
 
 
 def template_for_course(course) -> CertificateTemplate | None:
-    """The course's own template, else the default one."""
+    """The course's own template, else the default one (one query)."""
     return (
-        CertificateTemplate.objects.filter(course=course).first()
-        or CertificateTemplate.objects.filter(is_default=True).order_by("pk").first()
+        CertificateTemplate.objects.filter(Q(course=course) | Q(is_default=True))
+        .annotate(
+            own=Case(When(course=course, then=Value(0)), default=Value(1)),
+        )
+        .order_by("own", "pk")
+        .first()
     )
 
 

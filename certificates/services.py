@@ -9,6 +9,7 @@ consumes no number and two issues never get the same one.
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,8 +36,17 @@ class NotEligible(Exception):
 
 
 def _series_locked(unit, year: int) -> CertificateSeries:
-    series, _created = CertificateSeries.objects.get_or_create(unit=unit, year=year)
-    return CertificateSeries.objects.select_for_update().get(pk=series.pk)
+    """The unit's series of ``year``, locked (created first if it is new)."""
+    locked = CertificateSeries.objects.select_for_update()
+    try:
+        series = locked.get(unit=unit, year=year)
+    except CertificateSeries.DoesNotExist:
+        created, _created = CertificateSeries.objects.get_or_create(
+            unit=unit, year=year
+        )
+        series = locked.get(pk=created.pk)
+    series.unit = unit  # format_number reads its code: no query for it
+    return series
 
 
 def _existing_valid(learner, course) -> Certificate | None:
@@ -88,10 +98,11 @@ def _create(
     if replaces is None and (held := _existing_valid(learner, course)) is not None:
         return held, False
     template = template_for_course(course)
-    revision = None
+    revision_id = None
     if template is not None:
-        revision = template.latest_revision or template.save_revision(
-            user=issued_by, log_action=False
+        revision_id = (
+            template.latest_revision_id
+            or template.save_revision(user=issued_by, log_action=False).pk
         )
     series.last_number += 1
     series.save(update_fields=["last_number"])
@@ -101,7 +112,7 @@ def _create(
         sequence=series.last_number,
         learner=learner,
         course=course,
-        template_revision=revision,
+        template_revision_id=revision_id,
         training_class_code=training_class_code,
         unit_name=unit.full_name,
         score=score,
@@ -129,10 +140,20 @@ def _create(
     return certificate, True
 
 
-def _after_issue(certificate_id: int) -> None:
-    from .tasks import certificate_render
+# Set by the issue task: the certificate it issues is rendered and emailed
+# in that same task after the commit, not by a second queued task.
+render_in_this_task: ContextVar[bool] = ContextVar(
+    "certificates_render_in_this_task", default=False
+)
 
-    transaction.on_commit(lambda: certificate_render.delay(certificate_id))
+
+def _after_issue(certificate_id: int) -> None:
+    from .tasks import certificate_render, certificate_render_here
+
+    if render_in_this_task.get():
+        transaction.on_commit(lambda: certificate_render_here(certificate_id))
+    else:
+        transaction.on_commit(lambda: certificate_render.delay(certificate_id))
 
 
 def certificate_issue(
@@ -250,7 +271,11 @@ def certificate_reissue(
 def certificate_attach_pdf(*, certificate_id: int, content: bytes) -> Certificate:
     """Store the rendered PDF in private storage and record its SHA-256."""
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("series")
+            .get(pk=certificate_id)
+        )
         old_name = certificate.pdf.name
         digest = hashlib.sha256(content).hexdigest()
         certificate.pdf.save(

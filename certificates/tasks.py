@@ -30,13 +30,21 @@ def certificate_issue_for(
     issued_by_id: int | None = None,
     training_class_code: str = "",
 ) -> int | None:
-    """Issue (or find) a learner's certificate; None when not eligible."""
-    from .services import NotEligible, certificate_issue_or_get
+    """Issue (or find) a learner's certificate; None when not eligible.
+
+    A certificate this task issues is rendered and emailed here, after the
+    commit (:func:`certificate_render_here`): one task per certificate
+    instead of three queued one after the other.
+    """
+    from .services import NotEligible, certificate_issue_or_get, render_in_this_task
 
     User = get_user_model()
-    learner = User.objects.select_related("profile__unit").get(pk=learner_id)
+    learner = User.objects.select_related("profile__unit", "profile__agency").get(
+        pk=learner_id
+    )
     course = CoursePage.objects.get(pk=course_id)
     issued_by = User.objects.filter(pk=issued_by_id).first() if issued_by_id else None
+    token = render_in_this_task.set(True)
     try:
         certificate, created = certificate_issue_or_get(
             learner=learner,
@@ -47,33 +55,70 @@ def certificate_issue_for(
     except NotEligible as exc:
         logger.info("No certificate for %s in %s: %s", learner_id, course_id, exc)
         return None
-    if not created and not certificate.pdf_sha256:
-        # Issued earlier but never rendered: a crash between the commit and
-        # the render dispatch. (A new certificate's render is already queued.)
-        transaction.on_commit(lambda: certificate_render.delay(certificate.pk))
+    finally:
+        render_in_this_task.reset(token)
+    if not created and (not certificate.pdf_sha256 or certificate.emailed_at is None):
+        # Issued earlier but never rendered or emailed: a crash between the
+        # commit and the email. (A new certificate was rendered on commit.)
+        transaction.on_commit(lambda: certificate_render_here(certificate.pk))
     return certificate.pk
+
+
+def certificate_render_here(certificate_id: int) -> None:
+    """Render and email in the running task; on failure, queue the render task.
+
+    The queued task starts again from what is stored (a PDF already attached
+    is not rendered twice, an email already claimed is not sent twice), so a
+    failure here costs a retry, never a second certificate or email.
+    """
+    try:
+        _render_and_email(certificate_id)
+    except Exception:
+        logger.exception(
+            "Rendering certificate %s failed; queued again", certificate_id
+        )
+        certificate_render.delay(certificate_id)
 
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
 def certificate_render(certificate_id: int, *, force: bool = False) -> str:
     """Render and store the PDF once, then send it to the learner once."""
+    return _render_and_email(certificate_id, force=force)
+
+
+def _render_and_email(certificate_id: int, *, force: bool = False) -> str:
     from .pdf import render_certificate_pdf
     from .services import certificate_attach_pdf
 
     certificate = (
-        Certificate.objects.select_related("series__unit", "template_revision")
+        Certificate.objects.select_related(
+            "series__unit", "template_revision", "learner"
+        )
         .filter(pk=certificate_id)
         .first()
     )
     if certificate is None:
         return ""
+    content = None
     if force or not certificate.pdf_sha256:
-        certificate = certificate_attach_pdf(
-            certificate_id=certificate.pk,
-            content=render_certificate_pdf(certificate),
+        content = render_certificate_pdf(certificate)
+        attached = certificate_attach_pdf(
+            certificate_id=certificate.pk, content=content
         )
+        certificate.pdf = attached.pdf
+        certificate.pdf_sha256 = attached.pdf_sha256
+        certificate.emailed_at = attached.emailed_at
+        certificate.status = attached.status
     if certificate.emailed_at is None and certificate.is_valid:
-        certificate_email.delay(certificate.pk)
+        # Sent from here once; a failure hands it to the email task, which
+        # owns the retries with backoff.
+        try:
+            _send_email(certificate, content)
+        except Exception:
+            logger.exception(
+                "Emailing certificate %s failed; queued for retries", certificate.pk
+            )
+            certificate_email.delay(certificate.pk)
     return certificate.pdf_sha256
 
 
@@ -86,13 +131,23 @@ def certificate_render(certificate_id: int, *, force: bool = False) -> str:
 )
 def certificate_email(certificate_id: int) -> bool:
     """Email the learner their certificate with the PDF attached (once)."""
-    from .pdf import pdf_filename
-    from .services import certificate_mark_emailed
-
     certificate = (
         Certificate.objects.select_related("learner").filter(pk=certificate_id).first()
     )
-    if certificate is None or not certificate.pdf or not certificate.learner.email:
+    if certificate is None:
+        return False
+    return _send_email(certificate)
+
+
+def _send_email(certificate: Certificate, content: bytes | None = None) -> bool:
+    """Claim the certificate's one email and send it; False if not to send.
+
+    ``content`` is the PDF just rendered (else it is read from storage).
+    """
+    from .pdf import pdf_filename
+    from .services import certificate_mark_emailed
+
+    if not certificate.pdf or not certificate.learner.email:
         return False
     if not certificate_mark_emailed(certificate_id=certificate.pk):
         return False
@@ -110,8 +165,10 @@ def certificate_email(certificate_id: int) -> bool:
         message = EmailMessage(
             subject=subject, body=body, to=[certificate.learner.email]
         )
-        with certificate.pdf.open("rb") as handle:
-            message.attach(pdf_filename(certificate), handle.read(), "application/pdf")
+        if content is None:
+            with certificate.pdf.open("rb") as handle:
+                content = handle.read()
+        message.attach(pdf_filename(certificate), content, "application/pdf")
         message.send()
     except Exception:
         # Give the claim back so the retry sends it.

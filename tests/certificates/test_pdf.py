@@ -161,3 +161,73 @@ def test_qr_code_is_a_sharp_image_of_the_verification_url(issued):
         for col in range(side):
             dark = pixels[4 * col + 2, 4 * row + 2] < 128
             assert dark == bool(code.matrix[row][col]), (row, col)
+
+
+def test_issue_task_renders_and_emails_in_the_same_task(
+    learner, course, template, enrol, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certificates import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.certificate_render, "delay", queued.append)
+    monkeypatch.setattr(tasks.certificate_email, "delay", queued.append)
+    enrol(learner, course, 95)
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = tasks.certificate_issue_for.delay(learner.pk, course.pk).get()
+    certificate = Certificate.objects.get(pk=pk)
+    assert certificate.pdf_sha256 and certificate.emailed_at is not None
+    with certificate.pdf.open("rb") as fh:
+        assert mail.outbox[0].attachments[0][1] == fh.read()
+    assert len(mail.outbox) == 1
+    assert queued == []  # nothing handed to another task
+    # Issuing again: the same certificate, nothing rendered or sent again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.certificate_issue_for.delay(learner.pk, course.pk).get() == pk
+    assert len(mail.outbox) == 1 and queued == []
+
+
+def test_issue_task_hands_a_failed_render_to_the_render_task(
+    learner, course, template, enrol, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certificates import pdf, tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.certificate_render, "delay", queued.append)
+
+    def broken(certificate):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pdf, "render_certificate_pdf", broken)
+    enrol(learner, course, 95)
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = tasks.certificate_issue_for.delay(learner.pk, course.pk).get()
+    assert queued == [pk]
+    certificate = Certificate.objects.get(pk=pk)
+    assert not certificate.pdf_sha256 and certificate.emailed_at is None
+    assert mail.outbox == []
+    # The queued render (or the issue task run again) finishes the job once.
+    monkeypatch.undo()
+    tasks.certificate_render.delay(pk)
+    tasks.certificate_issue_for.delay(learner.pk, course.pk)
+    certificate.refresh_from_db()
+    assert certificate.pdf_sha256 and certificate.emailed_at is not None
+    assert len(mail.outbox) == 1
+    assert Certificate.objects.filter(learner=learner, course=course).count() == 1
+
+
+def test_a_failed_send_is_handed_to_the_email_task(
+    issued, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certificates import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.certificate_email, "delay", queued.append)
+
+    def refused(self, *args, **kwargs):
+        raise ConnectionError("SMTP down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+    tasks.certificate_render.delay(issued.pk, force=True)
+    issued.refresh_from_db()
+    assert issued.pdf_sha256 and issued.emailed_at is None  # claim given back
+    assert queued == [issued.pk]
