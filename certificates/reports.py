@@ -14,7 +14,7 @@ from collections.abc import Hashable
 from django.db.models import Count, QuerySet
 
 from elearning.reports.metrics import Figure, Period
-from elearning.reports.providers import grouped, held_by, month_index
+from elearning.reports.providers import grouped, held_by, month_counts, per_month
 
 from .models import Certificate
 
@@ -40,27 +40,29 @@ def certificates_issued(learners, period, group) -> dict[Hashable, Figure] | Non
 
 def certificates_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
     """Certificates issued for every group of ``groups`` from ONE query
-    grouped by all of them (counts of certificates add up over any
-    grouping)."""
-    wanted = [g for g in groups if g == "total" or g in FIELDS]
+    grouped by the unit, agency and course asked, the months being columns
+    of it (``month_counts``). Counts of certificates add up over any
+    grouping."""
+    wanted = [g for g in groups if g in ("total", "month") or g in FIELDS]
     if not wanted:
         return {}
-    keys = {g: "_month" if g == "month" else FIELDS[g] for g in wanted if g != "total"}
+    fields = [FIELDS[g] for g in wanted if g not in ("total", "month")]
+    counts = {"n": Count("pk")}
+    if "month" in wanted:
+        counts.update(month_counts("m", FIELDS["month"], period))
     qs = _issued(learners, period).order_by()
-    if "month" in keys:
-        qs = qs.annotate(_month=month_index(FIELDS["month"], period))
-    months = period.months()
-    columns = list(dict.fromkeys(keys.values()))
-    if columns:
-        rows = qs.values(*columns).annotate(n=Count("pk")).values(*columns, "n")
+    if fields:
+        rows = qs.values(*fields).annotate(**counts).values(*fields, *counts)
     else:
-        rows = [qs.aggregate(n=Count("pk"))]
+        rows = [qs.aggregate(**counts)]
     sums: dict[str, dict[Hashable, int]] = {g: {} for g in wanted}
     for row in rows:
         for g in wanted:
-            key = None if g == "total" else row[keys[g]]
             if g == "month":
-                key = months[key]
+                for month, n in per_month(row, "m", period).items():
+                    sums[g][month] = sums[g].get(month, 0) + n
+                continue
+            key = None if g == "total" else row[FIELDS[g]]
             sums[g][key] = sums[g].get(key, 0) + row["n"]
     if "total" in sums:
         sums["total"].setdefault(None, 0)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Hashable
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,12 +81,16 @@ def held_by(records: QuerySet, learners: QuerySet, path: str = "learner") -> Que
     return records.filter(relative_to(path))
 
 
-def month_index(field: str, period: Period) -> Case:
-    """The month of ``period`` that the datetime ``field`` falls in, as its
-    index in ``period.months()`` (NULL outside the period). The same month
-    as ``TruncMonth`` in the local time zone, found by comparing with the
-    months' first instants instead of converting every row's time zone
-    (a third of the time of a whole-table query at XL)."""
+def month_counts(name: str, field: str, period: Period) -> dict[str, Count]:
+    """Counts that give the rows per month of ``period`` by their datetime
+    ``field`` (see :func:`per_month`): ``{name}{i}`` counts the rows before
+    the first instant of month ``i`` (``i`` = 0 is the start of the period,
+    the last one its end). Month ``i`` holds ``{name}{i+1} - {name}{i}``
+    rows: the same months as ``TruncMonth`` in the local time zone, but as
+    columns of a query grouped by something else, so that the months of a
+    figure come from the same pass over the records as its units and
+    courses (no extra rows per month, no time-zone conversion per row, one
+    comparison per row and month)."""
     months = period.months()
     bounds = [
         period.start_at,
@@ -96,15 +100,21 @@ def month_index(field: str, period: Period) -> Case:
         ),
         period.end_before,
     ]
-    return Case(
-        When(**{f"{field}__lt": bounds[0]}, then=Value(None)),
-        *(
-            When(**{f"{field}__lt": bound}, then=Value(i))
-            for i, bound in enumerate(bounds[1:])
-        ),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
+    return {
+        f"{name}{i}": Count("pk", filter=Q(**{f"{field}__lt": bound}))
+        for i, bound in enumerate(bounds)
+    }
+
+
+def per_month(row: dict, name: str, period: Period) -> dict[datetime.date, int]:
+    """The rows of each month counted by :func:`month_counts` in ``row``
+    (months with none left out)."""
+    result = {}
+    for i, month in enumerate(period.months()):
+        n = row[f"{name}{i + 1}"] - row[f"{name}{i}"]
+        if n:
+            result[month] = n
+    return result
 
 
 def _enrolments(learners: QuerySet, period: Period) -> QuerySet:
@@ -213,76 +223,64 @@ def enrolment_figures(learners, period, group):
 
 
 def enrolment_rollup(learners, period, groups):
-    """The four enrolment figures for every group of ``groups`` among
-    total, unit, agency and course from ONE query grouped by all of them
-    (counts of enrolments add up over any grouping); by month, as
-    :func:`enrolment_figures` (a second query)."""
-    wanted = [g for g in groups if g == "total" or g in ENROLMENT_GROUPS]
+    """The enrolment figures for every group of ``groups`` (total, unit,
+    agency, course, month) from ONE query grouped by the unit, agency and
+    course asked, the months being columns of it (:func:`month_counts`).
+    Counts of enrolments add up over any grouping."""
+    wanted = [g for g in groups if g in ("total", "month") or g in ENROLMENT_GROUPS]
+    if not wanted:
+        return {}
+    fields = [ENROLMENT_GROUPS[g] for g in wanted if g in ENROLMENT_GROUPS]
+    counts = {
+        "all": Count("pk"),
+        "going": Count("pk", filter=_in_progress_q(period)),
+        "done": Count("pk", filter=_completed_q(period)),
+    }
+    if "month" in wanted:
+        counts.update(month_counts("made", "created_at", period))
+        counts.update(month_counts("completed", "completed_at", period))
+    qs = _enrolments(learners, period).order_by()
+    if fields:
+        rows = qs.values(*fields).annotate(**counts).values(*fields, *counts)
+    else:
+        rows = [qs.aggregate(**counts)]
+    sums: dict[str, dict[Hashable, list[int]]] = {g: {} for g in wanted}
+    by_month: dict[str, dict[Hashable, int]] = {"made": {}, "completed": {}}
+    for row in rows:
+        for g in wanted:
+            if g == "month":
+                for name, counts_of in by_month.items():
+                    for month, n in per_month(row, name, period).items():
+                        counts_of[month] = counts_of.get(month, 0) + n
+                continue
+            key = None if g == "total" else row[ENROLMENT_GROUPS[g]]
+            total = sums[g].setdefault(key, [0, 0, 0])
+            total[0] += row["all"]
+            total[1] += row["going"]
+            total[2] += row["done"]
+    if "total" in sums:
+        sums["total"].setdefault(None, [0, 0, 0])
     result: dict[str, dict[str, dict[Hashable, Figure]]] = {}
-    if wanted:
-        fields = [ENROLMENT_GROUPS[g] for g in wanted if g != "total"]
-        counts = {
-            "all": Count("pk"),
-            "going": Count("pk", filter=_in_progress_q(period)),
-            "done": Count("pk", filter=_completed_q(period)),
-        }
-        qs = _enrolments(learners, period).order_by()
-        if fields:
-            rows = qs.values(*fields).annotate(**counts).values(*fields, *counts)
-        else:
-            rows = [qs.aggregate(**counts)]
-        sums: dict[str, dict[Hashable, list[int]]] = {g: {} for g in wanted}
-        for row in rows:
-            for g in wanted:
-                key = None if g == "total" else row[ENROLMENT_GROUPS[g]]
-                total = sums[g].setdefault(key, [0, 0, 0])
-                total[0] += row["all"]
-                total[1] += row["going"]
-                total[2] += row["done"]
-        if "total" in sums:
-            sums["total"].setdefault(None, [0, 0, 0])
-        for g, per_key in sums.items():
+    for g, per_key in sums.items():
+        if g == "month":
             result[g] = {
-                "enrolled": {k: Figure(v[0]) for k, v in per_key.items()},
-                "in_progress": {k: Figure(v[1]) for k, v in per_key.items()},
-                "completed": {k: Figure(v[2]) for k, v in per_key.items()},
-                "completion_rate": {k: Figure(v[2], v[0]) for k, v in per_key.items()},
+                "enrolled": {k: Figure(n) for k, n in by_month["made"].items()},
+                "completed": {k: Figure(n) for k, n in by_month["completed"].items()},
             }
-    if "month" in groups:
-        result["month"] = _enrolment_months(learners, period)
+            continue
+        result[g] = {
+            "enrolled": {k: Figure(v[0]) for k, v in per_key.items()},
+            "in_progress": {k: Figure(v[1]) for k, v in per_key.items()},
+            "completed": {k: Figure(v[2]) for k, v in per_key.items()},
+            "completion_rate": {k: Figure(v[2], v[0]) for k, v in per_key.items()},
+        }
     return result
 
 
 def _enrolment_months(learners, period) -> dict[str, dict[Hashable, Figure]]:
     """Enrolled by the month they were made and completed by the month they
-    were completed, in one pass: rows are grouped by both months (NULL for
-    a date outside the period), then added up here."""
-    rows = (
-        _enrolments(learners, period)
-        .filter(Q(created_at__gte=period.start_at) | _completed_q(period))
-        .order_by()
-        .annotate(
-            _made=month_index("created_at", period),
-            _done=month_index("completed_at", period),
-        )
-        .values("_made", "_done")
-        .annotate(n=Count("pk"))
-        .values_list("_made", "_done", "n")
-    )
-    months = period.months()
-    enrolled: dict[Hashable, int] = {}
-    completed: dict[Hashable, int] = {}
-    for made, done, n in rows:
-        if made is not None:
-            key = months[made]
-            enrolled[key] = enrolled.get(key, 0) + n
-        if done is not None:
-            key = months[done]
-            completed[key] = completed.get(key, 0) + n
-    return {
-        "enrolled": {k: Figure(n) for k, n in enrolled.items()},
-        "completed": {k: Figure(n) for k, n in completed.items()},
-    }
+    were completed, in one query (one column per month and figure)."""
+    return enrolment_rollup(learners, period, ("month",))["month"]
 
 
 def _people_from(enrolments: QuerySet, course_id: int | None) -> QuerySet:
