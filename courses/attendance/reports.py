@@ -178,6 +178,38 @@ def classes_held(learners, period, group) -> dict[Hashable, Figure] | None:
     return {r["_key"]: Figure(r["n"]) for r in rows}
 
 
+def classes_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
+    """Classes held for every group of ``groups`` from ONE query: the
+    (class, its unit, its course, month of a session) rows, each class
+    then counted once per key here (a class has one unit and one course,
+    but sessions in several months)."""
+    wanted = [g for g in groups if g in ("total", "unit", "course", "month")]
+    if not wanted:
+        return {}
+    qs = _classes(learners, period).order_by()
+    columns = ["pk", "unit", "course"]
+    if "month" in wanted:
+        qs = qs.annotate(_month=TruncMonth("sessions__start"))
+        columns.append("_month")
+    classes: dict[str, dict[Hashable, set[int]]] = {g: {} for g in wanted}
+    for row in qs.values(*columns).distinct():
+        for g in wanted:
+            if g == "total":
+                key = None
+            elif g == "month":
+                key = row["_month"]
+                key = key.date() if hasattr(key, "date") else key
+            else:
+                key = row[g]
+            classes[g].setdefault(key, set()).add(row["pk"])
+    if "total" in classes:
+        classes["total"].setdefault(None, set())
+    return {
+        g: {"classes_held": {k: Figure(len(ids)) for k, ids in per_key.items()}}
+        for g, per_key in classes.items()
+    }
+
+
 def classes_people(learners, period, course_id=None) -> QuerySet:
     """Members (in scope) of the classes counted."""
     classes = _classes(learners, period)
@@ -277,6 +309,7 @@ def register() -> None:
         compute=classes_held,
         people=classes_people,
         order=65,
+        rollup=classes_rollup,
     )
     from elearning.reports.metrics import register_province_table
 

@@ -86,12 +86,12 @@ def dashboard(request):
     if period is not None:
         metrics = registered_metrics()
         learners = learners_visible_to(request.user, unit=unit)
-        known = prefetch(learners, period, ("course", "agency"), metrics)
+        known = prefetch(learners, period, ("course", "agency", "total"), metrics)
         by_course = course_table(learners, period, metrics, known=known)
         by_agency = agency_table(learners, period, metrics, known=known)
         context.update(
             metrics=metrics,
-            total=summary(learners, period, metrics, parts=by_agency),
+            total=summary(learners, period, metrics, parts=by_agency, known=known),
             tables=[by_course, by_agency],
             charts=[
                 chart("chart-course", _("Kết quả theo khóa học"), by_course),

@@ -186,7 +186,10 @@ def yearly_report_build(
     progress(20)
     # One pass over each table of records for both groupings.
     known = prefetch(
-        learners, period, ("unit" if unit is None else "agency", "course"), metrics
+        learners,
+        period,
+        ("unit" if unit is None else "agency", "course", "total"),
+        metrics,
     )
     if unit is None:
         by_place = district_table(learners, period, metrics, day=day, known=known)
@@ -200,7 +203,7 @@ def yearly_report_build(
     progress(70)
     # The additive figures are the sums of the place table; only the others
     # (classes held) are asked for the total.
-    total = summary(learners, period, metrics, parts=by_place)
+    total = summary(learners, period, metrics, parts=by_place, known=known)
     if unit is None:
         by_place.total = total
     participants, by_category = _participants(
