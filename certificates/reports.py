@@ -14,7 +14,7 @@ from collections.abc import Hashable
 from django.db.models import Count, QuerySet
 
 from elearning.reports.metrics import Figure, Period
-from elearning.reports.providers import grouped
+from elearning.reports.providers import grouped, held_by, month_counts, per_month
 
 from .models import Certificate
 
@@ -27,8 +27,7 @@ FIELDS = {
 
 
 def _issued(learners: QuerySet, period: Period) -> QuerySet:
-    return Certificate.objects.valid().filter(
-        learner__in=learners,
+    return held_by(Certificate.objects.valid(), learners).filter(
         issued_at__gte=period.start_at,
         issued_at__lt=period.end_before,
     )
@@ -37,6 +36,40 @@ def _issued(learners: QuerySet, period: Period) -> QuerySet:
 def certificates_issued(learners, period, group) -> dict[Hashable, Figure] | None:
     rows = grouped(_issued(learners, period), group, FIELDS, {"n": Count("pk")})
     return None if rows is None else {k: Figure(v["n"]) for k, v in rows.items()}
+
+
+def certificates_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
+    """Certificates issued for every group of ``groups`` from ONE query
+    grouped by the unit, agency and course asked, the months being columns
+    of it (``month_counts``). Counts of certificates add up over any
+    grouping."""
+    wanted = [g for g in groups if g in ("total", "month") or g in FIELDS]
+    if not wanted:
+        return {}
+    fields = [FIELDS[g] for g in wanted if g not in ("total", "month")]
+    counts = {"n": Count("pk")}
+    if "month" in wanted:
+        counts.update(month_counts("m", FIELDS["month"], period))
+    qs = _issued(learners, period).order_by()
+    if fields:
+        rows = qs.values(*fields).annotate(**counts).values(*fields, *counts)
+    else:
+        rows = [qs.aggregate(**counts)]
+    sums: dict[str, dict[Hashable, int]] = {g: {} for g in wanted}
+    for row in rows:
+        for g in wanted:
+            if g == "month":
+                for month, n in per_month(row, "m", period).items():
+                    sums[g][month] = sums[g].get(month, 0) + n
+                continue
+            key = None if g == "total" else row[FIELDS[g]]
+            sums[g][key] = sums[g].get(key, 0) + row["n"]
+    if "total" in sums:
+        sums["total"].setdefault(None, 0)
+    return {
+        g: {"certificates_issued": {k: Figure(n) for k, n in per_key.items()}}
+        for g, per_key in sums.items()
+    }
 
 
 def certificate_holders(learners, period, course_id=None) -> QuerySet:
@@ -59,4 +92,5 @@ def register() -> None:
         order=80,
         chart=True,
         additive=True,
+        rollup=certificates_rollup,
     )

@@ -25,6 +25,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from elearning.reports.metrics import Figure, Period
+from elearning.reports.providers import held_by
 
 from .models import (
     AttendanceRecord,
@@ -75,16 +76,15 @@ def _count_by(queryset: QuerySet, field: str | None, count) -> dict:
 
 def _expected(learners, period) -> QuerySet:
     """One row per (membership, held session)."""
-    return ClassMembership.objects.filter(
-        _held("training_class__sessions__", period), learner__in=learners
+    return held_by(ClassMembership.objects.all(), learners).filter(
+        _held("training_class__sessions__", period)
     )
 
 
 def _attended(learners, period) -> QuerySet:
-    return AttendanceRecord.objects.filter(
+    return held_by(AttendanceRecord.objects.all(), learners).filter(
         _held("session__", period),
         _attended_q(),
-        learner__in=learners,
         session__training_class__memberships__learner=F("learner"),
     )
 
@@ -102,6 +102,44 @@ def attendance_rate(learners, period, group) -> dict[Hashable, Figure] | None:
     return {k: Figure(attended.get(k, 0), expected.get(k, 0)) for k in keys}
 
 
+def attendance_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
+    """The attendance rate for every group of ``groups`` it answers from
+    two queries (expected, attended), each grouped by all of them: counts
+    of (member, session) pairs add up over any grouping."""
+    wanted = [g for g in groups if g == "total" or g in MEMBER_FIELDS]
+    if not wanted:
+        return {}
+
+    def counts(queryset, fields):
+        columns = list(dict.fromkeys(fields[g] for g in wanted if g != "total"))
+        queryset = queryset.order_by()
+        if not columns:
+            rows = [queryset.aggregate(n=Count("pk"))]
+        else:
+            rows = queryset.values(*columns).annotate(n=Count("pk"))
+            rows = rows.values(*columns, "n")
+        sums: dict[str, dict[Hashable, int]] = {g: {} for g in wanted}
+        for row in rows:
+            for g in wanted:
+                key = None if g == "total" else row[fields[g]]
+                sums[g][key] = sums[g].get(key, 0) + (row["n"] or 0)
+        return sums
+
+    expected = counts(_expected(learners, period), MEMBER_FIELDS)
+    attended = counts(_attended(learners, period), RECORD_FIELDS)
+    result = {}
+    for g in wanted:
+        keys = set(expected[g]) | set(attended[g])
+        if g == "total":
+            keys.add(None)
+        result[g] = {
+            "attendance_rate": {
+                k: Figure(attended[g].get(k, 0), expected[g].get(k, 0)) for k in keys
+            }
+        }
+    return result
+
+
 def attendance_people(learners, period, course_id=None) -> QuerySet:
     """Members who attended at least one session held in the period."""
     records = _attended(learners, period)
@@ -111,10 +149,11 @@ def attendance_people(learners, period, course_id=None) -> QuerySet:
 
 
 def _classes(learners, period) -> QuerySet:
-    return TrainingClass.objects.filter(
+    return held_by(
+        TrainingClass.objects.all(), learners, "memberships__learner"
+    ).filter(
         sessions__start__gte=period.start_at,
         sessions__start__lt=period.end_before,
-        memberships__learner__in=learners,
     )
 
 
@@ -137,6 +176,38 @@ def classes_held(learners, period, group) -> dict[Hashable, Figure] | None:
         return None
     rows = qs.values(_key=F(fields[group])).annotate(n=Count("pk", distinct=True))
     return {r["_key"]: Figure(r["n"]) for r in rows}
+
+
+def classes_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
+    """Classes held for every group of ``groups`` from ONE query: the
+    (class, its unit, its course, month of a session) rows, each class
+    then counted once per key here (a class has one unit and one course,
+    but sessions in several months)."""
+    wanted = [g for g in groups if g in ("total", "unit", "course", "month")]
+    if not wanted:
+        return {}
+    qs = _classes(learners, period).order_by()
+    columns = ["pk", "unit", "course"]
+    if "month" in wanted:
+        qs = qs.annotate(_month=TruncMonth("sessions__start"))
+        columns.append("_month")
+    classes: dict[str, dict[Hashable, set[int]]] = {g: {} for g in wanted}
+    for row in qs.values(*columns).distinct():
+        for g in wanted:
+            if g == "total":
+                key = None
+            elif g == "month":
+                key = row["_month"]
+                key = key.date() if hasattr(key, "date") else key
+            else:
+                key = row[g]
+            classes[g].setdefault(key, set()).add(row["pk"])
+    if "total" in classes:
+        classes["total"].setdefault(None, set())
+    return {
+        g: {"classes_held": {k: Figure(len(ids)) for k, ids in per_key.items()}}
+        for g, per_key in classes.items()
+    }
 
 
 def classes_people(learners, period, course_id=None) -> QuerySet:
@@ -230,6 +301,7 @@ def register() -> None:
         is_rate=True,
         order=70,
         additive=True,
+        rollup=attendance_rollup,
     )
     register_metric(
         key="classes_held",
@@ -237,6 +309,7 @@ def register() -> None:
         compute=classes_held,
         people=classes_people,
         order=65,
+        rollup=classes_rollup,
     )
     from elearning.reports.metrics import register_province_table
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .names import name_sort_key, normalize_text
-from .scoping import restrict
+from .scoping import people_condition, restrict
 
 
 class Role(models.TextChoices):
@@ -28,7 +28,8 @@ STAFF_ROLES = (Role.OFFICER, Role.TRAINER, Role.ADMIN)
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return restrict(self, user, unit_field="profile__unit", owner_field="pk")
+        where = people_condition(user)
+        return self if where is None else self.filter(where())
 
     def for_request(self):
         """Users as the signed-in user of a request: with the profile (the

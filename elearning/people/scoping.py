@@ -37,6 +37,35 @@ def visible_unit_ids(user) -> set[int] | None:
     return result
 
 
+def condition(user, *, unit_field: str, owner_field: str | None) -> Q | None:
+    """What ``user`` may see, as a condition on ``unit_field``/``owner_field``
+    (``None``: no restriction). :func:`restrict` applies it; a query that
+    already joins the people (e.g. records grouped by their holder's unit)
+    may apply it with paths relative to that join instead of a sub-query.
+    """
+    units = visible_unit_ids(user)
+    if units is ALL:
+        return None
+    result = Q(**{f"{unit_field}__in": units}) if units else Q(pk__in=[])
+    if owner_field is not None and getattr(user, "is_authenticated", False):
+        result |= Q(**{owner_field: user.pk})
+    return result
+
+
+def people_condition(user):
+    """What ``user`` may see of people (users), as a function of the path
+    that reaches a user from the model queried (``""`` for users
+    themselves, ``"learner__"`` for a record's learner): the people of the
+    units ``user`` may see, and ``user`` themselves. ``None``: no
+    restriction. ``User.objects.visible_to`` is this condition."""
+    units = visible_unit_ids(user)
+    if units is ALL:
+        return None
+    return lambda prefix="": condition(
+        user, unit_field=f"{prefix}profile__unit", owner_field=f"{prefix}pk"
+    )
+
+
 def restrict(
     queryset: QuerySet, user, *, unit_field: str, owner_field: str | None
 ) -> QuerySet:
@@ -46,10 +75,5 @@ def restrict(
     AdministrativeUnit (e.g. ``"learner__profile__unit"``); ``owner_field``
     the path to the user who owns the record, who always sees it.
     """
-    units = visible_unit_ids(user)
-    if units is ALL:
-        return queryset
-    condition = Q(**{f"{unit_field}__in": units}) if units else Q(pk__in=[])
-    if owner_field is not None and getattr(user, "is_authenticated", False):
-        condition |= Q(**{owner_field: user.pk})
-    return queryset.filter(condition)
+    where = condition(user, unit_field=unit_field, owner_field=owner_field)
+    return queryset if where is None else queryset.filter(where)

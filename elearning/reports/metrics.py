@@ -40,6 +40,15 @@ figure:
   one query (or ``None`` for a group it does not batch, when each metric's
   own ``compute`` answers). It must give exactly what the ``compute``
   functions give.
+- ``rollup(learners, period, groups)``: one function shared by several
+  metrics that answers several groupings at once — e.g. one query grouped
+  by unit *and* course, added up here into the figures per unit and per
+  course — and returns ``{group: {metric key: {key: Figure}}}`` for the
+  groups (of the tuple ``groups``) it answers. A page that shows several
+  groupings asks it first (``selectors.prefetch``); whatever it leaves out
+  is asked of ``batch``/``compute``. It must give exactly what they give:
+  counts of records add up over any grouping, but a count of *distinct*
+  learners adds up over units and agencies only (each learner has one).
 """
 
 from __future__ import annotations
@@ -113,6 +122,9 @@ class Figure:
 
 Compute = Callable[[QuerySet, Period, str], dict[Hashable, Figure] | None]
 Batch = Callable[[QuerySet, Period, str], dict[str, dict[Hashable, Figure]] | None]
+Rollup = Callable[
+    [QuerySet, Period, tuple[str, ...]], dict[str, dict[str, dict[Hashable, Figure]]]
+]
 People = Callable[..., QuerySet]
 
 
@@ -127,6 +139,7 @@ class Metric:
     chart: bool = False
     additive: bool = False
     batch: Batch | None = None
+    rollup: Rollup | None = None
 
     @property
     def drillable(self) -> bool:
@@ -147,14 +160,16 @@ def register_metric(
     chart: bool = False,
     additive: bool = False,
     batch: Batch | None = None,
+    rollup: Rollup | None = None,
 ) -> None:
     """Register (or replace) the metric ``key``.
 
     ``order`` places its column (core figures use 10–50); ``chart`` puts it
-    on the dashboards' bar charts; ``additive`` and ``batch``: see above.
+    on the dashboards' bar charts; ``additive``, ``batch`` and ``rollup``:
+    see above.
     """
     _METRICS[key] = Metric(
-        key, label, compute, people, is_rate, order, chart, additive, batch
+        key, label, compute, people, is_rate, order, chart, additive, batch, rollup
     )
 
 

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from elearning.people.models import (
     UnitSuccession,
     User,
 )
-from elearning.people.scoping import restrict
+from elearning.people.scoping import people_condition, restrict
 
 from .metrics import Figure, Metric, Period, registered_metrics
 
@@ -45,14 +45,47 @@ def learners_visible_to(
     user, *, unit: AdministrativeUnit | None = None, agency: Agency | None = None
 ) -> QuerySet[User]:
     """Active people with a unit whom ``user`` may see, optionally narrowed."""
-    qs = User.objects.visible_to(user).filter(
-        is_active=True, profile__unit__isnull=False
+    unit_ids = unit.subtree_ids() if unit is not None else None
+    return learners_where(
+        visible_to=user, unit_ids=unit_ids, agency_id=agency.pk if agency else None
     )
-    if unit is not None:
-        qs = qs.filter(profile__unit_id__in=unit.subtree_ids())
-    if agency is not None:
-        qs = qs.filter(profile__agency=agency)
-    return qs
+
+
+def learners_where(
+    *,
+    visible_to=None,
+    unit_ids: Iterable[int] | None = None,
+    agency_id: int | None = None,
+) -> QuerySet[User]:
+    """Active people with a unit (whom ``visible_to`` may see, if given), in
+    ``unit_ids`` and ``agency_id`` if given.
+
+    The queryset also carries the same condition as a function of a path
+    (``relative_to("learner")`` is a ``Q`` on a record's ``learner``): a
+    figure grouped by its holder's unit filters through the join it groups
+    by instead of a sub-query over the people (``providers.held_by``). A
+    narrower queryset made from this one (``.filter()`` …) does not carry
+    it and is used as a sub-query.
+    """
+    where = None if visible_to is None else people_condition(visible_to)
+    unit_ids = None if unit_ids is None else sorted(unit_ids)
+
+    def relative_to(path: str = "") -> Q:
+        prefix = f"{path}__" if path else ""
+        condition = Q(
+            **{f"{prefix}is_active": True, f"{prefix}profile__unit__isnull": False}
+        )
+        if where is not None:
+            condition &= where(prefix)
+        if unit_ids is not None:
+            condition &= Q(**{f"{prefix}profile__unit_id__in": unit_ids})
+        if agency_id is not None:
+            condition &= Q(**{f"{prefix}profile__agency_id": agency_id})
+        return condition
+
+    learners = User.objects.filter(relative_to())
+    learners.relative_to = relative_to
+    return learners
 
 
 def own_unit(user) -> AdministrativeUnit | None:
@@ -63,24 +96,61 @@ def own_unit(user) -> AdministrativeUnit | None:
 # --- Figures ----------------------------------------------------------------
 
 
+Known = dict[tuple[str, str], dict[Hashable, Figure]]
+
+
+def prefetch(
+    learners: QuerySet, period: Period, groups: Iterable[str], metrics
+) -> Known:
+    """What the metrics' ``rollup`` functions answer for ``groups``, each
+    function asked once: ``{(group, metric key): {key: Figure}}``. A page
+    showing several groupings passes it to its tables (``known=``), which
+    ask only for the rest."""
+    groups = tuple(groups)
+    known: Known = {}
+    asked = []
+    for metric in metrics:
+        if metric.rollup is None or metric.rollup in asked:
+            continue
+        asked.append(metric.rollup)
+        for group, per_metric in (
+            metric.rollup(learners, period, groups) or {}
+        ).items():
+            for key, values in per_metric.items():
+                known[(group, key)] = values
+    return known
+
+
 def figures(
-    learners: QuerySet, period: Period, group: str, metrics: Iterable[Metric]
+    learners: QuerySet,
+    period: Period,
+    group: str,
+    metrics: Iterable[Metric],
+    known: Known | None = None,
 ) -> dict[Hashable, dict[str, Figure]]:
     """``{group key: {metric key: Figure}}``: one query per metric (or per
-    batch of metrics sharing a ``batch`` function)."""
-    return _figures(learners, period, group, metrics)[0]
+    batch of metrics sharing a ``batch`` function), none for what ``known``
+    (:func:`prefetch`) holds."""
+    return _figures(learners, period, group, metrics, known)[0]
 
 
 def _figures(
-    learners: QuerySet, period: Period, group: str, metrics: Iterable[Metric]
+    learners: QuerySet,
+    period: Period,
+    group: str,
+    metrics: Iterable[Metric],
+    known: Known | None = None,
 ) -> tuple[dict[Hashable, dict[str, Figure]], list[Metric]]:
     """:func:`figures` and the metrics that answer ``group``."""
     result: dict[Hashable, dict[str, Figure]] = {}
     answered = []
     batches: dict[object, dict | None] = {}
+    known = known or {}
     for metric in metrics:
         values = None
-        if metric.batch is not None:
+        if (group, metric.key) in known:
+            values = known[(group, metric.key)]
+        elif metric.batch is not None:
             if metric.batch not in batches:
                 batches[metric.batch] = metric.batch(learners, period, group)
             batched = batches[metric.batch]
@@ -153,10 +223,10 @@ def _answered(metrics, data) -> list[Metric]:
     return [m for m in metrics if m.key in keys]
 
 
-def course_table(learners, period, metrics) -> Table:
+def course_table(learners, period, metrics, *, known: Known | None = None) -> Table:
     from courses.models import CoursePage
 
-    data = figures(learners, period, "course", metrics)
+    data = figures(learners, period, "course", metrics, known)
     courses = CoursePage.objects.filter(pk__in=[k for k in data if k]).order_by("title")
     rows = [
         Row(f"{c.title} ({c.code})", data[c.pk], {"course": str(c.pk)}, c)
@@ -171,8 +241,8 @@ def course_table(learners, period, metrics) -> Table:
     )
 
 
-def agency_table(learners, period, metrics) -> Table:
-    data, answered = _figures(learners, period, "agency", metrics)
+def agency_table(learners, period, metrics, *, known: Known | None = None) -> Table:
+    data, answered = _figures(learners, period, "agency", metrics, known)
     agencies = Agency.objects.filter(pk__in=[k for k in data if k]).order_by("name")
     rows = [Row(a.name, data[a.pk], {"agency": str(a.pk)}, a) for a in agencies]
     return Table(
@@ -185,11 +255,11 @@ def agency_table(learners, period, metrics) -> Table:
     )
 
 
-def month_table(learners, period, metrics) -> Table:
+def month_table(learners, period, metrics, *, known: Known | None = None) -> Table:
     metrics = [m for m in metrics if m.key in ("enrolled", "completed")] + [
         m for m in metrics if m.order > 50 and not m.is_rate
     ]
-    data = figures(learners, period, "month", metrics)
+    data = figures(learners, period, "month", metrics, known)
     zero = {m.key: Figure(0) for m in metrics}
     rows = [Row(f"{m:%m/%Y}", data.get(m, zero), {}, m) for m in period.months()]
     return Table(_("Theo tháng"), _("Tháng"), metrics, rows, export="month")
@@ -297,11 +367,13 @@ class UnitMap:
         }
 
 
-def district_table(learners, period, metrics, *, day=None, within=None) -> Table:
+def district_table(
+    learners, period, metrics, *, day=None, within=None, known: Known | None = None
+) -> Table:
     """Figures per reporting unit (as on ``day``), plus the province level."""
     day = day or min(period.end, timezone.localdate())
     unit_map = UnitMap(day)
-    data, answered = _figures(learners, period, "unit", metrics)
+    data, answered = _figures(learners, period, "unit", metrics, known)
     per_district: dict[int | None, list[dict[str, Figure]]] = {}
     for unit_id, row in data.items():
         target = unit_map.district(unit_id)
@@ -342,14 +414,16 @@ def district_table(learners, period, metrics, *, day=None, within=None) -> Table
     )
 
 
-def summary(learners, period, metrics, *, parts: Table | None = None) -> Row:
+def summary(
+    learners, period, metrics, *, parts: Table | None = None, known: Known | None = None
+) -> Row:
     """The totals row. ``parts``, a table of the same learners and period
     grouped by unit or agency, gives the total of every additive metric it
     answered (its sum), so those are not asked again."""
     sums = parts.sums if parts is not None else {}
     derived = {m.key: sums[m.key] for m in metrics if m.additive and m.key in sums}
     asked = figures(
-        learners, period, "total", [m for m in metrics if m.key not in derived]
+        learners, period, "total", [m for m in metrics if m.key not in derived], known
     ).get(None, {})
     return Row(
         _("Tổng cộng"),

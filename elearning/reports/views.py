@@ -29,6 +29,7 @@ from .selectors import (
     learners_visible_to,
     month_table,
     own_unit,
+    prefetch,
     summary,
     units_visible_to,
 )
@@ -85,11 +86,12 @@ def dashboard(request):
     if period is not None:
         metrics = registered_metrics()
         learners = learners_visible_to(request.user, unit=unit)
-        by_course = course_table(learners, period, metrics)
-        by_agency = agency_table(learners, period, metrics)
+        known = prefetch(learners, period, ("course", "agency", "total"), metrics)
+        by_course = course_table(learners, period, metrics, known=known)
+        by_agency = agency_table(learners, period, metrics, known=known)
         context.update(
             metrics=metrics,
-            total=summary(learners, period, metrics, parts=by_agency),
+            total=summary(learners, period, metrics, parts=by_agency, known=known),
             tables=[by_course, by_agency],
             charts=[
                 chart("chart-course", _("Kết quả theo khóa học"), by_course),
@@ -109,9 +111,11 @@ def province_dashboard(request):
     if period is not None:
         metrics = registered_metrics()
         learners = learners_visible_to(request.user)
-        by_district = district_table(learners, period, metrics)
-        by_month = month_table(learners, period, metrics)
-        by_course = course_table(learners, period, metrics)
+        # One pass over each table of records for the three groupings.
+        known = prefetch(learners, period, ("unit", "month", "course"), metrics)
+        by_district = district_table(learners, period, metrics, known=known)
+        by_month = month_table(learners, period, metrics, known=known)
+        by_course = course_table(learners, period, metrics, known=known)
         by_course.caption = _("Các khóa học và lớp tập huấn đã tổ chức")
         extra = [build(request.user, period) for build in province_tables().values()]
         context.update(

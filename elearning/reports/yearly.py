@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from elearning.people.models import AdministrativeUnit, User
+from elearning.people.models import AdministrativeUnit
 
 from . import conf, exports
 from .metrics import Figure, Metric, Period, registered_metrics
@@ -32,6 +32,8 @@ from .selectors import (
     agency_table,
     course_table,
     district_table,
+    learners_where,
+    prefetch,
     summary,
 )
 from .templatetags.reports_tags import format_figure
@@ -74,15 +76,14 @@ class YearlyReport:
 
 
 def _learners_of(unit_map: UnitMap, unit: AdministrativeUnit | None):
-    learners = User.objects.filter(is_active=True, profile__unit__isnull=False)
     if unit is None:
-        return learners
+        return learners_where()
     unit_ids = [
         pk
         for pk in unit_map.units
         if (d := unit_map.district(pk)) is not None and d.pk == unit.pk
     ]
-    return learners.filter(profile__unit_id__in=unit_ids)
+    return learners_where(unit_ids=unit_ids)
 
 
 # The tables of the report (issue #9): which figures each one shows. A figure
@@ -183,19 +184,26 @@ def yearly_report_build(
     province = unit_map.province()
     learners = _learners_of(unit_map, unit)
     progress(20)
+    # One pass over each table of records for both groupings.
+    known = prefetch(
+        learners,
+        period,
+        ("unit" if unit is None else "agency", "course", "total"),
+        metrics,
+    )
     if unit is None:
-        by_place = district_table(learners, period, metrics, day=day)
+        by_place = district_table(learners, period, metrics, day=day, known=known)
         by_place.rows = [r for r in by_place.rows if r.obj is not None]
     else:
-        by_place = agency_table(learners, period, metrics)
+        by_place = agency_table(learners, period, metrics, known=known)
         by_place.total = Row(_("Tổng cộng"), add_up(r.figures for r in by_place.rows))
     progress(50)
-    by_course = course_table(learners, period, metrics)
+    by_course = course_table(learners, period, metrics, known=known)
     by_course.total = Row(_("Tổng cộng"), add_up(r.figures for r in by_course.rows))
     progress(70)
     # The additive figures are the sums of the place table; only the others
     # (classes held) are asked for the total.
-    total = summary(learners, period, metrics, parts=by_place)
+    total = summary(learners, period, metrics, parts=by_place, known=known)
     if unit is None:
         by_place.total = total
     participants, by_category = _participants(
