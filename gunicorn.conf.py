@@ -7,15 +7,15 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# One worker per core, one request at a time each: pages are short and
-# CPU-bound in Python. A second thread per worker only made the two fight
-# over the interpreter lock: browsing on 2 cores (docs/benchmarks.md) went
-# from 16.6 to 14.7 ms of worker CPU a page and from 98 to 109 pages/s with
-# one thread. The reverse proxy buffers requests and responses, so a slow
-# phone never holds a worker. With the database on another machine, raise
-# GUNICORN_WORKERS (e.g. 2 × cores + 1) to use the cores while queries wait.
+# One worker per core with two threads: pages are short and CPU-bound in
+# Python, but an answer save must not wait behind a slower page in the same
+# worker. Measured on 2 cores (docs/benchmarks.md): one thread per worker
+# browsed faster (98 → 107–109 pages/s, 16.6 → 14.7 ms of worker CPU a page:
+# two threads contend for the interpreter lock) but raised the exam-day
+# save p95 from 70–80 to 88–100 ms, at its 100 ms limit; saves win. With
+# the database on another machine, raise GUNICORN_WORKERS (e.g. 2 × cores).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"  # keeps idle keep-alive connections off the workers
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
