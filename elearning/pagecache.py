@@ -82,7 +82,7 @@ class _LocalEntries:
             if data is None:
                 return _MISSING
             self._entries.move_to_end(key)
-        return pickle.loads(data)  # noqa: S301 (bytes this process pickled)
+        return pickle.loads(data)  # noqa: S301  # nosec B301 (bytes this process pickled)
 
     def put(self, key: str, value: Any) -> None:
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)

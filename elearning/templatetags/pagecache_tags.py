@@ -15,7 +15,6 @@ sets ``request.is_preview``) is always rendered, never kept.
 from __future__ import annotations
 
 from django import template
-from django.utils.safestring import mark_safe
 
 from elearning import pagecache
 
@@ -35,9 +34,9 @@ class PageFragmentNode(template.Node):
         parts = [self.name.resolve(context)]
         parts += [str(value.resolve(context)) for value in self.vary]
         key = "fragment:" + ":".join(str(p) for p in parts)
-        return mark_safe(  # noqa: S308 (the template's own rendered output)
-            pagecache.memo(key, lambda: str(self.nodelist.render(context)))
-        )
+        # The rendered nodes are a SafeString, and stay one through the
+        # cache (pickle keeps the type): nothing is marked safe here.
+        return pagecache.memo(key, lambda: self.nodelist.render(context))
 
 
 @register.tag

@@ -248,3 +248,14 @@ def test_site_root_paths_come_from_the_page_cache(client, course, lessons, learn
     response = client.get("/khoa-hoc-cua-toi/")
     paths = response.wsgi_request._wagtail_cached_site_root_paths
     assert [p.root_url for p in paths] == ["https://daotao.example.gov.vn"]
+
+
+def test_cached_lesson_body_is_not_escaped(client, course, lessons, learner):
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    first = client.get(lessons[0].url).content.decode()
+    pagecache.local.clear()  # the second view reads the shared cache
+    second = client.get(lessons[0].url).content.decode()
+    third = client.get(lessons[0].url).content.decode()  # process memory
+    for html in (first, second, third):
+        assert "<p>Nội dung bài 1.</p>" in html
