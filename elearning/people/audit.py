@@ -70,15 +70,20 @@ def log_login(sender, request, user, **kwargs):
     )
 
 
-@receiver(user_login_failed)
-def log_login_failed(sender, credentials, request=None, **kwargs):
-    # Only the identifier typed; never the (already cleansed) password.
+def _typed_login(credentials) -> tuple[str, int | None]:
+    """The identifier typed (never the password) and its account's id."""
     login = str(credentials.get("email") or credentials.get("username") or "")[:150]
     user_id = (
         User.objects.filter(email__iexact=login).values_list("pk", flat=True).first()
         if login
         else None
     )
+    return login, user_id
+
+
+@receiver(user_login_failed)
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    login, user_id = _typed_login(credentials)
     access_log_record(
         actor=None,
         action=AccessLog.Action.LOGIN_FAILED,
@@ -91,12 +96,7 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
 
 def log_login_refused(request, credentials) -> None:
     """A sign-in refused unchecked: too many failures (``AccountAdapter``)."""
-    login = str(credentials.get("email") or credentials.get("username") or "")[:150]
-    user_id = (
-        User.objects.filter(email__iexact=login).values_list("pk", flat=True).first()
-        if login
-        else None
-    )
+    login, user_id = _typed_login(credentials)
     access_log_record(
         actor=None,
         action=AccessLog.Action.LOGIN_FAILED,
