@@ -19,15 +19,33 @@ database just before a change committed, and writes its copy just after
 the change dropped the key, keeps the old state until the copy expires.
 It needs two requests of one learner on one course within the same
 millisecond or so; the expiry bounds it.
+
+A learner's dashboard ("my courses": every enrolment with its completion
+checks, four queries and ~15 ms of CPU) is kept as well, under a key that
+names the learner's *records version*, the page tree's generation and the
+language. Each app that holds learning records calls
+:func:`learner_records_changed` when one of them is written (the signals
+connected in its ``AppConfig.ready``): the learner gets a new version, now
+and again when the transaction commits, and copies under the old one are
+never read again. Unlike a dropped key this leaves no window: a copy
+computed from the old records is stored under the old version. A copy is
+kept no longer than ``LEARNER_CACHE_TIMEOUT`` seconds, nor past the moment
+a completion rule says its result changes by itself (``changes_at``: a
+class session starting).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from elearning import pagecache
 
 _NONE = "none"  # stored for "not enrolled" (the cache's None is a miss)
 
@@ -54,11 +72,62 @@ def cached_enrolment(*, learner_id, course_id, load):
 
 
 def forget_enrolments(pairs: Iterable[tuple[int, int]]) -> None:
-    """Drop the cached enrolments of these (learner id, course id) pairs."""
+    """Drop the cached enrolments of these (learner id, course id) pairs
+    (and what is cached about those learners' results)."""
+    pairs = list(pairs)
     keys = [enrolment_key(learner_id, course_id) for learner_id, course_id in pairs]
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
+        learner_records_changed(learner_id for learner_id, _ in pairs)
+
+
+# A learner's version outlives every copy made under it (at most
+# LEARNER_CACHE_TIMEOUT); were it lost, the copies under "0" are long gone.
+_VERSION_TIMEOUT = 7 * 24 * 3600
+
+
+def _version_key(learner_id) -> str:
+    return f"courses:learner-version:{learner_id}"
+
+
+def learner_records_changed(learner_ids: Iterable[int]) -> None:
+    """Whatever is cached about these learners' results is out of date: a
+    learning record of theirs (enrolment, lesson, quiz attempt, attendance,
+    H5P result, class) was written. Call it inside the writing transaction."""
+    ids = {pk for pk in learner_ids if pk is not None}
+    if not ids:
+        return
+
+    def new_version():
+        version = secrets.token_hex(6)
+        cache.set_many({_version_key(pk): version for pk in ids}, _VERSION_TIMEOUT)
+
+    new_version()
+    transaction.on_commit(new_version)
+
+
+def cached_for_learner(name: str, *, learner_id, load: Callable[[], tuple]):
+    """``load()`` returns ``(value, changes_at)``: the value is kept under
+    the learner's records version, the page generation and the language,
+    until ``changes_at`` (if not ``None``) and at most
+    ``LEARNER_CACHE_TIMEOUT`` seconds. With Redis down, ``load()`` every
+    time."""
+    generation = pagecache.generation()
+    if not generation:
+        return load()[0]
+    version = cache.get(_version_key(learner_id), "0")
+    key = f"courses:{name}:{learner_id}:{version}:{generation}:{get_language()}"
+    value = cache.get(key)
+    if value is not None:
+        return value
+    value, changes_at = load()
+    timeout = getattr(settings, "LEARNER_CACHE_TIMEOUT", 600)
+    if changes_at is not None:
+        timeout = min(timeout, int((changes_at - timezone.now()).total_seconds()))
+    if timeout > 0:
+        cache.set(key, value, timeout)
+    return value
 
 
 def _enrolment_changed(sender, instance, **kwargs):
@@ -72,6 +141,16 @@ def _progress_changed(sender, instance, **kwargs):
         "learner_id", "course_id"
     )
     forget_enrolments(enrolment)
+
+
+def learner_records_signal(get_learner_ids: Callable) -> Callable:
+    """A ``post_save``/``post_delete`` receiver calling
+    :func:`learner_records_changed` for ``get_learner_ids(instance)``."""
+
+    def receiver(sender, instance, **kwargs):
+        learner_records_changed(get_learner_ids(instance))
+
+    return receiver
 
 
 def connect() -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,11 @@ class Requirement:
     ("Còn thiếu 2 buổi học", "Chưa đạt bài kiểm tra cuối khóa"); empty when
     ``done``. ``progress`` is (done, total) for a progress bar, ``score`` a
     percentage where the rule has one (the final quiz's grade).
+
+    ``changes_at`` is when the result will change with nothing written, if
+    it will: a class session starting counts as held from then on. Copies
+    of the result (the learner's dashboard, ``courses.caching``) are kept
+    no longer than that.
     """
 
     key: str
@@ -46,6 +52,7 @@ class Requirement:
     reasons: list[str] = field(default_factory=list)
     progress: tuple[int, int] | None = None
     score: Decimal | None = None
+    changes_at: datetime | None = None
 
 
 Check = Callable[["Enrolment"], Requirement | None]

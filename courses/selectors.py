@@ -43,6 +43,12 @@ class Eligibility:
                 total += 1
         return round(100 * done / total) if total else 0
 
+    @property
+    def changes_at(self):
+        """The soonest time a rule's result changes with nothing written."""
+        times = [r.changes_at for r in self.requirements if r.changes_at is not None]
+        return min(times) if times else None
+
 
 def course_eligibility(*, user, course) -> Eligibility:
     """The one function that says whether ``user`` completed ``course``."""
@@ -400,9 +406,20 @@ class DashboardRow:
 def learner_dashboard(*, user) -> list[DashboardRow]:
     """Every course of ``user`` with progress, next step and what is missing.
 
-    A fixed number of queries whatever the number of courses (the completion
-    checks run once for all the enrolments, see ``enrolments_eligibility``).
+    Kept in the cache until one of the learner's records or a page changes
+    (``courses.caching.cached_for_learner``). Built, it takes a fixed number
+    of queries whatever the number of courses (the completion checks run
+    once for all the enrolments, see ``enrolments_eligibility``).
     """
+    from .caching import cached_for_learner
+
+    return cached_for_learner(
+        "dashboard", learner_id=user.pk, load=lambda: _learner_dashboard(user)
+    )
+
+
+def _learner_dashboard(user) -> tuple[list[DashboardRow], object]:
+    """The dashboard's rows and when they change by themselves (or None)."""
     from .models import CoursePage, Enrolment, LessonPage
 
     enrolments = list(
@@ -452,7 +469,11 @@ def learner_dashboard(*, user) -> list[DashboardRow]:
                 next_lesson=lessons.get(next_id) if next_id else None,
             )
         )
-    return rows
+    for enrolment in enrolments:
+        # Kept without the user: only the rows are the dashboard's.
+        enrolment._state.fields_cache.pop("learner", None)
+    changes = [t for e in eligibilities.values() if (t := e.changes_at) is not None]
+    return rows, min(changes, default=None)
 
 
 # --- Officer views -------------------------------------------------------

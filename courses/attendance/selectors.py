@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -210,7 +210,8 @@ _MEMBERSHIP_ORDER = ("-training_class__start_date", "-pk")
 
 def _memberships(**filters) -> list[ClassMembership]:
     """Memberships with their class and the class's session counts:
-    ``_planned`` (all sessions) and ``_held`` (started by now).
+    ``_planned`` (all sessions) and ``_held`` (started by now), and
+    ``_next_start``, when the next session starts (the counts change then).
 
     Two plain queries (the counts only when there are memberships): most
     learners belong to no class, and a dashboard asks for every learner.
@@ -229,12 +230,17 @@ def _memberships(**filters) -> list[ClassMembership]:
             for row in ClassSession.objects.filter(training_class__in=class_ids)
             .order_by()
             .values("training_class")
-            .annotate(planned=Count("pk"), held=Count("pk", filter=Q(start__lte=now)))
+            .annotate(
+                planned=Count("pk"),
+                held=Count("pk", filter=Q(start__lte=now)),
+                next_start=Min("start", filter=Q(start__gt=now)),
+            )
         }
     for membership in memberships:
         row = counts.get(membership.training_class_id, {})
         membership._planned = row.get("planned", 0)
         membership._held = row.get("held", 0)
+        membership._next_start = row.get("next_start")
     return memberships
 
 
@@ -287,7 +293,9 @@ def attendance_requirement(enrolment) -> Requirement | None:
         .aggregate(**_STATUS_COUNTS)
     )
     summary = _summary(klass, membership._held, row)
-    return _attendance_requirement(course, klass, membership._planned, summary)
+    return _attendance_requirement(
+        course, klass, membership._planned, summary, membership._next_start
+    )
 
 
 def attendance_requirements(enrolments) -> dict[int, Requirement | None]:
@@ -330,13 +338,21 @@ def attendance_requirements(enrolments) -> dict[int, Requirement | None]:
             klass, membership._held, records.get((klass.pk, enrolment.learner_id))
         )
         result[enrolment.pk] = _attendance_requirement(
-            enrolment.course, klass, membership._planned, summary
+            enrolment.course,
+            klass,
+            membership._planned,
+            summary,
+            membership._next_start,
         )
     return result
 
 
 def _attendance_requirement(
-    course, klass, planned: int, summary: AttendanceSummary | None
+    course,
+    klass,
+    planned: int,
+    summary: AttendanceSummary | None,
+    changes_at=None,
 ) -> Requirement | None:
     course_min = getattr(course, "min_attendance_percent", None)
     label = _("Chuyên cần")
@@ -383,6 +399,7 @@ def _attendance_requirement(
         reasons,
         (min(summary.counted, needed), needed),
         summary.percent,
+        changes_at,
     )
 
 
