@@ -56,10 +56,11 @@ def certificates_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
     else:
         rows = [qs.aggregate(**counts)]
     sums: dict[str, dict[Hashable, int]] = {g: {} for g in wanted}
+    months = period.months()
     for row in rows:
         for g in wanted:
             if g == "month":
-                for month, n in per_month(row, "m", period).items():
+                for month, n in per_month(row, "m", period, months).items():
                     sums[g][month] = sums[g].get(month, 0) + n
                 continue
             key = None if g == "total" else row[FIELDS[g]]

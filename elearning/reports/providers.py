@@ -106,11 +106,14 @@ def month_counts(name: str, field: str, period: Period) -> dict[str, Count]:
     }
 
 
-def per_month(row: dict, name: str, period: Period) -> dict[datetime.date, int]:
+def per_month(
+    row: dict, name: str, period: Period, months: list[datetime.date] | None = None
+) -> dict[datetime.date, int]:
     """The rows of each month counted by :func:`month_counts` in ``row``
-    (months with none left out)."""
+    (months with none left out). ``months`` is ``period.months()``, passed
+    by a caller that reads many rows so that it is worked out once."""
     result = {}
-    for i, month in enumerate(period.months()):
+    for i, month in enumerate(period.months() if months is None else months):
         n = row[f"{name}{i + 1}"] - row[f"{name}{i}"]
         if n:
             result[month] = n
@@ -246,11 +249,12 @@ def enrolment_rollup(learners, period, groups):
         rows = [qs.aggregate(**counts)]
     sums: dict[str, dict[Hashable, list[int]]] = {g: {} for g in wanted}
     by_month: dict[str, dict[Hashable, int]] = {"made": {}, "completed": {}}
+    months = period.months()
     for row in rows:
         for g in wanted:
             if g == "month":
                 for name, counts_of in by_month.items():
-                    for month, n in per_month(row, name, period).items():
+                    for month, n in per_month(row, name, period, months).items():
                         counts_of[month] = counts_of.get(month, 0) + n
                 continue
             key = None if g == "total" else row[ENROLMENT_GROUPS[g]]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -56,14 +58,44 @@ def figure_cells(table, row, base: dict) -> str:
     """The cells of one table row: each figure, linked to its drill-down when
     it has one. One tag per row rather than per cell (a province table has
     a thousand cells): the drill-down address is reversed once."""
+    from django.http import QueryDict
+
     learners_url = reverse("reports:learners")
+    # The row's part of every cell's query string, made once: what
+    # drill_query gives, "metric" being added last.
+    prefix = None
+    if row.params:
+        query = QueryDict(mutable=True)
+        query.update({k: v for k, v in base.items() if v not in (None, "")})
+        query.update(row.params)
+        if "metric" not in query:
+            prefix = query.urlencode()
     cells = []
     for metric in table.metrics:
         text = figure_of(row, metric)
         if metric.drillable and row.params and metric.key in row.figures:
-            query = drill_query(base, row.params, metric)
+            if prefix is None:
+                query = drill_query(base, row.params, metric)
+            else:
+                query = _with_metric(prefix, metric.key)
             text = format_html('<a href="{}?{}">{}</a>', learners_url, query, text)
         cells.append((metric.key, text))
     return format_html_join(
         "\n          ", '<td class="text-end" data-metric="{}">{}</td>', cells
     )
+
+
+def _with_metric(prefix: str, key: str) -> str:
+    """``prefix`` (an encoded query string) followed by ``metric=key``,
+    encoded as ``QueryDict.urlencode`` does."""
+    metric = _metric_query(key)
+    return f"{prefix}&{metric}" if prefix else metric
+
+
+@functools.lru_cache(maxsize=64)
+def _metric_query(key: str) -> str:
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    query["metric"] = key
+    return query.urlencode()
