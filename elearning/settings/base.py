@@ -249,7 +249,7 @@ STORAGES = {
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "BACKEND": "elearning.staticstorage.StaticFilesStorage",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
