@@ -176,7 +176,7 @@ def render_html(html: str, css: str) -> bytes:
     return renderer_client.renderer(
         FONT_DIR,
         max_pages=getattr(settings, "CERTIFICATE_RENDERER_MAX_PAGES", 1000),
-        max_rss_kib=getattr(settings, "CERTIFICATE_RENDERER_MAX_RSS_KIB", 130 * 1024),
+        max_rss_kib=getattr(settings, "CERTIFICATE_RENDERER_MAX_RSS_KIB", 120 * 1024),
         timeout=getattr(settings, "CERTIFICATE_RENDERER_TIMEOUT", 120),
     ).render(html, css)
 

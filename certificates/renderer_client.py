@@ -72,7 +72,7 @@ class RendererProcess:
         font_dir: str | Path,
         *,
         max_pages: int = 1000,
-        max_rss_kib: int = 130 * 1024,
+        max_rss_kib: int = 120 * 1024,
         timeout: float = 120.0,
     ):
         self.font_dir = str(font_dir)
