@@ -142,11 +142,13 @@ class RendererProcess:
                 deadline = time.monotonic() + self.timeout
                 header = json.loads(_read_frame_until(process.stdout, deadline))
                 pdf = _read_frame_until(process.stdout, deadline)
-            except BaseException as exc:
+            except (OSError, EOFError, ValueError) as exc:
                 # Half an exchange: this renderer's pipes can't be trusted.
                 self._kill()
-                if isinstance(exc, Exception):
-                    raise RendererError(f"PDF renderer failed: {exc!r}") from exc
+                raise RendererError(f"PDF renderer failed: {exc!r}") from exc
+            except BaseException:
+                # A task's time limit, an interrupt: the same, re-raised as is.
+                self._kill()
                 raise
             self._pages += 1
             if (
@@ -157,6 +159,19 @@ class RendererProcess:
         if not header.get("ok"):
             raise RendererError(header.get("error", "PDF renderer failed"))
         return pdf
+
+    def _forget(self) -> None:
+        """In a forked child: drop the parent's renderer without touching it.
+
+        Closing the inherited pipe ends here lets the parent's renderer see
+        end of input when the parent closes it.
+        """
+        process, self._process = self._process, None
+        if process is not None:
+            for pipe in (process.stdin, process.stdout):
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()  # this process's copy of the pipe only
+            process.returncode = 0  # not ours to wait for
 
     def _kill(self) -> None:
         process, self._process = self._process, None
@@ -191,15 +206,28 @@ def _read_frame_until(stream, deadline: float) -> bytes:
 
 
 _RENDERERS: dict[tuple, RendererProcess] = {}
+_RENDERERS_LOCK = threading.Lock()
 
 
 def renderer(font_dir: str | Path, **limits) -> RendererProcess:
     """This process's renderer for ``font_dir`` (made on first use)."""
     key = (str(font_dir), tuple(sorted(limits.items())))
-    found = _RENDERERS.get(key)
-    if found is None:
-        found = _RENDERERS[key] = RendererProcess(font_dir, **limits)
+    with _RENDERERS_LOCK:
+        found = _RENDERERS.get(key)
+        if found is None:
+            found = _RENDERERS[key] = RendererProcess(font_dir, **limits)
     return found
+
+
+def _after_fork_in_child() -> None:
+    global _RENDERERS_LOCK
+    _RENDERERS_LOCK = threading.Lock()
+    for process in _RENDERERS.values():
+        process._lock = threading.Lock()
+        process._forget()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @atexit.register

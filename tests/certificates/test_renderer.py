@@ -201,3 +201,54 @@ def test_a_renderer_failure_raises_in_the_render_task(issued, monkeypatch):
         tasks.certificate_render.delay(issued.pk)
     issued.refresh_from_db()
     assert not issued.pdf_sha256 and issued.emailed_at is None
+
+
+def test_a_forked_child_starts_its_own_renderer_and_leaves_the_parents(renderer):
+    """A child forked from a process with a renderer never writes to the
+    parent's pipe: it drops it and starts its own."""
+    renderer_client._RENDERERS[("test-fork",)] = renderer
+    try:
+        renderer.render(HTML, CSS)
+        parent_renderer = renderer.pid
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(read_end)
+                ok = renderer.pid is None and renderer.render(HTML, CSS)[:4] == b"%PDF"
+                ok = ok and renderer.pid not in (None, parent_renderer)
+                os.write(write_end, b"ok" if ok else b"no")
+                renderer.close()
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        answer = os.read(read_end, 2)
+        os.close(read_end)
+        os.waitpid(pid, 0)
+        assert answer == b"ok"
+        # The parent's renderer was not disturbed by the child.
+        assert renderer.pid == parent_renderer
+        assert renderer.render(HTML, CSS).startswith(b"%PDF")
+    finally:
+        del renderer_client._RENDERERS[("test-fork",)]
+
+
+def test_a_task_time_limit_passes_through_and_kills_the_renderer(renderer, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    renderer.render(HTML, CSS)
+    first = renderer.pid
+
+    def interrupted(stream, deadline):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(renderer_client, "_read_frame_until", interrupted)
+    with pytest.raises(SoftTimeLimitExceeded):
+        renderer.render(HTML, CSS)
+    assert renderer.pid is None  # killed: its answer would come out of turn
+    with pytest.raises(ProcessLookupError):
+        os.kill(first, 0)
+    monkeypatch.undo()
+    assert renderer.render(HTML, CSS).startswith(b"%PDF")
