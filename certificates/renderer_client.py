@@ -131,11 +131,14 @@ class RendererProcess:
         request = json.dumps({"html": html, "css": css}).encode()
         with self._lock:
             process = self._process
-            if process is None or self._owner_pid != os.getpid():
-                process = self._start()
-            elif process.poll() is not None:
-                self.close()
-                process = self._start()
+            try:
+                if process is None or self._owner_pid != os.getpid():
+                    process = self._start()
+                elif process.poll() is not None:
+                    self.close()
+                    process = self._start()
+            except OSError as exc:  # the interpreter could not be started
+                raise RendererError(f"PDF renderer not started: {exc!r}") from exc
             try:
                 write_frame(process.stdin, request)
                 process.stdin.flush()
