@@ -10,7 +10,9 @@ Creates (once) a benchmark course and N completed learners spread over the
 districts, starts a Celery worker with N processes, dispatches one issue task
 per learner and waits until every certificate has its PDF and email. Prints
 the wall time, the CPU time the worker processes used per certificate and
-the peak RSS (and PSS, USS) of each worker process.
+the peak RSS (and PSS, USS) of each worker process and of each PDF renderer
+process a worker child started (``certificates.renderer``, one per child),
+and the peak of a child and its renderer together.
 """
 
 from __future__ import annotations
@@ -218,6 +220,8 @@ def main() -> int:
     peak_pss: dict[int, int] = {}
     peak_uss: dict[int, int] = {}
     cpu: dict[int, float] = {}
+    renderer_of: dict[int, int] = {}  # renderer pid -> worker child pid
+    pair_peak: dict[int, int] = {}  # child pid -> peak RSS child + renderer
     parent_rss = 0
     parent_cpu = 0.0
     try:
@@ -232,12 +236,19 @@ def main() -> int:
         while time.monotonic() - start < args.timeout:
             parent_rss = max(parent_rss, _rss_kib(worker.pid))
             parent_cpu = max(parent_cpu, _cpu_seconds(worker.pid) - parent_boot_cpu)
-            for pid in _children(worker.pid):
-                peak[pid] = max(peak.get(pid, 0), _rss_kib(pid))
-                pss, uss = _smaps_kib(pid)
-                peak_pss[pid] = max(peak_pss.get(pid, 0), pss)
-                peak_uss[pid] = max(peak_uss.get(pid, 0), uss)
-                cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid))
+            for child in _children(worker.pid):
+                pair = 0
+                for pid in [child, *_children(child)]:
+                    if pid != child:
+                        renderer_of[pid] = child
+                    rss = _rss_kib(pid)
+                    pair += rss
+                    peak[pid] = max(peak.get(pid, 0), rss)
+                    pss, uss = _smaps_kib(pid)
+                    peak_pss[pid] = max(peak_pss.get(pid, 0), pss)
+                    peak_uss[pid] = max(peak_uss.get(pid, 0), uss)
+                    cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid))
+                pair_peak[child] = max(pair_peak.get(child, 0), pair)
             if all_issued is None and (
                 Certificate.objects.filter(course=course).count() >= len(users)
             ):
@@ -261,10 +272,13 @@ def main() -> int:
     print(f"wall time: {elapsed:.1f} s ({elapsed / max(done, 1) * 1000:.0f} ms each)")
     print(f"worker parent {worker.pid}: peak RSS {parent_rss / 1024:.0f} MiB")
     total_cpu = sum(cpu.values())
+    renderer_cpu = sum(cpu[pid] for pid in renderer_of)
+    per = 1000 / max(done, 1)
     print(
         f"CPU of the worker processes: {total_cpu:.1f} s "
-        f"({total_cpu / max(done, 1) * 1000:.0f} ms per certificate; sampled, "
-        "a child replaced between two samples loses its last 0.5 s)"
+        f"({total_cpu * per:.0f} ms per certificate, of which the renderers "
+        f"{renderer_cpu * per:.0f} ms; sampled, a process replaced between two "
+        "samples loses its last 0.5 s)"
     )
     print(
         f"CPU of the worker parent (receives and hands out the tasks): "
@@ -274,10 +288,18 @@ def main() -> int:
     for pid, kib in sorted(peak.items()):
         if kib < 10 * 1024:  # a child caught while starting or exiting
             continue
+        kind = (
+            f"renderer process {pid} (of {renderer_of[pid]})"
+            if pid in renderer_of
+            else f"worker process {pid}"
+        )
+        pair = ""
+        if pid in pair_peak:
+            pair = f"; with its renderer {pair_peak[pid] / 1024:.0f} MiB"
         print(
-            f"worker process {pid}: peak RSS {kib / 1024:.0f} MiB, "
+            f"{kind}: peak RSS {kib / 1024:.0f} MiB, "
             f"PSS {peak_pss.get(pid, 0) / 1024:.0f} MiB, "
-            f"USS {peak_uss.get(pid, 0) / 1024:.0f} MiB"
+            f"USS {peak_uss.get(pid, 0) / 1024:.0f} MiB{pair}"
         )
     print(f"load average at the end: {os.getloadavg()}")
     return 0 if done >= len(users) else 1

@@ -1,16 +1,23 @@
-"""Certificate PDFs: an HTML/CSS template rendered by WeasyPrint.
+"""Certificate PDFs: the HTML and stylesheet built here, the PDF elsewhere.
 
-One ``FontConfiguration`` per worker process, passed to every stylesheet:
-a new one per document costs time and leaks memory, and fonts declared in a
-stylesheet rendered without it are silently dropped. Nothing is fetched over
-the network: fonts are local files, images are inlined as data: URLs.
+This module is the Django side: it renders the HTML template (the QR code
+and the signature image inlined as data: URLs) and the stylesheet (with the
+``@font-face`` rules of the local font files) to two strings. WeasyPrint
+turns them into a PDF in :mod:`certificates.renderer`, which never imports
+Django:
+
+- ``CERTIFICATE_PDF_RENDERER = "process"`` (the default): in a long-lived
+  renderer subprocess per process (:mod:`certificates.renderer_client`),
+  so a Celery worker child holds the platform and the renderer holds
+  WeasyPrint's text stack, each well under 150 MiB, instead of one process
+  holding both (~160–180 MiB). Neither this module nor the client imports
+  WeasyPrint.
+- ``"inline"``: in this process (WeasyPrint imported on first use).
 """
 
 from __future__ import annotations
 
 import base64
-import ctypes
-import ctypes.util
 import io
 from pathlib import Path
 
@@ -18,14 +25,10 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
+from . import renderer_client
 from .models import VERIFY_PATH, Certificate, CertificateTemplate
 from .text import document_date, short_date
-
-FONT_CONFIG = FontConfiguration()
 
 FONT_DIR = Path(
     getattr(settings, "CERTIFICATE_FONT_DIR", "/usr/share/fonts/truetype/noto")
@@ -49,30 +52,13 @@ def _font_face_css() -> str:
     return "\n".join(rules)
 
 
-class LocalOnlyFetcher(URLFetcher):
-    """Fetches data: URLs and the font files, and nothing else."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file", "data"})
-
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-            if path.parent != FONT_DIR.resolve():
-                raise ValueError(f"Refusing to read {url!r} for a certificate")
-        return super().fetch(url, headers)
-
-
-def _fetcher() -> LocalOnlyFetcher:
-    return LocalOnlyFetcher()
-
-
 PAPER_MM = {"A4": (210, 297), "A5": (148, 210)}
 
-_STYLESHEETS: dict[tuple[str, str], CSS] = {}
+_STYLESHEETS: dict[tuple[str, str], str] = {}
 
 
-def _stylesheets(page_size: str, orientation: str) -> list[CSS]:
+def stylesheet_css(page_size: str, orientation: str) -> str:
+    """The certificate's stylesheet, ``@font-face`` rules included."""
     key = (page_size, orientation)
     if key not in _STYLESHEETS:
         short, long = PAPER_MM.get(page_size, PAPER_MM["A4"])
@@ -87,12 +73,8 @@ def _stylesheets(page_size: str, orientation: str) -> list[CSS]:
                 "frame_height": height - 2 * margin,
             },
         )
-        _STYLESHEETS[key] = CSS(
-            string=_font_face_css() + css,
-            font_config=FONT_CONFIG,
-            url_fetcher=_fetcher(),
-        )
-    return [_STYLESHEETS[key]]
+        _STYLESHEETS[key] = _font_face_css() + css
+    return _STYLESHEETS[key]
 
 
 def qr_png(url: str) -> str:
@@ -176,42 +158,36 @@ def certificate_context(certificate: Certificate) -> dict:
     }
 
 
-def _load_malloc_trim():
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-_MALLOC_TRIM = _load_malloc_trim()
-
-
-def release_native_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc only).
-
-    Pango, HarfBuzz and fontconfig allocate and free many small blocks per
-    page; glibc keeps the freed ones mapped, so a worker's resident memory
-    crept up ~0.3 MiB a page. Trimming after each page costs ~0.05 ms.
-    """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-def render_certificate_pdf(certificate: Certificate) -> bytes:
-    """Render one certificate to PDF bytes (~50 ms with a warm font cache)."""
+def certificate_html(certificate: Certificate) -> tuple[str, str]:
+    """The certificate as an HTML document and its stylesheet."""
     with translation.override("vi"):
         context = certificate_context(certificate)
         template = context["template"]
         html = render_to_string("certificates/pdf/certificate.html", context)
-    document = HTML(string=html, base_url=FONT_DIR.as_uri(), url_fetcher=_fetcher())
-    pdf = document.write_pdf(
-        stylesheets=_stylesheets(template.page_size, template.orientation),
-        font_config=FONT_CONFIG,
-    )
-    del document
-    release_native_memory()
-    return pdf
+    return html, stylesheet_css(template.page_size, template.orientation)
+
+
+def render_html(html: str, css: str) -> bytes:
+    """PDF bytes of a document, by the renderer the settings choose."""
+    if getattr(settings, "CERTIFICATE_PDF_RENDERER", "process") == "inline":
+        from .renderer import render_pdf
+
+        return render_pdf(html, css, FONT_DIR)
+    return renderer_client.renderer(
+        FONT_DIR,
+        max_pages=getattr(settings, "CERTIFICATE_RENDERER_MAX_PAGES", 1000),
+        max_rss_kib=getattr(settings, "CERTIFICATE_RENDERER_MAX_RSS_KIB", 120 * 1024),
+        timeout=getattr(settings, "CERTIFICATE_RENDERER_TIMEOUT", 120),
+    ).render(html, css)
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    """Render one certificate to PDF bytes (~50–100 ms with warm fonts).
+
+    Raises :class:`certificates.renderer_client.RendererError` when the
+    renderer process fails; the calling task's retries apply.
+    """
+    return render_html(*certificate_html(certificate))
 
 
 def pdf_filename(certificate: Certificate) -> str:

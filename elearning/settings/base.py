@@ -298,11 +298,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
-# A leak guard, not the way memory is kept low (docs/benchmarks.md,
-# "Certificates"): a PDF-rendering child grows ~0.15 MiB a page in native
-# (Pango/HarfBuzz) memory; it is replaced after the task that takes it past
-# 180 MiB resident, which costs the next child ~0.5 s of font loading.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = 180 * 1024  # KiB
+# A leak guard (docs/benchmarks.md, "Certificates"): children no longer load
+# WeasyPrint (certificate PDFs are rendered by a renderer subprocess, see
+# CERTIFICATE_PDF_RENDERER) and stay ~130 MiB resident; one that grows past
+# 150 MiB is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 150 * 1024  # KiB
+# Certificate PDFs: "process" renders them in a renderer subprocess that
+# does not load Django (one per process that renders, started on the first
+# page); "inline" renders in the calling process (docs/certificates.md).
+CERTIFICATE_PDF_RENDERER = env.str("CERTIFICATE_PDF_RENDERER", default="process")
 # Longer than the longest task, or Redis hands a running task to a second
 # worker.
 # A task whose worker died (kill -9, lost host) is handed out again after

@@ -7,7 +7,7 @@ from django.core import mail
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from certificates.pdf import FONT_CONFIG, render_certificate_pdf
+from certificates.pdf import render_certificate_pdf
 from certificates.services import certificate_issue
 from courses.models import Enrolment
 from courses.signals import course_completed
@@ -36,7 +36,14 @@ def _fonts(pdf: bytes) -> dict[str, bool]:
     return fonts
 
 
-def test_pdf_text_has_title_name_and_number(issued):
+@pytest.fixture(params=["process", "inline"])
+def renderer_mode(request, settings):
+    """Both ways of rendering: the renderer subprocess and in-process."""
+    settings.CERTIFICATE_PDF_RENDERER = request.param
+    return request.param
+
+
+def test_pdf_text_has_title_name_and_number(issued, renderer_mode):
     text = _text(render_certificate_pdf(issued))
     assert "GIẤY CHỨNG NHẬN" in text
     assert "NGUYỄN VĂN AN" in text.upper()
@@ -47,7 +54,7 @@ def test_pdf_text_has_title_name_and_number(issued):
     assert issued.short_code in text
 
 
-def test_pdf_fonts_are_embedded_noto(issued):
+def test_pdf_fonts_are_embedded_noto(issued, renderer_mode):
     fonts = _fonts(render_certificate_pdf(issued))
     assert fonts, "no fonts found"
     assert all(fonts.values()), fonts
@@ -57,8 +64,12 @@ def test_pdf_fonts_are_embedded_noto(issued):
     assert any("Cert-Serif" in name for name in fonts)
 
 
-def test_one_font_configuration_is_reused(issued, monkeypatch):
+def test_one_font_configuration_is_reused(issued, monkeypatch, settings):
     import weasyprint
+
+    from certificates.renderer import font_config
+
+    settings.CERTIFICATE_PDF_RENDERER = "inline"
 
     seen = []
     original = weasyprint.HTML.write_pdf
@@ -70,7 +81,8 @@ def test_one_font_configuration_is_reused(issued, monkeypatch):
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
     render_certificate_pdf(issued)
     render_certificate_pdf(issued)
-    assert seen == [FONT_CONFIG, FONT_CONFIG]
+    assert seen == [font_config(), font_config()]
+    assert seen[0] is not None
 
 
 def test_render_task_stores_pdf_hash_and_emails_once(
@@ -112,16 +124,17 @@ def test_course_completed_signal_issues_a_certificate(
 
 
 def test_pdf_refuses_remote_resources(issued):
-    from certificates.pdf import LocalOnlyFetcher
+    from certificates.pdf import FONT_DIR
+    from certificates.renderer import LocalOnlyFetcher
 
-    fetcher = LocalOnlyFetcher()
+    fetcher = LocalOnlyFetcher(FONT_DIR)
     with pytest.raises(ValueError):
         fetcher.fetch("https://example.com/font.ttf")
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
 
 
-def test_embedded_font_programs_are_noto_serif(issued):
+def test_embedded_font_programs_are_noto_serif(issued, renderer_mode):
     """Not only declared: the font files inside the PDF are Noto Serif subsets
     (read their name tables), regular and bold at least."""
     from fontTools.ttLib import TTFont
