@@ -66,6 +66,30 @@ def _empty_cache():
     pagecache.local.clear()
 
 
+@pytest.fixture
+def cache_timeouts(monkeypatch):
+    """``cache_timeouts(prefix)``: a list that receives the timeout of every
+    key starting with ``prefix`` the cache stores from then on."""
+    from django.core.cache import cache
+
+    real_set = cache.set
+    watched: list[tuple[str, list]] = []
+
+    def spy(key, value, timeout=None, **kwargs):
+        for prefix, timeouts in watched:
+            if key.startswith(prefix):
+                timeouts.append(timeout)
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+
+    def watch(prefix: str) -> list:
+        watched.append((prefix, timeouts := []))
+        return timeouts
+
+    return watch
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -143,14 +143,22 @@ def _progress_changed(sender, instance, **kwargs):
     forget_enrolments(enrolment)
 
 
-def learner_records_signal(get_learner_ids: Callable) -> Callable:
-    """A ``post_save``/``post_delete`` receiver calling
-    :func:`learner_records_changed` for ``get_learner_ids(instance)``."""
+def connect_learner_records(model, learner_ids: Callable) -> None:
+    """Whenever a ``model`` row is saved or deleted, call
+    :func:`learner_records_changed` for ``learner_ids(row)``. For the apps
+    holding learning records, in their ``AppConfig.ready``."""
+    from django.db.models.signals import post_delete, post_save
 
     def receiver(sender, instance, **kwargs):
-        learner_records_changed(get_learner_ids(instance))
+        learner_records_changed(learner_ids(instance))
 
-    return receiver
+    for signal in (post_save, post_delete):
+        signal.connect(
+            receiver,
+            sender=model,
+            weak=False,
+            dispatch_uid=f"learner-records-{model._meta.label}-{signal}",
+        )
 
 
 def connect() -> None:

@@ -17,19 +17,10 @@ class QuizzesConfig(AppConfig):
 
         reports.register()
 
-        from django.db.models.signals import post_delete, post_save
-
-        from courses.caching import learner_records_signal
+        from courses.caching import connect_learner_records
 
         from .models import Attempt
 
         # A started, finished or regraded attempt changes the learner's
         # results (their dashboard is cached, see courses/caching.py).
-        changed = learner_records_signal(lambda attempt: [attempt.learner_id])
-        for signal in (post_save, post_delete):
-            signal.connect(
-                changed,
-                sender=Attempt,
-                weak=False,
-                dispatch_uid=f"quizzes-attempt-{signal}",
-            )
+        connect_learner_records(Attempt, lambda attempt: [attempt.learner_id])

@@ -33,9 +33,7 @@ def connect_learner_records() -> None:
     """A learner's attendance requirement changes with their memberships and
     records, and with their classes and sessions: tell the courses app whose
     results changed (their dashboard is cached, see courses/caching.py)."""
-    from django.db.models.signals import post_delete, post_save
-
-    from courses.caching import learner_records_signal
+    from courses import caching
 
     from .models import AttendanceRecord, ClassMembership, ClassSession, TrainingClass
 
@@ -44,18 +42,9 @@ def connect_learner_records() -> None:
             "learner_id", flat=True
         )
 
-    learners_of = {
-        ClassMembership: lambda membership: [membership.learner_id],
-        AttendanceRecord: lambda record: [record.learner_id],
-        ClassSession: lambda session: members(session.training_class_id),
-        TrainingClass: lambda klass: members(klass.pk),
-    }
-    for model, learner_ids in learners_of.items():
-        receiver = learner_records_signal(learner_ids)
-        for signal in (post_save, post_delete):
-            signal.connect(
-                receiver,
-                sender=model,
-                weak=False,
-                dispatch_uid=f"attendance-{model.__name__}-{signal}",
-            )
+    caching.connect_learner_records(ClassMembership, lambda m: [m.learner_id])
+    caching.connect_learner_records(AttendanceRecord, lambda r: [r.learner_id])
+    caching.connect_learner_records(
+        ClassSession, lambda session: members(session.training_class_id)
+    )
+    caching.connect_learner_records(TrainingClass, lambda klass: members(klass.pk))

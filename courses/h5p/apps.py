@@ -17,7 +17,7 @@ class H5PConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from courses.caching import learner_records_signal
+        from courses.caching import connect_learner_records
         from elearning import pagecache
 
         from .models import H5PAttempt, H5PContent, H5PContentVersion
@@ -25,15 +25,9 @@ class H5PConfig(AppConfig):
         # A result changes the learner's results (their dashboard is cached,
         # see courses/caching.py); an exercise or its version changes the
         # lessons that embed it and the rule's wording, like a page edit.
-        changed = learner_records_signal(lambda attempt: [attempt.learner_id])
-        for signal in (post_save, post_delete):
-            signal.connect(
-                changed,
-                sender=H5PAttempt,
-                weak=False,
-                dispatch_uid=f"h5p-attempt-{signal}",
-            )
-            for model in (H5PContent, H5PContentVersion):
+        connect_learner_records(H5PAttempt, lambda attempt: [attempt.learner_id])
+        for model in (H5PContent, H5PContentVersion):
+            for signal in (post_save, post_delete):
                 signal.connect(
                     pagecache.bump,
                     sender=model,

@@ -86,22 +86,12 @@ def test_leaving_the_class_is_seen_at_once(two_members, klass):
     assert _queries(other) == 0
 
 
-def test_not_kept_past_the_next_session(two_members, klass, monkeypatch):
+def test_not_kept_past_the_next_session(two_members, klass, cache_timeouts):
     """A dashboard built before a session starts is not read after it."""
     from django.utils import timezone
 
-    from courses import caching
-
     learner, _other = two_members
-    kept = []
-    real_set = caching.cache.set
-
-    def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("courses:dashboard:"):
-            kept.append(timeout)
-        return real_set(key, value, timeout, **kwargs)
-
-    monkeypatch.setattr(caching.cache, "set", spy)
+    kept = cache_timeouts("courses:dashboard:")
     soon = timezone.now() + datetime.timedelta(minutes=2)
     ClassSession.objects.create(
         training_class=klass, start=soon, end=soon + datetime.timedelta(hours=2)

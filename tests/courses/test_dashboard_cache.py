@@ -143,16 +143,8 @@ def test_each_language_has_its_own_copy(learner, dataset):
     assert _reads(learner)[1] == 0
 
 
-def test_kept_no_longer_than_a_rule_says(learner, monkeypatch):
-    timeouts = []
-    real_set = caching.cache.set
-
-    def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("courses:probe:"):
-            timeouts.append(timeout)
-        return real_set(key, value, timeout, **kwargs)
-
-    monkeypatch.setattr(caching.cache, "set", spy)
+def test_kept_no_longer_than_a_rule_says(learner, cache_timeouts):
+    timeouts = cache_timeouts("courses:probe:")
     soon = timezone.now() + datetime.timedelta(seconds=90)
     calls = []
 
