@@ -3,6 +3,8 @@ register book, and the public verification pages."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +22,13 @@ from .models import Certificate, CertificateExport
 from .pdf import pdf_filename, render_certificate_pdf
 from .ratelimit import over_limit
 from .register import register_xlsx
+from .renderer_client import RendererError
 from .selectors import issue_preview, register_rows
 from .services import certificate_attach_pdf, certificate_reissue, certificate_revoke
 from .tasks import certificate_export_build, certificate_issue_for
 from .text import normalize_short_code
+
+logger = logging.getLogger(__name__)
 
 VERIFY_LIMIT = 10  # requests per minute and address
 
@@ -81,8 +86,20 @@ def certificate_download(request, pk: int):
     if not certificate.pdf_sha256:
         # Normally rendered in the background; one page is ~50 ms, so a
         # download that races the worker renders it here instead of failing.
+        try:
+            content = render_certificate_pdf(certificate)
+        except RendererError:
+            logger.exception("Certificate %s: PDF not rendered", certificate.pk)
+            messages.error(
+                request,
+                _(
+                    "Tệp PDF của giấy chứng nhận chưa tạo được. "
+                    "Vui lòng thử lại sau ít phút."
+                ),
+            )
+            return redirect("certificates:list")
         certificate = certificate_attach_pdf(
-            certificate_id=certificate.pk, content=render_certificate_pdf(certificate)
+            certificate_id=certificate.pk, content=content
         )
     response = FileResponse(
         certificate.pdf.open("rb"),

@@ -92,6 +92,24 @@ def test_download_is_scoped(client, issued, request, who, status):
         assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
+def test_download_when_the_renderer_fails(client, issued, learner, monkeypatch):
+    """A PDF that cannot be rendered now: a clear message, nothing stored."""
+    from certificates.renderer_client import RendererError
+
+    def fail(certificate):
+        raise RendererError("renderer died")
+
+    monkeypatch.setattr("certificates.views.render_certificate_pdf", fail)
+    client.force_login(learner)
+    response = client.get(
+        reverse("certificates:download", args=[issued.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("certificates:list")
+    assert "chưa tạo được" in response.content.decode()
+    issued.refresh_from_db()
+    assert not issued.pdf_sha256
+
+
 def test_anonymous_download_goes_to_login(client, issued):
     response = client.get(reverse("certificates:download", args=[issued.pk]))
     assert response.status_code == 302
