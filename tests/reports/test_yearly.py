@@ -362,3 +362,31 @@ def test_district_report_counts_people_with_no_agency(dataset, units, learner):
     assert people["Không xác định cơ quan, đơn vị"]["participants"] == Figure(1)
     assert participants.total.figures["staff_count"] == Figure(6)
     assert participants.total.figures["participants"] == Figure(5)
+
+
+def test_officer_of_a_ward_after_the_reform_can_ask_for_their_report(
+    client, xuan_loc_commune, province_admin
+):
+    """After 01/07/2025 the units under the province are communes and
+    wards: the form offered districts only, so such an officer could not
+    ask for their own report and an admin could not choose their unit."""
+    ward_officer = make_person(
+        role="officer",
+        unit=xuan_loc_commune,
+        full_name="Phan Văn Xã",
+        email="xa.pv@xuanloc.example.gov.vn",
+    )
+    client.force_login(ward_officer)
+    url = reverse("reports:yearly")
+    response = client.post(
+        url, {"year": 2026, "unit": xuan_loc_commune.pk, "format": "xlsx"}
+    )
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert job.unit == xuan_loc_commune
+    client.force_login(province_admin)
+    dashboard = client.get(
+        reverse("reports:dashboard"), {"year": 2026, "unit": xuan_loc_commune.pk}
+    )
+    assert dashboard.status_code == 200
+    assert dashboard.context["unit"] == xuan_loc_commune
