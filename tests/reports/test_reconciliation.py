@@ -326,18 +326,25 @@ def test_dashboards_and_exports_equal_the_reference(world, client):
             assert got.status_code == 200
             same(shown(want), csv_rows(got.content), f"csv/{name}/{table}", problems)
 
-        # District officers: their unit's subtree only, by course and agency.
-        for key, officer in world.officers.items():
-            client.force_login(officer)
-            people = ref.people(reader=officer)
-            assert people <= everyone
+        # District officers (their unit's subtree only, the officer of W1
+        # never sees W3's people although W3 was merged into W1) and an admin
+        # choosing one unit: by course and agency, with the totals.
+        w2 = world.units["W2"]
+        readers = [
+            *((f"officer {k}", o, {}, None) for k, o in world.officers.items()),
+            ("admin W2", world.admin, {"unit": w2.pk}, ref.subtree(w2.pk)),
+        ]
+        for key, reader, narrowed, unit_ids in readers:
+            client.force_login(reader)
+            people = ref.people(reader=reader, unit_ids=unit_ids)
+            assert people < everyone
             figures = ref.figures(people, span)
-            response = client.get(reverse("reports:dashboard"), query)
+            response = client.get(reverse("reports:dashboard"), {**query, **narrowed})
             assert response.status_code == 200
             by_course, by_agency = response.context["tables"]
             want_course = course_rows(ref, figures, metrics)
             want_agency = agency_rows(ref, figures, metrics)
-            where = f"officer {key}/{name}"
+            where = f"{key}/{name}"
             same(want_course, context_rows(by_course), f"{where}/course", problems)
             same(want_agency, context_rows(by_agency), f"{where}/agency", problems)
             total = {
@@ -352,7 +359,10 @@ def test_dashboards_and_exports_equal_the_reference(world, client):
             )
             reauthenticate(client)
             for table, want in (("course", want_course), ("agency", want_agency)):
-                got = client.get(reverse("reports:export", args=[table, "csv"]), query)
+                got = client.get(
+                    reverse("reports:export", args=[table, "csv"]),
+                    {**query, **narrowed},
+                )
                 assert got.status_code == 200
                 same(
                     shown(want), csv_rows(got.content), f"csv/{where}/{table}", problems
