@@ -186,8 +186,15 @@ def shown(expected: dict) -> dict:
     }
 
 
+TRAINER_COLUMNS = {
+    "Số lớp đã dạy": "trainer_classes",
+    "Số buổi học đã tổ chức": "trainer_sessions",
+    "Số buổi đã điểm danh": "trainer_marked",
+}
+
+
 def labels() -> dict[str, str]:
-    result = {}
+    result = dict(TRAINER_COLUMNS)
     for m in registered_metrics():
         result[f"{m.label} (%)" if m.is_rate else str(m.label)] = m.key
     return result
@@ -321,6 +328,7 @@ def test_dashboards_and_exports_equal_the_reference(world, client):
             ("district", want_district),
             ("month", want_month),
             ("course", want_course),
+            ("trainer", want_trainer),
         ):
             got = client.get(reverse("reports:export", args=[table, "csv"]), query)
             assert got.status_code == 200
@@ -436,7 +444,44 @@ def participant_rows(ref, people, span, place_of, places: dict) -> dict:
     return rows, total
 
 
-def check_workbook(content, expected: dict, where, problems):
+def number(value) -> str:
+    """A figure as the narrative writes it: 1.234 or 85,5 % (— if no base)."""
+    if isinstance(value, tuple):
+        text = percent(value)
+        return f"{text} %" if text else "—"
+    return f"{value:,}".replace(",", ".")
+
+
+def narrative(expected: dict, total: dict) -> list[str]:
+    courses = expected["Các khóa bồi dưỡng và lớp tập huấn đã tổ chức"]
+    people = expected["Số người tham gia theo đối tượng và địa bàn"][TOTAL]
+    categories = "; ".join(
+        f"{label}: {number(people[key])}"
+        for label, key in CATEGORIES.items()
+        if people[key]
+    )
+    return [
+        f"Tổng số cán bộ, công chức, viên chức trên hệ thống: "
+        f"{number(total['staff_count'])} người; số lượt ghi danh các khóa bồi "
+        f"dưỡng: {number(total['enrolled'])}; số lượt hoàn thành: "
+        f"{number(total['completed'])}, đạt tỷ lệ {number(total['completion_rate'])}; "
+        f"số lượt đang học: {number(total['in_progress'])}.",
+        f"Đã tổ chức {number(len(courses) - 1)} khóa bồi dưỡng và "
+        f"{number(total['classes_held'])} lớp tập huấn; số người tham gia: "
+        f"{number(people[PARTICIPANTS])} ({categories or '—'}).",
+        f"Tỷ lệ đạt bài kiểm tra: {number(total['quiz_pass_rate'])}; tỷ lệ chuyên "
+        f"cần tại các lớp tập huấn: {number(total['attendance_rate'])}; số giấy "
+        f"chứng nhận đã cấp: {number(total['certificates_issued'])}.",
+    ]
+
+
+def check_workbook(content, expected: dict, where, problems, total=None):
+    if total is not None:
+        sheet = load_workbook(io.BytesIO(content)).active
+        lines = {row[0] for row in sheet.iter_rows(values_only=True)}
+        for sentence in narrative(expected, total):
+            if sentence not in lines:
+                problems.append(f"{where}: the narrative does not say {sentence!r}")
     tables = xlsx_tables(content)
     extra = dict(CATEGORIES)
     extra[PARTICIPANTS] = PARTICIPANTS
@@ -490,7 +535,7 @@ def yearly_expectations(ref, people, span, day, *, district: bool) -> dict:
         expected[caption] = with_total(
             project(places, keys), project({0: total}, keys)[0]
         )
-    return expected
+    return expected, total
 
 
 @pytest.mark.parametrize("year", [2026, 2025])
@@ -501,8 +546,8 @@ def test_yearly_report_equals_the_reference(world, year):
     day = datetime.date(year, 12, 5)
     everyone = ref.people()
     content, _name = yearly_report_render(year=year, unit=None, fmt="xlsx")
-    expected = yearly_expectations(ref, everyone, span, day, district=False)
-    check_workbook(content, expected, f"yearly {year}/province", problems)
+    expected, total = yearly_expectations(ref, everyone, span, day, district=False)
+    check_workbook(content, expected, f"yearly {year}/province", problems, total)
 
     # A district's report: the people of the units it holds on 5 December
     # (its predecessors and units merged into it included), per agency.
@@ -513,6 +558,6 @@ def test_yearly_report_equals_the_reference(world, year):
         if ref.reporting_unit(ref.profiles[uid]["unit_id"], day) == district.pk
     }
     content, _name = yearly_report_render(year=year, unit=district, fmt="xlsx")
-    expected = yearly_expectations(ref, people, span, day, district=True)
-    check_workbook(content, expected, f"yearly {year}/W1", problems)
+    expected, total = yearly_expectations(ref, people, span, day, district=True)
+    check_workbook(content, expected, f"yearly {year}/W1", problems, total)
     assert not problems, "\n".join(problems)
