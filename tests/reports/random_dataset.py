@@ -50,6 +50,7 @@ Status = Enrolment.Status
 # The periods the test reconciles: a year and a range cutting months in two.
 YEAR = 2026
 RANGE = (datetime.date(2026, 3, 15), datetime.date(2026, 9, 14))
+ACROSS = (datetime.date(2025, 12, 20), datetime.date(2026, 2, 10))
 
 
 def local(y, mo, d, h=0, mi=0, s=0) -> datetime.datetime:
@@ -67,7 +68,10 @@ EDGES = [
     local(2026, 9, 14, 23, 59, 59),
     local(2026, 9, 15),
     local(2025, 12, 1),  # December of the year before
-    local(2025, 12, 20, 8),
+    local(2025, 12, 20),
+    local(2025, 12, 19, 23, 59, 59),
+    local(2026, 2, 10, 23, 59, 59),
+    local(2026, 2, 11),
 ]
 
 

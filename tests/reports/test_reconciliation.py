@@ -35,13 +35,16 @@ SPANS = {
         Span(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
         {"year": 2026},
     ),
-    "range": (
-        Span(*random_dataset.RANGE),
-        {
-            "start": random_dataset.RANGE[0].strftime("%d/%m/%Y"),
-            "end": random_dataset.RANGE[1].strftime("%d/%m/%Y"),
-        },
-    ),
+    **{
+        name: (
+            Span(start, end),
+            {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+        )
+        for name, (start, end) in (
+            ("range", random_dataset.RANGE),
+            ("across the new year", random_dataset.ACROSS),
+        )
+    },
 }
 NO_UNIT = "Không xác định đơn vị"
 NO_AGENCY = "Không xác định cơ quan, đơn vị"
@@ -341,6 +344,12 @@ def test_dashboards_and_exports_equal_the_reference(world, client):
         readers = [
             *((f"officer {k}", o, {}, None) for k, o in world.officers.items()),
             ("admin W2", world.admin, {"unit": w2.pk}, ref.subtree(w2.pk)),
+            (
+                "officer 741 choosing C1",
+                world.officers["741"],
+                {"unit": world.units["C1"].pk},
+                ref.subtree(world.units["C1"].pk),
+            ),
         ]
         for key, reader, narrowed, unit_ids in readers:
             client.force_login(reader)
