@@ -1,12 +1,14 @@
 """Every figure the reports show equals a naive recount of the records.
 
-For several seeded random datasets (``random_dataset.py``) and two periods
-(a year, and a range that cuts months in two), the figures shown by the
-province dashboard, two district officers' dashboards, the CSV exports and
-the yearly report's workbook (province and one district) are compared cell
-by cell with ``reference.py``, which recounts them record by record from
+For several seeded random datasets (``random_dataset.py``) and three
+periods (a year, a range that cuts months in two, one across the new
+year), the figures shown by the province dashboard, district dashboards
+(two officers, an officer choosing a commune, an admin choosing a ward),
+the CSV exports and the yearly report's workbook (province and one
+district, two years, tables and narrative) are compared cell by cell with
+``reference.py``, which recounts them record by record from
 docs/reports.md. A difference names the page, the table, the row and the
-figure.
+figure. docs/reports.md ("Reconciliation test") says how to add a case.
 """
 
 from __future__ import annotations
