@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,12 +39,10 @@ class ReportFilterForm(forms.Form):
             del self.fields["unit"]
         else:
             if whole_province:
-                units = units.filter(
-                    level__in=[
-                        AdministrativeUnit.Level.PROVINCE,
-                        AdministrativeUnit.Level.DISTRICT,
-                    ]
-                )
+                # The province and the units right under it: the districts
+                # until 30/06/2025, the communes and wards after.
+                province = AdministrativeUnit.Level.PROVINCE
+                units = units.filter(Q(level=province) | Q(parent__level=province))
             else:
                 # An officer's default is their own unit, not the province.
                 self.fields["unit"].empty_label = None
@@ -90,9 +89,11 @@ class YearlyReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
         field = self.fields["unit"]
-        field.queryset = units.filter(level=AdministrativeUnit.Level.DISTRICT).order_by(
-            "code", "valid_from"
-        )
+        # Reports are made for the units right under the province: the
+        # districts until 30/06/2025, the communes and wards after.
+        field.queryset = units.filter(
+            parent__level=AdministrativeUnit.Level.PROVINCE
+        ).order_by("code", "valid_from")
         if not allow_province:
             field.required = True
             field.empty_label = None

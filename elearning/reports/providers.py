@@ -4,7 +4,8 @@ Definitions (docs/reports.md explains them to readers):
 
 - staff count: people with a staff profile (not period-bound);
 - enrolled: enrolments open during the period (made before its end, not
-  withdrawn, not completed before it began); by month: enrolments made
+  withdrawn, not a request waiting for approval or refused, not completed
+  before it began); by month: enrolments made
   that month;
 - in progress: of those, started (status other than "enrolled") and not
   completed by the end of the period;
@@ -123,10 +124,11 @@ def per_month(
 def _enrolments(learners: QuerySet, period: Period) -> QuerySet:
     from courses.models import Enrolment
 
+    # Open enrolments only: a request waiting for approval or refused was
+    # never an enrolment, and a withdrawn one no longer is.
     return (
         held_by(Enrolment.objects.all(), learners)
-        .filter(created_at__lt=period.end_before)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .filter(created_at__lt=period.end_before, status__in=Enrolment.ACTIVE)
         .exclude(completed_at__lt=period.start_at)
     )
 

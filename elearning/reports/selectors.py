@@ -241,10 +241,22 @@ def course_table(learners, period, metrics, *, known: Known | None = None) -> Ta
     )
 
 
-def agency_table(learners, period, metrics, *, known: Known | None = None) -> Table:
+def agency_table(
+    learners,
+    period,
+    metrics,
+    *,
+    known: Known | None = None,
+    with_unknown: bool = False,
+) -> Table:
+    """Figures per agency. ``with_unknown`` adds a last row for the people
+    with no agency (when there are any), so that the rows add up to the
+    total; the dashboards leave it out (their total is shown apart)."""
     data, answered = _figures(learners, period, "agency", metrics, known)
     agencies = Agency.objects.filter(pk__in=[k for k in data if k]).order_by("name")
     rows = [Row(a.name, data[a.pk], {"agency": str(a.pk)}, a) for a in agencies]
+    if with_unknown and None in data:
+        rows.append(Row(_("Không xác định cơ quan, đơn vị"), data[None]))
     return Table(
         _("Theo cơ quan, đơn vị"),
         _("Cơ quan, đơn vị"),

@@ -113,6 +113,12 @@ def _view(table: Table, keys, caption: str, *, head: str | None = None) -> Table
     )
 
 
+def _holds(row: Row, keys) -> bool:
+    return any(
+        (f := row.figures.get(k)) is not None and (f.value or f.base) for k in keys
+    )
+
+
 def _participants(
     learners, period, by_place: Table, unit_map: UnitMap | None
 ) -> tuple[Table, dict[str, int]]:
@@ -156,6 +162,7 @@ def _participants(
             r.obj,
         )
         for r in by_place.rows
+        if r.obj is not None or _holds(r, ["staff_count"])
     ]
     total = Row(
         _("Tổng cộng"),
@@ -193,9 +200,12 @@ def yearly_report_build(
     )
     if unit is None:
         by_place = district_table(learners, period, metrics, day=day, known=known)
-        by_place.rows = [r for r in by_place.rows if r.obj is not None]
     else:
-        by_place = agency_table(learners, period, metrics, known=known)
+        # People with no agency get a row of their own: the rows add up to
+        # the district's total.
+        by_place = agency_table(
+            learners, period, metrics, known=known, with_unknown=True
+        )
         by_place.total = Row(_("Tổng cộng"), add_up(r.figures for r in by_place.rows))
     progress(50)
     by_course = course_table(learners, period, metrics, known=known)
@@ -226,12 +236,17 @@ def yearly_report_build(
     named = {k for _n, keys in PLACE_TABLES for k in keys} | {"staff_count"}
     for name, keys in PLACE_TABLES:
         view = _view(by_place, keys, captions[name])
+        # "Không xác định đơn vị" (classes serving no unit) only where it
+        # holds a figure, so that the rows add up to the total.
+        view.rows = [r for r in view.rows if r.obj is not None or _holds(r, keys)]
         # A table whose only figure is shown elsewhere (completed) is left out.
         if any(m.key != "completed" for m in view.metrics):
             tables.append(view)
     others = [m.key for m in metrics if m.key not in named]
     if others:
-        tables.append(_view(by_place, others, _("Các chỉ tiêu khác")))
+        view = _view(by_place, others, _("Các chỉ tiêu khác"))
+        view.rows = [r for r in view.rows if r.obj is not None or _holds(r, others)]
+        tables.append(view)
     by_metric = {m.key: m for m in metrics}
 
     def f(key: str) -> str:

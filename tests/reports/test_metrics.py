@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -166,3 +167,35 @@ def test_last_year_is_separate(dataset, officer):
     assert row["quiz_pass_rate"] == Figure(1, 1)
     assert row["attendance_rate"] == Figure(1, 3)
     assert row["certificates_issued"] == Figure(1)
+
+
+def test_requests_waiting_or_refused_are_not_enrolments(dataset, officer, units):
+    """A request waiting for approval or a refused one was never an open
+    enrolment: it is neither enrolled nor "in progress" (its status is not
+    "enrolled"), by any grouping or month, nor a participant."""
+    from courses.models import Enrolment
+    from elearning.reports.providers import participants_by_category
+    from tests.factories import make_person
+
+    from .dataset import at, enrol
+
+    asking = make_person(
+        role="learner", unit=units["741"], full_name="Lê Văn Chờ", email="cho@x.vn"
+    )
+    refused = make_person(
+        role="learner", unit=units["741"], full_name="Lê Văn Từ", email="tu@x.vn"
+    )
+    enrol(asking, dataset.course_b, created=at(2026, 5, 5), status="requested")
+    enrol(refused, dataset.course_b, created=at(2026, 5, 5), status="refused")
+    assert Enrolment.objects.filter(status__in=["requested", "refused"]).count() == 2
+    row = totals(officer)
+    assert row["enrolled"] == Figure(6)
+    assert row["in_progress"] == Figure(3)
+    assert row["staff_count"] == Figure(8)
+    learners = learners_visible_to(officer)
+    months = figures(learners, YEAR, "month", registered_metrics())
+    assert datetime.date(2026, 5, 1) not in months or months[datetime.date(2026, 5, 1)][
+        "enrolled"
+    ] == Figure(1)
+    by_unit = participants_by_category(learners, YEAR, "unit")
+    assert sum(by_unit[units["741"].pk].values()) == 5

@@ -309,3 +309,84 @@ def test_officer_cannot_ask_for_another_district_or_the_province(
     province = client.post(url, {"year": 2026, "unit": "", "format": "xlsx"})
     assert province.status_code == 200
     assert not ReportJob.objects.exists()
+
+
+def test_a_class_serving_no_unit_keeps_its_row_so_the_rows_add_up(dataset, units):
+    """A class serving no unit is counted under "Không xác định đơn vị"
+    (docs/reports.md): the yearly report kept it in the total but dropped
+    the row, so the attendance table did not add up."""
+    from courses.attendance.models import ClassMembership, ClassSession, TrainingClass
+
+    from .dataset import session
+
+    everywhere = TrainingClass.objects.create(
+        course=dataset.course_b,
+        code="ATTT-TINH-2026",
+        name="Lớp toàn tỉnh",
+        unit=None,
+        start_date=datetime.date(2026, 10, 1),
+        end_date=datetime.date(2026, 10, 31),
+    )
+    ClassMembership.objects.create(
+        training_class=everywhere, learner=dataset.bien_hoa[1]
+    )
+    session(everywhere, 2026, 10, 5)
+    assert ClassSession.objects.filter(training_class=everywhere).count() == 1
+    report = yearly_report_build(year=2026)
+    attendance = report.tables[4]
+    rows = {r.label: r.figures for r in attendance.rows}
+    assert rows["Không xác định đơn vị"]["classes_held"] == Figure(1)
+    assert attendance.total.figures["classes_held"] == Figure(3)
+    assert sum(f["classes_held"].value for f in rows.values()) == 3
+    # Tables where the row holds nothing leave it out.
+    assert "Không xác định đơn vị" not in [r.label for r in report.tables[2].rows]
+    assert "Không xác định đơn vị" not in [r.label for r in report.tables[1].rows]
+
+
+def test_district_report_counts_people_with_no_agency(dataset, units, learner):
+    """People with no agency were in the narrative but not in the tables'
+    total (added up from the agency rows only): they now have a row of
+    their own and the total is the district's."""
+    from elearning.people.models import StaffProfile
+
+    StaffProfile.objects.filter(user=learner).update(agency=None)
+    report = yearly_report_build(year=2026, unit=units["741"])
+    participants, results = report.tables[1], report.tables[2]
+    rows = {r.label: r.figures for r in results.rows}
+    unknown = rows["Không xác định cơ quan, đơn vị"]
+    assert unknown["enrolled"] == Figure(2)
+    assert unknown["completed"] == Figure(1)
+    assert results.total.figures["enrolled"] == report.total.figures["enrolled"]
+    assert results.total.figures["enrolled"] == Figure(6)
+    people = {r.label: r.figures for r in participants.rows}
+    assert people["Không xác định cơ quan, đơn vị"]["participants"] == Figure(1)
+    assert participants.total.figures["staff_count"] == Figure(6)
+    assert participants.total.figures["participants"] == Figure(5)
+
+
+def test_officer_of_a_ward_after_the_reform_can_ask_for_their_report(
+    client, xuan_loc_commune, province_admin
+):
+    """After 01/07/2025 the units under the province are communes and
+    wards: the form offered districts only, so such an officer could not
+    ask for their own report and an admin could not choose their unit."""
+    ward_officer = make_person(
+        role="officer",
+        unit=xuan_loc_commune,
+        full_name="Phan Văn Xã",
+        email="xa.pv@xuanloc.example.gov.vn",
+    )
+    client.force_login(ward_officer)
+    url = reverse("reports:yearly")
+    response = client.post(
+        url, {"year": 2026, "unit": xuan_loc_commune.pk, "format": "xlsx"}
+    )
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert job.unit == xuan_loc_commune
+    client.force_login(province_admin)
+    dashboard = client.get(
+        reverse("reports:dashboard"), {"year": 2026, "unit": xuan_loc_commune.pk}
+    )
+    assert dashboard.status_code == 200
+    assert dashboard.context["unit"] == xuan_loc_commune
