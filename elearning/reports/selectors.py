@@ -251,7 +251,7 @@ def agency_table(
 ) -> Table:
     """Figures per agency. ``with_unknown`` adds a last row for the people
     with no agency (when there are any), so that the rows add up to the
-    total; the dashboards leave it out (their total is shown apart)."""
+    total (the dashboards, their exports and the yearly report ask for it)."""
     data, answered = _figures(learners, period, "agency", metrics, known)
     agencies = Agency.objects.filter(pk__in=[k for k in data if k]).order_by("name")
     rows = [Row(a.name, data[a.pk], {"agency": str(a.pk)}, a) for a in agencies]

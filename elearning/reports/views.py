@@ -88,7 +88,9 @@ def dashboard(request):
         learners = learners_visible_to(request.user, unit=unit)
         known = prefetch(learners, period, ("course", "agency", "total"), metrics)
         by_course = course_table(learners, period, metrics, known=known)
-        by_agency = agency_table(learners, period, metrics, known=known)
+        by_agency = agency_table(
+            learners, period, metrics, known=known, with_unknown=True
+        )
         context.update(
             metrics=metrics,
             total=summary(learners, period, metrics, parts=by_agency, known=known),
@@ -221,8 +223,11 @@ def export(request, table: str, fmt: str):
         result = district_table(learners, period, metrics)
     else:
         learners = learners_visible_to(request.user, unit=unit)
-        build = {"course": course_table, "agency": agency_table, "month": month_table}
-        result = build[table](learners, period, metrics)
+        if table == "agency":
+            result = agency_table(learners, period, metrics, with_unknown=True)
+        else:
+            build = {"course": course_table, "month": month_table}
+            result = build[table](learners, period, metrics)
     name = f"bao-cao-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":
         response = HttpResponse(

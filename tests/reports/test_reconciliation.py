@@ -85,11 +85,15 @@ def course_rows(ref, figures, metrics) -> dict:
 
 
 def agency_rows(ref, figures, metrics) -> dict:
-    return {
-        ref.agencies[k]["name"]: row
-        for k, row in keyed(figures, "agency", metrics).items()
-        if k is not None
+    """Per agency; people with no agency have a row of their own, last (the
+    rows add up to the total)."""
+    per_agency = keyed(figures, "agency", metrics)
+    rows = {
+        ref.agencies[k]["name"]: row for k, row in per_agency.items() if k is not None
     }
+    if per_agency.get(None):
+        rows[NO_AGENCY] = per_agency[None]
+    return rows
 
 
 def district_rows(ref, figures, metrics, day) -> dict:
@@ -514,11 +518,7 @@ def yearly_expectations(ref, people, span, day, *, district: bool) -> dict:
     total = total_row(figures, metrics)
     courses = course_rows(ref, figures, metrics)
     if district:
-        # People with no agency have a row of their own (the rows add up).
         places = agency_rows(ref, figures, metrics)
-        unknown = keyed(figures, "agency", metrics).get(None)
-        if unknown:
-            places[NO_AGENCY] = unknown
 
         def place_of(uid):
             agency = ref.profiles[uid]["agency_id"]
