@@ -7,8 +7,9 @@
   excused when the class counts excused absences (the same rule as the
   class's own attendance percentage, docs/attendance.md). A session not
   marked for a member counts as not attended.
-- Classes held: training classes with at least one session starting in the
-  period and at least one member among the learners in scope; per unit by
+- Classes held: training classes with at least one session that started in
+  the period and by now (a class only planned is not held yet) and at least
+  one member among the learners in scope; per unit by
   the unit the class serves (a class serving no unit in particular falls
   under "Không xác định đơn vị"), per course, per month of its sessions.
 - Trainers' activity (province dashboard): per trainer, classes led with a
@@ -151,10 +152,7 @@ def attendance_people(learners, period, course_id=None) -> QuerySet:
 def _classes(learners, period) -> QuerySet:
     return held_by(
         TrainingClass.objects.all(), learners, "memberships__learner"
-    ).filter(
-        sessions__start__gte=period.start_at,
-        sessions__start__lt=period.end_before,
-    )
+    ).filter(_held("sessions__", period))
 
 
 def classes_held(learners, period, group) -> dict[Hashable, Figure] | None:

@@ -287,8 +287,9 @@ class Reference:
             sessions_of[s["training_class_id"]].append(s)
         for class_id, training_class in self.classes.items():
             in_span = [s for s in sessions_of[class_id] if span.holds(s["start"])]
+            held = [s for s in in_span if s["start"] <= self.now]
             members = self.members[class_id] & people
-            if in_span and members:
+            if held and members:
                 add(
                     "classes_held",
                     {
@@ -298,9 +299,8 @@ class Reference:
                     },
                     1,
                 )
-                for month in {month_of(s["start"]) for s in in_span}:
+                for month in {month_of(s["start"]) for s in held}:
                     add("classes_held", {"month": month}, 1)
-            held = [s for s in in_span if s["start"] <= self.now]
             for uid in members:
                 keys = {**holder(uid), "course": training_class["course_id"]}
                 for s in held:

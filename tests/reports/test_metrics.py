@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from elearning.reports.metrics import Figure, Period, registered_metrics
 from elearning.reports.selectors import (
@@ -199,3 +200,40 @@ def test_requests_waiting_or_refused_are_not_enrolments(dataset, officer, units)
     ] == Figure(1)
     by_unit = participants_by_category(learners, YEAR, "unit")
     assert sum(by_unit[units["741"].pk].values()) == 5
+
+
+def test_a_class_is_held_once_a_session_has_started(dataset, units, officer, learner):
+    """A class only planned in the period is not counted as held; it is as
+    soon as its first session has started."""
+    from courses.attendance.models import ClassMembership, ClassSession, TrainingClass
+
+    now = timezone.now()
+    today = timezone.localdate()
+    soon = Period(
+        today - datetime.timedelta(days=3), today + datetime.timedelta(days=30)
+    )
+    planned = TrainingClass.objects.create(
+        course=dataset.course_a,
+        code="ATTT-XL-KH",
+        name="Lớp ATTT Xuân Lộc (kế hoạch)",
+        unit=units["741"],
+        start_date=today,
+        end_date=today + datetime.timedelta(days=30),
+    )
+    ClassMembership.objects.create(training_class=planned, learner=learner)
+    session_ = ClassSession.objects.create(
+        training_class=planned,
+        start=now + datetime.timedelta(days=2),
+        end=now + datetime.timedelta(days=2, hours=3),
+    )
+    learners = learners_visible_to(officer)
+    held = [m for m in registered_metrics() if m.key == "classes_held"]
+
+    def count():
+        return figures(learners, soon, "total", held)[None]["classes_held"]
+
+    assert count() == Figure(0)
+    session_.start = now - datetime.timedelta(hours=1)
+    session_.end = now + datetime.timedelta(hours=2)
+    session_.save()
+    assert count() == Figure(1)
