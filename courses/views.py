@@ -307,15 +307,40 @@ def officer_enrol(request):
     form = EnrolStaffForm(request.POST or None, officer=request.user)
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]
+        learners = form.cleaned_data["learners"]
+        # Those already enrolled stay as they are (enrolment_create is
+        # idempotent): the message counts only who was enrolled now.
+        already = set(
+            Enrolment.objects.visible_to(request.user)
+            .filter(course=course, learner__in=learners)
+            .active()
+            .values_list("learner_id", flat=True)
+        )
         count = 0
-        for learner in form.cleaned_data["learners"]:
+        for learner in learners:
             services.enrolment_create(
                 learner=learner, course=course, actor=request.user
             )
-            count += 1
-        messages.success(
-            request, _("Đã ghi danh %(n)d cán bộ vào khóa học.") % {"n": count}
-        )
+            count += learner.pk not in already
+        if not count:
+            messages.info(
+                request,
+                _("%(m)d cán bộ đã được ghi danh từ trước; không ghi danh thêm ai.")
+                % {"m": len(already)},
+            )
+        elif already:
+            messages.success(
+                request,
+                _(
+                    "Đã ghi danh %(n)d cán bộ vào khóa học; %(m)d cán bộ đã được "
+                    "ghi danh từ trước."
+                )
+                % {"n": count, "m": len(already)},
+            )
+        else:
+            messages.success(
+                request, _("Đã ghi danh %(n)d cán bộ vào khóa học.") % {"n": count}
+            )
         return redirect("courses:officer_enrolments")
     return render(
         request,
