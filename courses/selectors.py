@@ -125,6 +125,25 @@ def course_lessons(course) -> list:
     )
 
 
+def course_activities(course) -> list:
+    """The live pages of ``course`` other than lessons (its quizzes), in
+    page-tree order, as plain pages: the course page links to them."""
+    from wagtail.models import Page
+
+    from .models import LessonPage
+
+    return memo(
+        f"courses:activities:{course.pk}",
+        lambda: list(
+            Page.objects.live()
+            .child_of(course)
+            .not_type(LessonPage)
+            .order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth")
+        ),
+    )
+
+
 def lesson_ids_by_course(course_ids) -> dict[int, list[int]]:
     """Live lesson ids per course (kept until the page tree changes)."""
     return memo_many("courses:lesson-ids", course_ids, _lesson_ids_by_course)
@@ -253,6 +272,7 @@ def course_page_context(*, course, user) -> dict:
     next_lesson = next((r["page"] for r in rows if not r["done"]), None)
     return {
         "lessons": rows,
+        "activities": course_activities(course),
         "enrolment": enrolment,
         "eligibility": eligibility,
         "next_lesson": next_lesson,

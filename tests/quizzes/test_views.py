@@ -58,6 +58,19 @@ def test_quiz_page_start_attempt_and_result(quiz, enrolled, client_of):
     assert "Đáp án sẽ được công bố" in page
 
 
+def test_course_page_links_to_its_quizzes(quiz, enrolled, client_of):
+    """The learner reaches the quiz from the course page, not by typing its
+    address; a draft quiz is not offered."""
+    from .conftest import make_quiz
+
+    draft = make_quiz(quiz.get_parent(), title="Bài nháp", slug="nhap", live=False)
+    client = client_of(enrolled)
+    html = client.get(quiz.get_parent().url).content.decode()
+    assert f'href="{quiz.url}"' in html
+    assert "Bài kiểm tra cuối khóa" in html
+    assert draft.title not in html
+
+
 def test_practice_review_shows_answers(quiz, enrolled, client_of):
     quiz.review = "practice"
     quiz.save()
