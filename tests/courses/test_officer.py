@@ -149,6 +149,13 @@ def test_enrol_staff_one_by_one_and_several(
     assert not Enrolment.objects.filter(learner=other_learner).exists()
 
 
+def test_enrol_form_course_choice_is_styled_and_worded(client, officer, course):
+    client.force_login(officer)
+    html = client.get(reverse("courses:officer_enrol")).content.decode()
+    assert '<select name="course" class="form-select"' in html
+    assert '<option value="" selected>— Chọn khóa học —</option>' in html
+
+
 def test_enrol_message_counts_only_new_enrolments(client, officer, course, learner):
     """Enrolling someone already enrolled (by an import, say) changes nothing:
     the message must not count them as enrolled now."""
