@@ -125,6 +125,18 @@ def course_lessons(course) -> list:
     )
 
 
+def catalogue_url() -> str | None:
+    """The address of the course catalogue (the first live course index
+    page), or None when there is none."""
+    from .models import CourseIndexPage
+
+    def compute():
+        index = CourseIndexPage.objects.live().order_by("path").first()
+        return index.url if index is not None else None
+
+    return memo("courses:catalogue-url", compute)
+
+
 def course_activities(course) -> list:
     """The live pages of ``course`` other than lessons (its quizzes), in
     page-tree order, as plain pages: the course page links to them."""

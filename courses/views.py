@@ -25,6 +25,7 @@ from .forms import EnrolStaffForm, ImportUploadForm, RefuseForm
 from .imports import import_job_confirm, import_job_create
 from .models import CoursePage, Enrolment, ImportJob, LessonPage
 from .selectors import (
+    catalogue_url,
     district_enrolments,
     enrolments_eligibility,
     learner_dashboard,
@@ -54,7 +55,11 @@ def officer_required(view):
 @require_GET
 def my_courses(request):
     rows = learner_dashboard(user=request.user)
-    return render(request, "pages/course_dashboard.html", {"rows": rows})
+    return render(
+        request,
+        "pages/course_dashboard.html",
+        {"rows": rows, "catalogue_url": catalogue_url()},
+    )
 
 
 @login_required
