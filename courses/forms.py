@@ -38,7 +38,10 @@ class ImportUploadForm(forms.Form):
 
 class EnrolStaffForm(forms.Form):
     course = forms.ModelChoiceField(
-        queryset=CoursePage.objects.none(), label=_("Khóa học")
+        queryset=CoursePage.objects.none(),
+        label=_("Khóa học"),
+        empty_label=_("— Chọn khóa học —"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     learners = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Cán bộ")

@@ -125,6 +125,37 @@ def course_lessons(course) -> list:
     )
 
 
+def catalogue_url() -> str | None:
+    """The address of the course catalogue (the first live course index
+    page), or None when there is none."""
+    from .models import CourseIndexPage
+
+    def compute():
+        index = CourseIndexPage.objects.live().order_by("path").first()
+        return index.url if index is not None else None
+
+    return memo("courses:catalogue-url", compute)
+
+
+def course_activities(course) -> list:
+    """The live pages of ``course`` other than lessons (its quizzes), in
+    page-tree order, as plain pages: the course page links to them."""
+    from wagtail.models import Page
+
+    from .models import LessonPage
+
+    return memo(
+        f"courses:activities:{course.pk}",
+        lambda: list(
+            Page.objects.live()
+            .child_of(course)
+            .not_type(LessonPage)
+            .order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth")
+        ),
+    )
+
+
 def lesson_ids_by_course(course_ids) -> dict[int, list[int]]:
     """Live lesson ids per course (kept until the page tree changes)."""
     return memo_many("courses:lesson-ids", course_ids, _lesson_ids_by_course)
@@ -253,6 +284,7 @@ def course_page_context(*, course, user) -> dict:
     next_lesson = next((r["page"] for r in rows if not r["done"]), None)
     return {
         "lessons": rows,
+        "activities": course_activities(course),
         "enrolment": enrolment,
         "eligibility": eligibility,
         "next_lesson": next_lesson,

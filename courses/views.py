@@ -25,6 +25,7 @@ from .forms import EnrolStaffForm, ImportUploadForm, RefuseForm
 from .imports import import_job_confirm, import_job_create
 from .models import CoursePage, Enrolment, ImportJob, LessonPage
 from .selectors import (
+    catalogue_url,
     district_enrolments,
     enrolments_eligibility,
     learner_dashboard,
@@ -54,7 +55,11 @@ def officer_required(view):
 @require_GET
 def my_courses(request):
     rows = learner_dashboard(user=request.user)
-    return render(request, "pages/course_dashboard.html", {"rows": rows})
+    return render(
+        request,
+        "pages/course_dashboard.html",
+        {"rows": rows, "catalogue_url": catalogue_url()},
+    )
 
 
 @login_required
@@ -307,15 +312,40 @@ def officer_enrol(request):
     form = EnrolStaffForm(request.POST or None, officer=request.user)
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]
+        learners = form.cleaned_data["learners"]
+        # Those already enrolled stay as they are (enrolment_create is
+        # idempotent): the message counts only who was enrolled now.
+        already = set(
+            Enrolment.objects.visible_to(request.user)
+            .filter(course=course, learner__in=learners)
+            .active()
+            .values_list("learner_id", flat=True)
+        )
         count = 0
-        for learner in form.cleaned_data["learners"]:
+        for learner in learners:
             services.enrolment_create(
                 learner=learner, course=course, actor=request.user
             )
-            count += 1
-        messages.success(
-            request, _("Đã ghi danh %(n)d cán bộ vào khóa học.") % {"n": count}
-        )
+            count += learner.pk not in already
+        if not count:
+            messages.info(
+                request,
+                _("%(m)d cán bộ đã được ghi danh từ trước; không ghi danh thêm ai.")
+                % {"m": len(already)},
+            )
+        elif already:
+            messages.success(
+                request,
+                _(
+                    "Đã ghi danh %(n)d cán bộ vào khóa học; %(m)d cán bộ đã được "
+                    "ghi danh từ trước."
+                )
+                % {"n": count, "m": len(already)},
+            )
+        else:
+            messages.success(
+                request, _("Đã ghi danh %(n)d cán bộ vào khóa học.") % {"n": count}
+            )
         return redirect("courses:officer_enrolments")
     return render(
         request,

@@ -131,3 +131,14 @@ def test_the_forms_carry_a_working_token(learner):
     )
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_each_language_is_offered_under_its_own_name(client, settings, language):
+    """A reader who does not know the page's language still finds theirs."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = _page(client, "/accounts/login/")
+    options = dict(
+        re.findall(r'<option value="(\w+)"[^>]*lang="\w+">([^<]+)</option>', html)
+    )
+    assert options == {"vi": "Tiếng Việt", "en": "English"}

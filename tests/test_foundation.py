@@ -149,6 +149,17 @@ def test_home_page_switches_to_english(client):
 
 
 @pytest.mark.django_db
+def test_home_page_leads_a_signed_in_learner_to_their_courses(client, learner):
+    """Signed out, the home page offers "Đăng nhập để học"; signed in, it
+    offered nothing to click in place of it."""
+    client.force_login(learner)
+    html = client.get("/").content.decode()
+    hero = html[html.index('class="p-4 p-md-5') : html.index("</section>")]
+    assert 'href="/khoa-hoc-cua-toi/"' in hero
+    assert "Đăng nhập để học" not in hero
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/admin/", "/admin/login/?next=/admin/pages/"])
 def test_admin_signs_in_through_allauth(client, path):
     response = client.get(path, follow=True)

@@ -384,7 +384,8 @@ def _attendance_requirement(
             ngettext("Còn thiếu %(n)d buổi", "Còn thiếu %(n)d buổi", missing)
             % {"n": missing}
         )
-        if summary.percent is not None:
+        # The rate is a reason only while it is below the minimum.
+        if summary.percent is not None and summary.percent < Decimal(minimum):
             reasons.append(
                 _("Tỷ lệ chuyên cần %(have)s (cần ≥ %(need)s)")
                 % {

@@ -103,3 +103,11 @@ def chrome(parser, token):
     if len(bits) != 2:
         raise template.TemplateSyntaxError(f"'{bits[0]}' takes one template name")
     return ChromeNode(parser.compile_filter(bits[1]))
+
+
+@register.simple_tag
+def native_languages() -> list[tuple[str, str]]:
+    """``settings.LANGUAGES`` as written there: each language under its own
+    name ("Tiếng Việt", "English"), not translated into the page's language
+    as ``{% get_available_languages %}`` does ("Tiếng Anh")."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]

@@ -129,6 +129,21 @@ def test_requirement_reasons_and_completion(
     assert enrolment.status == Enrolment.Status.COMPLETED
 
 
+def test_a_rate_already_met_is_not_given_as_a_reason(
+    klass, sessions, member, trainer, monkeypatch
+):
+    """Present at every session held so far (100 %) with one still to come:
+    the one reason is the missing session, not "100 % (cần ≥ 80 %)"."""
+    # 5 planned, 4 needed; on 9 December three are held (1, 3, 8 Dec).
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(9, 12))
+    enrolment = Enrolment.objects.get(learner=member, course=klass.course)
+    for session in sessions[:3]:
+        mark(session, member, "present", trainer)
+    requirement = attendance_requirement(enrolment)
+    assert requirement.done is False
+    assert requirement.reasons == ["Còn thiếu 1 buổi"]
+
+
 def test_course_minimum_wins_over_class_minimum(
     klass, sessions, member, trainer, monkeypatch
 ):

@@ -116,6 +116,19 @@ def test_anonymous_download_goes_to_login(client, issued):
     assert "/accounts/login/" in response["Location"]
 
 
+@pytest.mark.parametrize(
+    "language, heading", [("vi", "Giấy chứng nhận"), ("en", "Certificate")]
+)
+def test_detail_heading_names_one_certificate(
+    client, settings, issued, learner, language, heading
+):
+    """The list is "Certificates"; one certificate is not."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(learner)
+    html = client.get(reverse("certificates:detail", args=[issued.pk])).content
+    assert f'<h1 class="h3">{heading} {issued.number}</h1>' in html.decode()
+
+
 def test_other_officer_cannot_see_detail(client, issued, other_officer):
     client.force_login(other_officer)
     assert (

@@ -149,6 +149,43 @@ def test_enrol_staff_one_by_one_and_several(
     assert not Enrolment.objects.filter(learner=other_learner).exists()
 
 
+def test_enrol_form_course_choice_is_styled_and_worded(client, officer, course):
+    client.force_login(officer)
+    html = client.get(reverse("courses:officer_enrol")).content.decode()
+    assert '<select name="course" class="form-select"' in html
+    assert '<option value="" selected>— Chọn khóa học —</option>' in html
+
+
+def test_enrol_message_counts_only_new_enrolments(client, officer, course, learner):
+    """Enrolling someone already enrolled (by an import, say) changes nothing:
+    the message must not count them as enrolled now."""
+    services.enrolment_create(learner=learner, course=course, actor=officer)
+    client.force_login(officer)
+    response = client.post(
+        reverse("courses:officer_enrol"),
+        {"course": course.pk, "learners": [learner.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["1 cán bộ đã được ghi danh từ trước; không ghi danh thêm ai."]
+    assert Enrolment.objects.filter(course=course).count() == 1
+    colleague = make_person(
+        role="learner",
+        unit=learner.profile.unit,
+        full_name="Võ Minh Tâm",
+        email="c@x.vn",
+    )
+    response = client.post(
+        reverse("courses:officer_enrol"),
+        {"course": course.pk, "learners": [learner.pk, colleague.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == [
+        "Đã ghi danh 1 cán bộ vào khóa học; 1 cán bộ đã được ghi danh từ trước."
+    ]
+
+
 def test_officer_list_query_count_does_not_grow(client, officer, course, units):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -86,6 +86,27 @@ def test_dashboard_shows_progress_next_step_and_reasons(
     assert "Còn 2/3 bài học chưa hoàn thành." in html
 
 
+def test_dashboard_lists_each_reason_on_its_own(client, course, lessons, learner):
+    """Reasons come from several checks, some without a full stop ("Còn thiếu
+    3 buổi"): run together they read as one garbled sentence."""
+    course.min_attendance_percent = 80  # and the learner is in no class
+    course.save()
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    html = client.get(reverse("courses:my_courses")).content.decode()
+    assert "<li>Còn 3/3 bài học chưa hoàn thành.</li>" in html
+    assert "<li>Chưa có tên trong lớp tập huấn nào của khóa học.</li>" in html
+
+
+def test_dashboard_links_to_the_catalogue(client, catalogue, learner):
+    """The catalogue is a page of the tree, in no menu: a learner with no
+    course yet (or looking for another) finds it from "Khóa học của tôi"."""
+    client.force_login(learner)
+    html = client.get(reverse("courses:my_courses")).content.decode()
+    assert "Bạn chưa ghi danh khóa học nào." in html
+    assert f'<a href="{catalogue.url}">Danh mục khóa học</a>' in html
+
+
 def test_mark_done_by_post_and_json(client, course, lessons, learner):
     services.enrolment_create(learner=learner, course=course, actor=learner)
     client.force_login(learner)

@@ -58,6 +58,19 @@ def test_quiz_page_start_attempt_and_result(quiz, enrolled, client_of):
     assert "Đáp án sẽ được công bố" in page
 
 
+def test_course_page_links_to_its_quizzes(quiz, enrolled, client_of):
+    """The learner reaches the quiz from the course page, not by typing its
+    address; a draft quiz is not offered."""
+    from .conftest import make_quiz
+
+    draft = make_quiz(quiz.get_parent(), title="Bài nháp", slug="nhap", live=False)
+    client = client_of(enrolled)
+    html = client.get(quiz.get_parent().url).content.decode()
+    assert f'href="{quiz.url}"' in html
+    assert "Bài kiểm tra cuối khóa" in html
+    assert draft.title not in html
+
+
 def test_practice_review_shows_answers(quiz, enrolled, client_of):
     quiz.review = "practice"
     quiz.save()
@@ -66,6 +79,23 @@ def test_practice_review_shows_answers(quiz, enrolled, client_of):
     client.post(reverse("quizzes:submit", args=[attempt.pk]))
     page = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert "đáp án đúng" in page or "Đáp án đúng" in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_review_shows_each_questions_points_as_a_number(
+    quiz, enrolled, client_of, settings, language
+):
+    """A question's points are kept as text ("1.00") in the attempt's snapshot;
+    the review shows them like the score beside them, never "0 / 1.00"."""
+    quiz.review = "practice"
+    quiz.save()
+    client = client_of(enrolled)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    attempt = attempt_start(learner=enrolled, quiz=quiz)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    page = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert page.count("0 / 1<") == 10  # nothing answered: 0 of 1 point each
+    assert "1.00" not in page
 
 
 def test_plain_form_submit_saves_answers_without_javascript(quiz, enrolled, client_of):
