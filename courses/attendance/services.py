@@ -338,6 +338,25 @@ def _refuse(session, learner, code: str, message: str, ip: str | None) -> CheckI
     return CheckIn(False, code, message)
 
 
+def _already(record: AttendanceRecord) -> CheckIn:
+    return CheckIn(
+        True,
+        "already",
+        _("Bạn đã điểm danh buổi học này lúc %(time)s.")
+        % {"time": date_format(timezone.localtime(record.recorded_at), "TIME_FORMAT")},
+        record,
+    )
+
+
+def attendance_checked_in(*, session: ClassSession, learner: User) -> CheckIn | None:
+    """The learner's check-in to ``session`` if they are already counted
+    present or late (the QR page then says so instead of asking again)."""
+    record = AttendanceRecord.objects.filter(
+        session=session, learner=learner, status__in=COUNTED
+    ).first()
+    return None if record is None else _already(record)
+
+
 def attendance_check_in(
     *,
     session: ClassSession,
@@ -435,17 +454,7 @@ def attendance_check_in(
             .first()
         )
         if existing is not None and existing.status in COUNTED:
-            return CheckIn(
-                True,
-                "already",
-                _("Bạn đã điểm danh buổi học này lúc %(time)s.")
-                % {
-                    "time": date_format(
-                        timezone.localtime(existing.recorded_at), "TIME_FORMAT"
-                    )
-                },
-                existing,
-            )
+            return _already(existing)
         record, _changed = attendance_mark(
             session=session,
             learner=learner,

@@ -240,11 +240,12 @@ def check_in(request, code, session_id, token):
     session = klass.sessions.filter(pk=session_id).first() if klass else None
     if session is None:
         raise Http404
-    result = None
     if request.method == "POST":
         result = services.attendance_check_in(
             session=session, learner=request.user, token=token, ip=_ip(request)
         )
+    else:  # already checked in: say so rather than ask again
+        result = services.attendance_checked_in(session=session, learner=request.user)
     return render(
         request,
         "attendance/check_in.html",

@@ -167,6 +167,23 @@ def test_check_in_get_does_not_mark(client, klass, sessions, member, monkeypatch
     assert AttendanceRecord.objects.get().method == "qr"
 
 
+def test_check_in_page_opened_again_says_already_checked_in(
+    client, klass, sessions, member, monkeypatch
+):
+    from courses.attendance import tokens
+
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(1, 8))
+    token = tokens.make_token(session_id=sessions[0].pk, now=at(1, 8))
+    client.force_login(member)
+    target = url("check_in", klass, sessions[0], token=token)
+    assert 'id="confirm-checkin"' in client.get(target).content.decode()
+    client.post(target)
+    page = client.get(target).content.decode()
+    assert "Bạn đã điểm danh buổi học này lúc" in page
+    assert 'id="confirm-checkin"' not in page
+    assert AttendanceRecord.objects.count() == 1
+
+
 def test_qr_page_shows_a_fresh_signed_link(client, klass, sessions, trainer):
     from courses.attendance import tokens
 
