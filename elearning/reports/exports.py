@@ -11,6 +11,7 @@ import csv
 import io
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -89,7 +90,7 @@ def write_sheet(ws, title: str, rows: list[list], *, start_row: int = 1) -> int:
 def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Bao cao"
+    ws.title = str(_("Báo cáo"))[:31]
     ws.cell(row=1, column=1, value=safe_text(title)).font = Font(bold=True, size=13)
     r = 3
     for table in tables:

@@ -195,6 +195,14 @@ def _int(value: str) -> int:
 
 
 EXPORT_TABLES = {"course", "agency", "district", "month"}
+# The word of each table in its file name (the address keeps the key).
+FILE_NAMES = {
+    "course": "khoa-hoc",
+    "agency": "co-quan",
+    "district": "don-vi",
+    "month": "thang",
+    "trainer": "giang-vien",
+}
 
 
 @login_required
@@ -228,7 +236,8 @@ def export(request, table: str, fmt: str):
         else:
             build = {"course": course_table, "month": month_table}
             result = build[table](learners, period, metrics)
-    name = f"bao-cao-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    word = FILE_NAMES.get(table, table)
+    name = f"bao-cao-{word}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":
         response = HttpResponse(
             exports.table_csv(result), content_type="text/csv; charset=utf-8"

@@ -126,6 +126,10 @@ def test_xlsx_export(client, dataset, officer, hostile_agency):
     row_a = next(r for r in values if r[0] == "An toàn thông tin cơ bản (ATTT-CB)")
     assert row_a[:5] == ["An toàn thông tin cơ bản (ATTT-CB)", 5, 2, 3, 60]
     assert values[3][1] == "Ghi danh"
+    assert sheet.title == "Báo cáo"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="bao-cao-khoa-hoc-20260101-20261231.xlsx"'
+    )
     agencies = client.get(
         reverse("reports:export", args=["agency", "xlsx"]), {"year": 2026}
     )
