@@ -175,7 +175,7 @@ class CoursePage(CachedRestrictionsMixin, Page):
         help_text=_("Học viên phải đạt điểm đạt ở mọi bài kiểm tra của khóa."),
     )
     min_attendance_percent = models.PositiveSmallIntegerField(
-        _("tỉ lệ điểm danh tối thiểu (%)"),
+        _("tỷ lệ điểm danh tối thiểu (%)"),
         null=True,
         blank=True,
         validators=PERCENT,
