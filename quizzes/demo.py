@@ -78,3 +78,8 @@ def seed(*, stdout, style) -> None:
         stdout.write(f"Quiz: created “{FINAL_QUIZ_TITLE}”")
     else:
         stdout.write(f"Quiz: “{FINAL_QUIZ_TITLE}” already there")
+    if not course.require_quizzes:
+        # What the quiz's introduction says: passing it completes the course.
+        course.require_quizzes = True
+        course.save_revision(log_action=False).publish()
+        stdout.write("Quiz: the demo course now requires passing its quizzes")

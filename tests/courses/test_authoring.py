@@ -78,6 +78,10 @@ def test_seed_demo_is_idempotent(db):
     assert Enrolment.objects.filter(course=course).count() >= 2
     assert Page.objects.type(CoursePage).count() == 1
     assert "0 lessons created, 0 learners enrolled" in out.getvalue()
+    # Its final quiz says passing it completes the course: so it does.
+    course.refresh_from_db()
+    assert course.require_quizzes
+    assert not course.has_unpublished_changes
 
 
 @pytest.mark.parametrize("model", ["coursepage", "lessonpage"])
