@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0004_course_closes_on'),
+        ("courses", "0004_course_closes_on"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='coursepage',
-            name='min_attendance_percent',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Để trống nếu khóa học không yêu cầu dự lớp tập huấn.', null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='tỷ lệ điểm danh tối thiểu (%)'),
+            model_name="coursepage",
+            name="min_attendance_percent",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Để trống nếu khóa học không yêu cầu dự lớp tập huấn.",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(0),
+                    django.core.validators.MaxValueValidator(100),
+                ],
+                verbose_name="tỷ lệ điểm danh tối thiểu (%)",
+            ),
         ),
     ]
