@@ -1,12 +1,14 @@
 #!/usr/bin/env python
-"""Keep the project's catalogues in step with django-allauth (and a few Django
-strings the project re-translates).
+"""Keep the project's catalogues in step with django-allauth, the Wagtail admin
+strings the project translates, and a few Django strings it re-translates.
 
 django-allauth ships no Vietnamese catalogue, so the project translates the
 allauth strings its users see in ``locale/vi/LC_MESSAGES/django.po``; Django's
 own Vietnamese catalogue has a few wrong or missing entries on pages learners
 meet, which the project overrides there too (LOCALE_PATHS wins over every app
-catalogue). ``makemessages`` marks as obsolete any msgid it cannot find in the
+catalogue). Wagtail's Vietnamese catalogue leaves most of its admin in
+English; the admin strings trainers and admins meet are listed in
+``scripts/wagtail_msgids.json`` and translated in the project catalogue too. ``makemessages`` marks as obsolete any msgid it cannot find in the
 project's sources, so these vendor msgids are listed in a generated module,
 ``scripts/vendor_msgids.py``, which makemessages scans like any other source
 file. (It skips directories named ``locale``, hence ``scripts/``.) The module
@@ -15,7 +17,7 @@ is never imported.
 Commands (run from the project root with the project's virtualenv):
 
   python scripts/locale_tool.py refresh   regenerate scripts/vendor_msgids.py from
-                                          the installed allauth and Django
+                                          the installed allauth, Django and Wagtail
   python scripts/locale_tool.py check     list vendor msgids missing, untranslated
                                           or fuzzy in the vi catalogue (exit
                                           status 1 if any), and en entries whose
@@ -84,6 +86,12 @@ DJANGO_MSGIDS = {
         "Your password can’t be entirely numeric.",
     ),
 }
+
+# Wagtail admin strings the project translates: {"admin": [msgid, ...], ...},
+# keyed by the Wagtail app whose catalogue holds the msgid ("admin",
+# "snippets", "images", "contrib/forms", ...; "core" is wagtail/locale); a msgid with a context is a
+# [context, msgid] pair. Edit this file to translate more (docs/i18n.md).
+WAGTAIL_LIST = ROOT / "scripts" / "wagtail_msgids.json"
 
 _LINE = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')
 _VIETNAMESE = re.compile(
@@ -212,8 +220,29 @@ def django_entries() -> list[Entry]:
     return found
 
 
+def wagtail_entries() -> list[Entry]:
+    """The entries of scripts/wagtail_msgids.json, read from Wagtail's catalogues."""
+    import json
+
+    import wagtail
+
+    found = []
+    wanted = json.loads(WAGTAIL_LIST.read_text(encoding="utf-8"))
+    for part, msgids in wanted.items():
+        catalogue = _english_catalogue(
+            Path(wagtail.__file__).parent, "" if part == "core" else part
+        )
+        by_key = {e.key: e for e in read_po(catalogue) if not e.obsolete}
+        keys = [tuple(m) if isinstance(m, list) else (None, m) for m in msgids]
+        missing = [k for k in keys if k not in by_key]
+        if missing:
+            raise LookupError(f"not in Wagtail's {part} catalogue: {missing}")
+        found.extend(by_key[k] for k in keys)
+    return found
+
+
 def vendor_entries() -> list[Entry]:
-    return allauth_entries() + django_entries()
+    return allauth_entries() + django_entries() + wagtail_entries()
 
 
 def _calls(entries: list[Entry]) -> list[str]:
@@ -237,6 +266,7 @@ def render_generated() -> str:
     """The text of scripts/vendor_msgids.py for the installed packages."""
     import allauth
     import django
+    import wagtail
 
     return (
         "\n".join(
@@ -258,6 +288,11 @@ def render_generated() -> str:
                 f"# Django {django.get_version()}: see DJANGO_MSGIDS in scripts/locale_tool.py",
                 "DJANGO = [",
                 *_calls(django_entries()),
+                "]",
+                "",
+                f"# Wagtail {wagtail.__version__}: see scripts/wagtail_msgids.json",
+                "WAGTAIL = [",
+                *_calls(wagtail_entries()),
                 "]",
             ]
         )
