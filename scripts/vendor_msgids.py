@@ -570,3 +570,839 @@ DJANGO = [
     # contrib/auth/password_validation.py:274
     gettext_noop('Your password can’t be entirely numeric.'),
 ]
+
+# Wagtail 8.0.1: see scripts/wagtail_msgids.json
+WAGTAIL = [
+    # views/snippets.py:95 views/snippets.py:925 wagtail_hooks.py:38
+    gettext_noop('Snippets'),
+    # widgets.py:22
+    gettext_noop('Choose %(object)s'),
+    # widgets.py:23
+    gettext_noop('Choose another %(object)s'),
+    # templates/wagtailsnippets/snippets/index.html:10
+    gettext_noop('Select all snippets in listing'),
+    # bulk_actions/delete.py:16
+    gettext_noop('Delete selected snippets'),
+    # forms/search.py:8 forms/workflows.py:30
+    gettext_noop('Search…'),
+    # templates/wagtailadmin/skeleton.html:28
+    gettext_noop('JavaScript is required to use Wagtail, but it is currently disabled.<br /> Here are the <a href="https://www.enable-javascript.com/" target="_blank" rel="noreferrer">instructions how to enable JavaScript in your web browser</a>.'),
+    # localization.py:67
+    gettext_noop('%(objects)s pages selected'),
+    # localization.py:68
+    gettext_noop('All %(objects)s pages on this screen selected'),
+    # localization.py:69
+    gettext_noop('All pages in listing selected'),
+    # localization.py:72
+    gettext_noop('1 document selected'),
+    # localization.py:73
+    gettext_noop('%(objects)s documents selected'),
+    # localization.py:74
+    gettext_noop('All %(objects)s documents on this screen selected'),
+    # localization.py:75
+    gettext_noop('All documents in listing selected'),
+    # localization.py:79
+    gettext_noop('%(objects)s images selected'),
+    # localization.py:80
+    gettext_noop('All %(objects)s images on this screen selected'),
+    # localization.py:81
+    gettext_noop('All images in listing selected'),
+    # localization.py:84
+    gettext_noop('1 user selected'),
+    # localization.py:85
+    gettext_noop('%(objects)s users selected'),
+    # localization.py:86
+    gettext_noop('All %(objects)s users on this screen selected'),
+    # localization.py:87
+    gettext_noop('All users in listing selected'),
+    # localization.py:90
+    gettext_noop('1 snippet selected'),
+    # localization.py:91
+    gettext_noop('%(objects)s snippets selected'),
+    # localization.py:92
+    gettext_noop('All %(objects)s snippets on this screen selected'),
+    # localization.py:93
+    gettext_noop('All snippets in listing selected'),
+    # localization.py:96
+    gettext_noop('1 item selected'),
+    # localization.py:97
+    gettext_noop('%(objects)s items selected'),
+    # localization.py:98
+    gettext_noop('All %(objects)s items on this screen selected'),
+    # localization.py:99
+    gettext_noop('All items in listing selected'),
+    # templates/wagtailadmin/skeleton.html:36
+    gettext_noop('Skip to main content'),
+    # wagtail_hooks.py:972
+    gettext_noop("What's new in Wagtail %(version)s"),
+    # wagtail_hooks.py:960
+    gettext_noop('Reports'),
+    # views/reports/workflows.py:145 views/workflows.py:118 views/workflows.py:654
+    gettext_noop('Workflows'),
+    # views/reports/workflows.py:229 views/workflows.py:581 wagtail_hooks.py:225
+    gettext_noop('Workflow tasks'),
+    # views/reports/audit_logging.py:77 wagtail_hooks.py:927
+    gettext_noop('Site history'),
+    # views/reports/aging_pages.py:35 wagtail_hooks.py:938
+    gettext_noop('Aging pages'),
+    # views/pages/usage.py:77 views/reports/page_types_usage.py:104 wagtail_hooks.py:949
+    gettext_noop('Page types usage'),
+    # wagtail_hooks.py:1019
+    gettext_noop('Help'),
+    # wagtail_hooks.py:984
+    gettext_noop('Editor Guide'),
+    # wagtail_hooks.py:1001
+    gettext_noop('Shortcuts'),
+    # templatetags/wagtailadmin_tags.py:896
+    gettext_noop('Log out'),
+    # templates/wagtailadmin/base.html:7
+    gettext_noop('Sidebar'),
+    # templatetags/wagtailadmin_tags.py:1367
+    gettext_noop('Application'),
+    # templates/wagtailadmin/generic/history/action_cell.html:20 templates/wagtailadmin/home/locked_pages.html:47 templates/wagtailadmin/home/recent_edits.html:50
+    gettext_noop('Actions'),
+    # templatetags/wagtailadmin_tags.py:1383
+    gettext_noop('Text editing'),
+    # templatetags/wagtailadmin_tags.py:1400
+    gettext_noop('Text formatting'),
+    # templates/wagtailadmin/shared/keyboard_shortcuts_dialog.html:2
+    gettext_noop('account'),
+    # templates/wagtailadmin/shared/keyboard_shortcuts_dialog.html:15
+    gettext_noop('All keyboard shortcuts'),
+    # templates/wagtailadmin/shared/keyboard_shortcuts_dialog.html:19
+    gettext_noop('Section'),
+    # templates/wagtailadmin/shared/keyboard_shortcuts_dialog.html:20
+    gettext_noop('Keyboard shortcut'),
+    # templatetags/wagtailadmin_tags.py:1368
+    gettext_noop('Show keyboard shortcuts'),
+    # templatetags/wagtailadmin_tags.py:1370
+    gettext_noop('Toggle sidebar'),
+    # templatetags/wagtailadmin_tags.py:1371
+    gettext_noop('Toggle minimap'),
+    # templatetags/wagtailadmin_tags.py:1372
+    gettext_noop('Close modal dialogs (like this one)'),
+    # templatetags/wagtailadmin_tags.py:1376
+    gettext_noop('Save changes'),
+    # templatetags/wagtailadmin_tags.py:1378
+    gettext_noop('Add or show comments'),
+    # templatetags/wagtailadmin_tags.py:1385
+    gettext_noop('Cut'),
+    # templatetags/wagtailadmin_tags.py:1386
+    gettext_noop('Paste'),
+    # templatetags/wagtailadmin_tags.py:1390
+    gettext_noop('Paste without formatting'),
+    # templatetags/wagtailadmin_tags.py:1395
+    gettext_noop('Redo'),
+    # templatetags/wagtailadmin_tags.py:1401
+    gettext_noop('Insert or edit a link'),
+    # templatetags/wagtailadmin_tags.py:1402 wagtail_hooks.py:680
+    gettext_noop('Bold'),
+    # templatetags/wagtailadmin_tags.py:1403 wagtail_hooks.py:702
+    gettext_noop('Italic'),
+    # templatetags/wagtailadmin_tags.py:1404
+    gettext_noop('Monospace (code)'),
+    # templatetags/wagtailadmin_tags.py:1405
+    gettext_noop('Strike-through'),
+    # templatetags/wagtailadmin_tags.py:1406 wagtail_hooks.py:772
+    gettext_noop('Superscript'),
+    # templatetags/wagtailadmin_tags.py:1407 wagtail_hooks.py:793
+    gettext_noop('Subscript'),
+    # templates/wagtailadmin/shared/keyboard_shortcuts_dialog.html:44
+    gettext_noop('Keyboard shortcuts are currently enabled; manage your %(account_link)s to disable them.'),
+    # templates/wagtailadmin/shared/dialog/dialog.html:17
+    gettext_noop('Close dialog'),
+    # templates/wagtailadmin/shared/keyboard_shortcuts_dialog.html:3
+    gettext_noop('Keyboard shortcuts'),
+    # templates/wagtailadmin/home/site_summary.html:4
+    gettext_noop('Site summary'),
+    # templates/wagtailadmin/home/site_summary_pages.html:6
+    ngettext_lazy('%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>', '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>', 'n'),
+    # views/home.py:316
+    gettext_noop('Search all pages…'),
+    # templates/wagtailadmin/shared/avatar.html:35
+    gettext_noop('Edit account avatar'),
+    # templates/wagtailadmin/home/account_summary.html:18
+    gettext_noop('Wagtail %(current_version)s editor guide'),
+    # views/pages/listing.py:326
+    gettext_noop('Exploring'),
+    # templates/wagtailadmin/shared/headers/_history_icon_link.html:5 templates/wagtailadmin/shared/headers/_history_icon_link.html:7 views/generic/history.py:201
+    gettext_noop('History'),
+    # ui/tables/__init__.py:608
+    gettext_noop("Sort by '%(label)s' in ascending order."),
+    # ui/tables/pages.py:169
+    gettext_noop("Sort the order of child pages within '%(parent)s' by '%(label)s' in ascending order."),
+    # ui/tables/__init__.py:611
+    gettext_noop("Sort by '%(label)s' in descending order."),
+    # ui/tables/pages.py:173
+    gettext_noop("Sort the order of child pages within '%(parent)s' by '%(label)s' in descending order."),
+    # views/generic/base.py:459
+    gettext_noop('There are no %(model_name)s to display.'),
+    # templates/wagtailadmin/shared/breadcrumbs.html:40
+    gettext_noop('Breadcrumb'),
+    # views/pages/listing.py:327 wagtail_hooks.py:279
+    gettext_noop('Add child page'),
+    # templates/wagtailadmin/shared/headers/_filters.html:10
+    gettext_noop('Filter by'),
+    # views/pages/listing.py:76
+    gettext_noop('Date updated'),
+    # views/pages/listing.py:80
+    gettext_noop('Owner'),
+    # views/pages/listing.py:91
+    gettext_noop('Edited by'),
+    # views/pages/listing.py:108
+    gettext_noop('Has child pages'),
+    # views/pages/listing.py:124
+    gettext_noop('Page type'),
+    # templates/wagtailadmin/shared/headers/_filters.html:23
+    gettext_noop('Back'),
+    # views/pages/listing.py:109
+    gettext_noop('Any'),
+    # templates/wagtailadmin/shared/headers/_filters.html:7
+    gettext_noop('Show filters'),
+    # ui/side_panels.py:51
+    gettext_noop('Toggle status'),
+    # templates/wagtailadmin/home/locked_pages.html:65 templates/wagtailadmin/home/recent_edits.html:58 templates/wagtailadmin/shared/page_status_tag_new.html:14
+    gettext_noop('Live'),
+    # templates/wagtailadmin/shared/page_status_tag_new.html:22
+    gettext_noop('Visible to all. Visit the live page'),
+    # templates/wagtailadmin/shared/page_status_tag_new.html:25 templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:15
+    gettext_noop('Visible to all'),
+    # templates/wagtailadmin/shared/page_status_tag_new.html:38
+    gettext_noop('Private. Visit the live page'),
+    # templates/wagtailadmin/shared/side_panels.html:7
+    gettext_noop('Side panels'),
+    # templates/wagtailadmin/shared/side_panels.html:8
+    gettext_noop('Toggle side panel'),
+    # templates/wagtailadmin/shared/side_panels.html:24
+    gettext_noop('Side panel width'),
+    # ui/side_panels.py:268
+    ngettext_lazy('Referenced %(count)s time', 'Referenced %(count)s times', 'n'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:12
+    gettext_noop('Status: '),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:128
+    gettext_noop('View history'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:186
+    gettext_noop('No publishing schedule set'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/locked.html:5
+    gettext_noop('Locking: '),
+    # templates/wagtailadmin/shared/side_panels/includes/status/locked.html:19
+    gettext_noop('Anyone can edit this %(model_name)s'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:14
+    gettext_noop('Page visibility: '),
+    # templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:16
+    gettext_noop('Once live anyone can view'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:29
+    gettext_noop('Not visible to the public'),
+    # templates/wagtailadmin/collections/_privacy_switch.html:7 templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:46 templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:58
+    gettext_noop('Change privacy'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:47
+    gettext_noop('Choose who can view the live version of this page'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/privacy.html:48
+    gettext_noop('Privacy changes apply to all children of this page too.'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/usage.html:7 views/generic/usage.py:25 views/generic/usage.py:75
+    gettext_noop('Usage'),
+    # templates/wagtailadmin/bulk_actions/select_all_checkbox_cell.html:2
+    gettext_noop('Select row'),
+    # templates/wagtailadmin/pages/listing/_page_title_column_header.html:32
+    gettext_noop('%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s'),
+    # templates/wagtailadmin/reports/listing/_list_page_report.html:15 ui/tables/__init__.py:439 views/chooser.py:194
+    gettext_noop('Updated'),
+    # templates/wagtailadmin/reports/aging_pages_results.html:19 templates/wagtailadmin/reports/listing/_list_page_report.html:18 templates/wagtailadmin/reports/listing/_list_page_types_usage.html:13
+    gettext_noop('Type'),
+    # templates/wagtailadmin/bulk_actions/listing_checkbox_cell.html:18 views/chooser.py:211 views/chooser.py:439
+    gettext_noop('Select'),
+    # templates/wagtailadmin/home/locked_pages.html:28 templates/wagtailadmin/home/recent_edits.html:29 templates/wagtailadmin/pages/listing/_page_title_explore.html:28
+    gettext_noop('Edit this page'),
+    # views/generic/models.py:430 wagtail_hooks.py:243
+    gettext_noop("More options for '%(title)s'"),
+    # views/pages/create.py:227 views/pages/edit.py:311 wagtail_hooks.py:260
+    gettext_noop('View draft'),
+    # templatetags/wagtailadmin_tags.py:782
+    gettext_noop('0 minutes'),
+    # templatetags/wagtailadmin_tags.py:783
+    gettext_noop('just now'),
+    # templates/wagtailadmin/shared/page_status_tag.html:3
+    gettext_noop('Current page status:'),
+    # templates/wagtailadmin/shared/page_status_tag.html:7
+    gettext_noop('Visit the live page'),
+    # templates/wagtailadmin/pages/listing/_navigation_explore.html:11 templates/wagtailadmin/pages/listing/_navigation_explore.html:12
+    gettext_noop("Explore child pages of '%(title)s'"),
+    # templates/wagtailadmin/pages/listing/_pagination.html:7 templates/wagtailadmin/shared/pagination_nav.html:11
+    gettext_noop('Pagination'),
+    # templates/wagtailadmin/shared/pagination_nav.html:13
+    gettext_noop('Page %(page_num)s of %(total_pages)s'),
+    # templates/wagtailadmin/pages/listing/_pagination.html:16 templates/wagtailadmin/shared/pagination_nav.html:19
+    gettext_noop('Previous'),
+    # templates/wagtailadmin/pages/listing/_pagination.html:23 templates/wagtailadmin/shared/pagination_nav.html:35
+    gettext_noop('Next'),
+    # templates/wagtailadmin/bulk_actions/footer.html:3
+    gettext_noop('Bulk actions'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:11 templates/wagtailadmin/pages/confirm_move.html:5 templates/wagtailadmin/pages/move_choose_destination.html:5
+    gettext_noop('Move'),
+    # views/pages/bulk_actions/move.py:35
+    gettext_noop('Move selected pages'),
+    # views/pages/bulk_actions/delete.py:14
+    gettext_noop('Delete selected pages'),
+    # views/pages/bulk_actions/publish.py:10
+    gettext_noop('Publish selected pages'),
+    # views/pages/bulk_actions/unpublish.py:10
+    gettext_noop('Unpublish selected pages'),
+    # views/pages/edit.py:60
+    gettext_noop('Editing %(page_type)s'),
+    # panels/page_utils.py:21
+    gettext_noop('Content'),
+    # panels/page_utils.py:23
+    gettext_noop('Promote'),
+    # wagtail_hooks.py:610
+    gettext_noop('Bulleted list'),
+    # wagtail_hooks.py:634
+    gettext_noop('Numbered list'),
+    # wagtail_hooks.py:725
+    gettext_noop('Link'),
+    # widgets/chooser.py:24
+    gettext_noop('Clear choice'),
+    # templates/wagtailadmin/shared/breadcrumbs.html:30
+    gettext_noop('Toggle breadcrumbs'),
+    # templates/wagtailadmin/shared/autosave/indicator.html:27
+    gettext_noop('Saved'),
+    # templates/wagtailadmin/shared/autosave/indicator.html:33
+    gettext_noop('Autosave is paused'),
+    # templates/wagtailadmin/shared/editing_sessions/module.html:8
+    gettext_noop('A network error occurred'),
+    # templates/wagtailadmin/shared/editing_sessions/module.html:11
+    gettext_noop('Troubleshoot your connection to the site before proceeding. Open the editor in a separate tab to view the last saved version.'),
+    # templates/wagtailadmin/shared/editing_sessions/module.html:17
+    gettext_noop('Continue'),
+    # templates/wagtailadmin/shared/editing_sessions/list.html:38 templates/wagtailadmin/shared/editing_sessions/module.html:18
+    gettext_noop('View latest version'),
+    # ui/side_panels.py:361
+    gettext_noop('Toggle preview'),
+    # ui/side_panels.py:335
+    gettext_noop('Toggle checks'),
+    # templates/wagtailadmin/userbar/item_content_checker.html:7 ui/side_panels.py:339
+    gettext_noop('Checks'),
+    # ui/side_panels.py:319
+    gettext_noop('Toggle comments'),
+    # ui/side_panels.py:323
+    gettext_noop('Comments'),
+    # templates/wagtailadmin/shared/side_panels.html:5
+    gettext_noop('Minimap'),
+    # templatetags/wagtailadmin_tags.py:829
+    gettext_noop('%(time)s by %(user_display_name)s'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:188
+    gettext_noop('Set schedule'),
+    # templates/wagtailadmin/shared/side_panels/preview.html:37
+    gettext_noop('Preview in new tab'),
+    # templates/wagtailadmin/shared/side_panels/preview.html:44
+    gettext_noop('Loading'),
+    # templates/wagtailadmin/shared/side_panels/preview.html:69
+    gettext_noop('Preview is out of date'),
+    # templates/wagtailadmin/shared/side_panels/preview.html:72
+    gettext_noop('Correct the validation errors to resume preview (saving will highlight errors)'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:14 templates/wagtailadmin/userbar/base.html:54 templates/wagtailadmin/userbar/item_content_checker.html:27
+    gettext_noop('Show issue'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:29 templates/wagtailadmin/shared/side_panels/checks.html:49
+    gettext_noop('Content metrics'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:34 templates/wagtailadmin/shared/side_panels/checks.html:54
+    gettext_noop('Words'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:38 templates/wagtailadmin/shared/side_panels/checks.html:56
+    gettext_noop('Reading time'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:42 templates/wagtailadmin/shared/side_panels/checks.html:58
+    gettext_noop('Readability'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:48
+    gettext_noop('This data explained'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:50
+    gettext_noop('How we calculate our metrics'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:55
+    gettext_noop('We extract the main content from the page preview, remove all formatting, and calculate the number of words.'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:57
+    gettext_noop('We calculate reading time from word count, using different reading speeds for different languages.'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:59
+    gettext_noop('We use a readability formula based on length of words and sentences. Long sentences and words result in a worse readability score.'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:63
+    gettext_noop('See our <a href="%(guide_link)s" target="_blank">content checks guide</a> for more information on how content metrics are calculated.'),
+    # templates/wagtailadmin/shared/side_panels/checks.html:75 templates/wagtailadmin/userbar/item_content_checker.html:6 templates/wagtailadmin/userbar/item_content_checker.html:12
+    gettext_noop('Issues found'),
+    # userbar.py:122
+    gettext_noop('Button text is empty'),
+    # userbar.py:123 userbar.py:127 userbar.py:131
+    gettext_noop('Use meaningful text for screen reader users'),
+    # userbar.py:126
+    gettext_noop('Empty heading found'),
+    # userbar.py:130
+    gettext_noop('Table header text is empty'),
+    # userbar.py:134
+    gettext_noop('Empty frame title found'),
+    # userbar.py:135
+    gettext_noop('Use a meaningful title for screen reader users'),
+    # userbar.py:138
+    gettext_noop('Incorrect heading hierarchy'),
+    # userbar.py:139
+    gettext_noop('Avoid skipping levels'),
+    # userbar.py:142
+    gettext_noop('Input button text is empty'),
+    # userbar.py:146
+    gettext_noop('Link text is empty'),
+    # userbar.py:150
+    gettext_noop('Misusing paragraphs as headings'),
+    # userbar.py:151
+    gettext_noop('Use proper heading tags'),
+    # userbar.py:154
+    gettext_noop('Image alt text has inappropriate pattern'),
+    # userbar.py:155
+    gettext_noop('Use meaningful text'),
+    # userbar.py:158
+    gettext_noop('Meta description is empty'),
+    # userbar.py:159
+    gettext_noop('Add a concise description for search engines'),
+    # templates/wagtailadmin/shared/side_panels/comments.html:8
+    gettext_noop('Comment notifications'),
+    # panels/title_field_panel.py:107
+    gettext_noop('Page title'),
+    # templates/wagtailadmin/shared/panel.html:32
+    gettext_noop('Toggle section'),
+    # templates/wagtailadmin/panels/publishing/schedule_publishing_panel.html:3
+    gettext_noop('Choose when this %(model_name)s should go live and/or expire'),
+    # templates/wagtailadmin/panels/publishing/schedule_publishing_panel.html:9
+    gettext_noop('Choose when this page should go live and/or expire'),
+    # templates/wagtailadmin/panels/publishing/schedule_publishing_panel.html:13
+    gettext_noop('Anyone with editing permissions can create schedules'),
+    # templates/wagtailadmin/panels/publishing/schedule_publishing_panel.html:14
+    gettext_noop('But only those with publishing permissions can make them effective.'),
+    # templates/wagtailadmin/panels/publishing/schedule_publishing_panel.html:30
+    gettext_noop('Save schedule'),
+    # templates/wagtailadmin/panels/publishing/schedule_publishing_panel.html:18
+    gettext_noop('Set publishing schedule'),
+    # templates/wagtailadmin/generic/form.html:67
+    gettext_noop('Actions (footer)'),
+    # templates/wagtailadmin/pages/action_menu/save_draft.html:13
+    gettext_noop('Save draft'),
+    # templates/wagtailadmin/account/account.html:13 templates/wagtailadmin/shared/dropdown/dropdown_button.html:19
+    gettext_noop('More actions'),
+    # templates/wagtailadmin/shared/unsaved_changes_warning.html:14
+    gettext_noop('Autosave is <span>paused</span>'),
+    # templates/wagtailadmin/reports/site_history_results.html:15 templates/wagtailadmin/workflows/includes/workflow_pages_formset.html:20 views/generic/history.py:48
+    gettext_noop('Action'),
+    # templates/wagtailadmin/reports/site_history_results.html:18 views/generic/history.py:53 views/generic/history.py:229
+    gettext_noop('User'),
+    # views/pages/history.py:20
+    gettext_noop('Is commenting action'),
+    # templates/wagtailadmin/workflows/task_chooser/includes/create_form.html:30 views/generic/chooser.py:320 views/generic/models.py:518
+    gettext_noop('Create'),
+    # wagtail_hooks.py:505
+    gettext_noop('Heading 2'),
+    # wagtail_hooks.py:526
+    gettext_noop('Heading 3'),
+    # wagtail_hooks.py:547
+    gettext_noop('Heading 4'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:91
+    gettext_noop('To be created by %(user)s'),
+    # templates/wagtailadmin/pages/add_subpage.html:5
+    gettext_noop('Create a page in %(title)s'),
+    # templates/wagtailadmin/pages/add_subpage.html:8
+    gettext_noop('Create a page in'),
+    # templates/wagtailadmin/pages/add_subpage.html:12
+    gettext_noop("Choose which type of page you'd like to create."),
+    # templates/wagtailadmin/pages/add_subpage.html:37
+    gettext_noop('Pages using %(page_type)s'),
+    # templates/wagtailadmin/base.html:40
+    gettext_noop('Go to the first error'),
+    # templates/wagtailadmin/generic/index_results.html:14
+    gettext_noop('There are no %(model_name)s to display. Why not <a href="%(add_url)s">add one</a>?'),
+    # views/generic/models.py:585 views/workflows.py:707
+    gettext_noop('New: %(model_name)s'),
+    # widgets/tags.py:50
+    gettext_noop('Multi-word tags with spaces will automatically be enclosed in double quotes (").'),
+    # templates/wagtailadmin/panels/inline_panel_child.html:8
+    gettext_noop('Move up'),
+    # templates/wagtailadmin/panels/inline_panel_child.html:9
+    gettext_noop('Move down'),
+    # templates/wagtailadmin/panels/inline_panel_child.html:10 templates/wagtailadmin/tables/ordering_cell.html:12
+    gettext_noop('Drag'),
+    # templates/wagtailadmin/shared/unsaved_changes_warning.html:24
+    gettext_noop('Save your changes before leaving'),
+    # templates/wagtailadmin/shared/unsaved_changes_warning.html:27
+    gettext_noop('You have <span>unsaved edits</span>'),
+    # filters.py:274
+    gettext_noop('Usage count'),
+    # filters.py:47
+    gettext_noop('Minimum'),
+    # filters.py:48
+    gettext_noop('Maximum'),
+    # templates/wagtailadmin/chooser/tables/page_navigate_to_children_cell.html:4
+    gettext_noop("Explore subpages of '%(title)s'"),
+    # templates/wagtailadmin/chooser/tables/page_navigate_to_children_cell.html:4
+    gettext_noop('Explore'),
+    # templates/wagtailadmin/pages/listing/_pagination.html:8
+    gettext_noop('Page %(page_number)s of %(num_pages)s.'),
+    # views/reports/workflows.py:192
+    gettext_noop('By task'),
+    # views/reports/workflows.py:69 views/reports/workflows.py:115
+    gettext_noop('Show'),
+    # templates/wagtailadmin/reports/workflow_results.html:24 templates/wagtailadmin/reports/workflow_tasks_results.html:18 templates/wagtailadmin/shared/workflow_history/listing_results.html:18
+    gettext_noop('Started at'),
+    # views/reports/workflows.py:71 views/reports/workflows.py:117
+    gettext_noop('Awaiting my review'),
+    # templates/wagtailadmin/reports/workflow_results.html:73 templates/wagtailadmin/reports/workflow_tasks_results.html:55
+    gettext_noop('No pages/snippets have been submitted for moderation yet'),
+    # forms/workflows.py:316
+    gettext_noop('task'),
+    # views/reports/workflows.py:278
+    gettext_noop('By workflow'),
+    # templates/wagtailadmin/reports/workflow_results.html:9 views/reports/workflows.py:103
+    gettext_noop('Workflow'),
+    # templates/wagtailadmin/reports/workflow_tasks_results.html:21 views/reports/workflows.py:98
+    gettext_noop('Completed at'),
+    # templates/wagtailadmin/reports/site_history_results.html:21
+    gettext_noop('Date / Time'),
+    # templates/wagtailadmin/reports/site_history_results.html:30 widgets/chooser.py:25
+    gettext_noop('Edit this item'),
+    # views/reports/aging_pages.py:21
+    gettext_noop('Last published before'),
+    # templates/wagtailadmin/reports/aging_pages_results.html:53
+    gettext_noop('No pages found.'),
+    # views/account.py:85
+    gettext_noop('Profile'),
+    # views/account.py:87 views/account.py:166
+    gettext_noop('Notifications'),
+    # forms/account.py:112
+    gettext_noop('Email'),
+    # views/account.py:151
+    gettext_noop('Name and Email'),
+    # templates/wagtailadmin/account/settings_panels/avatar.html:13
+    gettext_noop('Upload a profile picture:'),
+    # views/account.py:157
+    gettext_noop('Profile picture'),
+    # forms/account.py:62
+    gettext_noop('Use server language: %(language_name)s'),
+    # forms/account.py:72
+    gettext_noop('Use server time zone'),
+    # views/account.py:193
+    gettext_noop('Theme preferences'),
+    # templates/wagtailadmin/404.html:3
+    gettext_noop('Error 404: Page not found'),
+    # templates/wagtailadmin/404.html:24
+    gettext_noop('The requested page could not be found.'),
+    # templates/wagtailadmin/404.html:27 templates/wagtailadmin/userbar/item_admin.html:8
+    gettext_noop('Go to Wagtail admin'),
+    # templates/wagtailadmin/shared/search_other.html:3
+    gettext_noop('Other searches'),
+    # templates/wagtailadmin/pages/search_results.html:10
+    gettext_noop('Page types'),
+    # templates/wagtailadmin/pages/search_results.html:32
+    ngettext_lazy('There is one matching page', 'There are %(counter)s matching pages', 'n'),
+    # views/generic/models.py:1422
+    gettext_noop('Compare'),
+    # views/generic/models.py:1498
+    gettext_noop('Latest'),
+    # templates/wagtailadmin/generic/revisions/compare.html:11
+    gettext_noop('Fields'),
+    # templates/wagtailadmin/generic/revisions/compare.html:12
+    gettext_noop('Changes'),
+    # templates/wagtailadmin/generic/revisions/compare.html:65
+    gettext_noop('There are no differences between these two versions'),
+    # templates/wagtailadmin/pages/copy.html:3
+    gettext_noop('Copy %(title)s'),
+    # widgets/chooser.py:223
+    gettext_noop('Choose another page'),
+    # templates/wagtailadmin/pages/copy.html:30
+    gettext_noop('Copy this page'),
+    # templates/wagtailadmin/generic/chooser/results.html:31 views/generic/base.py:452
+    gettext_noop('There are no results.'),
+    # wagtail_hooks.py:352
+    gettext_noop('Sort menu order'),
+    # templates/wagtailadmin/panels/publishing/schedule_publishing_panel.html:11
+    gettext_noop('This publishing schedule will only take effect after you select the "Schedule to publish" option'),
+    # templates/wagtailadmin/pages/confirm_move.html:3 templates/wagtailadmin/pages/move_choose_destination.html:3
+    gettext_noop('Move %(title)s'),
+    # templates/wagtailadmin/shared/usage_summary.html:14
+    ngettext_lazy('This %(model_name)s is referenced %(usage_count)s time.', 'This %(model_name)s is referenced %(usage_count)s times.', 'n'),
+    # templates/wagtailadmin/pages/confirm_unpublish.html:6
+    gettext_noop('Are you sure you want to unpublish this page?'),
+    # templates/wagtailadmin/pages/confirm_unpublish.html:37
+    ngettext_lazy('This page has one subpage. Unpublish this too', 'This page has %(live_descendant_count)s subpages. Unpublish these too', 'n'),
+    # templates/wagtailadmin/generic/confirm_unpublish.html:23
+    gettext_noop('Yes, unpublish it'),
+    # templates/wagtailadmin/generic/confirm_unpublish.html:24 templates/wagtailadmin/pages/bulk_actions/confirm_bulk_unpublish.html:48
+    gettext_noop("No, don't unpublish"),
+    # templates/wagtailadmin/home/locked_pages.html:15 templates/wagtailadmin/home/recent_edits.html:16 templates/wagtailadmin/home/user_objects_in_workflow_moderation.html:16
+    gettext_noop('Language'),
+    # templates/wagtailadmin/home/locked_pages.html:16 templates/wagtailadmin/home/recent_edits.html:17 templates/wagtailadmin/home/user_objects_in_workflow_moderation.html:17
+    gettext_noop('Privacy and access'),
+    # templates/wagtailadmin/home/user_objects_in_workflow_moderation.html:18 templates/wagtailadmin/reports/workflow_tasks_results.html:9
+    gettext_noop('Task'),
+    # templates/wagtailadmin/home/user_objects_in_workflow_moderation.html:19 templates/wagtailadmin/home/workflow_objects_to_moderate.html:19
+    gettext_noop('Task started'),
+    # templates/wagtailadmin/home/user_objects_in_workflow_moderation.html:60
+    gettext_noop('Awaiting'),
+    # templates/wagtailadmin/home/user_objects_in_workflow_moderation.html:5
+    gettext_noop('Your pages and snippets in a workflow'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:58
+    gettext_noop('In Moderation'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:62
+    gettext_noop('View details'),
+    # templatetags/wagtailadmin_tags.py:1333
+    gettext_noop('Sent to %(task_name)s %(started_at)s'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:116
+    gettext_noop('by %(user)s'),
+    # templates/wagtailadmin/workflows/workflow_status.html:8
+    gettext_noop('Submitted'),
+    # templates/wagtailadmin/workflows/workflow_status.html:76
+    gettext_noop('See full history'),
+    # templates/wagtailadmin/home/workflow_objects_to_moderate.html:90 templates/wagtailadmin/workflows/workflow_status.html:93 views/generic/history.py:156
+    gettext_noop('Compare with previous version'),
+    # templates/wagtailadmin/reports/workflow_results.html:12 templates/wagtailadmin/reports/workflow_tasks_results.html:12
+    gettext_noop('Page/Snippet'),
+    # templates/wagtailadmin/home/workflow_objects_to_moderate.html:17 templates/wagtailadmin/reports/workflow_results.html:18 templates/wagtailadmin/shared/workflow_history/detail.html:25
+    gettext_noop('Tasks'),
+    # templates/wagtailadmin/reports/workflow_results.html:21 templates/wagtailadmin/shared/workflow_history/listing_results.html:15
+    gettext_noop('Requested by'),
+    # templates/wagtailadmin/reports/workflow_results.html:51 templates/wagtailadmin/shared/workflow_history/listing_results.html:40
+    gettext_noop('Incomplete task'),
+    # views/generic/history.py:341 views/generic/history.py:461
+    gettext_noop('Workflow history'),
+    # templates/wagtailadmin/home/workflow_objects_to_moderate.html:18
+    gettext_noop('Task submitted by'),
+    # templates/wagtailadmin/home/workflow_objects_to_moderate.html:3
+    gettext_noop('Awaiting your review'),
+    # views/images.py:74 wagtail_hooks.py:52 wagtail_hooks.py:162
+    gettext_noop('Images'),
+    # templates/wagtailimages/homepage/site_summary_images.html:6
+    ngettext_lazy('%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>', '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>', 'n'),
+    # views/chooser.py:415 widgets.py:15
+    gettext_noop('Edit this image'),
+    # wagtail_hooks.py:79
+    gettext_noop('Image'),
+    # blocks.py:72 blocks.py:83 forms.py:190
+    gettext_noop('Image is decorative'),
+    # blocks.py:74 blocks.py:86 forms.py:192
+    gettext_noop('Alt text'),
+    # templates/wagtailimages/images/add.html:3 views/images.py:75
+    gettext_noop('Add an image'),
+    # models.py:942
+    gettext_noop('images'),
+    # views/images.py:58
+    gettext_noop('Newest'),
+    # views/images.py:59
+    gettext_noop('Oldest'),
+    # views/images.py:60
+    gettext_noop('Title: (A -> Z)'),
+    # views/images.py:61
+    gettext_noop('Title: (Z -> A)'),
+    # views/images.py:62
+    gettext_noop('File size: (low to high)'),
+    # views/images.py:63
+    gettext_noop('File size: (high to low)'),
+    # views/images.py:64
+    gettext_noop('Usage count: (low to high)'),
+    # views/images.py:65
+    gettext_noop('Usage count: (high to low)'),
+    # templates/wagtailimages/images/index.html:11
+    gettext_noop('Sort by'),
+    # templates/wagtailimages/images/layout_toggle_button.html:5
+    gettext_noop('Grid layout'),
+    # templates/wagtailimages/images/layout_toggle_button.html:9
+    gettext_noop('List layout'),
+    # templates/wagtailimages/images/index_results.html:45
+    gettext_noop('You haven\'t uploaded any images. Why not <a href="%(wagtailimages_add_image_url)s">upload one now</a>?'),
+    # templates/wagtailimages/images/index.html:26
+    gettext_noop('Select all images in listing'),
+    # views/bulk_actions/add_tags.py:16
+    gettext_noop('Add tags to the selected images'),
+    # views/bulk_actions/add_to_collection.py:24
+    gettext_noop('Add selected images to collection'),
+    # views/bulk_actions/delete.py:11
+    gettext_noop('Delete selected images'),
+    # fields.py:49
+    gettext_noop('Supported formats: %(supported_formats)s. Maximum filesize: %(max_upload_size)s.'),
+    # fields.py:63
+    gettext_noop('Not a supported image format. Supported formats: %(supported_formats)s.'),
+    # templates/wagtailimages/chooser/chooser.html:21
+    gettext_noop('Layout'),
+    # templates/wagtailimages/chooser/results.html:38
+    gettext_noop("You haven't uploaded any images."),
+    # templates/wagtailimages/multiple/add.html:5
+    gettext_noop('Add multiple images'),
+    # views/multiple.py:30
+    gettext_noop('Add images'),
+    # templates/wagtailimages/multiple/add.html:20
+    gettext_noop('Drag and drop images into this area to upload immediately.'),
+    # templates/wagtailimages/multiple/add.html:74
+    gettext_noop('Please provide an image description to comply with best practices for accessibility.'),
+    # templates/wagtailimages/multiple/add.html:75
+    gettext_noop("Upload successful. Please update this image with a more appropriate title, if necessary. You may also delete the image completely if the upload wasn't required."),
+    # templates/wagtailimages/multiple/add.html:77
+    gettext_noop("Upload successful. However, your new image seems to be a duplicate of this existing image. You may delete it if it wasn't required."),
+    # templates/wagtailimages/multiple/add.html:82
+    gettext_noop('Report this error to your website administrator with the following information:'),
+    # templates/wagtailimages/multiple/add.html:85
+    gettext_noop('Image updated.'),
+    # views/documents.py:64 wagtail_hooks.py:61 wagtail_hooks.py:136
+    gettext_noop('Documents'),
+    # templates/wagtaildocs/homepage/site_summary_documents.html:6
+    ngettext_lazy('%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>', '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>', 'n'),
+    # views/chooser.py:90 views/documents.py:121
+    gettext_noop('Created'),
+    # wagtail_hooks.py:80
+    gettext_noop('Document'),
+    # views/chooser.py:220
+    gettext_noop('Choose another document'),
+    # views/bulk_actions/add_to_collection.py:23
+    gettext_noop('Add to collection'),
+    # views/chooser.py:89 views/documents.py:118
+    gettext_noop('File'),
+    # templates/wagtaildocs/documents/index_results.html:12
+    gettext_noop('You haven\'t uploaded any documents. Why not <a href="%(wagtaildocs_add_document_url)s">upload one now</a>?'),
+    # templates/wagtaildocs/documents/index.html:10
+    gettext_noop('Select all documents in listing'),
+    # views/bulk_actions/add_tags.py:16
+    gettext_noop('Add tags to the selected documents'),
+    # views/bulk_actions/add_to_collection.py:25
+    gettext_noop('Add selected documents to collection'),
+    # views/bulk_actions/delete.py:11
+    gettext_noop('Delete selected documents'),
+    # fields.py:31
+    gettext_noop('This file is too big. Maximum filesize %(max_filesize)s.'),
+    # templates/wagtaildocs/chooser/results.html:18
+    gettext_noop('Why not <a class="upload-one-now" href="#tab-upload" data-action="w-tabs#select:prevent" data-w-tabs-target="trigger" data-w-tabs-focus-param="true">upload one now</a>?'),
+    # models.py:40
+    gettext_noop('tags'),
+    # templates/wagtaildocs/chooser/results.html:15
+    gettext_noop("You haven't uploaded any documents."),
+    # templates/wagtaildocs/multiple/add.html:25
+    gettext_noop('Or choose from your computer'),
+    # templates/wagtaildocs/multiple/add.html:70
+    gettext_noop('Sorry, upload failed.'),
+    # templates/wagtaildocs/multiple/add.html:5
+    gettext_noop('Add multiple documents'),
+    # views/multiple.py:25
+    gettext_noop('Add documents'),
+    # templates/wagtaildocs/multiple/add.html:20
+    gettext_noop('Drag and drop documents into this area to upload immediately.'),
+    # templates/wagtaildocs/multiple/add.html:69
+    gettext_noop("Upload successful. Please update this document with a more appropriate title, if necessary. You may also delete the document completely if the upload wasn't required."),
+    # templates/wagtaildocs/multiple/add.html:71
+    gettext_noop('Document updated.'),
+    # models/pages.py:253
+    gettext_noop('pages'),
+    # models/draft_state.py:90 models/workflows.py:1357
+    gettext_noop('live + draft'),
+    # models/pages.py:369
+    gettext_noop("The page title as you'd like it to be seen by the public"),
+    # models/pages.py:2245
+    gettext_noop('For search engines'),
+    # models/pages.py:2208
+    gettext_noop('For site menus'),
+    # models/pages.py:379
+    gettext_noop('The name of the page as it will appear in URLs e.g http://domain.com/blog/[my-slug]/'),
+    # models/pages.py:2224
+    gettext_noop('The name of the page displayed on search engine results as the clickable headline.'),
+    # models/pages.py:2232
+    gettext_noop('The descriptive text displayed underneath a headline in search engine results.'),
+    # models/pages.py:2184
+    gettext_noop('Whether a link to this page will appear in automatically generated menus'),
+    # models/preview.py:171
+    gettext_noop('Preview in mobile size'),
+    # models/preview.py:177
+    gettext_noop('Preview in tablet size'),
+    # models/preview.py:183
+    gettext_noop('Preview in desktop size'),
+    # models/pages.py:375
+    gettext_noop('slug'),
+    # models/pages.py:2220
+    gettext_noop('title tag'),
+    # models/pages.py:2229
+    gettext_noop('meta description'),
+    # models/pages.py:2181
+    gettext_noop('show in menus'),
+    # models/draft_state.py:36
+    gettext_noop('go live date/time'),
+    # models/draft_state.py:39
+    gettext_noop('expiry date/time'),
+    # models/draft_state.py:14 models/draft_state.py:92 models/workflows.py:1359
+    gettext_noop('live'),
+    # models/audit_log.py:268
+    gettext_noop('log entries'),
+    # models/pages.py:2782
+    gettext_noop('page log entry'),
+    # blocks/struct_block.py:140
+    gettext_noop('Group'),
+    # models/pages.py:2684 models/workflows.py:58 models/workflows.py:130
+    gettext_noop('workflow'),
+    # models/workflows.py:108 models/workflows.py:951
+    gettext_noop('In progress'),
+    # models/workflows.py:110
+    gettext_noop('Needs changes'),
+    # models/workflows.py:111 models/workflows.py:955
+    gettext_noop('Cancelled'),
+    # models/workflows.py:953 wagtail_hooks.py:165
+    gettext_noop('Rejected'),
+    # models/workflows.py:954
+    gettext_noop('Skipped'),
+    # models/audit_log.py:315
+    gettext_noop('system'),
+    # models/audit_log.py:373
+    gettext_noop('model log entries'),
+    # models/workflows.py:1355
+    gettext_noop('live + in moderation'),
+    # locks.py:169
+    gettext_noop('This %(model_name)s is currently awaiting moderation.'),
+    # locks.py:187
+    gettext_noop('Only reviewers for this task can edit the %(model_name)s.'),
+    # locks.py:201
+    gettext_noop('Locked by workflow'),
+    # locks.py:212
+    gettext_noop('Only reviewers can edit and approve the %(model_name)s'),
+    # wagtail_hooks.py:534
+    gettext_noop("'%(workflow)s' started. Next step '%(task)s'"),
+    # models/pages.py:2783
+    gettext_noop('page log entries'),
+    # models/workflows.py:490
+    gettext_noop('Workflow state'),
+    # models/workflows.py:1158
+    gettext_noop('Task state'),
+    # models/workflows.py:882
+    gettext_noop('Request changes'),
+    # locks.py:207
+    gettext_noop('Reviewers can edit this %(model_name)s – lock it to prevent other reviewers from editing'),
+    # models.py:107
+    gettext_noop('page'),
+    # models.py:124
+    gettext_noop('description'),
+    # models.py:115
+    gettext_noop('Enable custom keyboard shortcuts specific to Wagtail.'),
+    # models.py:83
+    gettext_noop('admin theme'),
+    # models.py:78 models.py:90
+    gettext_noop('System default'),
+    # models.py:79
+    gettext_noop('Light'),
+    # models.py:80
+    gettext_noop('Dark'),
+    # models.py:94
+    gettext_noop('contrast'),
+    # models.py:91
+    gettext_noop('More contrast'),
+    # models.py:106
+    gettext_noop('density'),
+    # models.py:102
+    gettext_noop('Snug'),
+    # models.py:38
+    gettext_noop('Receive notification when your page edit is approved'),
+    # models.py:44
+    gettext_noop('Receive notification when your page edit is rejected'),
+    # models.py:51
+    gettext_noop('Receive notification when comments have been created, resolved, or deleted on a page that you have subscribed to receive comment notifications on'),
+    # models.py:36
+    gettext_noop('approved notifications'),
+    # models.py:42
+    gettext_noop('rejected notifications'),
+    # models.py:48
+    gettext_noop('updated comments notifications'),
+    # models.py:32
+    gettext_noop('Receive notification when a page is submitted for moderation'),
+    # models.py:30
+    gettext_noop('submitted notifications'),
+    # views.py:85 views.py:314 wagtail_hooks.py:26
+    gettext_noop('Forms'),
+]

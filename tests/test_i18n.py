@@ -87,14 +87,17 @@ def test_every_allauth_python_string_we_use_is_translated():
 
 
 def test_translations_keep_every_placeholder():
+    """Vietnamese has one plural form: its msgstr[0] follows the plural msgid
+    ("There are %(counter)s matching pages"), whose placeholders the singular
+    msgid ("There is one matching page") may lack."""
     for lang in ("vi", "en"):
         for entry in _catalogue(lang).values():
+            allowed = [_placeholders(entry.msgid)]
+            if entry.msgid_plural is not None:
+                allowed.append(_placeholders(entry.msgid_plural))
             for text in entry.msgstr.values():
                 if text:
-                    assert _placeholders(text) == _placeholders(entry.msgid), (
-                        lang,
-                        entry.msgid,
-                    )
+                    assert _placeholders(text) in allowed, (lang, entry.msgid)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
