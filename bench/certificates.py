@@ -97,7 +97,7 @@ def prepare(count: int):
         StaffProfile,
         User,
     )
-    from elearning.people.names import name_sort_key
+    from elearning.people.names import fold, name_sort_key
     from elearning.people.services import units_load
 
     units_load()
@@ -154,6 +154,7 @@ def prepare(count: int):
                 user=user,
                 full_name=name,
                 sort_key=name_sort_key(name),
+                search_key=fold(name),
                 date_of_birth=datetime.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
                 unit=unit,
                 agency=agencies[unit.pk],

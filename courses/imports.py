@@ -46,7 +46,12 @@ from elearning.people.models import (
     StaffProfile,
     User,
 )
-from elearning.people.names import fold, name_sort_key, normalize_text
+from elearning.people.names import (
+    fold,
+    name_match_key,
+    name_sort_key,
+    normalize_text,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -465,19 +470,26 @@ def _existing_users(emails: Iterable[str]) -> dict[str, User]:
 
 
 def _agencies(rows: list[StaffRow], *, write: bool) -> tuple[dict, int]:
-    wanted = {(r.unit.pk, r.agency_name) for r in rows}
-    unit_ids = {unit_id for unit_id, _name in wanted}
-    found = {
-        (a.unit_id, a.name): a for a in Agency.objects.filter(unit_id__in=unit_ids)
-    }
+    """The rows' agencies keyed by (unit id, ``name_match_key(name)``).
+
+    A name differing from an existing agency of the unit only by case or
+    spacing ("huyện" / "Huyện") is that agency, spelled as it already is;
+    the first spelling in the file names an agency that is new.
+    """
+    wanted: dict[tuple[int, str], str] = {}
+    for row in rows:
+        wanted.setdefault(
+            (row.unit.pk, name_match_key(row.agency_name)), row.agency_name
+        )
+    unit_ids = {unit_id for unit_id, _key in wanted}
+    found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
     missing = [key for key in wanted if key not in found]
     if write and missing:
         Agency.objects.bulk_create(
-            [Agency(unit_id=u, name=n) for u, n in missing], ignore_conflicts=True
+            [Agency(unit_id=key[0], name=wanted[key]) for key in missing],
+            ignore_conflicts=True,
         )
-        found = {
-            (a.unit_id, a.name): a for a in Agency.objects.filter(unit_id__in=unit_ids)
-        }
+        found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
     return found, len(missing)
 
 
@@ -562,7 +574,7 @@ def import_apply(
                 result.invited_user_ids.extend(new_ids)
             to_create, to_update = [], []
             for row in chunk:
-                agency = agencies.get((row.unit.pk, row.agency_name))
+                agency = agencies.get((row.unit.pk, name_match_key(row.agency_name)))
                 values = _profile_values(row, agency.pk if agency else None)
                 user = existing.get(row.email)
                 profile = (
@@ -575,6 +587,7 @@ def import_apply(
                         StaffProfile(
                             user_id=user.pk if user else None,
                             sort_key=name_sort_key(row.full_name),
+                            search_key=fold(row.full_name),
                             **values,
                         )
                     )
@@ -582,6 +595,7 @@ def import_apply(
                     for key, value in values.items():
                         setattr(profile, key, value)
                     profile.sort_key = name_sort_key(profile.full_name)
+                    profile.search_key = fold(profile.full_name)
                     to_update.append(profile)
                 else:
                     result.unchanged += 1
@@ -591,7 +605,7 @@ def import_apply(
                 StaffProfile.objects.bulk_create(to_create, batch_size=500)
                 StaffProfile.objects.bulk_update(
                     to_update,
-                    ["full_name", "sort_key", "date_of_birth", "position"]
+                    ["full_name", "sort_key", "search_key", "date_of_birth", "position"]
                     + ["unit", "agency", "category"],
                     batch_size=500,
                 )

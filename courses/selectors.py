@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from elearning.pagecache import memo, memo_many
+from elearning.people.models import staff_search_q
 
 from .completion import Requirement, registered_checks, registered_many_checks
 
@@ -531,7 +532,7 @@ def district_enrolments(*, officer, params=None):
         qs = qs.filter(status=status)
     if q := params.get("q", "").strip()[:100]:
         qs = qs.filter(
-            Q(learner__email__icontains=q) | Q(learner__profile__full_name__icontains=q)
+            staff_search_q(q, profile="learner__profile__", email="learner__email")
         )
     return qs
 

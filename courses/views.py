@@ -306,9 +306,7 @@ def officer_enrol(request):
         "agency", "user"
     )
     if q:
-        from django.db.models import Q
-
-        staff = staff.filter(Q(full_name__icontains=q) | Q(user__email__icontains=q))
+        staff = staff.search(q)
     form = EnrolStaffForm(request.POST or None, officer=request.user)
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]

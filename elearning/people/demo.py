@@ -11,8 +11,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
 
-from .models import STAFF_ROLES, AdministrativeUnit, Agency, Role, StaffProfile, User
-from .services import units_load, user_set_role
+from .models import STAFF_ROLES, AdministrativeUnit, Role, StaffProfile, User
+from .services import agency_get_or_create, units_load, user_set_role
 
 DEMO_PASSWORD = "hoc-an-toan-2026"  # noqa: S105 - printed demo credential
 
@@ -103,13 +103,13 @@ def demo_users(role: Role, *, unit_code: str | None = None) -> list[User]:
 def _agencies() -> int:
     created = 0
     province = AdministrativeUnit.objects.get(code="75", parent__isnull=True)
-    _, was_created = Agency.objects.get_or_create(
+    _, was_created = agency_get_or_create(
         unit=province, name="Sở Thông tin và Truyền thông"
     )
     created += was_created
     for unit in AdministrativeUnit.objects.filter(parent=province):
         for name in COMMON_AGENCIES:
-            _, was_created = Agency.objects.get_or_create(
+            _, was_created = agency_get_or_create(
                 unit=unit, name=f"{name} {unit.full_name}"
             )
             created += was_created
@@ -120,7 +120,7 @@ def _person(email, role, unit_code, agency_name, full_name) -> tuple[User, bool]
     unit = AdministrativeUnit.objects.filter(code=unit_code).latest("valid_from")
     if unit.level != AdministrativeUnit.Level.PROVINCE:
         agency_name = f"{agency_name} {unit.full_name}"
-    agency = Agency.objects.get(unit=unit, name=agency_name)
+    agency, _created = agency_get_or_create(unit=unit, name=agency_name)
     user, created = User.objects.get_or_create(email=email)
     if created or not user.has_usable_password():
         user.set_password(DEMO_PASSWORD)

@@ -25,7 +25,7 @@ from .models import (
     StaffProfile,
     User,
 )
-from .names import name_sort_key, normalize_text
+from .names import fold, name_match_key, name_sort_key, normalize_text
 from .services import PRIVACY_NOTICE_VERSION, units_load
 
 FAMILY = [
@@ -82,17 +82,21 @@ def agencies(ctx: LoadContext) -> None:
         for unit in ctx.districts
         for name in AGENCIES
     ]
-    existing = set(Agency.objects.values_list("unit_id", "name"))
-    new = [Agency(unit_id=u, name=n) for u, n in wanted if (u, n) not in existing]
+    # An agency already there under another case or spacing is reused.
+    existing = set(Agency.objects.by_match_key())
+    new = [
+        Agency(unit_id=u, name=n)
+        for u, n in wanted
+        if (u, name_match_key(n)) not in existing
+    ]
     bulk(Agency, new)
     ctx.count("agencies", len(new))
     ctx.agencies = {}
-    wanted = set(wanted)
-    for pk, unit_id, name in Agency.objects.order_by("pk").values_list(
-        "pk", "unit_id", "name"
-    ):
-        if (unit_id, name) in wanted:
-            ctx.agencies.setdefault(unit_id, []).append(pk)
+    found = Agency.objects.by_match_key()
+    for unit_id, name in wanted:
+        ctx.agencies.setdefault(unit_id, []).append(
+            found[(unit_id, name_match_key(name))].pk
+        )
 
 
 def accounts(
@@ -136,6 +140,7 @@ def accounts(
                 user_id=user.pk,
                 full_name=name,
                 sort_key=name_sort_key(name),
+                search_key=fold(name),
                 unit_id=unit.pk,
                 agency_id=agency_id,
                 category=rng.choice(CATEGORIES),

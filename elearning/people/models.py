@@ -6,11 +6,18 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .names import name_sort_key, normalize_text
+from .names import (
+    fold,
+    name_match_key,
+    name_sort_key,
+    normalize_text,
+    search_words,
+)
 from .scoping import people_condition, restrict
 
 
@@ -281,6 +288,17 @@ class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
         return restrict(self, user, unit_field="unit", owner_field=None)
 
+    def by_match_key(self) -> dict[tuple[int, str], Agency]:
+        """These agencies keyed by (unit id, ``name_match_key(name)``).
+
+        Two spellings differing only by case or spacing name one agency;
+        should both exist, the older one is the agency.
+        """
+        found: dict[tuple[int, str], Agency] = {}
+        for agency in self.order_by("pk"):
+            found.setdefault((agency.unit_id, name_match_key(agency.name)), agency)
+        return found
+
 
 class Agency(models.Model):
     """A workplace (cơ quan, đơn vị) within an administrative unit."""
@@ -314,9 +332,33 @@ class Agency(models.Model):
         super().save(*args, **kwargs)
 
 
+def staff_search_q(
+    query: str | None, *, profile: str = "", email: str = "user__email"
+) -> Q:
+    """Every word of ``query`` in the person's name or address, any order.
+
+    Case and diacritics never matter ("nguyen van a" finds "Nguyễn Văn A",
+    "đức" finds "Đức"): words are folded and matched against the folded
+    ``search_key``, the same on SQLite and PostgreSQL. ``profile`` reaches the
+    profile through a relation (``profile="learner__profile__"``) and
+    ``email`` names the address field (``"learner__email"``); addresses are
+    stored lower case.
+    """
+    condition = Q()
+    for word in search_words(query):
+        condition &= Q(**{f"{profile}search_key__contains": word}) | Q(
+            **{f"{email}__contains": word}
+        )
+    return condition
+
+
 class StaffProfileQuerySet(models.QuerySet):
     def visible_to(self, user):
         return restrict(self, user, unit_field="unit", owner_field="user")
+
+    def search(self, query: str | None):
+        """Profiles whose name or address has every word of ``query``."""
+        return self.filter(staff_search_q(query))
 
 
 class StaffCategory(models.TextChoices):
@@ -337,6 +379,10 @@ class StaffProfile(models.Model):
     )
     full_name = models.CharField(_("họ và tên"), max_length=150)
     sort_key = models.CharField(max_length=400, db_index=True, editable=False)
+    # The name folded (lower case, no diacritics, "đ" -> "d") for search.
+    search_key = models.CharField(
+        max_length=200, db_index=True, editable=False, blank=True, default=""
+    )
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     unit = models.ForeignKey(
@@ -374,6 +420,7 @@ class StaffProfile(models.Model):
         self.full_name = normalize_text(self.full_name)
         self.position = normalize_text(self.position)
         self.sort_key = name_sort_key(self.full_name)
+        self.search_key = fold(self.full_name)
         if self.agency_id:
             # A person's unit is their agency's: moving agency moves unit.
             self.unit_id = self.agency.unit_id

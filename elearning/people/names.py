@@ -57,3 +57,17 @@ def name_sort_key(full_name: str) -> str:
     keys = [_word_key(w) for w in ordered]
     # A space sorts before every mapped letter, so "An" < "Anh".
     return " ".join(k[0] for k in keys) + "\x20\x20" + " ".join(k[1] for k in keys)
+
+
+def search_words(query: str | None, *, limit: int = 10) -> list[str]:
+    """The folded words of a search query, each once, in order."""
+    return list(dict.fromkeys(fold(query).split()))[:limit]
+
+
+def name_match_key(value: str | None) -> str:
+    """Key under which two spellings name the same thing.
+
+    NFC, whitespace collapsed and case ignored; diacritics still count
+    ("huyện Xuân Lộc" = "Huyện Xuân Lộc" ≠ "huyen Xuan Loc").
+    """
+    return normalize_text(value).casefold()

@@ -26,6 +26,7 @@ from .models import (
     UnitSuccession,
     User,
 )
+from .names import name_match_key, normalize_text
 
 UNITS_2018 = (
     Path(__file__).resolve().parent / "data" / "administrative_units_dong_nai_2018.csv"
@@ -43,6 +44,25 @@ UNIT_COLUMNS = (
 # The version of templates/people/privacy_notice.html people agree to. Bump it
 # when the notice changes in substance: everyone is asked again.
 PRIVACY_NOTICE_VERSION = "2026-11"
+
+
+def agency_get_or_create(*, unit: AdministrativeUnit, name: str) -> tuple[Agency, bool]:
+    """The agency of ``unit`` called ``name``, created if there is none.
+
+    Names match whatever their case and spacing ("huyện Xuân Lộc" is
+    "Huyện Xuân Lộc"), and the existing agency keeps its spelling;
+    diacritics still count.
+    """
+    name = normalize_text(name)
+    key = (unit.pk, name_match_key(name))
+    with transaction.atomic():
+        found = Agency.objects.filter(unit=unit).by_match_key().get(key)
+        if found is not None:
+            return found, False
+        agency = Agency(unit=unit, name=name)
+        agency.full_clean()
+        agency.save()
+        return agency, True
 
 
 class UnitFileError(ValueError):

@@ -238,6 +238,12 @@ class StaffIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "agency", "unit")
 
+    def search_queryset(self, queryset):
+        # Case and diacritics never matter: "nguyen van a" finds "Nguyễn Văn A".
+        if not self.is_searching:
+            return queryset
+        return queryset.search(self.search_query)
+
 
 class StaffViewSet(ScopedViewSet):
     model = StaffProfile

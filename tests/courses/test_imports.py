@@ -318,3 +318,79 @@ def test_large_import_runs_as_a_task_with_progress(
         callback()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.percent == 100
+
+
+def _demo_like_agencies(units):
+    """The agencies as the demo data and factories spell them ("Huyện")."""
+    unit = units["741"]
+    assert unit.full_name == "Huyện Xuân Lộc"
+    return {
+        name: Agency.objects.create(unit=unit, name=f"{name} {unit.full_name}")
+        for name in (
+            "Văn phòng HĐND và UBND",
+            "Phòng Văn hóa và Thông tin",
+            "Trung tâm Văn hóa - Thể thao",
+        )
+    }
+
+
+def test_sample_file_over_demo_agencies_creates_no_duplicate(units, course):
+    existing = _demo_like_agencies(units)
+    plan, result = run(SAMPLE.read_bytes(), units, course=course, dry_run=True)
+    assert result.agencies_created == 1  # only "UBND xã Xuân Hiệp" is new
+    plan, result = run(SAMPLE.read_bytes(), units, course=course)
+    assert plan.ok, plan.errors
+    assert result.agencies_created == 1
+    names = sorted(
+        Agency.objects.filter(unit=units["741"]).values_list("name", flat=True)
+    )
+    assert names == sorted([a.name for a in existing.values()] + ["UBND xã Xuân Hiệp"])
+    # The file's "huyện" joins the existing agency, spelled as it was.
+    profile = User.objects.get(email="an.nv@xuanloc.dongnai.gov.vn").profile
+    assert profile.agency == existing["Phòng Văn hóa và Thông tin"]
+    assert profile.agency.name == "Phòng Văn hóa và Thông tin Huyện Xuân Lộc"
+    before = (
+        list(Agency.objects.order_by("pk").values_list("pk", "name")),
+        list(StaffProfile.objects.order_by("pk").values_list("pk", "agency_id")),
+    )
+    plan, result = run(SAMPLE.read_bytes(), units, course=course)
+    assert result.agencies_created == 0
+    assert result.profiles_updated == 0 and result.users_created == 0
+    assert result.enrolments_created == 0
+    assert before == (
+        list(Agency.objects.order_by("pk").values_list("pk", "name")),
+        list(StaffProfile.objects.order_by("pk").values_list("pk", "agency_id")),
+    )
+
+
+def test_case_and_spacing_variants_in_one_file_make_one_agency(units):
+    rows = (
+        "Một Người,mot@x.vn,,,Phòng  Tư pháp HUYỆN Xuân Lộc,741,\n"
+        "Hai Người,hai@x.vn,,,phòng tư pháp huyện xuân lộc,741,\n"
+        "Ba Người,ba@x.vn,,,Phong Tu phap huyen Xuan Loc,741,\n"
+    )
+    plan, result = run((HEADER + rows).encode(), units)
+    assert plan.ok, plan.errors
+    # Diacritics still count: the unaccented spelling is another agency.
+    assert result.agencies_created == 2
+    one = User.objects.get(email="mot@x.vn").profile.agency
+    assert one.name == "Phòng Tư pháp HUYỆN Xuân Lộc"  # the first spelling
+    assert User.objects.get(email="hai@x.vn").profile.agency == one
+    assert User.objects.get(email="ba@x.vn").profile.agency != one
+
+
+def test_imported_people_are_searchable_at_once(units):
+    run(SAMPLE.read_bytes(), units)
+    found = StaffProfile.objects.search("tran thi bich ngoc")
+    assert [p.user.email for p in found] == ["ngoc.ttb@xuanloc.dongnai.gov.vn"]
+    assert StaffProfile.objects.search("ĐẶNG bảo").get().full_name == "Đặng Quốc Bảo"
+
+
+def test_reimport_with_a_new_name_updates_the_search_key(units):
+    run(SAMPLE.read_bytes(), units)
+    data = SAMPLE.read_text(encoding="utf-8").replace("Đặng Quốc Bảo", "Đặng Quốc Bửu")
+    plan, result = run(data.encode(), units)
+    assert result.profiles_updated == 1
+    assert StaffProfile.objects.search("buu dang").get().full_name == "Đặng Quốc Bửu"
+    profile = StaffProfile.objects.get(user__email="bao.dq@xuanloc.dongnai.gov.vn")
+    assert profile.search_key == "dang quoc buu"

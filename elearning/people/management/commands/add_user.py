@@ -2,9 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from elearning.people.models import AdministrativeUnit, Agency, Role
-from elearning.people.names import normalize_text
-from elearning.people.services import InviteError, user_invite
+from elearning.people.models import AdministrativeUnit, Role
+from elearning.people.services import InviteError, agency_get_or_create, user_invite
 
 
 class Command(BaseCommand):
@@ -45,8 +44,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 agency_obj = None
                 if agency:
-                    agency_obj, _created = Agency.objects.get_or_create(
-                        unit=unit_obj, name=normalize_text(agency)
+                    agency_obj, _created = agency_get_or_create(
+                        unit=unit_obj, name=agency
                     )
                 user, link, created = user_invite(
                     email=email,
