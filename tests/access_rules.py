@@ -440,6 +440,8 @@ PROJECT_RULES.update(
         "reports:dashboard": OFFICER_PAGE,
         "reports:yearly": OFFICER_PAGE,
         "reports:province": r(LOGIN, 403, 403, 403, 403, 200),
+        # POST only, province admins only (the POST probes are in the tests).
+        "reports:province_refresh": POST_ONLY,
         # Figures and people of Xuân Lộc: Biên Hòa's officer gets 404.
         "reports:learners": r(*OFFICER_RECORD.expect.values(), query=learners_filter),
         "reports:export": r(

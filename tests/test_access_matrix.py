@@ -554,3 +554,19 @@ def test_certificate_revoke_refused_but_to_province_admins(
     assert clients["admin"].post(url, data).status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.REVOKED
+
+
+def test_province_figures_refreshed_by_province_admins_only(matrix, other_learner):
+    from elearning.reports.models import FigureSnapshot
+
+    clients, _ctx = matrix
+    url = reverse("reports:province_refresh") + "?year=2026"
+    for role in ("learner", "officer", "other_officer", "trainer"):
+        assert clients[role].post(url).status_code == 403, role
+    assert signed_in(other_learner).post(url).status_code == 403
+    assert clients["anonymous"].post(url).status_code == 302
+    assert not FigureSnapshot.objects.exists()
+    response = clients["admin"].post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:province") + "?year=2026"
+    assert FigureSnapshot.objects.get().start.year == 2026

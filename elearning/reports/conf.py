@@ -18,6 +18,14 @@ DEFAULTS = {
     # (or fewer) before its closing date (CoursePage.closes_on), once.
     "REPORTS_COURSE_CLOSING_DAYS": 7,
     "REPORTS_COURSE_CLOSING_REMINDERS": True,
+    # The province dashboard's figures (elearning/reports/snapshots.py):
+    # beat computes them again every REFRESH seconds; a page never shows
+    # figures older than MAX_AGE seconds (it computes them itself); periods
+    # other than the current year are kept fresh for KEEP_WARM seconds after
+    # the dashboard last showed them.
+    "REPORTS_FIGURES_REFRESH": 300,
+    "REPORTS_FIGURES_MAX_AGE": 900,
+    "REPORTS_FIGURES_KEEP_WARM": 3600,
     "REPORTS_FONT_DIR": "/usr/share/fonts/truetype/noto",
     "REPORTS_PROVINCE_ISSUER": "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
     "REPORTS_PROVINCE_ABBR": "STTTT",

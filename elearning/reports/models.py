@@ -1,4 +1,5 @@
-"""Report jobs (the yearly report made in the background) and reminders sent."""
+"""Report jobs (the yearly report made in the background), reminders sent
+and the province's figures kept between requests."""
 
 from __future__ import annotations
 
@@ -114,3 +115,30 @@ class CourseClosingReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} {self.course_id} {self.closes_on}"
+
+
+class FigureSnapshot(models.Model):
+    """The province's figures for one period, computed in the background.
+
+    The province dashboard reads the heavy part of its figures (the metrics'
+    ``rollup`` answers per unit, month and course) from here instead of
+    scanning every record on each request; ``snapshots`` keeps it fresh and
+    the page says when it was computed. ``key`` names the period, the
+    groupings and the metrics, so a snapshot made before a metric was added
+    is never read for it.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long the computation took.")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp toàn tỉnh")
+        verbose_name_plural = _("số liệu tổng hợp toàn tỉnh")
+
+    def __str__(self) -> str:
+        return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y} {self.computed_at:%H:%M}"

@@ -34,3 +34,10 @@ def send_yearly_report_reminders() -> int:
 @shared_task
 def send_course_closing_reminders() -> int:
     return services.course_closing_reminders_send()
+
+
+@shared_task
+def refresh_province_figures() -> int:
+    from . import snapshots
+
+    return snapshots.province_figures_refresh_due()

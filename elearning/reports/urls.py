@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tinh/", views.province_dashboard, name="province"),
+    path("tinh/tinh-lai/", views.province_refresh, name="province_refresh"),
     path("hoc-vien/", views.learners, name="learners"),
     path("xuat/<str:table>.<str:fmt>", views.export, name="export"),
     path("bao-cao-nam/", views.yearly, name="yearly"),

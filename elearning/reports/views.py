@@ -6,6 +6,9 @@ reader's scope makes the filter form invalid and the answer is 404.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,10 +16,11 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from elearning.people.reauth import export_personal_data
 
-from . import exports
+from . import conf, exports, snapshots
 from .forms import ReportFilterForm, YearlyReportForm
 from .metrics import get_metric, province_tables, registered_metrics
 from .models import ReportJob
@@ -113,8 +117,9 @@ def province_dashboard(request):
     if period is not None:
         metrics = registered_metrics()
         learners = learners_visible_to(request.user)
-        # One pass over each table of records for the three groupings.
-        known = prefetch(learners, period, ("unit", "month", "course"), metrics)
+        # The heavy part, one pass over each table of records for the three
+        # groupings, is kept between requests (snapshots.py).
+        known, computed_at = snapshots.province_figures(period=period, metrics=metrics)
         by_district = district_table(learners, period, metrics, known=known)
         by_month = month_table(learners, period, metrics, known=known)
         by_course = course_table(learners, period, metrics, known=known)
@@ -139,8 +144,26 @@ def province_dashboard(request):
                 ),
             ],
             base_query=_base_query(form, None),
+            computed_at=computed_at,
+            max_age_minutes=conf.get("REPORTS_FIGURES_MAX_AGE") // 60,
+            query=urlencode(_base_query(form, None)),
         )
     return render(request, "reports/province.html", context)
+
+
+@login_required
+@require_POST
+def province_refresh(request):
+    """Compute the province dashboard's figures again now, then show them."""
+    if not request.user.is_province_admin:
+        raise PermissionDenied
+    form, period, _unit = _filters(request, with_unit=False)
+    if period is None:
+        raise Http404
+    snapshots.province_figures_refresh(period=period, read=True)
+    messages.success(request, _("Đã tính lại số liệu toàn tỉnh."))
+    query = urlencode(_base_query(form, None))
+    return redirect(reverse("reports:province") + (f"?{query}" if query else ""))
 
 
 @login_required

@@ -331,6 +331,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+# Seconds between two computations of the province dashboard's figures.
+REPORTS_FIGURES_REFRESH = env.int("REPORTS_FIGURES_REFRESH", default=300)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "elearning.tasks.clear_expired_sessions",
@@ -346,6 +348,12 @@ CELERY_BEAT_SCHEDULE = {
     "course-closing-reminders": {
         "task": "elearning.reports.tasks.send_course_closing_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # The province dashboard's figures (docs/reports.md, "The province's
+    # figures between requests").
+    "refresh-province-figures": {
+        "task": "elearning.reports.tasks.refresh_province_figures",
+        "schedule": REPORTS_FIGURES_REFRESH,
     },
     "close-overdue-quiz-attempts": {
         "task": "quizzes.tasks.close_overdue_attempts",
