@@ -54,6 +54,27 @@ def enrolment_create(
     staff of their own unit in any course; a province admin anyone. A
     withdrawn, refused or requested enrolment becomes active again.
     """
+    return _enrol(learner=learner, course=course, actor=actor, source=source)[0]
+
+
+@transaction.atomic
+def enrolments_create(
+    *, learners, course: CoursePage, actor
+) -> tuple[list[Enrolment], list[Enrolment]]:
+    """Enrol several people at once, as :func:`enrolment_create` does each:
+    ``(enrolled now, already enrolled before)``. All or none: one refused
+    learner enrols nobody."""
+    enrolled, already = [], []
+    for learner in learners:
+        enrolment, changed = _enrol(learner=learner, course=course, actor=actor)
+        (enrolled if changed else already).append(enrolment)
+    return enrolled, already
+
+
+def _enrol(
+    *, learner, course: CoursePage, actor, source: str | None = None
+) -> tuple[Enrolment, bool]:
+    """The enrolment, and whether it was made active now (False: it was)."""
     self_enrol = actor.pk == learner.pk
     if self_enrol and not _is_manager_of(actor, learner):
         if course.enrolment_policy != CoursePage.EnrolmentPolicy.OPEN:
@@ -70,7 +91,7 @@ def enrolment_create(
         .first()
     )
     if enrolment is not None and enrolment.is_active:
-        return enrolment
+        return enrolment, False
     if enrolment is None:
         enrolment = Enrolment(learner=learner, course=course)
     enrolment.status = Enrolment.Status.ENROLLED
@@ -80,7 +101,7 @@ def enrolment_create(
     enrolment.full_clean(validate_constraints=False)
     enrolment.save()
     log(instance=enrolment, action="courses.enrolment.create", user=actor)
-    return enrolment
+    return enrolment, True
 
 
 @transaction.atomic

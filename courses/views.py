@@ -311,20 +311,12 @@ def officer_enrol(request):
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]
         learners = form.cleaned_data["learners"]
-        # Those already enrolled stay as they are (enrolment_create is
-        # idempotent): the message counts only who was enrolled now.
-        already = set(
-            Enrolment.objects.visible_to(request.user)
-            .filter(course=course, learner__in=learners)
-            .active()
-            .values_list("learner_id", flat=True)
+        # Those already enrolled stay as they are: the message counts only
+        # who was enrolled now.
+        enrolled, already = services.enrolments_create(
+            learners=learners, course=course, actor=request.user
         )
-        count = 0
-        for learner in learners:
-            services.enrolment_create(
-                learner=learner, course=course, actor=request.user
-            )
-            count += learner.pk not in already
+        count = len(enrolled)
         if not count:
             messages.info(
                 request,

@@ -51,6 +51,42 @@ def test_officer_enrols_own_district_only(course, officer, learner, other_learne
         services.enrolment_create(learner=other_learner, course=course, actor=officer)
 
 
+def test_officer_enrols_several_and_learns_who_was_enrolled_now(
+    course, officer, learner, units
+):
+    from tests.factories import make_person
+
+    course.enrolment_policy = CoursePage.EnrolmentPolicy.OFFICER
+    course.save()
+    colleague, withdrawn = (
+        make_person(
+            role="learner", unit=units["741"], full_name=name, email=f"{slug}@xl.vn"
+        )
+        for name, slug in (("Lê Thị Bình", "binh"), ("Trần Văn Cường", "cuong"))
+    )
+    before = services.enrolment_create(learner=learner, course=course, actor=officer)
+    old = services.enrolment_create(learner=withdrawn, course=course, actor=officer)
+    Enrolment.objects.filter(pk=old.pk).update(status=Enrolment.Status.WITHDRAWN)
+
+    enrolled, already = services.enrolments_create(
+        learners=[learner, colleague, withdrawn], course=course, actor=officer
+    )
+
+    assert [e.learner for e in enrolled] == [colleague, withdrawn]
+    assert [e.pk for e in already] == [before.pk]
+    assert all(e.status == Enrolment.Status.ENROLLED for e in enrolled)
+    assert enrolled[1].pk == old.pk  # made active again, not a second row
+    assert Enrolment.objects.filter(course=course).count() == 3
+
+
+def test_enrolling_several_is_all_or_none(course, officer, learner, other_learner):
+    with pytest.raises(PermissionDenied):
+        services.enrolments_create(
+            learners=[learner, other_learner], course=course, actor=officer
+        )
+    assert not Enrolment.objects.exists()
+
+
 def test_request_approve_refuse(
     course,
     learner,
