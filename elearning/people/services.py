@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import Group
@@ -63,6 +64,53 @@ def agency_get_or_create(*, unit: AdministrativeUnit, name: str) -> tuple[Agency
         agency.full_clean()
         agency.save()
         return agency, True
+
+
+@dataclass(frozen=True)
+class AgencyMerge:
+    kept: Agency
+    merged: list[str]  # the names of the agencies merged into ``kept``
+    people: int  # how many people they had
+
+
+@transaction.atomic
+def agencies_merge_duplicates(
+    *, unit: AdministrativeUnit | None = None, dry_run: bool = False
+) -> list[AgencyMerge]:
+    """Merge the agencies whose names differ only by case or spacing.
+
+    Such pairs were made before names were matched that way (an import's
+    "phòng nội vụ" next to "Phòng Nội vụ"). In each unit (or only in
+    ``unit``), the oldest agency of each name keeps its spelling; the people
+    of the others are moved to it and the others are deleted, each change in
+    Wagtail's log. Returns what was (or, with ``dry_run``, would be)
+    merged; ``dry_run`` changes nothing.
+    """
+    from wagtail.log_actions import log
+
+    agencies = Agency.objects.order_by("pk")
+    if unit is not None:
+        agencies = agencies.filter(unit=unit)
+    groups: dict[tuple[int, str], list[Agency]] = {}
+    for agency in agencies:
+        groups.setdefault((agency.unit_id, name_match_key(agency.name)), []).append(
+            agency
+        )
+    merges = []
+    for kept, *others in (same for same in groups.values() if len(same) > 1):
+        moved = StaffProfile.objects.filter(agency__in=others)
+        people = moved.count() if dry_run else moved.update(agency=kept)
+        merges.append(AgencyMerge(kept, [other.name for other in others], people))
+        if dry_run:
+            continue
+        for other in others:
+            log(
+                instance=kept,
+                action="people.agency_merged",
+                data={"merged": other.name, "merged_id": other.pk},
+            )
+            other.delete()
+    return merges
 
 
 class UnitFileError(ValueError):

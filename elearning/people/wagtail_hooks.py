@@ -29,6 +29,15 @@ def register_people_actions(actions):
         "people.account_enabled", _("Mở khóa tài khoản"), _("Đã mở khóa tài khoản")
     )
 
+    @actions.register_action("people.agency_merged")
+    class AgencyMerged(LogFormatter):
+        label = _("Gộp cơ quan trùng tên")
+
+        def format_message(self, log_entry):
+            return _("Đã gộp «%(name)s» vào cơ quan này") % {
+                "name": (log_entry.data or {}).get("merged", "")
+            }
+
     @actions.register_action("people.role_change")
     class RoleChange(LogFormatter):
         label = _("Đổi vai trò")
