@@ -12,7 +12,9 @@ people: over a second at 50,000 learners. The dashboard reads them from a
   ``REPORTS_FIGURES_MAX_AGE`` (beat not running), computes the figures
   itself and keeps them;
 - the page says when its figures were computed, and an administrator can
-  have them computed again at once.
+  have them computed again at once;
+- ``REPORTS_FIGURES_MAX_AGE = 0`` (``make run``, the tests) computes them on
+  every request and keeps nothing.
 
 What is kept is exactly what ``selectors.prefetch`` returns for the whole
 province (the metrics' ``rollup`` answers per unit, month and course); the
@@ -110,10 +112,13 @@ def province_figures_refresh(
 
 def province_figures(
     *, period: Period, groups=PROVINCE_GROUPS, metrics: list[Metric] | None = None
-) -> tuple[Known, datetime.datetime]:
+) -> tuple[Known, datetime.datetime | None]:
     """``prefetch``'s answer for the whole province and when it was computed:
-    the kept one if it is recent enough, otherwise computed now."""
+    the kept one if it is recent enough, otherwise computed now and kept.
+    With ``REPORTS_FIGURES_MAX_AGE`` 0, computed now and not kept (``None``)."""
     metrics = registered_metrics() if metrics is None else metrics
+    if conf.get("REPORTS_FIGURES_MAX_AGE") <= 0:
+        return prefetch(learners_where(), period, groups, metrics), None
     now = timezone.now()
     snapshot = FigureSnapshot.objects.filter(
         key=snapshot_key(period, groups, metrics)

@@ -331,8 +331,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
-# Seconds between two computations of the province dashboard's figures.
+# The province dashboard's figures (docs/reports.md, "The province's figures
+# between requests"): computed by beat every REFRESH seconds; a page never
+# shows them older than MAX_AGE seconds (0: computed on every request).
 REPORTS_FIGURES_REFRESH = env.int("REPORTS_FIGURES_REFRESH", default=300)
+REPORTS_FIGURES_MAX_AGE = env.int("REPORTS_FIGURES_MAX_AGE", default=900)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "elearning.tasks.clear_expired_sessions",

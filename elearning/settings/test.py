@@ -21,3 +21,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # real Redis broker and worker themselves.
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
+# Every test sees the figures of the records it wrote; the kept figures of
+# production are tested with their own value (tests/reports/test_snapshots.py).
+REPORTS_FIGURES_MAX_AGE = 0

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from elearning.reports import conf, snapshots
+from elearning.reports import snapshots
 from elearning.reports.metrics import Figure, Period, registered_metrics
 from elearning.reports.models import FigureSnapshot
 from elearning.reports.selectors import learners_where, prefetch
@@ -21,7 +21,13 @@ PROVINCE = reverse("reports:province")
 REFRESH = reverse("reports:province_refresh")
 XL = "Huyện Xuân Lộc (hết hiệu lực từ 01/07/2025)"
 YEAR = Period.year(2026)
-MAX_AGE = conf.get("REPORTS_FIGURES_MAX_AGE")
+MAX_AGE = 900
+
+
+@pytest.fixture(autouse=True)
+def kept_figures(settings):
+    """Production's value (the test settings compute on every request)."""
+    settings.REPORTS_FIGURES_MAX_AGE = MAX_AGE
 
 
 def later(seconds: int):
@@ -158,3 +164,17 @@ def test_refresh_task_computes_the_current_year(dataset):
     assert refresh_province_figures.delay().get() == 1
     snapshot = FigureSnapshot.objects.get()
     assert snapshot.start == datetime.date(timezone.localdate().year, 1, 1)
+
+
+def test_no_figures_kept_with_a_maximum_age_of_zero(
+    client, dataset, province_admin, settings
+):
+    settings.REPORTS_FIGURES_MAX_AGE = 0
+    client.force_login(province_admin)
+    first = client.get(PROVINCE, {"year": 2026})
+    assert table(first, "district")["Tổng cộng"]["enrolled"] == "11"
+    assert soup(first).select_one('[data-testid="figures-time"]') is None
+    enrol_one_more(dataset)
+    again = client.get(PROVINCE, {"year": 2026})
+    assert table(again, "district")["Tổng cộng"]["enrolled"] == "12"
+    assert not FigureSnapshot.objects.exists()
