@@ -53,6 +53,35 @@ def _font_face_css() -> str:
 
 
 PAPER_MM = {"A4": (210, 297), "A5": (148, 210)}
+# Sizes of the certificate's text by paper (certificate.css): the space above
+# the title (mm), the title's and the name's font sizes (pt).
+TEXT_SIZES = {
+    "A4": {"main_top": 8, "h1": 32, "name": 22},
+    "A5": {"main_top": 4, "h1": 21, "name": 15},
+}
+
+
+def _fits(size: dict) -> list[dict]:
+    """The smaller sizes of each ``fit-N`` step (renderer_client.FIT_FACTORS),
+    as CSS numbers (never localized)."""
+
+    def number(value: float) -> str:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+
+    return [
+        {
+            "step": step,
+            "main_top": number(size["main_top"] * factor),
+            "h1": number(size["h1"] * factor),
+            "name": number(size["name"] * factor),
+            "name_top": number(2 * factor),
+            "name_bottom": number(3 * factor),
+            "text": number(factor),
+            "side": number(10 - 3 * step),
+        }
+        for step, factor in enumerate(renderer_client.FIT_FACTORS, start=1)
+    ]
+
 
 _STYLESHEETS: dict[tuple[str, str], str] = {}
 
@@ -64,6 +93,7 @@ def stylesheet_css(page_size: str, orientation: str) -> str:
         short, long = PAPER_MM.get(page_size, PAPER_MM["A4"])
         height = short if orientation == "landscape" else long
         margin = 6 if page_size == "A5" else 9
+        size = TEXT_SIZES["A5" if page_size == "A5" else "A4"]
         css = render_to_string(
             "certificates/pdf/certificate.css",
             {
@@ -71,6 +101,8 @@ def stylesheet_css(page_size: str, orientation: str) -> str:
                 "orientation": orientation,
                 "margin": margin,
                 "frame_height": height - 2 * margin,
+                "size": size,
+                "fits": _fits(size),
             },
         )
         _STYLESHEETS[key] = _font_face_css() + css

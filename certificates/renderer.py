@@ -30,7 +30,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from certificates.renderer_client import read_frame, rss_kib, write_frame
+from certificates.renderer_client import FIT_FACTORS, read_frame, rss_kib, write_frame
 
 _FONT_CONFIG: FontConfiguration | None = None
 
@@ -98,17 +98,52 @@ def release_native_memory() -> None:
         _MALLOC_TRIM(0)
 
 
+# Space kept between the end of the text and the top of the footer.
+FIT_GAP_PX = 6  # CSS pixels (1.6 mm)
+
+
+def runs_into_footer(page) -> bool:
+    """Whether the text ends lower than the footer's top on this page.
+
+    The template marks the end of its text (``id="end-of-text"``) and the
+    footer's two blocks (``id="footer"``, ``id="verify"``); WeasyPrint gives
+    each marked box's top-left corner in ``page.anchors``.
+    """
+    anchors = page.anchors
+    if "end-of-text" not in anchors:
+        return False
+    footer = min(anchors[name][1] for name in ("footer", "verify") if name in anchors)
+    return anchors["end-of-text"][1] > footer - FIT_GAP_PX
+
+
+def layout(html: str, css: str, font_dir: str | Path):
+    """``(document, step)``: the certificate laid out at full size (step 0),
+    or, while its text runs into the footer, with the smaller sizes of
+    ``<body class="fit-1">``, ``"fit-2"``… (``FIT_FACTORS``,
+    certificate.css). A certificate that fits, as most do, is laid out once.
+    """
+    font_dir = str(font_dir)
+    sheets = [_stylesheet(css, font_dir)]
+    for step in range(len(FIT_FACTORS) + 1):
+        source = (
+            html
+            if step == 0
+            else html.replace("<body>", f'<body class="fit-{step}">', 1)
+        )
+        document = HTML(
+            string=source,
+            base_url=Path(font_dir).as_uri(),
+            url_fetcher=LocalOnlyFetcher(font_dir),
+        ).render(stylesheets=sheets, font_config=font_config())
+        if len(document.pages) == 1 and not runs_into_footer(document.pages[0]):
+            break
+    return document, step
+
+
 def render_pdf(html: str, css: str, font_dir: str | Path) -> bytes:
     """One HTML document and its stylesheet to PDF bytes."""
-    font_dir = str(font_dir)
-    document = HTML(
-        string=html,
-        base_url=Path(font_dir).as_uri(),
-        url_fetcher=LocalOnlyFetcher(font_dir),
-    )
-    pdf = document.write_pdf(
-        stylesheets=[_stylesheet(css, font_dir)], font_config=font_config()
-    )
+    document, _step = layout(html, css, font_dir)
+    pdf = document.write_pdf()
     del document
     release_native_memory()
     return pdf

@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 
 _LENGTH = struct.Struct(">I")
+# How much smaller the certificate's text is at each step of fitting it above
+# the footer (renderer.layout, certificate.css ``.fit-N``).
+FIT_FACTORS = (0.92, 0.84, 0.76)
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -72,13 +72,13 @@ def test_one_font_configuration_is_reused(issued, monkeypatch, settings):
     settings.CERTIFICATE_PDF_RENDERER = "inline"
 
     seen = []
-    original = weasyprint.HTML.write_pdf
+    original = weasyprint.HTML.render
 
     def spy(self, *args, **kwargs):
         seen.append(kwargs.get("font_config"))
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
+    monkeypatch.setattr(weasyprint.HTML, "render", spy)
     render_certificate_pdf(issued)
     render_certificate_pdf(issued)
     assert seen == [font_config(), font_config()]
@@ -244,3 +244,64 @@ def test_a_failed_send_is_handed_to_the_email_task(
     issued.refresh_from_db()
     assert issued.pdf_sha256 and issued.emailed_at is None  # claim given back
     assert queued == [issued.pk]
+
+
+LONG_AGENCY = (
+    "Trung tâm Văn hóa, Thông tin và Thể thao Thành phố Long Khánh, tỉnh Đồng Nai"
+)
+LONG_COURSE = (
+    "Bồi dưỡng kiến thức, kỹ năng bảo đảm an toàn thông tin mạng cho cán bộ, "
+    "công chức cấp xã năm 2026 (đợt 2)"
+)
+
+
+@pytest.fixture
+def on_a5(issued):
+    """``issued``'s template printed on A5 (the smallest page)."""
+    from certificates import pdf
+
+    template = issued.template()
+    template.page_size = "A5"
+    pdf._TEMPLATES[issued.template_revision_id] = template
+    yield issued
+    pdf._TEMPLATES.clear()
+
+
+def _laid_out(certificate):
+    from certificates import pdf
+    from certificates.renderer import layout
+
+    html, css = pdf.certificate_html(certificate)
+    return layout(html, css, pdf.FONT_DIR)
+
+
+def test_long_text_is_made_smaller_to_stay_clear_of_the_footer(
+    on_a5, renderer_mode, monkeypatch
+):
+    from certificates import renderer
+
+    Certificate.objects.filter(pk=on_a5.pk).update(
+        agency_name=LONG_AGENCY, course_title=LONG_COURSE
+    )
+    on_a5.refresh_from_db()
+    document, step = _laid_out(on_a5)
+    assert step >= 1
+    assert len(document.pages) == 1
+    assert not renderer.runs_into_footer(document.pages[0])
+    # At full size the text would have run into the date and signer lines.
+    with monkeypatch.context() as patch:
+        patch.setattr(renderer, "FIT_FACTORS", ())
+        full_size, step = _laid_out(on_a5)
+    assert step == 0
+    assert renderer.runs_into_footer(full_size.pages[0])
+    # The whole text is still there, on one page.
+    text = _text(render_certificate_pdf(on_a5)).replace("\n", " ")
+    assert "Long Khánh, tỉnh Đồng Nai" in text
+    assert "(đợt 2)" in text
+
+
+def test_a_certificate_that_fits_is_laid_out_once_at_full_size(issued):
+    document, step = _laid_out(issued)
+    assert step == 0
+    assert len(document.pages) == 1
+    assert "end-of-text" in document.pages[0].anchors
