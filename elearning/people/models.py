@@ -342,13 +342,23 @@ def staff_search_q(
     ``search_key``, the same on SQLite and PostgreSQL. ``profile`` reaches the
     profile through a relation (``profile="learner__profile__"``) and
     ``email`` names the address field (``"learner__email"``); addresses are
-    stored lower case.
+    stored lower case. A one-letter word is an initial: it matches the start
+    of a word of the name or the start of the address ("nguyen van a" finds
+    "Nguyễn Văn An", not every "Văn").
     """
+    key = f"{profile}search_key"
     condition = Q()
     for word in search_words(query):
-        condition &= Q(**{f"{profile}search_key__contains": word}) | Q(
-            **{f"{email}__contains": word}
-        )
+        if len(word) == 1:
+            condition &= (
+                Q(**{f"{key}__startswith": word})
+                | Q(**{f"{key}__contains": f" {word}"})
+                | Q(**{f"{email}__startswith": word})
+            )
+        else:
+            condition &= Q(**{f"{key}__contains": word}) | Q(
+                **{f"{email}__contains": word}
+            )
     return condition
 
 

@@ -72,6 +72,18 @@ def test_every_word_must_match_in_any_order(people):
     assert found("van") == {"a.nv@x.vn", "hung@x.vn"}
 
 
+def test_a_one_letter_word_is_an_initial(people, units):
+    make_person(
+        role="learner", unit=units["741"], full_name="Nguyễn Văn Bình", email="b@x.vn"
+    )
+    # Only a name word (or the address) starting with it, not every "văn".
+    assert found("nguyen van a") == {"a.nv@x.vn"}
+    assert found("nguyen van b") == {"b@x.vn"}
+    assert found("v") == {"a.nv@x.vn", "hung@x.vn", "b@x.vn"}
+    assert found("h") == {"hung@x.vn"}  # Hùng; "Thị", "Nguyễn" do not count
+    assert found("n") == {"ngoc@x.vn", "a.nv@x.vn", "b@x.vn"}
+
+
 def test_address_words_match_too(people):
     assert found("NGOC@X") == {"ngoc@x.vn"}
     assert found("duc minh") == {"duc.pm@x.vn"}
