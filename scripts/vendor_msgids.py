@@ -1439,6 +1439,28 @@ WAGTAIL = [
     gettext_noop('Delete'),
     # panels/page_utils.py:26 wagtail_hooks.py:134
     gettext_noop('Settings'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:109 templates/wagtailadmin/shared/workflow_history/detail.html:120
+    gettext_noop('%(action)s by <b>%(who)s</b>'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:52 templates/wagtailadmin/shared/workflow_history/detail.html:68
+    gettext_noop('%(action)s by <b>%(who)s</b> at <b>%(at)s</b>'),
+    # views/generic/history.py:482
+    gettext_noop('Edit / Review'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:47
+    gettext_noop('Initial Revision'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:8
+    gettext_noop('Requested by <b>%(modified_by)s</b>'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:13
+    gettext_noop('Started at <b>%(started_at)s</b>'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:18
+    gettext_noop('Status %(status)s'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:26
+    gettext_noop('Timeline'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:104
+    gettext_noop('Workflow completed'),
+    # views/generic/history.py:420
+    gettext_noop('Workflow progress'),
+    # views/generic/models.py:820
+    gettext_noop('The %(model_name)s could not be saved due to errors.'),
     # views/images.py:74 wagtail_hooks.py:52 wagtail_hooks.py:162
     gettext_noop('Images'),
     # templates/wagtailimages/homepage/site_summary_images.html:6
