@@ -589,6 +589,8 @@ WAGTAIL = [
     gettext_noop('Delete '),
     # templates/wagtailsnippets/bulk_actions/confirm_bulk_delete.html:53
     gettext_noop("You don't have permission to delete these %(snippet_plural_name)s"),
+    # action_menu.py:172
+    gettext_noop('Restart workflow '),
     # forms/search.py:8 forms/workflows.py:30
     gettext_noop('Search…'),
     # templates/wagtailadmin/skeleton.html:28
@@ -1461,6 +1463,18 @@ WAGTAIL = [
     gettext_noop('Workflow progress'),
     # views/generic/models.py:820
     gettext_noop('The %(model_name)s could not be saved due to errors.'),
+    # templates/wagtailadmin/collections/index_results.html:6
+    gettext_noop('No collections have been created. Why not <a href="%(add_collection_url)s">add one</a>?'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:102
+    gettext_noop('Workflow started'),
+    # views/workflows.py:119
+    gettext_noop('Add a workflow'),
+    # views/workflows.py:163
+    gettext_noop('New workflow'),
+    # views/workflows.py:165
+    gettext_noop("Workflow '%(object)s' created."),
+    # views/workflows.py:254
+    gettext_noop('Editing workflow'),
     # views/images.py:74 wagtail_hooks.py:52 wagtail_hooks.py:162
     gettext_noop('Images'),
     # templates/wagtailimages/homepage/site_summary_images.html:6
@@ -1827,6 +1841,10 @@ WAGTAIL = [
     gettext_noop('Approve'),
     # models/workflows.py:884
     gettext_noop('Approve with comment'),
+    # models/workflows.py:109 models/workflows.py:952 wagtail_hooks.py:164
+    gettext_noop('Approved'),
+    # wagtail_hooks.py:154
+    gettext_noop('Unpublished'),
     # models.py:107
     gettext_noop('page'),
     # models.py:124

@@ -508,7 +508,13 @@ SETTINGS_SCREENS = [
             ("Add a collection permission", "Thêm quyền với thư mục"),
         ],
     ),
-    ("/admin/collections/", [("Add a collection", "Thêm thư mục")]),
+    (
+        "/admin/collections/",
+        [
+            ("Add a collection", "Thêm thư mục"),
+            ("No collections have been created", "Chưa có thư mục nào"),
+        ],
+    ),
     (
         "/admin/redirects/",
         [
@@ -522,7 +528,11 @@ SETTINGS_SCREENS = [
     ),
     (
         "/admin/workflows/list/",
-        [("Used by", "Dùng cho"), ("Show disabled", "Hiện cả mục đã ngừng sử dụng")],
+        [
+            ("Used by", "Dùng cho"),
+            ("Show disabled", "Hiện cả mục đã ngừng sử dụng"),
+            ("Add a workflow", "Thêm quy trình duyệt"),
+        ],
     ),
     ("/admin/workflows/tasks/index/", [("New workflow task", "Bước duyệt mới")]),
     (
