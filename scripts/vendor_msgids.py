@@ -1475,6 +1475,18 @@ WAGTAIL = [
     gettext_noop("Workflow '%(object)s' created."),
     # views/workflows.py:254
     gettext_noop('Editing workflow'),
+    # views/reports/locked_pages.py:32
+    gettext_noop('Anyone'),
+    # templates/wagtailadmin/home/locked_pages.html:18 views/reports/locked_pages.py:27
+    gettext_noop('Locked at'),
+    # views/reports/locked_pages.py:31
+    gettext_noop('Locked by'),
+    # templates/wagtailadmin/reports/locked_pages_results.html:8
+    gettext_noop('No locked pages found.'),
+    # templates/wagtailadmin/pages/confirm_delete.html:84
+    gettext_noop('Alternatively you can <a href="%(unpublish_url)s">unpublish the page</a>. This removes the page from public view and you can edit or publish it again later.'),
+    # templates/wagtailadmin/pages/confirm_delete.html:15
+    ngettext_lazy('Deleting this page will also delete %(descendant_count)s child page.', 'Deleting this page will also delete %(descendant_count)s more child pages.', 'n'),
     # views/images.py:74 wagtail_hooks.py:52 wagtail_hooks.py:162
     gettext_noop('Images'),
     # templates/wagtailimages/homepage/site_summary_images.html:6

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import trans_real
 from wagtail.models import Collection, Site
@@ -103,6 +103,10 @@ def _report():
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{len(done)} new msgids -> {OUT}")  # noqa: T201
+
+
+def _edit(page):
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
 
 
 def visit(
@@ -329,6 +333,15 @@ def test_capture(
         admin,
         "page: move chooser",
         reverse("wagtailadmin_pages:move", args=[draft.pk]),
+    )
+    visit(
+        client, superuser, "reports: locked pages (superuser)", "/admin/reports/locked/"
+    )
+    visit(
+        client,
+        superuser,
+        "page: delete with children (superuser)",
+        reverse("wagtailadmin_pages:delete", args=[draft.pk]),
     )
     visit(
         client,
@@ -821,6 +834,35 @@ def test_capture(
         form="page-edit-form",
         extra={"title": "", "action-publish": "1"},
     )
+
+    # --- The project's own admin screens (Wagtail's generic views)
+    from tests.quizzes.conftest import make_quiz
+
+    quiz = make_quiz(draft, slug="kiem-tra-cuoi")
+    visit(client, trainer, "quiz page edit", _edit(quiz))
+    visit(client, admin, "quiz page edit (admin)", _edit(quiz))
+    for who, user in (("admin", admin), ("superuser", superuser)):
+        for name in (
+            "people_staff",
+            "people_agencies",
+            "people_units",
+            "people_successions",
+            "people_access_log",
+            "training_classes",
+            "class_sessions",
+            "h5plibrary",
+            "wagtailsnippets_h5p_h5pcontent",
+            "wagtailsnippets_quizzes_questioncategory",
+            "wagtailsnippets_certificates_certificatetemplate",
+        ):
+            for view in ("index", "list", "add"):
+                try:
+                    url = reverse(f"{name}:{view}")
+                except NoReverseMatch:  # index or list, depending on the viewset
+                    url = None
+                if url is None:
+                    continue
+                visit(client, user, f"{name}:{view} ({who})", url, ok=(200, 302, 403))
 
     # --- Certificate templates (revisions)
     from certificates.models import CertificateTemplate
