@@ -583,6 +583,14 @@ WAGTAIL = [
     gettext_noop('Select all snippets in listing'),
     # bulk_actions/delete.py:16
     gettext_noop('Delete selected snippets'),
+    # templates/wagtailsnippets/bulk_actions/confirm_bulk_delete.html:31
+    gettext_noop('Are you sure you want to delete %(count)s %(snippet_type_name)s?'),
+    # templates/wagtailsnippets/bulk_actions/confirm_bulk_delete.html:13
+    gettext_noop('Delete '),
+    # templates/wagtailsnippets/bulk_actions/confirm_bulk_delete.html:53
+    gettext_noop("You don't have permission to delete these %(snippet_plural_name)s"),
+    # action_menu.py:172
+    gettext_noop('Restart workflow '),
     # forms/search.py:8 forms/workflows.py:30
     gettext_noop('Search…'),
     # templates/wagtailadmin/skeleton.html:28
@@ -1165,6 +1173,320 @@ WAGTAIL = [
     gettext_noop('Task submitted by'),
     # templates/wagtailadmin/home/workflow_objects_to_moderate.html:3
     gettext_noop('Awaiting your review'),
+    # templates/wagtailadmin/notifications/base.html:122 templates/wagtailadmin/notifications/base.txt:10
+    gettext_noop('Edit your notification preferences here:'),
+    # templates/wagtailadmin/notifications/base.html:114 templates/wagtailadmin/notifications/base.txt:5
+    gettext_noop('Hello %(username)s,'),
+    # templates/wagtailadmin/notifications/task_state_submitted_subject.txt:4
+    gettext_noop('The page "%(title)s" has been submitted for approval in moderation stage "%(task)s"'),
+    # templates/wagtailadmin/notifications/task_state_submitted.txt:6
+    gettext_noop('The page "%(title)s" has been submitted for approval to moderation stage "%(task)s".'),
+    # templates/wagtailadmin/notifications/rejected.html:7 templates/wagtailadmin/notifications/rejected.txt:8 templates/wagtailadmin/notifications/task_state_approved.html:8
+    gettext_noop('You can edit the page here:'),
+    # templates/wagtailadmin/notifications/task_state_submitted.html:10 templates/wagtailadmin/notifications/task_state_submitted.txt:8
+    gettext_noop('You can preview the page here:'),
+    # views/pages/edit.py:87
+    gettext_noop("Page '%(page_title)s' has been updated."),
+    # templatetags/wagtailadmin_tags.py:784 templatetags/wagtailadmin_tags.py:847
+    gettext_noop('%(time_period)s ago'),
+    # views/pages/edit.py:809
+    gettext_noop("Page '%(page_title)s' has been submitted for moderation."),
+    # templates/wagtailadmin/notifications/workflow_state_submitted.html:8 templates/wagtailadmin/notifications/workflow_state_submitted.txt:6
+    gettext_noop('The page "%(title)s" has been submitted for moderation to workflow "%(workflow)s" by %(requester)s.'),
+    # templates/wagtailadmin/notifications/workflow_state_submitted_subject.txt:4
+    gettext_noop('The page "%(title)s" has been submitted to workflow "%(workflow)s"'),
+    # templatetags/wagtailadmin_tags.py:1330
+    gettext_noop('Changes requested %(finished_at)s'),
+    # templates/wagtailadmin/workflows/workflow_status.html:23
+    gettext_noop('Changes requested by %(requested_by)s'),
+    # templates/wagtailadmin/notifications/workflow_state_rejected.html:13 templates/wagtailadmin/notifications/workflow_state_rejected.html:36 templates/wagtailadmin/notifications/workflow_state_rejected.txt:12
+    gettext_noop('The following comment was left: "%(comment)s"'),
+    # templates/wagtailadmin/notifications/workflow_state_rejected.html:8 templates/wagtailadmin/notifications/workflow_state_rejected.txt:7
+    gettext_noop('The page "%(title)s" has been rejected during "%(task)s" in workflow "%(workflow)s" by %(rejector)s.'),
+    # templates/wagtailadmin/notifications/workflow_state_rejected_subject.txt:4
+    gettext_noop('The page "%(title)s" has been rejected during "%(workflow)s".'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:80 templates/wagtailadmin/shared/workflow_history/detail.html:128 templates/wagtailadmin/workflows/workflow_status.html:59
+    gettext_noop('with comment:'),
+    # templates/wagtailadmin/home/user_objects_in_workflow_moderation.html:58
+    gettext_noop('Changes requested at'),
+    # templates/wagtailadmin/home/recent_edits.html:5
+    gettext_noop('Your most recent edits'),
+    # templates/wagtailadmin/shared/side_panels/status.html:19
+    gettext_noop('First published'),
+    # templates/wagtailadmin/notifications/workflow_state_approved_subject.txt:4
+    gettext_noop('The page "%(title)s" has been approved in "%(workflow)s".'),
+    # templates/wagtailadmin/notifications/workflow_state_approved.html:6 templates/wagtailadmin/notifications/workflow_state_approved.txt:5
+    gettext_noop('The page "%(title)s" has been approved in workflow "%(workflow)s".'),
+    # templates/wagtailadmin/notifications/approved.html:6 templates/wagtailadmin/notifications/approved.txt:7 templates/wagtailadmin/notifications/workflow_state_approved.html:7
+    gettext_noop('You can view the page here:'),
+    # templates/wagtailadmin/shared/workflow_history/listing_results.html:38
+    gettext_noop('Approved task'),
+    # templates/wagtailadmin/pages/confirm_workflow_cancellation.html:2
+    gettext_noop('Publish page'),
+    # templates/wagtailadmin/pages/confirm_workflow_cancellation.html:16
+    gettext_noop('Publishing this page will cancel the current workflow.'),
+    # templates/wagtailadmin/pages/confirm_workflow_cancellation.html:7
+    gettext_noop('This page was marked as needing changes at <strong>%(task)s</strong> in <strong>%(workflow)s</strong>.'),
+    # templates/wagtailadmin/pages/confirm_workflow_cancellation.html:17
+    gettext_noop('Would you still like to publish this page?'),
+    # views/pages/edit.py:765
+    gettext_noop("Page '%(page_title)s' has been published."),
+    # views/pages/edit.py:742
+    gettext_noop("Page '%(page_title)s' is live and this version has been scheduled for publishing."),
+    # views/generic/history.py:173 views/generic/mixins.py:734 views/pages/edit.py:456
+    gettext_noop('Cancel scheduled publish'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:162 templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:170
+    gettext_noop('Go-live:'),
+    # views/generic/history.py:163
+    gettext_noop('Compare with current version'),
+    # views/generic/history.py:108
+    gettext_noop('Current draft'),
+    # views/generic/history.py:103
+    gettext_noop('Live version'),
+    # views/generic/history.py:143
+    gettext_noop('Review this version'),
+    # views/pages/revisions.py:68
+    gettext_noop('You are viewing a previous version of this page from <b>%(created_at)s</b> by %(user)s'),
+    # views/generic/models.py:1667
+    gettext_noop('Version %(revision_id)s of "%(object)s" unscheduled.'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:45 templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:179
+    gettext_noop('Edit schedule'),
+    # templates/wagtailadmin/shared/side_panels/includes/status/workflow.html:168
+    gettext_noop('Once scheduled:'),
+    # templates/wagtailadmin/pages/action_menu/publish.html:13
+    gettext_noop('Schedule to publish'),
+    # templates/wagtailadmin/pages/action_menu/publish.html:9
+    gettext_noop('Scheduling…'),
+    # views/pages/unpublish.py:22
+    gettext_noop("Page '%(page_title)s' unpublished."),
+    # views/pages/copy.py:107
+    gettext_noop("Page '%(page_title)s' copied."),
+    # templates/wagtailadmin/pages/confirm_move.html:10
+    gettext_noop("Are you sure you want to move this page into '%(title)s'?"),
+    # templates/wagtailadmin/pages/confirm_move.html:25
+    gettext_noop('Yes, move this page'),
+    # templates/wagtailadmin/pages/confirm_delete.html:12
+    gettext_noop('Are you sure you want to delete this page?'),
+    # templates/wagtailadmin/pages/confirm_delete.html:77
+    gettext_noop("No, don't delete it"),
+    # views/pages/delete.py:79
+    gettext_noop("Page '%(page_title)s' deleted."),
+    # templates/wagtailadmin/pages/confirm_delete.html:76
+    gettext_noop('Yes, delete it'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_delete.html:6
+    ngettext_lazy('Delete 1 page', 'Delete %(counter)s pages', 'n'),
+    # templates/wagtailadmin/bulk_actions/confirmation/go_back.html:2
+    gettext_noop('Go back'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_delete.html:44
+    ngettext_lazy("You don't have permission to delete this page", "You don't have permission to delete these pages", 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_publish.html:16
+    gettext_noop('Are you sure you want to publish these pages?'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_publish.html:48
+    gettext_noop("No, don't publish"),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_publish.html:6
+    ngettext_lazy('Publish 1 page', 'Publish %(counter)s pages', 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_publish.html:47
+    gettext_noop('Yes, publish'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_publish.html:40
+    ngettext_lazy("You don't have permission to publish this page", "You don't have permission to publish these pages", 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_unpublish.html:16
+    gettext_noop('Are you sure you want to unpublish these pages?'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_unpublish.html:24
+    ngettext_lazy('This page has one subpage', 'This page has %(counter)s subpages', 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_unpublish.html:6
+    ngettext_lazy('Unpublish 1 page', 'Unpublish %(counter)s pages', 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_unpublish.html:47
+    gettext_noop('Yes, unpublish'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_unpublish.html:40
+    ngettext_lazy("You don't have permission to unpublish this page", "You don't have permission to unpublish these pages", 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:16
+    gettext_noop('Are you sure you want to move these pages?'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:6
+    ngettext_lazy('Move 1 page', 'Move %(counter)s pages', 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:57
+    gettext_noop("No, don't move"),
+    # views/pages/bulk_actions/move.py:28
+    gettext_noop('Select a new parent page'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:46
+    ngettext_lazy('The following page cannot be moved due to duplicate slug', 'The following pages cannot be moved due to duplicate slugs', 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:43
+    ngettext_lazy('The following page cannot be moved to %(dest_title)s', 'The following pages cannot be moved to %(dest_title)s', 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:49
+    gettext_noop('There is no valid destination page for these pages'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:24
+    ngettext_lazy('This page has one child page', 'This page has %(counter)s child pages', 'n'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:56
+    gettext_noop('Yes, move these pages'),
+    # templates/wagtailadmin/pages/bulk_actions/confirm_bulk_move.html:40
+    ngettext_lazy("You don't have permission to move this page", "You don't have permission to move these pages", 'n'),
+    # views/pages/bulk_actions/unpublish.py:76
+    ngettext_lazy('%(num_parent_objects)d page has been unpublished', '%(num_parent_objects)d pages have been unpublished', 'n'),
+    # views/pages/create.py:288
+    gettext_noop("Page '%(page_title)s' created."),
+    # views/collections.py:19 wagtail_hooks.py:183
+    gettext_noop('Collections'),
+    # views/reports/locked_pages.py:44 wagtail_hooks.py:894
+    gettext_noop('Locked pages'),
+    # views/generic/mixins.py:457 views/generic/models.py:819
+    gettext_noop("%(model_name)s '%(object)s' updated."),
+    # views/generic/models.py:1167
+    gettext_noop("%(model_name)s '%(object)s' deleted."),
+    # views/generic/models.py:1236
+    gettext_noop('Are you sure you want to delete this %(model_name)s?'),
+    # views/generic/mixins.py:459 views/generic/models.py:514
+    gettext_noop("%(model_name)s '%(object)s' created."),
+    # templates/wagtailadmin/workflows/task_chooser/includes/create_form.html:27 views/generic/models.py:519
+    gettext_noop('Creating…'),
+    # templates/wagtailadmin/permissions/includes/collection_management_permissions_form.html:6
+    gettext_noop('Add a collection permission'),
+    # models.py:20
+    gettext_noop('Can access Wagtail admin'),
+    # templates/wagtailadmin/permissions/includes/collection_management_permissions_form.html:5
+    gettext_noop('Collection management permissions'),
+    # views/collections.py:20
+    gettext_noop('Add a collection'),
+    # views/collections.py:44
+    gettext_noop('Add collection'),
+    # templates/wagtailadmin/collections/_privacy_switch.html:18
+    gettext_noop('Privacy'),
+    # templates/wagtailadmin/collections/_privacy_switch.html:7
+    gettext_noop('Privacy settings determine who is able to view documents in this collection.'),
+    # templates/wagtailadmin/collections/_privacy_switch.html:25
+    gettext_noop('Set collection privacy. Current status: Private'),
+    # templates/wagtailadmin/collections/_privacy_switch.html:21
+    gettext_noop('Set collection privacy. Current status: Public'),
+    # views/collections.py:142
+    gettext_noop('Are you sure you want to delete this collection?'),
+    # views/collections.py:140
+    gettext_noop('Delete collection'),
+    # forms/view_restrictions.py:11
+    gettext_noop('Visibility'),
+    # templates/wagtailadmin/workflows/includes/workflow_used_by_cell.html:7
+    ngettext_lazy('1 page', '%(counter)s pages', 'n'),
+    # views/workflows.py:81
+    gettext_noop('Show disabled'),
+    # templates/wagtailadmin/workflows/includes/workflow_tasks_cell.html:6 templates/wagtailadmin/workflows/includes/workflow_tasks_cell.html:7
+    gettext_noop('Step %(step_number)s'),
+    # views/workflows.py:131
+    gettext_noop('Used by'),
+    # forms/workflows.py:315
+    gettext_noop('Add tasks to your workflow'),
+    # templates/wagtailadmin/workflows/includes/workflow_pages_formset.html:46
+    gettext_noop('Assign to another page'),
+    # templates/wagtailadmin/workflows/create.html:8 templates/wagtailadmin/workflows/edit.html:8
+    gettext_noop('Assign your workflow to pages'),
+    # templates/wagtailadmin/workflows/includes/workflow_pages_formset.html:2
+    gettext_noop('Assigned pages'),
+    # templates/wagtailadmin/workflows/task_chooser/chooser.html:2 widgets/workflows.py:12
+    gettext_noop('Choose a task'),
+    # widgets/workflows.py:13
+    gettext_noop('Choose another task'),
+    # widgets/workflows.py:14
+    gettext_noop('Edit this task'),
+    # views/workflows.py:582 views/workflows.py:660
+    gettext_noop('New workflow task'),
+    # templates/wagtailadmin/workflows/task_chooser/includes/results.html:31 views/workflows.py:593
+    gettext_noop('Used on'),
+    # views/workflows.py:260 views/workflows.py:721
+    gettext_noop('Disable'),
+    # templates/wagtailadmin/workflows/edit.html:13
+    gettext_noop('Workflows apply to child pages too. If you select a parent page here, its child pages will also use this workflow. See <a href="%(workflow_pages_url)s">the list of the pages</a> your workflow applies to.'),
+    # templates/wagtailadmin/workflows/confirm_disable.html:8
+    gettext_noop('Are you sure you want to disable this workflow?'),
+    # views/workflows.py:380
+    gettext_noop('Disable workflow'),
+    # templates/wagtailadmin/workflows/confirm_disable.html:11 templates/wagtailadmin/workflows/confirm_disable_task.html:11
+    gettext_noop('Yes, disable'),
+    # views/workflows.py:733
+    gettext_noop('Editing %(task_type)s'),
+    # templates/wagtailadmin/workflows/edit_task.html:10
+    gettext_noop('Used on the following active workflows'),
+    # templates/wagtailadmin/workflows/confirm_disable_task.html:8
+    gettext_noop('Are you sure you want to disable this task?'),
+    # views/workflows.py:779
+    gettext_noop('Disable task'),
+    # views/collections.py:45
+    gettext_noop("Collection '%(object)s' created."),
+    # views/collections.py:71
+    gettext_noop("Collection '%(object)s' updated."),
+    # views/collections.py:136
+    gettext_noop("Collection '%(object)s' deleted."),
+    # views/workflows.py:256
+    gettext_noop("Workflow '%(object)s' updated."),
+    # views/workflows.py:716
+    gettext_noop("Task '%(object)s' updated."),
+    # views/workflows.py:382
+    gettext_noop("Workflow '%(object)s' disabled."),
+    # templates/wagtailadmin/shared/active_filters.html:10
+    gettext_noop('%(field_label)s:'),
+    # templates/wagtailadmin/workflows/includes/task_title_cell.html:6 templates/wagtailadmin/workflows/includes/workflow_title_cell.html:6
+    gettext_noop('Disabled'),
+    # views/generic/base.py:455
+    gettext_noop('No %(model_name)s match your query.'),
+    # templates/wagtailadmin/chooser/_search_results.html:5 templates/wagtailadmin/generic/chooser/results.html:8 templates/wagtailadmin/generic/listing_results.html:13
+    ngettext_lazy('There is %(counter)s match', 'There are %(counter)s matches', 'n'),
+    # views/workflows.py:497
+    gettext_noop("Workflow '%(workflow_name)s' enabled."),
+    # views/generic/models.py:516
+    gettext_noop('The %(model_name)s could not be created due to errors.'),
+    # views/pages/edit.py:981
+    gettext_noop('The page could not be saved due to validation errors.'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:50 templates/wagtailadmin/shared/workflow_history/detail.html:107
+    gettext_noop('Edited'),
+    # filters.py:289 forms/choosers.py:115 forms/collections.py:338
+    gettext_noop('Collection'),
+    # action_menu.py:205 templates/wagtailadmin/pages/bulk_actions/confirm_bulk_unpublish.html:11 views/generic/models.py:1557
+    gettext_noop('Unpublish'),
+    # forms/collections.py:373 templates/wagtailadmin/generic/multiple_upload/edit_form.html:24 templates/wagtailadmin/pages/bulk_actions/confirm_bulk_delete.html:11
+    gettext_noop('Delete'),
+    # panels/page_utils.py:26 wagtail_hooks.py:134
+    gettext_noop('Settings'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:109 templates/wagtailadmin/shared/workflow_history/detail.html:120
+    gettext_noop('%(action)s by <b>%(who)s</b>'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:52 templates/wagtailadmin/shared/workflow_history/detail.html:68
+    gettext_noop('%(action)s by <b>%(who)s</b> at <b>%(at)s</b>'),
+    # views/generic/history.py:482
+    gettext_noop('Edit / Review'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:47
+    gettext_noop('Initial Revision'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:8
+    gettext_noop('Requested by <b>%(modified_by)s</b>'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:13
+    gettext_noop('Started at <b>%(started_at)s</b>'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:18
+    gettext_noop('Status %(status)s'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:26
+    gettext_noop('Timeline'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:104
+    gettext_noop('Workflow completed'),
+    # views/generic/history.py:420
+    gettext_noop('Workflow progress'),
+    # views/generic/models.py:820
+    gettext_noop('The %(model_name)s could not be saved due to errors.'),
+    # templates/wagtailadmin/collections/index_results.html:6
+    gettext_noop('No collections have been created. Why not <a href="%(add_collection_url)s">add one</a>?'),
+    # templates/wagtailadmin/shared/workflow_history/detail.html:102
+    gettext_noop('Workflow started'),
+    # views/workflows.py:119
+    gettext_noop('Add a workflow'),
+    # views/workflows.py:163
+    gettext_noop('New workflow'),
+    # views/workflows.py:165
+    gettext_noop("Workflow '%(object)s' created."),
+    # views/workflows.py:254
+    gettext_noop('Editing workflow'),
+    # views/reports/locked_pages.py:32
+    gettext_noop('Anyone'),
+    # templates/wagtailadmin/home/locked_pages.html:18 views/reports/locked_pages.py:27
+    gettext_noop('Locked at'),
+    # views/reports/locked_pages.py:31
+    gettext_noop('Locked by'),
+    # templates/wagtailadmin/reports/locked_pages_results.html:8
+    gettext_noop('No locked pages found.'),
+    # templates/wagtailadmin/pages/confirm_delete.html:84
+    gettext_noop('Alternatively you can <a href="%(unpublish_url)s">unpublish the page</a>. This removes the page from public view and you can edit or publish it again later.'),
+    # templates/wagtailadmin/pages/confirm_delete.html:15
+    ngettext_lazy('Deleting this page will also delete %(descendant_count)s child page.', 'Deleting this page will also delete %(descendant_count)s more child pages.', 'n'),
     # views/images.py:74 wagtail_hooks.py:52 wagtail_hooks.py:162
     gettext_noop('Images'),
     # templates/wagtailimages/homepage/site_summary_images.html:6
@@ -1237,6 +1559,54 @@ WAGTAIL = [
     gettext_noop('Report this error to your website administrator with the following information:'),
     # templates/wagtailimages/multiple/add.html:85
     gettext_noop('Image updated.'),
+    # templates/wagtailimages/permissions/includes/image_permissions_formset.html:6
+    gettext_noop('Add an image permission'),
+    # templates/wagtailimages/permissions/includes/image_permissions_formset.html:5
+    gettext_noop('Image permissions'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_delete.html:5
+    ngettext_lazy('Delete 1 image', 'Delete %(counter)s images', 'n'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_delete.html:10
+    gettext_noop('Delete images'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_delete.html:41
+    ngettext_lazy("You don't have permission to delete this image", "You don't have permission to delete these images", 'n'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_to_collection.html:6
+    ngettext_lazy('Add 1 image to new collection', 'Add %(counter)s images to new collection', 'n'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_to_collection.html:11
+    gettext_noop('Add images to collection'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_to_collection.html:36
+    ngettext_lazy("You don't have permission to add this image to a collection", "You don't have permission to add these images to a collection", 'n'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_tags.html:6
+    ngettext_lazy('Add tags to 1 image', 'Add tags to %(counter)s images', 'n'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_tags.html:11
+    gettext_noop('Add tags to images'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_tags.html:36
+    ngettext_lazy("You don't have permission to add tags to this image", "You don't have permission to add tags to these images", 'n'),
+    # templates/wagtailimages/images/edit.html:51
+    gettext_noop('(optional)'),
+    # templates/wagtailimages/images/_file_field.html:7
+    gettext_noop('Change image file:'),
+    # templates/wagtailimages/images/edit.html:51
+    gettext_noop('Focal point'),
+    # templates/wagtailimages/images/edit.html:38
+    gettext_noop('Image focal point'),
+    # templates/wagtailimages/images/edit.html:61
+    gettext_noop('Max dimensions'),
+    # templates/wagtailimages/images/edit.html:54
+    gettext_noop('Remove focal area'),
+    # templates/wagtailimages/images/edit.html:52
+    gettext_noop("To define this image's most important region, drag a box over the image above."),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_delete.html:18 views/images.py:487
+    ngettext_lazy('Are you sure you want to delete this image?', 'Are you sure you want to delete these images?', 'n'),
+    # models.py:941
+    gettext_noop('image'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_to_collection.html:18
+    ngettext_lazy('Are you sure you want to add the following image to the selected collection?', 'Are you sure you want to add the following images to the selected collection?', 'n'),
+    # templates/wagtailimages/bulk_actions/confirm_bulk_add_tags.html:18
+    ngettext_lazy('Are you sure you want to tag the following image?', 'Are you sure you want to tag the following images?', 'n'),
+    # views/images.py:269
+    gettext_noop("Image '%(image_title)s' updated."),
+    # views/images.py:493
+    gettext_noop("Image '%(image_title)s' deleted."),
     # views/documents.py:64 wagtail_hooks.py:61 wagtail_hooks.py:136
     gettext_noop('Documents'),
     # templates/wagtaildocs/homepage/site_summary_documents.html:6
@@ -1283,6 +1653,42 @@ WAGTAIL = [
     gettext_noop("Upload successful. Please update this document with a more appropriate title, if necessary. You may also delete the document completely if the upload wasn't required."),
     # templates/wagtaildocs/multiple/add.html:71
     gettext_noop('Document updated.'),
+    # templates/wagtaildocs/permissions/includes/document_permissions_formset.html:6
+    gettext_noop('Add a document permission'),
+    # templates/wagtaildocs/permissions/includes/document_permissions_formset.html:5
+    gettext_noop('Document permissions'),
+    # forms.py:174
+    gettext_noop('Select documents in choosers'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_delete.html:5
+    ngettext_lazy('Delete 1 document', 'Delete %(counter)s documents', 'n'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_delete.html:41
+    ngettext_lazy("You don't have permission to delete this document", "You don't have permission to delete these documents", 'n'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_to_collection.html:6
+    ngettext_lazy('Add 1 document to new collection', 'Add %(counter)s documents to new collection', 'n'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_to_collection.html:11
+    gettext_noop('Add documents to collection'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_to_collection.html:36
+    ngettext_lazy("You don't have permission to add this document to a collection", "You don't have permission to add these documents to a collection", 'n'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_tags.html:6
+    ngettext_lazy('Add tags to 1 document', 'Add tags to %(counter)s documents', 'n'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_tags.html:11
+    gettext_noop('Add tags to documents'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_tags.html:36
+    ngettext_lazy("You don't have permission to add tags to this document", "You don't have permission to add tags to these documents", 'n'),
+    # templates/wagtaildocs/documents/edit.html:22
+    gettext_noop('Filesize'),
+    # views/bulk_actions/add_tags.py:10
+    gettext_noop('Tags'),
+    # templates/wagtaildocs/documents/_file_field.html:4
+    gettext_noop('Change document:'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_delete.html:18 views/documents.py:308
+    ngettext_lazy('Are you sure you want to delete this document?', 'Are you sure you want to delete these documents?', 'n'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_to_collection.html:18
+    ngettext_lazy('Are you sure you want to add the following document to the selected collection?', 'Are you sure you want to add the following documents to the selected collection?', 'n'),
+    # templates/wagtaildocs/bulk_actions/confirm_bulk_add_tags.html:18
+    ngettext_lazy('Are you sure you want to tag the following document?', 'Are you sure you want to tag the following documents?', 'n'),
+    # views/documents.py:249
+    gettext_noop("Document '%(document_title)s' updated"),
     # models/pages.py:253
     gettext_noop('pages'),
     # models/draft_state.py:90 models/workflows.py:1357
@@ -1365,6 +1771,92 @@ WAGTAIL = [
     gettext_noop('Request changes'),
     # locks.py:207
     gettext_noop('Reviewers can edit this %(model_name)s – lock it to prevent other reviewers from editing'),
+    # models/draft_state.py:88 models/workflows.py:1353
+    gettext_noop('live + scheduled'),
+    # locks.py:264
+    gettext_noop('Currently locked and will go live on the scheduled date'),
+    # locks.py:261
+    gettext_noop('Locked by schedule'),
+    # locks.py:252
+    gettext_noop("{model_name} '{title}' is locked and has been scheduled to go live at {datetime}"),
+    # models/pages.py:2805
+    gettext_noop('Draft saved'),
+    # wagtail_hooks.py:566
+    gettext_noop("Rejected at '%(task)s'. Changes requested"),
+    # wagtail_hooks.py:284
+    gettext_noop('Revision %(revision_id)s from %(created_at)s scheduled for publishing at %(go_live_at)s.'),
+    # wagtail_hooks.py:278
+    gettext_noop('Schedule publication'),
+    # wagtail_hooks.py:322
+    gettext_noop('Revision %(revision_id)s from %(created_at)s unscheduled from publishing at %(go_live_at)s.'),
+    # wagtail_hooks.py:316
+    gettext_noop('Unschedule publication'),
+    # models/pages.py:158
+    gettext_noop('Add/edit pages you own'),
+    # models/pages.py:159
+    gettext_noop('Bulk delete'),
+    # models/pages.py:159
+    gettext_noop('Delete pages with children'),
+    # models/pages.py:160
+    gettext_noop('Edit any page'),
+    # models/pages.py:161
+    gettext_noop("Lock/unlock pages you've locked"),
+    # models/pages.py:162
+    gettext_noop('Publish any page'),
+    # models/pages.py:163
+    gettext_noop('Unlock any page'),
+    # apps.py:10
+    gettext_noop('Wagtail core'),
+    # models/media.py:141
+    gettext_noop('collections'),
+    # models/media.py:56 models/media.py:140 models/media.py:156
+    gettext_noop('collection'),
+    # models/view_restrictions.py:23
+    gettext_noop('Private, accessible to any logged-in users'),
+    # models/view_restrictions.py:24
+    gettext_noop('Private, accessible to users in specific groups'),
+    # models/view_restrictions.py:22
+    gettext_noop('Private, accessible with a shared password'),
+    # models/view_restrictions.py:33
+    gettext_noop('Shared passwords should not be used to protect sensitive content. Anyone who has this password will be able to view the content.'),
+    # models/view_restrictions.py:29
+    gettext_noop('shared password'),
+    # models/sites.py:130
+    gettext_noop('sites'),
+    # models/sites.py:109
+    gettext_noop('Human-readable name for the site.'),
+    # models/sites.py:121
+    gettext_noop('If true, this site will handle requests for all other hostnames that do not have a site entry of their own'),
+    # models/sites.py:101
+    gettext_noop('Set this to something other than 80 if you need a specific port number to appear in URLs (e.g. development on port 8000). Does not affect request handling (so port forwarding still works).'),
+    # models/sites.py:95
+    gettext_noop('hostname'),
+    # models/sites.py:118
+    gettext_noop('is default site'),
+    # models/sites.py:98
+    gettext_noop('port'),
+    # models/sites.py:113
+    gettext_noop('root page'),
+    # models/sites.py:106
+    gettext_noop('site name'),
+    # models/workflows.py:614
+    gettext_noop('workflows'),
+    # models/workflows.py:901
+    gettext_noop('Group approval task'),
+    # models/workflows.py:815
+    gettext_noop('tasks'),
+    # models/workflows.py:823
+    gettext_noop('Pages/snippets at this step in a workflow will be moderated or approved by these groups of users'),
+    # models/audit_log.py:372
+    gettext_noop('model log entry'),
+    # models/workflows.py:883 wagtail_hooks.py:164
+    gettext_noop('Approve'),
+    # models/workflows.py:884
+    gettext_noop('Approve with comment'),
+    # models/workflows.py:109 models/workflows.py:952 wagtail_hooks.py:164
+    gettext_noop('Approved'),
+    # wagtail_hooks.py:154
+    gettext_noop('Unpublished'),
     # models.py:107
     gettext_noop('page'),
     # models.py:124
@@ -1403,6 +1895,162 @@ WAGTAIL = [
     gettext_noop('Receive notification when a page is submitted for moderation'),
     # models.py:30
     gettext_noop('submitted notifications'),
+    # views/users.py:144
+    gettext_noop('Access level'),
+    # templates/wagtailusers/api_tokens/status.html:14 views/bulk_actions/set_active_state.py:11 views/users.py:88
+    gettext_noop('Active'),
+    # views/users.py:143
+    gettext_noop('Admin'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_assign_role.html:11 views/bulk_actions/assign_role.py:15
+    gettext_noop('Assign role'),
+    # views/bulk_actions/assign_role.py:17
+    gettext_noop('Assign role to selected users'),
+    # views/bulk_actions/set_active_state.py:21
+    gettext_noop('Change the active state for selected users'),
+    # views/bulk_actions/delete.py:13
+    gettext_noop('Delete selected users'),
+    # views/users.py:73 views/users.py:158
+    gettext_noop('Last login'),
+    # templates/wagtailusers/users/index.html:9
+    gettext_noop('Select all users in listing'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_set_active_state.html:11 views/bulk_actions/set_active_state.py:19
+    gettext_noop('Set active state'),
+    # forms.py:100 forms.py:235
+    gettext_noop('Administrators have full access to manage any object or setting.'),
+    # templates/wagtailusers/users/create.html:11 templates/wagtailusers/users/create.html:45 templates/wagtailusers/users/edit.html:11
+    gettext_noop('Roles'),
+    # views/users.py:316
+    gettext_noop('Delete user'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_delete.html:18
+    gettext_noop('Are you sure you want to delete these users?'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_delete.html:6
+    ngettext_lazy('Delete 1 user', 'Delete %(counter)s users', 'n'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_delete.html:34
+    ngettext_lazy("You don't have permission to delete this user", "You don't have permission to delete these users", 'n'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_assign_role.html:17
+    gettext_noop('Are you sure you want to assign this role to these users?'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_assign_role.html:6
+    ngettext_lazy('Assign role to 1 user', 'Assign role to %(counter)s users', 'n'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_assign_role.html:38
+    gettext_noop("No, don't assign"),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_assign_role.html:37
+    gettext_noop('Yes, assign'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_assign_role.html:30 templates/wagtailusers/bulk_actions/confirm_bulk_set_active_state.html:30
+    ngettext_lazy("You don't have permission to edit this user", "You don't have permission to edit these users", 'n'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_set_active_state.html:17
+    gettext_noop('Are you sure you want to change the active state for these users?'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_set_active_state.html:6
+    ngettext_lazy('Change active state for 1 user', 'Change active state for %(counter)s users', 'n'),
+    # views/bulk_actions/set_active_state.py:11
+    gettext_noop('Inactive'),
+    # views/bulk_actions/set_active_state.py:12
+    gettext_noop('Mark as active'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_set_active_state.html:41
+    gettext_noop("No, don't change state"),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_set_active_state.html:40
+    gettext_noop('Yes, change state'),
+    # templates/wagtailusers/bulk_actions/confirm_bulk_set_active_state.html:33
+    gettext_noop('You cannot change your own active status'),
+    # templates/wagtailusers/groups/includes/page_permissions_formset.html:53
+    gettext_noop('Add a page permission'),
+    # templatetags/wagtailusers_tags.py:60
+    gettext_noop('Can view'),
+    # templates/wagtailusers/groups/includes/formatted_permissions.html:25 templates/wagtailusers/groups/includes/formatted_permissions.html:55
+    gettext_noop('Custom permissions'),
+    # templates/wagtailusers/groups/includes/formatted_permissions.html:3 templates/wagtailusers/groups/includes/formatted_permissions.html:6
+    gettext_noop('Object permissions'),
+    # templates/wagtailusers/groups/includes/page_permissions_formset.html:3
+    gettext_noop('Page permissions'),
+    # templates/wagtailusers/groups/includes/formatted_permissions.html:71
+    gettext_noop('Toggle all'),
+    # templates/wagtailusers/groups/includes/formatted_permissions.html:74
+    gettext_noop('Toggle all add permissions'),
+    # templates/wagtailusers/groups/includes/formatted_permissions.html:78
+    gettext_noop('Toggle all change permissions'),
+    # templates/wagtailusers/groups/includes/formatted_permissions.html:87
+    gettext_noop('Toggle all custom permissions'),
+    # templates/wagtailusers/groups/includes/formatted_permissions.html:82
+    gettext_noop('Toggle all delete permissions'),
+    # views/groups.py:132
+    gettext_noop('View users in this group'),
+    # templates/wagtailusers/groups/confirm_delete.html:14
+    gettext_noop("Deleting this group will revoke this group's permissions from all member users."),
+    # templates/wagtailusers/groups/confirm_delete.html:6
+    ngettext_lazy("The group '%(group_name)s' has <strong>%(group_user_count)s</strong> member.", "The group '%(group_name)s' has <strong>%(group_user_count)s</strong> members.", 'n'),
     # views.py:85 views.py:314 wagtail_hooks.py:26
     gettext_noop('Forms'),
+    # templates/wagtailredirects/choose_import_file.html:3 views.py:88 wagtail_hooks.py:34
+    gettext_noop('Redirects'),
+    # apps.py:8
+    gettext_noop('Wagtail redirects'),
+    # models.py:236
+    gettext_noop('redirect'),
+    # models.py:19
+    gettext_noop('site'),
+    # views.py:79
+    gettext_noop('Add redirect'),
+    # templates/wagtailredirects/choose_import_file.html:6 templates/wagtailredirects/confirm_import.html:6 templates/wagtailredirects/import_summary.html:5
+    gettext_noop('Import redirects'),
+    # templates/wagtailredirects/index_results.html:13
+    gettext_noop('No redirects have been created. Why not <a href="%(wagtailredirects_add_redirect_url)s">add one</a>?'),
+    # models.py:237
+    gettext_noop('redirects'),
+    # forms.py:16 forms.py:115
+    gettext_noop('All sites'),
+    # forms.py:13 forms.py:112
+    gettext_noop('From site'),
+    # models.py:30
+    gettext_noop("Recommended. Permanent redirects ensure search engines forget the old page (the 'Redirect from') and index the new page instead."),
+    # models.py:27 models.py:102
+    gettext_noop('permanent'),
+    # models.py:15
+    gettext_noop('redirect from'),
+    # models.py:36
+    gettext_noop('redirect to a page'),
+    # models.py:51
+    gettext_noop('redirect to any URL'),
+    # templates/wagtailredirects/choose_import_file.html:12
+    gettext_noop('<p>Select a file where redirects are separated into rows and contains the columns representing <code>from</code> and <code>to</code> (they can be named anything).</p> <p>After submitting you will be taken to a confirmation view where you can customize your redirects before import.</p>'),
+    # forms.py:56
+    gettext_noop('File to import'),
+    # templates/wagtailredirects/choose_import_file.html:30
+    gettext_noop('Import'),
+    # views.py:243
+    gettext_noop('Search redirects'),
+    # forms.py:67
+    gettext_noop('Supported formats: %(supported_formats)s.'),
+    # templates/wagtailredirects/import_summary.html:17 views.py:93 views.py:125
+    gettext_noop('From'),
+    # views.py:208
+    gettext_noop("Redirect '%(redirect_title)s' added."),
+    # templates/wagtailredirects/import_summary.html:18 views.py:105 views.py:127
+    gettext_noop('To'),
+    # views.py:160
+    gettext_noop("Redirect '%(redirect_title)s' updated."),
+    # templates/wagtailredirects/confirm_delete.html:5
+    gettext_noop('Are you sure you want to delete this redirect?'),
+    # templates/wagtailredirects/confirm_delete.html:3
+    gettext_noop('Delete redirect %(title)s'),
+    # views.py:192
+    gettext_noop("Redirect '%(redirect_title)s' deleted."),
+    # views.py:35
+    gettext_noop('Add site'),
+    # forms.py:13
+    gettext_noop('Choose a different root page'),
+    # forms.py:12
+    gettext_noop('Choose a root page'),
+    # views.py:49
+    gettext_noop('Are you sure you want to delete this site?'),
+    # views.py:48
+    gettext_noop('Delete site'),
+    # views.py:41
+    gettext_noop("Site '%(object)s' updated."),
+    # views.py:36
+    gettext_noop("Site '%(object)s' created."),
+    # views.py:47
+    gettext_noop("Site '%(object)s' deleted."),
+    # views.py:11 wagtail_hooks.py:27
+    gettext_noop('Sites'),
+    # views.py:18
+    gettext_noop('Site'),
 ]

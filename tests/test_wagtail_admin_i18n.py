@@ -7,15 +7,20 @@ import importlib.util
 import json
 import re
 import sys
+from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import Site
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page, Site, TaskState
 
-from courses.authoring import course_authoring_setup
+from courses.authoring import WORKFLOW_NAME, course_authoring_setup
 from courses.models import CourseIndexPage
 from tests.courses.conftest import make_course, make_lessons
+from tests.factories import make_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +73,79 @@ def _open(client, user, url: str) -> tuple[str, str]:
     assert response.status_code == 200, url
     html = response.content.decode()
     assert '<html lang="vi"' in html or 'lang="vi"' in html
+    return html, _text(html)
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser submits from the form with ``form_id`` (no JS)."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self.select: list | None = None
+        self.textarea: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside:
+            return
+        if tag == "input" and "name" in a:
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file", "image"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            default = "on" if kind == "checkbox" else ""
+            self.fields.append((a["name"], a.get("value", default)))
+        elif tag == "select" and "name" in a:
+            self.select = [a["name"], None, "multiple" in a]
+        elif tag == "option" and self.select:
+            name, chosen, multiple = self.select
+            if "selected" in a and multiple:
+                self.fields.append((name, a.get("value", "")))
+            elif "selected" in a or (chosen is None and not multiple):
+                self.select[1] = a.get("value", "")
+        elif tag == "textarea" and "name" in a:
+            self.textarea = [a["name"], ""]
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self.select:
+            if not self.select[2] and self.select[1] is not None:
+                self.fields.append((self.select[0], self.select[1]))
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.fields.append((self.textarea[0], self.textarea[1].lstrip("\n")))
+            self.textarea = None
+
+
+def form_data(html: str, form_id: str) -> dict[str, list[str]]:
+    """What submitting the rendered form unchanged would post."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def _submit(client, user, url: str, form_id: str, **extra) -> tuple[str, str]:
+    """Post the form rendered at ``url`` (with ``extra`` fields) as ``user``;
+    the HTML of the page the admin redirects to, with its flash message."""
+    html, _ = _open(client, user, url)
+    data = form_data(html, form_id)
+    data.update(extra)
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200, url
+    assert response.redirect_chain, "the form did not save"
+    html = response.content.decode()
     return html, _text(html)
 
 
@@ -188,6 +266,327 @@ def test_admin_javascript_strings_are_vietnamese(client, authoring, trainer):
         assert f'"{en}": "{vi}"' in catalogue, en
 
 
+# --- Flash messages, moderation, locked and scheduled states ------------------
+
+EDIT_FORM = "page-edit-form"
+
+
+def _edit_url(page) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def test_flash_messages_after_saving_and_submitting_are_vietnamese(
+    client, authoring, trainer
+):
+    index, _ = authoring
+    draft = make_course(index, code="ATTT-02", title="Khóa nháp", owner=trainer)
+    html, text = _submit(client, trainer, _edit_url(draft), EDIT_FORM)
+    _assert_vietnamese(
+        html,
+        text,
+        [("Page 'Khóa nháp' has been updated.", "Đã cập nhật trang “Khóa nháp”.")],
+    )
+    html, text = _submit(
+        client, trainer, _edit_url(draft), EDIT_FORM, **{"action-submit": "1"}
+    )
+    _assert_vietnamese(
+        html,
+        text,
+        [
+            (
+                "Page 'Khóa nháp' has been submitted for moderation.",
+                "Đã gửi duyệt trang “Khóa nháp”.",
+            )
+        ],
+    )
+    html, text = _submit(
+        client,
+        trainer,
+        reverse("wagtailadmin_pages:add", args=["courses", "coursepage", index.pk]),
+        EDIT_FORM,
+        title="Khóa mới",
+        slug="khoa-moi",
+        code="ATTT-09",
+    )
+    _assert_vietnamese(
+        html, text, [("Page 'Khóa mới' created.", "Đã tạo trang “Khóa mới”.")]
+    )
+
+
+def test_reviewer_actions_and_changes_requested_are_vietnamese(
+    client, authoring, trainer, province_admin
+):
+    _, course = authoring
+    html, text = _open(client, province_admin, _edit_url(course))
+    _assert_vietnamese(
+        html,
+        text,
+        [("Approve with comment", "Duyệt kèm nhận xét"), ("Approve", "Duyệt")],
+    )
+    task_state = TaskState.objects.get(
+        workflow_state__object_id=str(course.pk), status="in_progress"
+    )
+    response = client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[course.pk, "reject", task_state.pk],
+        ),
+        {"comment": "Bổ sung mục tiêu khóa học"},
+    )
+    assert response.status_code in (200, 302)
+    html, text = _open(client, trainer, "/admin/")
+    _assert_vietnamese(
+        html,
+        text,
+        [("Changes requested at", "Yêu cầu chỉnh sửa lúc")],
+    )
+    client.force_login(province_admin)
+    response = client.get(
+        reverse("wagtailadmin_pages:confirm_workflow_cancellation", args=[course.pk])
+    )
+    html = json.loads(response.content)["html"]  # the dialog's body
+    text = _text(html)
+    _assert_vietnamese(
+        html,
+        text,
+        [
+            (
+                "Publishing this page will cancel the current workflow.",
+                "Xuất bản trang này sẽ hủy quy trình duyệt đang diễn ra.",
+            ),
+            (
+                "Would you still like to publish this page?",
+                "Bạn vẫn muốn xuất bản trang này?",
+            ),
+        ],
+    )
+    html, text = _open(
+        client,
+        province_admin,
+        reverse("wagtailadmin_pages:workflow_history", args=[course.pk]),
+    )
+    assert "Changes requested" not in text
+
+
+def test_publish_schedule_and_lock_states_are_vietnamese(
+    client, authoring, trainer, province_admin
+):
+    _, course = authoring
+    html, text = _submit(
+        client,
+        province_admin,
+        _edit_url(course),
+        EDIT_FORM,
+        **{"action-publish": "1"},
+    )
+    _assert_vietnamese(
+        html,
+        text,
+        [
+            (
+                "Page 'An toàn thông tin cơ bản' has been published.",
+                "Đã xuất bản trang “An toàn thông tin cơ bản”.",
+            )
+        ],
+    )
+    go_live = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    html, text = _submit(
+        client,
+        province_admin,
+        _edit_url(course),
+        EDIT_FORM,
+        go_live_at=go_live,
+        **{"action-publish": "1"},
+    )
+    assert "đã được hẹn giờ xuất bản" in text
+    assert "scheduled for publishing" not in text
+    html, text = _open(client, trainer, _edit_url(course))
+    _assert_vietnamese(
+        html,
+        text,
+        [
+            ("Locked by schedule", "Bị khóa vì đã hẹn giờ xuất bản"),
+            ("Go-live:", "Bắt đầu xuất bản:"),
+        ],
+    )
+    html, text = _open(client, province_admin, _edit_url(course))
+    _assert_vietnamese(
+        html, text, [("Cancel scheduled publish", "Hủy hẹn giờ xuất bản")]
+    )
+
+
+def test_delete_and_bulk_confirmations_are_vietnamese(
+    client, authoring, province_admin
+):
+    index, course = authoring
+    lessons = list(Page.objects.child_of(course))
+    html, text = _open(
+        client,
+        province_admin,
+        reverse("wagtailadmin_pages:delete", args=[lessons[0].pk]),
+    )
+    _assert_vietnamese(
+        html,
+        text,
+        [
+            (
+                "Are you sure you want to delete this page?",
+                "Bạn có chắc muốn xóa trang này?",
+            ),
+            ("Yes, delete it", "Có, xóa"),
+            ("No, don't delete it", "Không, giữ nguyên"),
+        ],
+    )
+    ids = "&".join(f"id={page.pk}" for page in lessons)
+    for action, pairs in [
+        ("delete", [("Delete 2 pages", "Xóa 2 trang")]),
+        (
+            "publish",
+            [
+                ("Publish 2 pages", "Xuất bản 2 trang"),
+                ("Yes, publish", "Có, xuất bản"),
+            ],
+        ),
+        (
+            "move",
+            [
+                ("Move 2 pages", "Chuyển 2 trang"),
+                ("Select a new parent page", "Chọn trang cha mới"),
+            ],
+        ),
+    ]:
+        html, text = _open(
+            client,
+            province_admin,
+            f"/admin/bulk/wagtailcore/page/{action}/?{ids}&next=/admin/",
+        )
+        _assert_vietnamese(html, text, pairs)
+    response = client.post(
+        reverse("wagtailadmin_pages:delete", args=[lessons[0].pk]), follow=True
+    )
+    text = _text(response.content.decode())
+    assert f"Đã xóa trang “{lessons[0].title}”." in text
+    assert "deleted." not in text
+
+
+def test_snippet_delete_and_bulk_confirmations_are_vietnamese(client, admin_user):
+    from quizzes.gift import parse
+    from quizzes.models import Question
+    from quizzes.services import questions_import
+    from tests.quizzes.conftest import GIFT
+
+    make_ready(admin_user)
+    questions_import(questions=parse(GIFT.read_text(encoding="utf-8"))[0], errors=[])
+    first, second = Question.objects.order_by("pk")[:2]
+    html, text = _open(
+        client,
+        admin_user,
+        f"/admin/bulk/quizzes/question/delete/?id={first.pk}&id={second.pk}",
+    )
+    assert "Bạn có chắc muốn xóa 2 " in text
+    assert "Are you sure" not in text
+    url = reverse("wagtailsnippets_quizzes_question:delete", args=[first.pk])
+    html, text = _open(client, admin_user, url)
+    assert "Bạn có chắc muốn xóa" in text and "Are you sure" not in text
+    text = _text(client.post(url, follow=True).content.decode())
+    assert "đã được xóa." in text and "deleted." not in text
+
+
+# --- The province admin's settings screens -------------------------------------
+
+
+SETTINGS_SCREENS = [
+    (
+        "/admin/users/",
+        [("Last login", "Đăng nhập lần cuối"), ("Access level", "Mức truy cập")],
+    ),
+    (
+        "/admin/groups/new/",
+        [
+            ("Page permissions", "Quyền với trang"),
+            ("Custom permissions", "Quyền tùy chỉnh"),
+            ("Add a collection permission", "Thêm quyền với thư mục"),
+        ],
+    ),
+    (
+        "/admin/collections/",
+        [
+            ("Add a collection", "Thêm thư mục"),
+            ("No collections have been created", "Chưa có thư mục nào"),
+        ],
+    ),
+    (
+        "/admin/redirects/",
+        [
+            ("Add redirect", "Thêm chuyển hướng"),
+            ("Import redirects", "Nhập chuyển hướng từ tệp"),
+        ],
+    ),
+    (
+        "/admin/sites/new/",
+        [("Add site", "Thêm website"), ("Choose a root page", "Chọn trang gốc")],
+    ),
+    (
+        "/admin/workflows/list/",
+        [
+            ("Used by", "Dùng cho"),
+            ("Show disabled", "Hiện cả mục đã ngừng sử dụng"),
+            ("Add a workflow", "Thêm quy trình duyệt"),
+        ],
+    ),
+    ("/admin/workflows/tasks/index/", [("New workflow task", "Bước duyệt mới")]),
+    (
+        "/admin/workflows/tasks/add/wagtailcore/groupapprovaltask/",
+        [
+            (
+                "Pages/snippets at this step in a workflow will be moderated or "
+                "approved by these groups of users",
+                "Trang/mục ở bước này của quy trình do người dùng thuộc các nhóm "
+                "này duyệt",
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "pairs"), SETTINGS_SCREENS)
+def test_settings_screens_are_vietnamese(client, authoring, admin_user, url, pairs):
+    make_ready(admin_user)
+    html, text = _open(client, admin_user, url)
+    _assert_vietnamese(
+        html,
+        text,
+        [
+            *pairs,
+            ("Settings", "Cài đặt"),
+            ("Collections", "Thư mục"),
+            ("Redirects", "Chuyển hướng"),
+            ("Locked pages", "Trang đang bị khóa"),
+        ],
+    )
+
+
+def test_workflow_editing_is_vietnamese(client, authoring, admin_user):
+    from wagtail.models import Workflow
+
+    make_ready(admin_user)
+    workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+    html, text = _open(client, admin_user, f"/admin/workflows/edit/{workflow.pk}/")
+    _assert_vietnamese(
+        html,
+        text,
+        [
+            ("Add tasks to your workflow", "Thêm bước duyệt vào quy trình"),
+            ("Assign your workflow to pages", "Áp dụng quy trình duyệt cho các trang"),
+        ],
+    )
+    html, text = _submit(
+        client, admin_user, f"/admin/workflows/edit/{workflow.pk}/", "w-editor-form"
+    )
+    assert f"Đã cập nhật quy trình duyệt “{workflow.name}”." in text
+    assert "updated." not in text
+
+
 # --- The catalogues ----------------------------------------------------------
 
 
@@ -200,7 +599,7 @@ def test_every_listed_wagtail_string_is_translated():
         if not e.obsolete
     }
     wanted = locale_tool.wagtail_entries()
-    assert len(wanted) > 400
+    assert len(wanted) > 700
     assert [e.msgid for e in wanted if not (e.key in vi and vi[e.key].translated)] == []
     js = {e.key: e for e in locale_tool.read_po(locale_tool.JS_CATALOGUE)}
     assert [
