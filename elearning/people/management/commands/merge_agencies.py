@@ -23,7 +23,7 @@ class Command(BaseCommand):
             chosen = AdministrativeUnit.objects.filter(code=unit).first()
             if chosen is None:
                 raise CommandError(
-                    _("Không có đơn vị hành chính mã %(code)s.") % {"code": unit}
+                    _("Không có đơn vị hành chính mã «%(code)s».") % {"code": unit}
                 )
         merges = agencies_merge_duplicates(unit=chosen, dry_run=dry_run)
         for merge in merges:
