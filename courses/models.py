@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -78,6 +79,10 @@ class CourseIndexPage(CachedRestrictionsMixin, Page):
 
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+# The code a copied course is given until its author types its own.
+COPY_CODE_PREFIX = "BAN-SAO-"
 
 
 class CoursePageQuerySet(PageQuerySet):
@@ -283,6 +288,9 @@ class CoursePage(CachedRestrictionsMixin, Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
     template = "pages/course_page.html"
+    # Codes are unique: a copy gets a placeholder (save()) for its author to
+    # replace, instead of failing on the original's code.
+    exclude_fields_in_copy = ["code"]
 
     class Meta:
         verbose_name = _("khóa học")
@@ -312,6 +320,8 @@ class CoursePage(CachedRestrictionsMixin, Page):
             raise ValidationError(_("Chọn ít nhất một điều kiện hoàn thành."))
 
     def save(self, *args, **kwargs):
+        if not self.code:  # a copy (see exclude_fields_in_copy)
+            self.code = f"{COPY_CODE_PREFIX}{secrets.token_hex(4).upper()}"
         self.search_text = fold(f"{self.title} {self.code} {self.summary}")
         super().save(*args, **kwargs)
 

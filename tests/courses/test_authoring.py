@@ -116,3 +116,37 @@ def test_lesson_preview_renders_in_admin(client, authoring):
     response = client.get(reverse("wagtailadmin_pages:view_draft", args=[lesson.pk]))
     assert response.status_code == 200
     assert "Xem trước" in response.content.decode()
+
+
+def test_a_course_copied_in_the_admin_gets_a_code_of_its_own(
+    client, authoring, catalogue, province_admin
+):
+    from courses.models import COPY_CODE_PREFIX
+
+    mine, _ = authoring
+    client.force_login(province_admin)
+    url = reverse("wagtailadmin_pages:copy", args=[mine.pk])
+    codes = set()
+    for n in (1, 2):  # twice: two copies must not clash with each other either
+        response = client.post(
+            url,
+            {
+                "new_title": f"Bản sao {n}",
+                "new_slug": f"ban-sao-{n}",
+                "new_parent_page": catalogue.pk,
+                "copy_subpages": "on",
+            },
+        )
+        assert response.status_code == 302, response.content[:500]
+        copy = CoursePage.objects.get(slug=f"ban-sao-{n}")
+        assert copy.code.startswith(COPY_CODE_PREFIX)
+        # The edit form shows it, for the author to replace with a real code.
+        draft = copy.get_latest_revision_as_object()
+        assert draft.code == copy.code
+        assert LessonPage.objects.child_of(copy).count() == (
+            LessonPage.objects.child_of(mine).count()
+        )
+        codes.add(copy.code)
+    assert len(codes) == 2
+    mine.refresh_from_db()
+    assert mine.code == "MINE"
