@@ -133,7 +133,7 @@ class FigureSnapshot(models.Model):
     end = models.DateField()
     figures = models.JSONField()
     computed_at = models.DateTimeField()
-    seconds = models.FloatField(help_text="How long the computation took.")
+    seconds = models.FloatField()  # how long the computation took
     read_at = models.DateTimeField()
 
     class Meta:

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ("computed_at", models.DateTimeField()),
                 (
                     "seconds",
-                    models.FloatField(help_text="How long the computation took."),
+                    models.FloatField(),
                 ),
                 ("read_at", models.DateTimeField()),
             ],
