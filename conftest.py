@@ -55,6 +55,20 @@ def _service_gates(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request served in English
+    leaves English active in its thread (LocaleMiddleware activates the
+    request's language and nothing deactivates it, as every request sets its
+    own); code a later test calls outside a request would then speak
+    English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the suite's is per process:
     a cached page, user or rate limit must not outlive its test)."""
