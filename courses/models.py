@@ -325,6 +325,18 @@ class CoursePage(CachedRestrictionsMixin, Page):
         self.search_text = fold(f"{self.title} {self.code} {self.summary}")
         super().save(*args, **kwargs)
 
+    # The labels the catalogue and the course page show. Django's generic
+    # get_FOO_display() hashes every choice's (lazy, translated) label on each
+    # call; the choice's own label is read directly instead.
+    def get_level_display(self) -> str:
+        return _choice_label(self.Level, self.level)
+
+    def get_audience_display(self) -> str:
+        return _choice_label(self.Audience, self.audience)
+
+    def get_enrolment_policy_display(self) -> str:
+        return _choice_label(self.EnrolmentPolicy, self.enrolment_policy)
+
     def grade_word(self, score: Decimal | None) -> str:
         """The grade word (xếp loại) for a score out of 100.
 
@@ -349,6 +361,15 @@ class CoursePage(CachedRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(course=self, user=request.user))
         return context
+
+
+def _choice_label(choices, value) -> str:
+    """What ``get_FOO_display()`` gives: the label of ``value`` among
+    ``choices``, else the value itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class LessonPage(CachedRestrictionsMixin, Page):

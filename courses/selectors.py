@@ -252,6 +252,9 @@ def learner_enrolment(*, user, course):
             .prefetch_related("progress")
             .first()
         ),
+        load_course_ids=lambda: Enrolment.objects.filter(
+            learner_id=user.pk
+        ).values_list("course_id", flat=True),
     )
 
 

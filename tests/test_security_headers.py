@@ -298,3 +298,37 @@ def test_the_template_check_catches_a_bad_template(tmp_path, monkeypatch):
     message = str(caught.value)
     assert "style attribute" in message and "inline event handler" in message
     assert "<script>" in message
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/login/"])
+def test_policy_built_once_is_django_csps_own(client, path, settings):
+    """The header written from the per-process copy is, nonce for nonce, the
+    one django-csp builds for the same directives; a changed setting is seen."""
+    from csp.utils import build_policy
+
+    from elearning.csp import admin_directives, strict_directives
+
+    response = client.get(path)
+    header = response["Content-Security-Policy"]
+    config = admin_directives() if is_admin_path(path) else strict_directives()
+    nonce = nonce_of(directives(response)) if "'nonce-" in header else None
+    assert header == build_policy(config=config, nonce=nonce)
+
+    settings.CSP_EMBED_ORIGINS = ["https://video.example.vn"]
+    response = client.get(path)
+    assert "https://video.example.vn" in directives(response)["frame-src"]
+
+
+def test_a_views_own_policy_still_wins(rf):
+    """A response a decorator gave its own policy takes django-csp's path."""
+    from django.http import HttpResponse
+
+    from elearning.csp import CSPMiddleware
+
+    request = rf.get("/")
+    response = HttpResponse("x")
+    response._csp_replace = {"img-src": ["https://anh.example.vn"]}
+    middleware = CSPMiddleware(lambda r: response)
+    middleware.process_request(request)
+    result = middleware.process_response(request, response)
+    assert "img-src https://anh.example.vn" in result["Content-Security-Policy"]

@@ -172,3 +172,54 @@ def test_without_the_cache_every_view_is_built(learner, dataset, monkeypatch):
     monkeypatch.setattr(pagecache, "generation", lambda: 0)
     learner_dashboard(user=learner)
     assert _reads(learner)[1] > 0
+
+
+def _page(client):
+    """The "my courses" page's main part, the queries it took (the session's
+    aside: the test client's session is not the point here) and whether its
+    rows were rendered."""
+    from django.urls import reverse
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("courses:my_courses"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    reads = [q for q in queries.captured_queries if "django_session" not in q["sql"]]
+    rendered = "pages/course_dashboard_rows.html" in [
+        t.name for t in response.templates
+    ]
+    return html[html.index("<main") : html.index("</main>")], len(reads), rendered
+
+
+@pytest.mark.parametrize("write", [_lesson_done, _withdrawn, _h5p_result])
+def test_the_page_keeps_its_rows_rendered_until_a_record_changes(
+    client, learner, officer, dataset, write
+):
+    from django.template.loader import render_to_string
+
+    client.force_login(learner)
+    first, _, rendered = _page(client)
+    assert rendered
+    second, queries, rendered = _page(client)
+    assert queries == 0
+    assert not rendered, "the rows are read back, not rendered"
+    assert second == first
+
+    write(learner, officer)
+    third, queries, rendered = _page(client)
+    assert queries > 0 and rendered, "the rows are rendered again"
+    assert third != first
+    # What the page shows is the rows as they are now.
+    rows = render_to_string(
+        "pages/course_dashboard_rows.html", {"rows": _learner_dashboard(learner)[0]}
+    )
+    normalise = " ".join
+    assert normalise(rows.split()) in normalise(third.split())
+
+
+def test_the_pages_rows_follow_the_language(client, learner, dataset):
+    client.force_login(learner)
+    vietnamese, _, _ = _page(client)
+    client.cookies["django_language"] = "en"
+    english, _, _ = _page(client)
+    assert "Bước tiếp theo" in vietnamese and "Bước tiếp theo" not in english

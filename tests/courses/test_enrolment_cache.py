@@ -11,6 +11,8 @@ from courses import services
 from courses.imports import import_file
 from courses.models import Enrolment, LessonProgress
 
+from .conftest import make_course
+
 pytestmark = pytest.mark.django_db
 
 
@@ -110,8 +112,28 @@ def test_state_read_during_the_change_is_dropped_on_commit(
         # A reader caches the state while the change is in flight...
         from django.core.cache import cache
 
-        from courses.caching import enrolment_key
+        from courses.caching import enrolled_courses_key
 
-        cache.set(enrolment_key(learner.pk, course.pk), "none")
+        cache.set(enrolled_courses_key(learner.pk), frozenset())
     # ...and the commit drops it.
     assert client.get(course.url).context["enrolment"].pk == enrolment.pk
+
+
+def test_courses_not_enrolled_in_need_no_query(client, course, lessons, learner):
+    """The learner's enrolled course ids are read once: the page of another
+    course they are not enrolled in reads no enrolment, the first time too."""
+    other = make_course(course.get_parent(), code="ATTT-02", title="Khóa khác")
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+    response, reads = _enrolment_queries(client, course.url)
+    assert response.context["enrolment"] is not None
+    assert reads, "the first view reads the learner's enrolments"
+
+    response, reads = _enrolment_queries(client, other.url)
+    assert response.status_code == 200
+    assert response.context["enrolment"] is None
+    assert reads == []
+
+    services.enrolment_create(learner=learner, course=other, actor=learner)
+    response, reads = _enrolment_queries(client, other.url)
+    assert response.context["can_study"] is True

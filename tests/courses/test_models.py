@@ -57,3 +57,22 @@ def test_at_least_one_completion_rule():
 def test_search_text_is_folded(catalogue):
     course = make_course(catalogue, code="X-1", title="Đăng ký An toàn thông tin")
     assert course.search_text.startswith("dang ky an toan thong tin")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_choice_labels_are_djangos(language):
+    """The course's display methods give what Django's generic
+    get_FOO_display() gives, for every choice, an unknown value, each language."""
+    from django.db.models import Model
+    from django.utils import translation
+
+    course = CoursePage()
+    for field in ("level", "audience", "enrolment_policy"):
+        model_field = CoursePage._meta.get_field(field)
+        for value in [*(v for v, _ in model_field.choices), "khong-co"]:
+            setattr(course, field, value)
+            with translation.override(language):
+                ours = getattr(course, f"get_{field}_display")()
+                djangos = Model._get_FIELD_display(course, model_field)
+            assert ours == djangos, (field, value)
+            assert isinstance(ours, str)

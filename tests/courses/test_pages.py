@@ -64,10 +64,10 @@ def test_dashboard_query_count_does_not_grow(client, catalogue, learner):
     url = reverse("courses:my_courses")
     enrol(3, 0)
     n_small, response = count_queries(client, url)
-    assert len(response.context["rows"]) == 3
+    assert response.content.decode().count('<section class="card mb-3"') == 3
     enrol(9, 3)
     n_large, response = count_queries(client, url)
-    assert len(response.context["rows"]) == 12
+    assert response.content.decode().count('<section class="card mb-3"') == 12
     assert n_small == n_large <= 15
 
 
