@@ -55,7 +55,9 @@ from elearning import pagecache
 
 
 def enrolment_key(learner_id, course_id) -> str:
-    return f"courses:enrolment:{learner_id}:{course_id}"
+    # Not the "courses:enrolment:" of earlier releases, which also held a
+    # "none" marker: a copy left by one is never read as an enrolment.
+    return f"courses:learner-enrolment:{learner_id}:{course_id}"
 
 
 def enrolled_courses_key(learner_id) -> str:
