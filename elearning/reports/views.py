@@ -125,6 +125,7 @@ def province_dashboard(request):
         by_course = course_table(learners, period, metrics, known=known)
         by_course.caption = _("Các khóa học và lớp tập huấn đã tổ chức")
         extra = [build(request.user, period) for build in province_tables().values()]
+        base_query = _base_query(form, None)
         context.update(
             metrics=metrics,
             total=by_district.total,
@@ -143,10 +144,10 @@ def province_dashboard(request):
                     kind="line",
                 ),
             ],
-            base_query=_base_query(form, None),
+            base_query=base_query,
             computed_at=computed_at,
             max_age_minutes=conf.get("REPORTS_FIGURES_MAX_AGE") // 60,
-            query=urlencode(_base_query(form, None)),
+            query=urlencode(base_query),
         )
     return render(request, "reports/province.html", context)
 
