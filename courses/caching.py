@@ -7,10 +7,11 @@ withdrawn, completes, or marks a lesson done. Building it took two queries
 and ~3 ms of CPU a page; read back from Redis it is one round trip.
 
 Most course pages a learner opens are of courses they are not enrolled in
-(the catalogue). So the ids of the courses a learner has an enrolment in
-are kept too, under one key per learner, and read in the same round trip:
-a course not among them needs no query at all, the first time either. The
-enrolment itself is loaded (and kept) only for a course that is.
+(the catalogue). So the status of each enrolment a learner has is kept too,
+``{course id: status}`` under one key per learner, and read in the same
+round trip: a course not among them needs no query at all, the first time
+either. The enrolment itself is loaded (and kept) only for a course that
+is. The catalogue reads the same statuses for its "enrolled" badges.
 
 The copy is dropped whenever an enrolment or a lesson-progress row of that
 learner and course is saved or deleted (signals, connected in
@@ -60,30 +61,44 @@ def enrolment_key(learner_id, course_id) -> str:
     return f"courses:learner-enrolment:{learner_id}:{course_id}"
 
 
-def enrolled_courses_key(learner_id) -> str:
-    return f"courses:enrolled-courses:{learner_id}"
+def statuses_key(learner_id) -> str:
+    # {course id: status} of every enrolment the learner has.
+    return f"courses:enrolment-statuses:{learner_id}"
 
 
-def cached_enrolment(*, learner_id, course_id, load, load_course_ids):
+def _timeout() -> int:
+    return getattr(settings, "ENROLMENT_CACHE_TIMEOUT", 600)
+
+
+def _statuses(learner_id, load_statuses, statuses: dict | None) -> dict:
+    if statuses is None:
+        statuses = dict(load_statuses())
+        cache.set(statuses_key(learner_id), statuses, _timeout())
+    return statuses
+
+
+def cached_statuses(*, learner_id, load_statuses) -> dict:
+    """``{course id: status}`` of every enrolment of ``learner_id``, from the
+    cache or from ``load_statuses()`` (pairs of course id and status)."""
+    return _statuses(learner_id, load_statuses, cache.get(statuses_key(learner_id)))
+
+
+def cached_enrolment(*, learner_id, course_id, load, load_statuses):
     """The enrolment of ``learner_id`` in ``course_id`` (``None`` if none),
     from the cache or from ``load()``, which returns it with its
-    ``progress`` prefetched. ``load_course_ids()`` returns the ids of every
-    course the learner has an enrolment in (whatever its status)."""
+    ``progress`` prefetched. The learner's statuses (see
+    :func:`cached_statuses`) are read in the same round trip: a course not
+    among them needs no query."""
     key = enrolment_key(learner_id, course_id)
-    courses_key = enrolled_courses_key(learner_id)
-    timeout = getattr(settings, "ENROLMENT_CACHE_TIMEOUT", 600)
-    found = cache.get_many([key, courses_key])
+    found = cache.get_many([key, statuses_key(learner_id)])
     if key in found:
         return found[key]
-    course_ids = found.get(courses_key)
-    if course_ids is None:
-        course_ids = frozenset(load_course_ids())
-        cache.set(courses_key, course_ids, timeout)
-    if course_id not in course_ids:
+    statuses = found.get(statuses_key(learner_id))
+    if course_id not in _statuses(learner_id, load_statuses, statuses):
         return None
     value = load()
     if value is not None:
-        cache.set(key, value, timeout)
+        cache.set(key, value, _timeout())
     return value
 
 
@@ -92,9 +107,7 @@ def forget_enrolments(pairs: Iterable[tuple[int, int]]) -> None:
     (and what is cached about those learners' results)."""
     pairs = list(pairs)
     keys = [enrolment_key(learner_id, course_id) for learner_id, course_id in pairs]
-    keys += list(
-        dict.fromkeys(enrolled_courses_key(learner_id) for learner_id, _ in pairs)
-    )
+    keys += list(dict.fromkeys(statuses_key(learner_id) for learner_id, _ in pairs))
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))

@@ -252,9 +252,27 @@ def learner_enrolment(*, user, course):
             .prefetch_related("progress")
             .first()
         ),
-        load_course_ids=lambda: Enrolment.objects.filter(
-            learner_id=user.pk
-        ).values_list("course_id", flat=True),
+        load_statuses=lambda: _enrolment_statuses(user),
+    )
+
+
+def _enrolment_statuses(user):
+    from .models import Enrolment
+
+    return Enrolment.objects.filter(learner_id=user.pk).values_list(
+        "course_id", "status"
+    )
+
+
+def learner_course_statuses(*, user) -> dict:
+    """``{course id: status}`` of the user's enrolments (kept in the cache,
+    ``courses.caching``); empty for an anonymous user."""
+    from .caching import cached_statuses
+
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return cached_statuses(
+        learner_id=user.pk, load_statuses=lambda: _enrolment_statuses(user)
     )
 
 
@@ -407,15 +425,13 @@ def catalogue(*, index, params, user) -> dict:
             f"courses:catalogue:{index.pk}:{key}",
             lambda: list(courses.order_by("title")),
         )
-    enrolled = set()
-    if getattr(user, "is_authenticated", False):
-        from .models import Enrolment
+    from .models import Enrolment
 
-        enrolled = set(
-            Enrolment.objects.filter(learner=user, course__in=courses)
-            .active()
-            .values_list("course_id", flat=True)
-        )
+    enrolled = {
+        course_id
+        for course_id, status in learner_course_statuses(user=user).items()
+        if status in Enrolment.ACTIVE
+    }
     return {
         "courses": courses,
         "enrolled_ids": enrolled,

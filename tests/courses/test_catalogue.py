@@ -145,3 +145,37 @@ def test_enrol_button_per_policy(client, catalogue, two_courses, learner):
     html = client.get(officer_course.url).content.decode()
     assert reverse("courses:enrol", args=[officer_course.pk]) not in html
     assert "Cán bộ phụ trách của đơn vị ghi danh" in html
+
+
+def test_enrolled_badge_follows_the_enrolment(
+    client, catalogue, two_courses, learner, officer
+):
+    """The catalogue's "enrolled" badges come from the learner's cached
+    enrolment statuses: read without a query once kept, right after every
+    change (enrolled, then withdrawn)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses import services
+
+    open_course, approval_course = two_courses
+    client.force_login(learner)
+
+    def badges():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(catalogue.url)
+        reads = [q for q in queries.captured_queries if "courses_enrolment" in q["sql"]]
+        return response.content.decode().count("Đã ghi danh</span>"), len(reads)
+
+    assert badges()[0] == 0
+    enrolment = services.enrolment_create(
+        learner=learner, course=open_course, actor=learner
+    )
+    assert badges() == (1, 1)
+    assert badges() == (1, 0), "the second view reads the kept statuses"
+
+    services.enrolment_request(learner=learner, course=approval_course)
+    assert badges()[0] == 1, "a request waiting for approval is no enrolment"
+
+    services.enrolment_withdraw(enrolment=enrolment, actor=officer, reason="Nghỉ")
+    assert badges()[0] == 0

@@ -112,9 +112,9 @@ def test_state_read_during_the_change_is_dropped_on_commit(
         # A reader caches the state while the change is in flight...
         from django.core.cache import cache
 
-        from courses.caching import enrolled_courses_key
+        from courses.caching import statuses_key
 
-        cache.set(enrolled_courses_key(learner.pk), frozenset())
+        cache.set(statuses_key(learner.pk), {})
     # ...and the commit drops it.
     assert client.get(course.url).context["enrolment"].pk == enrolment.pk
 
