@@ -41,6 +41,30 @@
     }
   }
 
+  // Answers the server has acknowledged, kept until a page rendered by the
+  // server shows them. A reload can race a save: the page may be rendered
+  // just before the save is committed while the reply still reaches the old
+  // page, which then drops the answer from the queue. Without this copy the
+  // new page would show the question unanswered although it is saved.
+  var savedKey = "quiz-attempt-" + form.dataset.attempt + "-saved";
+
+  function loadSaved() {
+    try {
+      return JSON.parse(localStorage.getItem(savedKey) || "{}");
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function storeSaved(saved) {
+    try {
+      if (Object.keys(saved).length) localStorage.setItem(savedKey, JSON.stringify(saved));
+      else localStorage.removeItem(savedKey);
+    } catch (e) {
+      /* storage full or disabled: the server still has the answer */
+    }
+  }
+
   function showStatus(state) {
     status.textContent = status.dataset[state];
     status.dataset.state = state;
@@ -146,6 +170,12 @@
         }
         if (!result.ok) throw new Error(result.data.error || "save failed");
         var current = pending[questionId];
+        if (result.data.version === entry.version) {
+          // The server holds exactly this answer now.
+          var saved = loadSaved();
+          saved[questionId] = entry;
+          storeSaved(saved);
+        }
         // Acknowledged: drop it unless a newer change was made meanwhile.
         if (current && current.version <= result.data.version) {
           delete pending[questionId];
@@ -192,6 +222,23 @@
       }, 600);
     });
   });
+
+  // Answers saved by an earlier visit that this page does not show yet (it
+  // was rendered before their save was committed): show them. Once the page
+  // shows them, the copy is no longer needed.
+  (function restoreSaved() {
+    var saved = loadSaved();
+    Object.keys(saved).forEach(function (id) {
+      var fieldset = form.querySelector('fieldset[data-question="' + id + '"]');
+      if (!fieldset || saved[id].version <= versions[id]) {
+        delete saved[id];
+        return;
+      }
+      applyResponse(fieldset, saved[id].response);
+      versions[id] = saved[id].version;
+    });
+    storeSaved(saved);
+  })();
 
   // Answers left unsent by an earlier visit: put them back and resend.
   (function restore() {

@@ -107,13 +107,63 @@ def test_unsent_answers_survive_a_reload(base_data, quiz, enrolled, page, live_s
     expect(page.locator("#quiz-save-status")).to_have_attribute(
         "data-state", "offline", timeout=15_000
     )
-    page.context.set_offline(False)
-    # Reload at once: the queued answer is restored from localStorage and sent.
+    # Back online, but the save sent on the "online" event fails too; the
+    # answer is still queued when the learner reloads.
     page.route("**/save/", lambda route: route.abort())
-    page.reload()
+    page.context.set_offline(False)
+    expect(page.locator("#quiz-save-status")).to_have_attribute(
+        "data-state", "unsaved", timeout=15_000
+    )
+    assert AttemptAnswer.objects.get(pk=answer.pk).response is None
     page.unroute("**/save/")
+    # The reload restores the queued answer from localStorage and sends it.
+    page.reload()
     expect(page.locator("#quiz-save-status")).to_have_attribute(
         "data-state", "saved", timeout=15_000
     )
     assert page.locator(f"#q{answer.question_id}-{key}").is_checked()
+    assert AttemptAnswer.objects.get(pk=answer.pk).response == {"choice": key}
+
+
+def test_a_reload_racing_a_save_still_shows_the_answer(
+    base_data, quiz, enrolled, page, live_server
+):
+    """A reload can be answered with a page rendered just before a save was
+    committed, while the save's reply still reaches the old page and empties
+    the queue. The new page must show the saved answer all the same."""
+    attempt = attempt_start(learner=enrolled, quiz=quiz)
+    answer = attempt.answers.filter(snapshot__type="single").order_by("slot").first()
+    login(page, live_server, enrolled)
+    url = f"{live_server.url}/quizzes/attempts/{attempt.pk}/"
+    before_the_save = page.context.request.get(url)
+    assert before_the_save.ok
+    page.goto(url)
+    key = pick(page, answer, 1)
+    status = page.locator("#quiz-save-status")
+    expect(status).to_have_attribute("data-state", "saved", timeout=15_000)
+    assert AttemptAnswer.objects.get(pk=answer.pk).response == {"choice": key}
+
+    # The reload gets the page as it was rendered before the save.
+    page.route(url, lambda route: route.fulfill(response=before_the_save))
+    page.reload()
+    assert page.locator(f"#q{answer.question_id}-{key}").is_checked()
+    expect(status).to_have_attribute("data-state", "saved")
+    page.unroute(url)
+
+    # A page that shows the answer itself ends the browser's copy.
+    saved_key = f"quiz-attempt-{attempt.pk}-saved"
+    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is not None
+    page.reload()
+    assert page.locator(f"#q{answer.question_id}-{key}").is_checked()
+    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is None
+    assert AttemptAnswer.objects.get(pk=answer.pk).version == 1
+
+    # Graded, the attempt leaves nothing behind in the browser.
+    key = pick(page, answer, 0)
+    expect(status).to_have_attribute("data-state", "saved", timeout=15_000)
+    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is not None
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Nộp bài").click()
+    expect(page.locator("#quiz-result")).to_be_visible()
+    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is None
     assert AttemptAnswer.objects.get(pk=answer.pk).response == {"choice": key}
