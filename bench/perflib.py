@@ -112,6 +112,115 @@ def compare(
     return found
 
 
+def confirm(
+    baseline: dict, first: dict, second: dict, tolerance: float = TOLERANCE
+) -> tuple[dict, list[dict]]:
+    """Steps measured twice because the first run regressed: what is kept.
+
+    ``first`` and ``second`` are the steps of one group (one scenario, the
+    import…) from two runs on the same machine. A figure is a regression
+    only when it regressed in **both** runs; it is reported with the better
+    of its two values, so a single slow run on a busy moment is not one.
+    Each step keeps the run in which fewer of its figures regressed (the
+    first on a tie), with the larger of the two error counts and the other
+    run's figures under ``"other_run"``.
+    """
+    flagged = [
+        {
+            (r["step"], r["figure"]): r
+            for r in compare(baseline, {"steps": run}, tolerance)
+        }
+        for run in (first, second)
+    ]
+    confirmed = []
+    for key, once in flagged[0].items():
+        again = flagged[1].get(key)
+        if again is None:
+            continue
+        if key[1] == "rps":
+            confirmed.append(once if once["latest"] >= again["latest"] else again)
+        else:
+            confirmed.append(once if once["latest"] <= again["latest"] else again)
+    kept = {}
+    for name in [*first, *(n for n in second if n not in first)]:
+        counts = [sum(step == name for step, _ in f) for f in flagged]
+        use_second = name not in first or (name in second and counts[1] < counts[0])
+        chosen, other = (
+            (second[name], first.get(name))
+            if use_second
+            else (first[name], second.get(name))
+        )
+        step = dict(chosen)
+        if other:
+            step["errors"] = max(step.get("errors") or 0, other.get("errors") or 0)
+            step["other_run"] = {
+                figure: other.get(figure)
+                for figure in (
+                    "requests",
+                    "errors",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "rps",
+                )
+                if figure in other
+            }
+        kept[name] = step
+    return kept, confirmed
+
+
+def machine_identity(
+    cpuinfo: str | None = None, meminfo: str | None = None, cpus: int | None = None
+) -> dict:
+    """What makes two runs comparable: the processor, its count and the memory.
+
+    A baseline is compared only with runs of the same identity; the host name
+    is left out (a rebuilt machine of the same kind compares).
+    """
+    if cpuinfo is None:
+        cpuinfo = _read("/proc/cpuinfo")
+    if meminfo is None:
+        meminfo = _read("/proc/meminfo")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        ),
+        "",
+    )
+    mem_kib = next(
+        (
+            int(line.split()[1])
+            for line in meminfo.splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
+    return {
+        "cpu_model": model,
+        "cpus": cpus if cpus is not None else os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024 / 1024),
+    }
+
+
+def same_machine(baseline: dict, identity: dict) -> bool:
+    """Whether ``baseline`` was recorded on a machine of this ``identity``.
+    A baseline written before identities were recorded carries only its
+    processor count, which must then match."""
+    recorded = baseline.get("machine", {})
+    if "identity" in recorded:
+        return recorded["identity"] == identity
+    return recorded.get("cpus") == identity["cpus"]
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
 def _regression(step: str, figure: str, old: float, new: float) -> dict:
     return {
         "step": step,

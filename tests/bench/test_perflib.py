@@ -7,8 +7,11 @@ import pytest
 from bench.perflib import (
     NotLoopback,
     compare,
+    confirm,
+    machine_identity,
     percentile,
     require_loopback,
+    same_machine,
     summarize,
     table,
     target_failures,
@@ -59,6 +62,79 @@ def test_regression_over_ten_percent_in_p95_or_throughput():
     found = compare(baseline, fewer)
     assert [(r["step"], r["figure"]) for r in found] == [("browse", "rps")]
     assert found[0]["change"] == -10.5
+
+
+def test_a_regression_counts_only_when_the_second_run_confirms_it():
+    baseline = results(
+        browse={"p95_ms": 100, "rps": 200, "errors": 0},
+        login={"p95_ms": 1000, "rps": 3},
+    )
+    first = results(
+        browse={"p95_ms": 130, "rps": 200, "errors": 0},
+        login={"p95_ms": 1300, "rps": 3},
+    )["steps"]
+    second = results(
+        browse={"p95_ms": 105, "rps": 150, "errors": 2},
+        login={"p95_ms": 1200, "rps": 3},
+    )["steps"]
+    kept, confirmed = confirm(baseline, first, second)
+    # browse: slow once, fewer requests the other time; neither twice.
+    # login: slow both times, reported with the better of the two.
+    assert [(r["step"], r["figure"], r["latest"]) for r in confirmed] == [
+        ("login", "p95_ms", 1200)
+    ]
+    # Each step keeps the run where fewer of its figures regressed (the
+    # first on a tie), the larger error count, and the other run's figures.
+    assert kept["browse"]["p95_ms"] == 130 and kept["browse"]["errors"] == 2
+    assert kept["browse"]["other_run"] == {"p95_ms": 105, "rps": 150, "errors": 2}
+    assert kept["login"]["p95_ms"] == 1300
+    assert kept["login"]["other_run"]["p95_ms"] == 1200
+
+
+def test_a_confirmed_throughput_regression_reports_the_higher_rate():
+    baseline = results(browse={"p95_ms": 100, "rps": 200})
+    first = results(browse={"p95_ms": 100, "rps": 150})["steps"]
+    second = results(browse={"p95_ms": 100, "rps": 170})["steps"]
+    kept, confirmed = confirm(baseline, first, second)
+    assert [(r["figure"], r["latest"]) for r in confirmed] == [("rps", 170)]
+    # Both runs regressed once: the first is kept.
+    assert kept["browse"]["rps"] == 150
+
+
+def test_a_noisy_first_run_is_replaced_by_a_clean_second():
+    baseline = results(browse={"p95_ms": 100, "rps": 200})
+    first = results(browse={"p95_ms": 150, "rps": 150})["steps"]
+    second = results(browse={"p95_ms": 101, "rps": 199})["steps"]
+    kept, confirmed = confirm(baseline, first, second)
+    assert confirmed == []
+    assert kept["browse"]["p95_ms"] == 101
+    assert kept["browse"]["other_run"]["p95_ms"] == 150
+
+
+CPUINFO = """processor\t: 0
+model name\t: AMD EPYC 7B13
+processor\t: 1
+model name\t: AMD EPYC 7B13
+"""
+
+
+def test_machine_identity_is_processor_count_and_memory():
+    identity = machine_identity(CPUINFO, "MemTotal:       24683656 kB\n", cpus=2)
+    assert identity == {"cpu_model": "AMD EPYC 7B13", "cpus": 2, "memory_gib": 24}
+    assert set(machine_identity()) == {"cpu_model", "cpus", "memory_gib"}
+
+
+def test_a_baseline_is_compared_only_on_the_same_kind_of_machine():
+    here = machine_identity(CPUINFO, "MemTotal: 24683656 kB\n", cpus=2)
+    assert same_machine({"machine": {"identity": dict(here)}}, here)
+    bigger = {**here, "cpus": 8}
+    assert not same_machine({"machine": {"identity": bigger}}, here)
+    other_cpu = {**here, "cpu_model": "Intel Xeon"}
+    assert not same_machine({"machine": {"identity": other_cpu}}, here)
+    # A baseline from before identities were recorded: its processor count.
+    assert same_machine({"machine": {"cpus": 2}}, here)
+    assert not same_machine({"machine": {"cpus": 4}}, here)
+    assert not same_machine({}, here)
 
 
 def test_new_or_missing_figures_are_not_compared():
