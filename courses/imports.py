@@ -37,6 +37,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from elearning.people.models import (
     AdministrativeUnit,
@@ -86,10 +87,45 @@ class ImportFileError(Exception):
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a row or a file is refused, kept as its message id and values.
+
+    The errors of an upload are stored with its job and read later, maybe
+    in another language than the one the file was checked in (and a large
+    file is checked again in a Celery worker, which has no reader's
+    language at all): the text is made when it is shown, in the reader's
+    language.
+    """
+
+    msgid: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, msgid: str, **params) -> Reason:
+        return cls(msgid, tuple(sorted(params.items())))
+
+    def __str__(self) -> str:
+        text = _(self.msgid)
+        return text % dict(self.params) if self.params else text
+
+
+def reason_text(entry: dict) -> str:
+    """The reason of a stored error (``RowError.as_dict``) in the active
+    language; an entry stored before reasons were kept has its text only."""
+    if "msgid" in entry:
+        return str(Reason(entry["msgid"], tuple(entry.get("params", {}).items())))
+    return entry.get("message", "")
+
+
+@dataclass(frozen=True)
 class RowError:
     line: int
     column: str
-    message: str
+    reason: Reason
+
+    @property
+    def message(self) -> str:
+        return str(self.reason)
 
     def __str__(self) -> str:
         return _("Dòng %(line)d, cột %(column)s: %(message)s") % {
@@ -99,7 +135,13 @@ class RowError:
         }
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "message": self.message}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "msgid": self.reason.msgid,
+            "params": dict(self.reason.params),
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -171,7 +213,9 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
     iterator = iter(lines)
     header_line = next(iterator, None)
     if header_line is None:
-        raise ImportFileError([RowError(1, "", _("Tệp không có dữ liệu."))])
+        raise ImportFileError(
+            [RowError(1, "", Reason.of(gettext_noop("Tệp không có dữ liệu.")))]
+        )
     line_no, header = header_line
     columns: dict[int, str] = {}
     headers: dict[str, str] = {}
@@ -187,7 +231,7 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
                 RowError(
                     line_no,
                     ", ".join(missing),
-                    _("Thiếu cột bắt buộc trong dòng tiêu đề."),
+                    Reason.of(gettext_noop("Thiếu cột bắt buộc trong dòng tiêu đề.")),
                 )
             ]
         )
@@ -203,7 +247,10 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
                     RowError(
                         line,
                         "",
-                        _("Tệp có quá %(max)d dòng; hãy chia nhỏ.") % {"max": MAX_ROWS},
+                        Reason.of(
+                            gettext_noop("Tệp có quá %(max)d dòng; hãy chia nhỏ."),
+                            max=MAX_ROWS,
+                        ),
                     )
                 ]
             )
@@ -237,7 +284,9 @@ def _xlsx_lines(data: bytes) -> Iterable[tuple[int, list[object]]]:
 def read_table(data: bytes, filename: str = "") -> RawTable:
     """Rows of a CSV or XLSX file; raises :class:`ImportFileError`."""
     if len(data) > MAX_BYTES:
-        raise ImportFileError([RowError(0, "", _("Tệp quá lớn (tối đa 10 MB)."))])
+        raise ImportFileError(
+            [RowError(0, "", Reason.of(gettext_noop("Tệp quá lớn (tối đa 10 MB).")))]
+        )
     if data.startswith(b"PK\x03\x04"):
         try:
             return _table(_xlsx_lines(data))
@@ -245,22 +294,32 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
             if isinstance(exc, ImportFileError):
                 raise
             raise ImportFileError(
-                [RowError(0, "", _("Không đọc được tệp Excel (.xlsx)."))]
+                [
+                    RowError(
+                        0,
+                        "",
+                        Reason.of(gettext_noop("Không đọc được tệp Excel (.xlsx).")),
+                    )
+                ]
             ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" (UTF-16 with a byte-order mark, tab-separated).
         try:
             text = unicodedata.normalize("NFC", data.decode("utf-16"))
         except UnicodeDecodeError:
-            raise ImportFileError([RowError(0, "", _("Tệp UTF-16 bị hỏng."))]) from None
+            raise ImportFileError(
+                [RowError(0, "", Reason.of(gettext_noop("Tệp UTF-16 bị hỏng.")))]
+            ) from None
     elif data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
         raise ImportFileError(
             [
                 RowError(
                     0,
                     "",
-                    _(
-                        "Chỉ nhận tệp CSV hoặc Excel (.xlsx); hãy lưu lại tệp .xls thành .xlsx."
+                    Reason.of(
+                        gettext_noop(
+                            "Chỉ nhận tệp CSV hoặc Excel (.xlsx); hãy lưu lại tệp .xls thành .xlsx."
+                        )
                     ),
                 )
             ]
@@ -274,8 +333,10 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
                     RowError(
                         0,
                         "",
-                        _(
-                            "Không đọc được bảng mã của tệp (UTF-8, UTF-16 hoặc Windows-1258)."
+                        Reason.of(
+                            gettext_noop(
+                                "Không đọc được bảng mã của tệp (UTF-8, UTF-16 hoặc Windows-1258)."
+                            )
                         ),
                     )
                 ]
@@ -285,7 +346,11 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
     except csv.Error as exc:
         # A cell over the csv module's field limit (128 KB), a NUL byte...
         raise ImportFileError(
-            [RowError(0, "", _("Tệp CSV bị hỏng hoặc có ô quá dài."))]
+            [
+                RowError(
+                    0, "", Reason.of(gettext_noop("Tệp CSV bị hỏng hoặc có ô quá dài."))
+                )
+            ]
         ) from exc
 
 
@@ -342,30 +407,35 @@ def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
     for line, raw in table.rows:
         errors: list[RowError] = []
 
-        def error(name: str, message: str, line=line, errors=errors) -> None:
-            errors.append(RowError(line, heads.get(name, FIELDS[name][0]), message))
+        def error(name: str, reason: Reason, line=line, errors=errors) -> None:
+            errors.append(RowError(line, heads.get(name, FIELDS[name][0]), reason))
 
         full_name = _text(raw.get("full_name"))
         if not full_name:
-            error("full_name", _("Thiếu họ và tên."))
+            error("full_name", Reason.of(gettext_noop("Thiếu họ và tên.")))
         elif len(full_name) > 150:
-            error("full_name", _("Họ và tên dài quá 150 ký tự."))
+            error("full_name", Reason.of(gettext_noop("Họ và tên dài quá 150 ký tự.")))
         email = _text(raw.get("email")).lower()
         try:
             validate_email(email)
         except ValidationError:
             error(
                 "email",
-                _("Địa chỉ thư điện tử không hợp lệ: “%(value)s”.") % {"value": email}
+                Reason.of(
+                    gettext_noop("Địa chỉ thư điện tử không hợp lệ: “%(value)s”."),
+                    value=email,
+                )
                 if email
-                else _("Thiếu địa chỉ thư điện tử."),
+                else Reason.of(gettext_noop("Thiếu địa chỉ thư điện tử.")),
             )
         else:
             if email in seen:
                 error(
                     "email",
-                    _("Trùng địa chỉ thư điện tử với dòng %(line)d.")
-                    % {"line": seen[email]},
+                    Reason.of(
+                        gettext_noop("Trùng địa chỉ thư điện tử với dòng %(line)d."),
+                        line=seen[email],
+                    ),
                 )
             else:
                 seen[email] = line
@@ -379,7 +449,11 @@ def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
                 ):
                     error(
                         "email",
-                        _("Địa chỉ này thuộc một tài khoản ngoài đơn vị bạn quản lý."),
+                        Reason.of(
+                            gettext_noop(
+                                "Địa chỉ này thuộc một tài khoản ngoài đơn vị bạn quản lý."
+                            )
+                        ),
                     )
         try:
             birth = _parse_date(raw.get("date_of_birth"))
@@ -387,43 +461,58 @@ def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
             birth = None
             error(
                 "date_of_birth",
-                _("Ngày sinh không hợp lệ: “%(value)s” (ghi theo dạng ngày/tháng/năm).")
-                % {"value": _text(raw.get("date_of_birth"))},
+                Reason.of(
+                    gettext_noop(
+                        "Ngày sinh không hợp lệ: “%(value)s” (ghi theo dạng ngày/tháng/năm)."
+                    ),
+                    value=_text(raw.get("date_of_birth")),
+                ),
             )
         else:
             if birth is not None and not (datetime.date(1930, 1, 1) <= birth <= today):
                 error(
                     "date_of_birth",
-                    _("Ngày sinh ngoài khoảng hợp lý: %(value)s.")
-                    % {"value": birth.strftime("%d/%m/%Y")},
+                    Reason.of(
+                        gettext_noop("Ngày sinh ngoài khoảng hợp lý: %(value)s."),
+                        value=birth.strftime("%d/%m/%Y"),
+                    ),
                 )
         code = _text(raw.get("unit_code"))
         unit = units.get(code) if code else scope
         if unit is None:
             error(
                 "unit_code",
-                _("Không có đơn vị hành chính mã “%(code)s”.") % {"code": code},
+                Reason.of(
+                    gettext_noop("Không có đơn vị hành chính mã “%(code)s”."), code=code
+                ),
             )
         elif unit.pk not in scope_ids:
             error(
                 "unit_code",
-                _("Đơn vị “%(unit)s” không thuộc phạm vi bạn quản lý.")
-                % {"unit": unit.full_name},
+                Reason.of(
+                    gettext_noop("Đơn vị “%(unit)s” không thuộc phạm vi bạn quản lý."),
+                    unit=unit.full_name,
+                ),
             )
         agency_name = _text(raw.get("agency"))
         if not agency_name:
-            error("agency", _("Thiếu tên cơ quan, đơn vị."))
+            error("agency", Reason.of(gettext_noop("Thiếu tên cơ quan, đơn vị.")))
         elif len(agency_name) > 255:
-            error("agency", _("Tên cơ quan, đơn vị dài quá 255 ký tự."))
+            error(
+                "agency",
+                Reason.of(gettext_noop("Tên cơ quan, đơn vị dài quá 255 ký tự.")),
+            )
         category_raw = _text(raw.get("category"))
         category = _CATEGORIES.get(fold(category_raw), "") if category_raw else ""
         if category_raw and not category:
             error(
                 "category",
-                _(
-                    "Đối tượng “%(value)s” không hợp lệ (can_bo, cong_chuc, vien_chuc, cntt)."
-                )
-                % {"value": category_raw},
+                Reason.of(
+                    gettext_noop(
+                        "Đối tượng “%(value)s” không hợp lệ (can_bo, cong_chuc, vien_chuc, cntt)."
+                    ),
+                    value=category_raw,
+                ),
             )
         position = _text(raw.get("position"))[:150]
         if errors:
@@ -442,7 +531,9 @@ def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
             )
         )
     if not table.rows:
-        plan.errors.append(RowError(1, "", _("Tệp không có dòng dữ liệu nào.")))
+        plan.errors.append(
+            RowError(1, "", Reason.of(gettext_noop("Tệp không có dòng dữ liệu nào.")))
+        )
     return plan
 
 

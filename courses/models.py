@@ -592,3 +592,11 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def error_rows(self) -> list[dict]:
+        """The stored errors (line, column, message), each message in the
+        active language rather than the one the file was checked in."""
+        from .imports import reason_text
+
+        return [{**entry, "message": reason_text(entry)} for entry in self.errors]

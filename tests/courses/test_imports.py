@@ -261,6 +261,54 @@ def test_web_flow_shows_errors(client, officer, units):
     assert "30/02/1991" in html
 
 
+def test_stored_errors_are_shown_in_the_readers_language(client, officer, units):
+    """An officer uploads with the English interface; the errors are kept as
+    reasons, not as English text, so the Vietnamese page shows them in
+    Vietnamese (and the English one in English)."""
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    data = io.BytesIO(
+        (HEADER + "A B,x@y.vn,30/02/1991,,P,741,\nC D,,01/01/1990,,P,741,\n").encode()
+    )
+    data.name = "loi.csv"
+    client.post(reverse("courses:import_upload"), {"file": data})
+    job = ImportJob.objects.get()
+    assert job.errors[0]["params"] == {"value": "30/02/1991"}
+    url = reverse("courses:import_job", args=[job.token])
+
+    english = client.get(url).content.decode()
+    assert "Invalid date of birth: “30/02/1991” (use dd/mm/yyyy)." in english
+    assert "Email address is missing." in english
+
+    client.cookies["django_language"] = "vi"
+    vietnamese = client.get(url).content.decode()
+    assert (
+        "Ngày sinh không hợp lệ: “30/02/1991” (ghi theo dạng ngày/tháng/năm)."
+        in vietnamese
+    )
+    assert "Thiếu địa chỉ thư điện tử." in vietnamese
+    assert "Invalid date of birth" not in vietnamese
+
+
+def test_a_file_level_error_and_an_old_stored_error_are_shown(client, officer, units):
+    client.force_login(officer)
+    data = io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
+    data.name = "cu.xls"
+    client.cookies["django_language"] = "vi"
+    client.post(reverse("courses:import_upload"), {"file": data})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID
+    client.cookies["django_language"] = "en"
+    url = reverse("courses:import_job", args=[job.token])
+    english = client.get(url).content.decode()
+    assert "Only CSV or Excel (.xlsx) files are accepted" in english
+    assert "Chỉ nhận tệp CSV" not in english
+    # Errors stored before reasons were kept have their text only.
+    job.errors = [{"line": 3, "column": "email", "message": "Thông báo cũ."}]
+    job.save(update_fields=["errors"])
+    assert "Thông báo cũ." in client.get(url).content.decode()
+
+
 def _big_file(rows: int) -> bytes:
     lines = [HEADER]
     agencies = [f"Phòng {i}" for i in range(20)]
