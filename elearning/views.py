@@ -16,11 +16,31 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a refused form, in the site's own page.
+
+    It is nearly always a form left open too long (signed out meanwhile, or
+    signed in again in another tab) or a browser that blocks cookies, not an
+    attack; the learner is told that nothing was saved and how to go on.
+    Django has already logged the reason (``django.security.csrf``).
+    """
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    back = request.headers.get("referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    context = {"back_url": back, "no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)
 
 
 @require_safe

@@ -142,3 +142,46 @@ def test_each_language_is_offered_under_its_own_name(client, settings, language)
         re.findall(r'<option value="(\w+)"[^>]*lang="\w+">([^<]+)</option>', html)
     )
     assert options == {"vi": "Tiếng Việt", "en": "English"}
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "advice"),
+    [
+        ("vi", "Biểu mẫu đã hết hạn", "tải lại trang rồi gửi lại"),
+        ("en", "The form has expired", "reload it and send it again"),
+    ],
+)
+def test_a_refused_form_gets_the_sites_own_page(
+    learner, settings, language, heading, advice
+):
+    """A form sent with a stale token: the site's layout, in the reader's
+    language, nothing saved, and a way back to the page it came from."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    _page(client)  # sets the CSRF cookie
+    response = client.post(
+        reverse("account_logout"),
+        {"csrfmiddlewaretoken": "x" * 64},
+        HTTP_REFERER=f"http://testserver{MY_COURSES}",
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert f'<h1 class="h3">{heading}</h1>' in html
+    assert advice in html
+    assert f'href="http://testserver{MY_COURSES}"' in html
+    assert 'class="navbar' in html  # the site's own layout
+    assert "_auth_user_id" in client.session  # the sign-out did not happen
+
+
+def test_a_refused_form_never_links_to_another_site(learner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    response = client.post(
+        reverse("account_logout"), HTTP_REFERER="https://elsewhere.example/x"
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "elsewhere.example" not in html
+    # No CSRF cookie at all: the browser blocks cookies.
+    assert "Trình duyệt đang chặn cookie của trang này" in html
