@@ -25,44 +25,36 @@
     return input ? input.value : "";
   }
 
-  function loadPending() {
+  // Answers the server has acknowledged are kept too, until a page rendered
+  // by the server shows them. A reload can race a save: the page may be
+  // rendered just before the save is committed while the reply still
+  // reaches the old page, which then drops the answer from the queue.
+  // Without this copy the new page would show the question unanswered
+  // although it is saved.
+  var savedKey = "quiz-attempt-" + form.dataset.attempt + "-saved";
+
+  function load(key) {
     try {
-      return JSON.parse(localStorage.getItem(storeKey) || "{}");
+      return JSON.parse(localStorage.getItem(key) || "{}");
     } catch (e) {
       return {};
     }
   }
 
-  function storePending(pending) {
+  function store(key, answers) {
     try {
-      localStorage.setItem(storeKey, JSON.stringify(pending));
+      localStorage.setItem(key, JSON.stringify(answers));
     } catch (e) {
       /* storage full or disabled: the answer is still in the form */
     }
   }
 
-  // Answers the server has acknowledged, kept until a page rendered by the
-  // server shows them. A reload can race a save: the page may be rendered
-  // just before the save is committed while the reply still reaches the old
-  // page, which then drops the answer from the queue. Without this copy the
-  // new page would show the question unanswered although it is saved.
-  var savedKey = "quiz-attempt-" + form.dataset.attempt + "-saved";
-
-  function loadSaved() {
-    try {
-      return JSON.parse(localStorage.getItem(savedKey) || "{}");
-    } catch (e) {
-      return {};
-    }
+  function loadPending() {
+    return load(storeKey);
   }
 
-  function storeSaved(saved) {
-    try {
-      if (Object.keys(saved).length) localStorage.setItem(savedKey, JSON.stringify(saved));
-      else localStorage.removeItem(savedKey);
-    } catch (e) {
-      /* storage full or disabled: the server still has the answer */
-    }
+  function storePending(pending) {
+    store(storeKey, pending);
   }
 
   function showStatus(state) {
@@ -172,9 +164,9 @@
         var current = pending[questionId];
         if (result.data.version === entry.version) {
           // The server holds exactly this answer now.
-          var saved = loadSaved();
+          var saved = load(savedKey);
           saved[questionId] = entry;
-          storeSaved(saved);
+          store(savedKey, saved);
         }
         // Acknowledged: drop it unless a newer change was made meanwhile.
         if (current && current.version <= result.data.version) {
@@ -223,39 +215,25 @@
     });
   });
 
-  // Answers saved by an earlier visit that this page does not show yet (it
-  // was rendered before their save was committed): show them. Once the page
-  // shows them, the copy is no longer needed.
-  (function restoreSaved() {
-    var saved = loadSaved();
-    Object.keys(saved).forEach(function (id) {
+  // Answers of an earlier visit that this page does not show yet: those
+  // saved (the page was rendered before their save was committed), then
+  // those still unsent, which are sent again. The others are dropped.
+  function putBack(answers) {
+    Object.keys(answers).forEach(function (id) {
       var fieldset = form.querySelector('fieldset[data-question="' + id + '"]');
-      if (!fieldset || saved[id].version <= versions[id]) {
-        delete saved[id];
+      if (!fieldset || answers[id].version <= versions[id]) {
+        delete answers[id];
         return;
       }
-      applyResponse(fieldset, saved[id].response);
-      versions[id] = saved[id].version;
+      applyResponse(fieldset, answers[id].response);
+      versions[id] = answers[id].version;
     });
-    storeSaved(saved);
-  })();
-
-  // Answers left unsent by an earlier visit: put them back and resend.
-  (function restore() {
-    var pending = loadPending();
-    Object.keys(pending).forEach(function (id) {
-      var fieldset = form.querySelector('fieldset[data-question="' + id + '"]');
-      if (!fieldset || pending[id].version <= versions[id]) {
-        delete pending[id];
-        return;
-      }
-      applyResponse(fieldset, pending[id].response);
-      versions[id] = pending[id].version;
-    });
-    storePending(pending);
-    refreshStatus();
-    flush();
-  })();
+    return answers;
+  }
+  store(savedKey, putBack(load(savedKey)));
+  storePending(putBack(loadPending()));
+  refreshStatus();
+  flush();
 
   window.addEventListener("online", flush);
   window.addEventListener("offline", refreshStatus);

@@ -152,18 +152,20 @@ def test_a_reload_racing_a_save_still_shows_the_answer(
 
     # A page that shows the answer itself ends the browser's copy.
     saved_key = f"quiz-attempt-{attempt.pk}-saved"
-    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is not None
+    kept = f"JSON.parse(localStorage.getItem('{saved_key}') || 'null')"
+    question = str(answer.question_id)
+    assert page.evaluate(kept)[question]["response"] == {"choice": key}
     page.reload()
     assert page.locator(f"#q{answer.question_id}-{key}").is_checked()
-    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is None
+    assert page.evaluate(kept) == {}
     assert AttemptAnswer.objects.get(pk=answer.pk).version == 1
 
     # Graded, the attempt leaves nothing behind in the browser.
     key = pick(page, answer, 0)
     expect(status).to_have_attribute("data-state", "saved", timeout=15_000)
-    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is not None
+    assert page.evaluate(kept)[question]["response"] == {"choice": key}
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Nộp bài").click()
     expect(page.locator("#quiz-result")).to_be_visible()
-    assert page.evaluate(f"localStorage.getItem('{saved_key}')") is None
+    assert page.evaluate(kept) is None
     assert AttemptAnswer.objects.get(pk=answer.pk).response == {"choice": key}
