@@ -29,7 +29,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # connection, with WAL and the busy timeout, as `make run` does. The file
     # lives in a private directory of this process (each xdist worker has its
     # own), in memory-backed /dev/shm when there is one, removed at exit.
-    _shm = "/dev/shm"  # noqa: S108 - only as the parent of mkdtemp's private directory
+    # /dev/shm is only the parent of that private (0700) directory.
+    _shm = "/dev/shm"  # noqa: S108  # nosec B108
     _test_dir = tempfile.mkdtemp(
         prefix="elearning-test-", dir=_shm if os.access(_shm, os.W_OK) else None
     )
