@@ -653,8 +653,9 @@ def main() -> int:  # noqa: C901, PLR0915
         f"load average {result['machine']['load_at_start'][0]:.1f} → "
         f"{result['machine']['load_at_end'][0]:.1f}; wall {result['wall_s']} s"
     )
-    if "reconciliation" in result:
-        print(f"reconciliation: {result['reconciliation']}")
+    for key in ("reconciliation", "reconciliation_again"):
+        if key in result:
+            print(f"{key.replace('_', ' ')}: {result[key]}")
     if "reimport_changes_nothing" in result:
         print(f"re-import changes nothing: {result['reimport_changes_nothing']}")
     for missed in result["targets_missed"]:
