@@ -16,6 +16,56 @@ import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# A day given as --today=YYYY-MM-DD starts at this time, Vietnam time.
+SHIFTED_HOUR = 10
+SHIFTED_CLOCK = pytest.StashKey()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD[THH:MM]",
+        help=(
+            "move the clock of the whole run to this day (10:00 Vietnam time "
+            "unless a time is given); the clock keeps ticking from there"
+        ),
+    )
+
+
+def shifted_start(value: str):
+    """The aware moment ``--today`` names, in Vietnam time."""
+    import datetime
+    import zoneinfo
+
+    moment = datetime.datetime.fromisoformat(value)
+    if "T" not in value and " " not in value:
+        moment = moment.replace(hour=SHIFTED_HOUR)
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def pytest_configure(config):
+    value = config.getoption("--today")
+    if value:
+        import time_machine
+
+        # Started before Django is set up, so every module, fixture and
+        # test of the run (each xdist worker configures its own) reads it.
+        clock = time_machine.travel(shifted_start(value), tick=True)
+        clock.start()
+        config.stash[SHIFTED_CLOCK] = clock
+
+
+def pytest_unconfigure(config):
+    clock = config.stash.get(SHIFTED_CLOCK, None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    value = config.getoption("--today")
+    if value:
+        return f"clock moved to {shifted_start(value).isoformat()} (--today)"
+    return None
 
 
 def _missing(reason: str) -> None:

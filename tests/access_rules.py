@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 LOGIN = "login"
 DENIED = "denied"
 REDIRECT = "redirect"
@@ -282,7 +284,7 @@ def h5p_token(ctx):
 
 
 def report_filter(ctx):
-    return {"year": 2026, "unit": ctx["units"]["741"].pk}
+    return {"year": timezone.localdate().year, "unit": ctx["units"]["741"].pk}
 
 
 def learners_filter(ctx):

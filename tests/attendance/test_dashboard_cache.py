@@ -42,8 +42,9 @@ def two_members(klass, sessions, member, other_learner, province_admin):
     return member, other_learner
 
 
-def test_rule_changes_when_the_next_session_starts(sessions, member):
-    # Every session is in December 2026, after today.
+def test_rule_changes_when_the_next_session_starts(sessions, member, time_machine):
+    # Midnight before the first session: every session is still to come.
+    time_machine.move_to(at(1, 0), tick=False)
     requirement = _attendance(member)
     assert requirement.changes_at == min(s.start for s in sessions)
 

@@ -41,8 +41,8 @@ def open_session(units, trainer, learner, province_admin):
         code="ATTT-XL-B",
         name="Lớp tập huấn Xuân Lộc",
         unit=units["741"],
-        start_date=now.date(),
-        end_date=now.date(),
+        start_date=timezone.localdate(now),
+        end_date=timezone.localdate(now),
     )
     klass.trainers.add(trainer)
     class_membership_add(training_class=klass, learner=learner, added_by=province_admin)
