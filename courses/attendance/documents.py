@@ -45,7 +45,10 @@ def sign_in_sheet_pdf(*, session, rows) -> bytes:
             "rows": rows,
             "day": long_date(start),
             "start": date_format(start, "TIME_FORMAT"),
-            "end": date_format(timezone.localtime(session.end), "TIME_FORMAT"),
+            "end": date_format(
+                timezone.localtime(session.end),
+                "SHORT_DATETIME_FORMAT" if session.ends_another_day else "TIME_FORMAT",
+            ),
         },
     )
     fonts = font_configuration()

@@ -26,7 +26,10 @@ class SessionBulkForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     start_time = forms.TimeField(label=_("Giờ bắt đầu"), help_text=_("Ví dụ 08:00"))
-    end_time = forms.TimeField(label=_("Giờ kết thúc"), help_text=_("Ví dụ 11:30"))
+    end_time = forms.TimeField(
+        label=_("Giờ kết thúc"),
+        help_text=_("Ví dụ 11:30; giờ sớm hơn giờ bắt đầu là sang ngày hôm sau"),
+    )
     first_day = forms.DateField(label=_("Từ ngày"), help_text=_("dd/mm/yyyy"))
     last_day = forms.DateField(label=_("Đến ngày"), help_text=_("dd/mm/yyyy"))
     place = forms.CharField(label=_("Địa điểm"), required=False, max_length=255)

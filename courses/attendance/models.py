@@ -241,6 +241,13 @@ class ClassSession(models.Model):
         start = timezone.localtime(self.start)
         return f"{self.training_class.code} – {date_format(start, 'SHORT_DATETIME_FORMAT')}"
 
+    @property
+    def ends_another_day(self) -> bool:
+        """An evening session that runs past midnight (Vietnam time)."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.end) != timezone.localdate(self.start)
+
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("Giờ kết thúc phải sau giờ bắt đầu.")})

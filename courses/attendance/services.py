@@ -135,11 +135,14 @@ def class_sessions_create_weekly(
 ) -> list[ClassSession]:
     """Create one session on each ``weekdays`` (Monday = 0) between two days.
 
-    Days that already have a session starting at that time are skipped, so
-    running the same form twice creates nothing new.
+    An ``end_time`` earlier than ``start_time`` ends the session the next
+    day (an evening session 19:00–00:30). Days that already have a session
+    starting at that time are skipped, so running the same form twice
+    creates nothing new.
     """
-    if end_time <= start_time:
-        raise ValidationError(_("Giờ kết thúc phải sau giờ bắt đầu."))
+    if end_time == start_time:
+        raise ValidationError(_("Giờ kết thúc phải khác giờ bắt đầu."))
+    overnight = datetime.timedelta(days=1 if end_time < start_time else 0)
     if last_day < first_day:
         raise ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
     if (last_day - first_day).days > 366:
@@ -151,7 +154,7 @@ def class_sessions_create_weekly(
         while day <= last_day:
             if day.weekday() in weekdays:
                 start = datetime.datetime.combine(day, start_time, tzinfo=tz)
-                end = datetime.datetime.combine(day, end_time, tzinfo=tz)
+                end = datetime.datetime.combine(day + overnight, end_time, tzinfo=tz)
                 session, made = ClassSession.objects.get_or_create(
                     training_class=training_class,
                     start=start,

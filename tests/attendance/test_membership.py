@@ -94,18 +94,6 @@ def test_weekly_sessions_tuesday_and_thursday(klass):
     assert again == [] and ClassSession.objects.count() == 5
 
 
-def test_weekly_sessions_refuse_end_before_start(klass):
-    with pytest.raises(ValidationError):
-        class_sessions_create_weekly(
-            training_class=klass,
-            weekdays=[1],
-            start_time=datetime.time(11, 0),
-            end_time=datetime.time(8, 0),
-            first_day=datetime.date(2026, 12, 1),
-            last_day=datetime.date(2026, 12, 15),
-        )
-
-
 def test_officer_reaches_a_province_class_to_enrol_own_staff(
     client, course, units, officer, other_officer, learner, other_learner
 ):
