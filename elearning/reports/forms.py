@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from elearning.people.models import AdministrativeUnit
 
 from .metrics import Period
+from .yearly import report_year_default
 
 
 def _years() -> list[tuple[int, int]]:
@@ -88,6 +89,7 @@ class YearlyReportForm(forms.Form):
     def __init__(self, *args, units=None, allow_province=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
+        self.fields["year"].initial = report_year_default(timezone.localdate())
         field = self.fields["unit"]
         # Reports are made for the units right under the province: the
         # districts until 30/06/2025, the communes and wards after.

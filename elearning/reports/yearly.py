@@ -16,7 +16,7 @@ from functools import cache
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from elearning.people.models import AdministrativeUnit
@@ -44,6 +44,24 @@ Progress = Callable[[int], None]
 def report_day(year: int) -> datetime.date:
     month, day = conf.get("REPORTS_YEARLY_DUE")
     return datetime.date(year, month, day)
+
+
+def report_year_default(today: datetime.date) -> int:
+    """The year a report is asked for by default: the current year, but in
+    January the year just ended, whose report is still being closed."""
+    return today.year - 1 if today.month == 1 else today.year
+
+
+def figures_day(year: int, today: datetime.date) -> datetime.date:
+    """The last day the figures of ``year`` include when made on ``today``:
+    today during the year, 31 December once the year has ended."""
+    return min(today, datetime.date(year, 12, 31))
+
+
+def document_day(year: int, today: datetime.date) -> datetime.date:
+    """The date the document carries: the due day when made by then, else
+    the day it is made (a late report is not dated back)."""
+    return max(report_day(year), today)
 
 
 def document_date(day: datetime.date) -> str:
@@ -185,6 +203,7 @@ def yearly_report_build(
     """Collect the figures (a constant number of aggregate queries)."""
     progress = progress or (lambda _p: None)
     day = report_day(year)
+    today = timezone.localdate()
     period = Period.year(year)
     metrics = registered_metrics()
     unit_map = UnitMap(day)
@@ -277,7 +296,11 @@ def yearly_report_build(
             "hiện năm %(year)d trên địa bàn %(scope)s (số liệu tính đến ngày "
             "%(day)s) như sau:"
         )
-        % {"scope": scope, "year": year, "day": day.strftime("%d/%m/%Y")},
+        % {
+            "scope": scope,
+            "year": year,
+            "day": figures_day(year, today).strftime("%d/%m/%Y"),
+        },
         _(
             "Tổng số cán bộ, công chức, viên chức trên hệ thống: %(staff)s người; "
             "số lượt ghi danh các khóa bồi dưỡng: %(enrolled)s; số lượt hoàn thành: "
@@ -328,7 +351,7 @@ def yearly_report_build(
         superior=superior,
         issuer=issuer,
         number=number,
-        place_date=f"{place}, {document_date(day)}",
+        place_date=f"{place}, {document_date(document_day(year, today))}",
         title=_("BÁO CÁO\nKết quả thực hiện Kế hoạch 83/KH-UBND năm %(year)d")
         % {"year": year},
         narrative=narrative,

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from certificates.models import Certificate, CertificateSeries
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def test_issue_numbers_in_the_learners_district_series(issued, learner, units):
-    year = issued.issued_at.year
+    year = timezone.localtime(issued.issued_at).year
     assert issued.number == f"0001/{year}/GCN-741"
     assert issued.sequence == 1
     assert issued.series.unit == units["741"]
@@ -81,6 +82,32 @@ def test_numbers_are_consecutive_per_series(course, template, enrol, units):
     numbers = [certificate_issue(learner=p, course=course).sequence for p in people]
     assert numbers == [1, 2, 3]
     assert certificate_issue(learner=other, course=course).number.endswith("GCN-731")
+
+
+def test_series_start_again_at_one_on_1_january_vietnam_time(
+    course, template, enrol, units, time_machine
+):
+    people = [
+        make_person(
+            role="learner",
+            unit=units["741"],
+            full_name=f"Học Viên {i}",
+            email=f"hv{i}@xuanloc.example.gov.vn",
+        )
+        for i in range(3)
+    ]
+    for person in people:
+        enrol(person, course, 70)
+    # 23:59 on 31/12/2026 in Vietnam is 16:59 UTC: still 2026.
+    time_machine.move_to(datetime.datetime(2026, 12, 31, 16, 59, tzinfo=datetime.UTC))
+    last = certificate_issue(learner=people[0], course=course)
+    # One minute past midnight in Vietnam, still 31 December in UTC.
+    time_machine.move_to(datetime.datetime(2026, 12, 31, 17, 1, tzinfo=datetime.UTC))
+    first = certificate_issue(learner=people[1], course=course)
+    second = certificate_issue(learner=people[2], course=course)
+    assert last.number == "0001/2026/GCN-741"
+    assert [first.number, second.number] == ["0001/2027/GCN-741", "0002/2027/GCN-741"]
+    assert [c.series.year for c in (last, first)] == [2026, 2027]
 
 
 def test_not_eligible_raises_with_reasons(learner, course, template, enrol):

@@ -24,6 +24,14 @@ from .dataset import Status, at, enrol
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+
+
+@pytest.fixture(autouse=True)
+def _before_the_due_day(time_machine):
+    """The 2026 report is made on 01/12/2026, before it is due: it carries
+    the due day's date and its figures run to the day it is made."""
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=TZ))
 
 
 def pdf_text(content: bytes) -> str:
@@ -390,3 +398,48 @@ def test_officer_of_a_ward_after_the_reform_can_ask_for_their_report(
     )
     assert dashboard.status_code == 200
     assert dashboard.context["unit"] == xuan_loc_commune
+
+
+def test_report_made_before_the_due_day_is_dated_on_it(dataset):
+    report = yearly_report_build(year=2026)
+    assert report.place_date == "Đồng Nai, ngày 05 tháng 12 năm 2026"
+    assert "(số liệu tính đến ngày 01/12/2026)" in report.narrative[0]
+
+
+def test_report_of_a_year_made_in_january_of_the_next(
+    client, make_dataset, officer, units, time_machine
+):
+    data = make_dataset(2)
+    time_machine.move_to(datetime.datetime(2027, 1, 12, 9, 0, tzinfo=TZ))
+    before = yearly_report_build(year=2026, unit=units["741"])
+    person = make_person(
+        role="learner",
+        unit=units["741"],
+        full_name="Đỗ Văn Tân",
+        email="tan.dv@xuanloc.example.gov.vn",
+    )
+    # Completed on 31/12/2026 23:30 and 01/01/2027 00:30, Vietnam time.
+    for course, moment in (
+        (data.course_b, datetime.datetime(2026, 12, 31, 23, 30, tzinfo=TZ)),
+        (data.course_a, datetime.datetime(2027, 1, 1, 0, 30, tzinfo=TZ)),
+    ):
+        enrol(
+            person,
+            course,
+            created=moment - datetime.timedelta(days=3),
+            status=Status.COMPLETED,
+            completed=moment,
+        )
+    report = yearly_report_build(year=2026, unit=units["741"])
+    # The whole of 2026 and nothing of 2027: the completion of 31 December
+    # counts, the one of 1 January does not.
+    completed = report.total.figures["completed"].value
+    assert completed == before.total.figures["completed"].value + 1
+    assert "(số liệu tính đến ngày 31/12/2026)" in report.narrative[0]
+    # Made late, it carries the day it was made, not an earlier one.
+    assert report.place_date == "Xuân Lộc, ngày 12 tháng 01 năm 2027"
+    # The form offers the year just ended first.
+    client.force_login(officer)
+    reauthenticate(client)
+    page = client.get(reverse("reports:yearly")).content.decode()
+    assert '<option value="2026" selected>2026</option>' in page
