@@ -19,7 +19,7 @@ from .metrics import Period, registered_metrics
 from .models import CourseClosingReminder, ReportJob, YearlyReminder
 from .selectors import figures, learners_visible_to, own_unit
 from .templatetags.reports_tags import format_figure
-from .yearly import report_day, yearly_report_render
+from .yearly import figures_day, report_day, yearly_report_render
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +94,16 @@ def officers_to_remind() -> list[User]:
     )
 
 
-def yearly_reminder_send(*, officer: User, year: int) -> bool:
-    """Email ``officer`` their district's draft figures for ``year``, once.
+def yearly_reminder_send(
+    *, officer: User, year: int, today: datetime.date | None = None
+) -> bool:
+    """Email ``officer`` their district's draft figures for ``year``, once:
+    the figures from 1 January to ``today`` (Vietnam time).
 
     Returns False if they were already reminded for that year.
     """
-    period = Period(datetime.date(year, 1, 1), timezone.localdate())
+    today = today or timezone.localdate()
+    period = Period(datetime.date(year, 1, 1), figures_day(year, today))
     metrics = registered_metrics()
     unit = own_unit(officer)
     learners = learners_visible_to(officer, unit=unit)
@@ -119,7 +123,7 @@ def yearly_reminder_send(*, officer: User, year: int) -> bool:
                         "year": year,
                         "due": report_day(year),
                         "lines": lines,
-                        "today": timezone.localdate(),
+                        "today": today,
                     },
                 )
                 subject = _("Nhắc lập báo cáo kết quả thực hiện năm %(year)d") % {
@@ -139,7 +143,8 @@ def yearly_reminders_send(*, today: datetime.date | None = None) -> int:
     if (today.month, today.day) != tuple(conf.get("REPORTS_REMINDER_DATE")):
         return 0
     return sum(
-        yearly_reminder_send(officer=o, year=today.year) for o in officers_to_remind()
+        yearly_reminder_send(officer=o, year=today.year, today=today)
+        for o in officers_to_remind()
     )
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -319,3 +320,50 @@ def test_regrade_dry_run_then_apply(quiz, enrolled):
     assert attempt.score == 90
     assert ModelLogEntry.objects.filter(action="quizzes.attempt_regraded").count() == 1
     assert question_regrade(question=question, apply=False) == []
+
+
+def test_an_attempt_across_the_new_year(client, bank, course, enrolled, time_machine):
+    """Started at 23:50 on 31/12/2026 (Vietnam time) with 20 minutes: the
+    deadline is 00:10 on 1 January, answers are taken until then plus the
+    grace period, and a quiz closing at midnight cuts the deadline there."""
+    import datetime
+
+    vn = datetime.timezone(datetime.timedelta(hours=7))
+    start = datetime.datetime(2026, 12, 31, 23, 50, tzinfo=vn)
+    midnight = datetime.datetime(2027, 1, 1, 0, 0, tzinfo=vn)
+    quiz = make_quiz(course, slug="giao-thua")
+    closing = make_quiz(course, slug="dong-luc-giao-thua", closes_at=midnight)
+    time_machine.move_to(start, tick=False)
+    attempt = attempt_start(learner=enrolled, quiz=quiz)
+    assert attempt.deadline == midnight + timedelta(minutes=10)
+    assert attempt_start(learner=enrolled, quiz=closing).deadline == midnight
+    client.force_login(enrolled)
+    page = client.get(
+        reverse("quizzes:attempt", kwargs={"attempt_id": attempt.pk})
+    ).content.decode()
+    assert "Hạn nộp: 01/01/2027 00:10" in page
+    answer = attempt.answers.order_by("slot").first()
+    time_machine.move_to(midnight + timedelta(minutes=9), tick=False)
+    saved = answer_save(
+        attempt_id=attempt.pk,
+        learner=enrolled,
+        question_id=answer.question_id,
+        response=correct_response(answer.snapshot),
+        client_version=1,
+    )
+    assert saved.version == 1
+    time_machine.move_to(attempt.deadline + GRACE + timedelta(seconds=1), tick=False)
+    with pytest.raises(AttemptClosed):
+        answer_save(
+            attempt_id=attempt.pk,
+            learner=enrolled,
+            question_id=answer.question_id,
+            response=wrong_response(answer.snapshot),
+            client_version=2,
+        )
+    # The overdue job of the new year closes both with what was saved.
+    assert attempt_close_overdue() == 2
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.OVERDUE_CLOSED
+    assert attempt.submitted_at == attempt.deadline + GRACE
+    assert attempt.answers.get(pk=answer.pk).points > 0

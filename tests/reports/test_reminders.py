@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 import pytest
@@ -129,3 +130,43 @@ def test_beat_runs_the_closing_reminder_task(settings):
     from elearning.reports import tasks
 
     assert tasks.send_course_closing_reminders.name == entry["task"]
+
+
+VN = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def test_the_reminder_day_is_20_november_in_vietnam(
+    dataset, mailoutbox, django_capture_on_commit_callbacks, time_machine
+):
+    """00:30 on 20 November in Vietnam is still 19 November in UTC; 00:30
+    on 21 November is still the 20th in UTC."""
+    with django_capture_on_commit_callbacks(execute=True):
+        time_machine.move_to(datetime.datetime(2026, 11, 19, 23, 59, tzinfo=VN))
+        assert yearly_reminders_send() == 0
+        time_machine.move_to(datetime.datetime(2026, 11, 21, 0, 30, tzinfo=VN))
+        assert yearly_reminders_send() == 0
+        time_machine.move_to(datetime.datetime(2026, 11, 20, 0, 30, tzinfo=VN))
+        assert datetime.datetime.now(datetime.UTC).day == 19
+        assert yearly_reminders_send() == 2
+    # The draft figures run to the day of the reminder; the report is due
+    # on 05/12 of that year.
+    assert all("05/12/2026" in m.body and "20/11/2026" in m.body for m in mailoutbox)
+
+
+def test_beat_sends_the_reminders_at_7_30_vietnam_time(settings, time_machine):
+    from elearning.celery import app
+
+    assert app.conf.timezone == "Asia/Ho_Chi_Minh"
+    schedule = copy.copy(
+        settings.CELERY_BEAT_SCHEDULE["yearly-report-reminders"]["schedule"]
+    )
+    schedule.app = app
+    # 06:00 on 20 November in Vietnam (23:00 on the 19th in UTC), last run
+    # the morning before: due in 90 minutes, at 07:30 Vietnam time.
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 6, 0, tzinfo=VN))
+    last_run = datetime.datetime(2026, 11, 19, 7, 30, tzinfo=VN)
+    assert schedule.remaining_estimate(last_run) == datetime.timedelta(minutes=90)
+    due, _next = schedule.is_due(last_run)
+    assert not due
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 7, 30, 5, tzinfo=VN))
+    assert schedule.is_due(last_run)[0]
