@@ -20,6 +20,11 @@ from .models import TrainingClass
 from .services import class_membership_add, class_sessions_create_weekly
 
 CLASS_CODE = "ATTT-XL-DEMO"
+# Weekly sessions on the weekday the demo is seeded, relative to that day:
+# three held (the trainer marks them from the roster), one running today
+# (QR check-in), one to come. Four of five reach the class's 80 %.
+SESSION_WEEKS = (-3, -2, -1, 0, 1)
+SESSION_HOURS = (datetime.time(7, 30), datetime.time(17, 0))
 
 
 def _unit(code: str) -> AdministrativeUnit:
@@ -31,37 +36,53 @@ def _course() -> CoursePage:
     return CoursePage.objects.get(code=DEMO_COURSE["code"])
 
 
+def _current_class(course: CoursePage, today: datetime.date) -> TrainingClass | None:
+    """The demo class with a session today or later, if seeded before."""
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    return (
+        TrainingClass.objects.filter(
+            course=course, code__startswith=CLASS_CODE, sessions__end__gte=start
+        )
+        .order_by("-start_date")
+        .first()
+    )
+
+
 def seed(*, stdout, style) -> None:
+    """The demo class of the day the demo is seeded: on a later day, when
+    the earlier class has no session left, a new one (the earlier stays as
+    history; a learner counts in their latest class)."""
     course = _course()
     trainer = demo_users(Role.TRAINER)[0]
     admin = demo_users(Role.ADMIN)[0]
     learners = demo_users(Role.LEARNER, unit_code="741")
     today = timezone.localdate()
-    monday = today - datetime.timedelta(days=today.weekday())
-    klass, created = TrainingClass.objects.get_or_create(
-        code=CLASS_CODE,
-        defaults={
-            "course": course,
-            "name": "Lớp tập huấn an toàn thông tin – huyện Xuân Lộc",
-            "unit": _unit("741"),
-            "start_date": monday,
-            "end_date": monday + datetime.timedelta(days=13),
-            "place": "Hội trường UBND huyện Xuân Lộc",
-            "capacity": 40,
-        },
-    )
-    klass.trainers.add(trainer)
-    if created:
-        # Tuesdays and Thursdays for two weeks: some held, some to come.
+    klass = _current_class(course, today)
+    if klass is None:
+        days = [today + datetime.timedelta(weeks=w) for w in SESSION_WEEKS]
+        code = CLASS_CODE
+        if TrainingClass.objects.filter(code=code).exists():
+            code = f"{CLASS_CODE}-{today:%Y%m%d}"
+        klass = TrainingClass.objects.create(
+            code=code,
+            course=course,
+            name="Lớp tập huấn an toàn thông tin – huyện Xuân Lộc",
+            unit=_unit("741"),
+            start_date=days[0],
+            end_date=days[-1],
+            place="Hội trường UBND huyện Xuân Lộc",
+            capacity=40,
+        )
         class_sessions_create_weekly(
             training_class=klass,
-            weekdays=[1, 3],
-            start_time=datetime.time(8, 0),
-            end_time=datetime.time(11, 30),
-            first_day=monday,
-            last_day=monday + datetime.timedelta(days=13),
+            weekdays=[today.weekday()],
+            start_time=SESSION_HOURS[0],
+            end_time=SESSION_HOURS[1],
+            first_day=days[0],
+            last_day=days[-1],
             topic="An toàn thông tin cơ bản",
         )
+    klass.trainers.add(trainer)
     for learner in learners:
         class_membership_add(training_class=klass, learner=learner, added_by=admin)
     stdout.write(
