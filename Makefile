@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve worker beat test test-fast drills lint format checks tools security semgrep-test messages perf perf-baseline clean
+.PHONY: help setup run serve worker beat test test-shifted test-fast drills lint format checks tools security semgrep-test messages perf perf-baseline clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,8 +74,18 @@ test: $(VENV)/.installed node_modules/.installed ## Set up and run the whole tes
 		echo "--- TEST_POSTGRES_URL not set: PostgreSQL pass skipped"; \
 	fi
 
+# The unit part again with the clock moved to awkward days (31 December,
+# the next 29 February, the day after 5 December, a year ahead): no test
+# may depend on the day it runs (docs/architecture.md, "Time").
+UNIT := not postgres and not celery and not browser and not drill
+test-shifted: $(VENV)/.installed ## Unit tests again with the clock on awkward days
+	@for day in $$($(PY) scripts/awkward_days.py); do \
+		echo "--- unit tests with the clock on $$day"; \
+		$(VENV)/bin/pytest -n auto -q -m "$(UNIT)" --create-db --today=$$day || exit 1; \
+	done
+
 test-fast: $(VENV)/.installed ## Unit tests only (no browser, no services)
-	$(VENV)/bin/pytest -n auto -m "not postgres and not celery and not browser and not drill"
+	$(VENV)/bin/pytest -n auto -m "$(UNIT)"
 
 # Each drill starts its own redis-server, PostgreSQL cluster, gunicorn and
 # Celery workers on free ports and kills them when it ends (docs/drills.md).
