@@ -35,11 +35,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from elearning.people.models import (
+    STAFF_ROLES,
     AdministrativeUnit,
     Agency,
     Role,
@@ -167,6 +169,9 @@ class ImportPlan:
     scope: AdministrativeUnit
     rows: list[StaffRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows that change an account an officer's import may not touch: only
+    # an administrator's import (the command line) gets here, and says so.
+    taken_over: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -381,12 +386,45 @@ def _text(value: object) -> str:
     return normalize_text(str(value if value is not None else ""))
 
 
-def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
+def _not_for_officers(user: User, scope_ids: set[int]) -> Reason | None:
+    """Why an officer's import may not change this existing account, if so.
+
+    It may only update a learner of its own unit subtree: not an account of
+    another unit, nor one with no unit (admins, trainers, accounts made
+    outside an import), nor anyone holding a staff role or admin rights.
+    """
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.unit_id is None:
+        return Reason.of(
+            gettext_noop(
+                "Địa chỉ này thuộc một tài khoản chưa gắn với đơn vị nào; "
+                "chỉ quản trị cấp tỉnh cập nhật được tài khoản này."
+            )
+        )
+    if profile.unit_id not in scope_ids:
+        return Reason.of(
+            gettext_noop("Địa chỉ này thuộc một tài khoản ngoài đơn vị bạn quản lý.")
+        )
+    if user.holds_staff_role or user.is_staff or user.is_superuser:
+        return Reason.of(
+            gettext_noop(
+                "Địa chỉ này thuộc tài khoản cán bộ phụ trách, giảng viên hoặc "
+                "quản trị; tệp danh sách không được thay đổi tài khoản này."
+            )
+        )
+    return None
+
+
+def validate_rows(
+    table: RawTable, *, scope: AdministrativeUnit, administrator: bool = False
+) -> ImportPlan:
     """Check every row against the database (a fixed number of queries).
 
     ``scope`` is the unit whose staff may be imported: rows must name a unit
-    inside it (empty ``ma_dvhc`` means ``scope`` itself), and an email that
-    already belongs to someone outside it is refused.
+    inside it (empty ``ma_dvhc`` means ``scope`` itself). An officer's
+    import refuses a row whose email belongs to an account it may not
+    change (:func:`_not_for_officers`); an ``administrator``'s import (the
+    command line) changes it and lists it in ``plan.taken_over``.
     """
     plan = ImportPlan(scope=scope)
     scope_ids = scope.subtree_ids()
@@ -440,21 +478,13 @@ def validate_rows(table: RawTable, *, scope: AdministrativeUnit) -> ImportPlan:
             else:
                 seen[email] = line
             user = existing.get(email)
-            if user is not None:
-                profile = getattr(user, "profile", None)
-                if (
-                    profile is not None
-                    and profile.unit_id is not None
-                    and profile.unit_id not in scope_ids
-                ):
-                    error(
-                        "email",
-                        Reason.of(
-                            gettext_noop(
-                                "Địa chỉ này thuộc một tài khoản ngoài đơn vị bạn quản lý."
-                            )
-                        ),
-                    )
+            refusal = user and _not_for_officers(user, scope_ids)
+            if refusal and administrator:
+                plan.taken_over.append(
+                    RowError(line, heads.get("email", "email"), refusal)
+                )
+            elif refusal:
+                error("email", refusal)
         try:
             birth = _parse_date(raw.get("date_of_birth"))
         except ValueError:
@@ -546,12 +576,21 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
+_HOLDS_STAFF_ROLE = Exists(
+    User.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__name__in=[r.value for r in STAFF_ROLES]
+    )
+)
+
+
 def _existing_users(emails: Iterable[str]) -> dict[str, User]:
     result: dict[str, User] = {}
     for chunk in _chunks(sorted(emails)):
         for user in (
             # Addresses are stored lower-case (User.save, and here).
-            User.objects.filter(email__in=chunk).select_related("profile")
+            User.objects.filter(email__in=chunk)
+            .select_related("profile")
+            .annotate(holds_staff_role=_HOLDS_STAFF_ROLE)
         ):
             result[user.email.lower()] = user
     return result
@@ -818,13 +857,17 @@ def import_file(
     course=None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    administrator: bool = False,
 ) -> tuple[ImportPlan, ImportResult | None]:
-    """Read, validate, and (if every row is good) import ``data``."""
+    """Read, validate, and (if every row is good) import ``data``.
+
+    ``administrator``: the command line's import, which may change accounts
+    an officer's may not (see :func:`validate_rows`)."""
     try:
         table = read_table(data, filename)
     except ImportFileError as exc:
         return ImportPlan(scope=scope, errors=exc.errors), None
-    plan = validate_rows(table, scope=scope)
+    plan = validate_rows(table, scope=scope, administrator=administrator)
     if not plan.ok:
         return plan, None
     return plan, import_apply(

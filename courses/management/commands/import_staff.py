@@ -49,6 +49,7 @@ class Command(BaseCommand):
             actor=None,
             course=target,
             dry_run=dry_run,
+            administrator=True,
         )
         if result is None:
             for error in plan.errors:
@@ -56,6 +57,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(plan.errors)} error(s) in {file.name}: nothing was imported."
             )
+        for row in plan.taken_over:
+            # An officer's import would have refused these rows.
+            verb = "Would update" if dry_run else "Updated"
+            self.stdout.write(f"{verb} line {row.line}: {row.reason}")
         prefix = "Dry run, nothing written. Would be: " if dry_run else ""
         self.stdout.write(
             prefix
