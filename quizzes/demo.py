@@ -70,7 +70,6 @@ def seed(*, stdout, style) -> None:
                 ),
                 time_limit_minutes=20,
                 attempts_allowed=3,
-                review=QuizPage.Review.PRACTICE,
                 random_draws=[QuizRandomDraw(category=root, count=10)],
             )
         )

@@ -59,7 +59,6 @@ def quizzes(ctx: LoadContext) -> None:
             intro="<p>Chọn một đáp án đúng cho mỗi câu hỏi.</p>",
             time_limit_minutes=60 if exam else 20,
             attempts_allowed=0 if exam else 3,
-            review=QuizPage.Review.EXAM if exam else QuizPage.Review.PRACTICE,
             random_draws=[
                 QuizRandomDraw(
                     category=root, count=EXAM_QUESTIONS if exam else QUESTIONS

@@ -12,6 +12,7 @@ import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,7 @@ from elearning.pagecache import CachedRestrictionsMixin
 from elearning.people.names import normalize_text
 from elearning.people.scoping import restrict
 
+from . import review
 from .forms import QuizPageForm
 
 GRACE_SECONDS = 60  # answers are accepted this long after the deadline
@@ -267,10 +269,6 @@ class QuizPage(CachedRestrictionsMixin, Page):
         FIRST = "first", _("Lần đầu tiên")
         AVERAGE = "average", _("Trung bình các lần")
 
-    class Review(models.TextChoices):
-        PRACTICE = "practice", _("Luyện tập: xem đáp án ngay sau khi nộp")
-        EXAM = "exam", _("Kiểm tra: chỉ xem điểm; đáp án sau khi đóng bài")
-
     intro = RichTextField(
         _("hướng dẫn"),
         blank=True,
@@ -311,11 +309,21 @@ class QuizPage(CachedRestrictionsMixin, Page):
     )
     shuffle_questions = models.BooleanField(_("xáo trộn câu hỏi"), default=True)
     shuffle_choices = models.BooleanField(_("xáo trộn phương án"), default=True)
-    review = models.CharField(
-        _("xem lại bài"),
-        max_length=10,
-        choices=Review.choices,
-        default=Review.EXAM,
+    # What the learner sees of a finished attempt, and when (quizzes/review.py).
+    review_answer = review.ReviewMomentsField(
+        _("câu trả lời của học viên"), default=review.DEFAULTS["answer"]
+    )
+    review_correctness = review.ReviewMomentsField(
+        _("đúng hay sai, điểm từng câu"), default=review.DEFAULTS["correctness"]
+    )
+    review_correct_answer = review.ReviewMomentsField(
+        _("đáp án đúng"), default=review.DEFAULTS["correct_answer"]
+    )
+    review_feedback = review.ReviewMomentsField(
+        _("nhận xét"), default=review.DEFAULTS["feedback"]
+    )
+    review_score = review.ReviewMomentsField(
+        _("điểm bài làm"), default=review.DEFAULTS["score"]
     )
     counts_for_completion = models.BooleanField(
         _("tính vào hoàn thành khóa học"),
@@ -336,10 +344,17 @@ class QuizPage(CachedRestrictionsMixin, Page):
                 FieldRowPanel(
                     [FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]
                 ),
-                FieldPanel("review"),
                 FieldPanel("counts_for_completion"),
             ],
             heading=_("Cài đặt"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel(field) for field in review.ITEMS.values()],
+            heading=_("Học viên được xem lại bài"),
+            help_text=_(
+                "Bài kiểm tra tính vào hoàn thành khóa học chỉ cho xem đúng/sai, "
+                "đáp án đúng và nhận xét sau khi bài đóng."
+            ),
         ),
         InlinePanel(
             "fixed_questions",
@@ -363,6 +378,11 @@ class QuizPage(CachedRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("bài kiểm tra")
         verbose_name_plural = _("bài kiểm tra")
+
+    def clean(self):
+        super().clean()
+        if errors := review.settings_errors(self):
+            raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import quiz_page_context

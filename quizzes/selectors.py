@@ -14,6 +14,7 @@ from elearning.pagecache import memo_many
 
 from .grading import combine_scores
 from .models import Attempt, AttemptAnswer, QuizPage
+from .review import shown_items
 
 
 def quiz_page_context(*, quiz: QuizPage, user) -> dict:
@@ -25,6 +26,8 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
     finished = [a for a in attempts if not a.is_live and a.score is not None]
     grade = combine_scores([a.score for a in finished], quiz.grading_method)
     now = timezone.now()
+    for attempt in attempts:
+        attempt.score_shown = "score" in shown_items(attempt, now=now)
     is_open = (quiz.opens_at is None or quiz.opens_at <= now) and (
         quiz.closes_at is None or now < quiz.closes_at
     )
@@ -36,23 +39,13 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
     return {
         "attempts": attempts,
         "live_attempt": live,
-        "grade": grade,
+        # The grade only where every score it comes from may be shown.
+        "grade": grade if all(a.score_shown for a in finished) else None,
         "passed": grade is not None and grade >= quiz.pass_mark,
         "is_open": is_open,
         "attempts_left": left,
         "can_start": live is None and is_open and (left is None or left > 0),
     }
-
-
-def review_visible(attempt: Attempt, *, now=None) -> bool:
-    """Whether the learner may see correct answers and feedback now."""
-    if attempt.is_live:
-        return False
-    quiz = attempt.quiz
-    if quiz.review == QuizPage.Review.PRACTICE:
-        return True
-    now = now or timezone.now()
-    return quiz.closes_at is not None and now >= quiz.closes_at
 
 
 def learner_grades(*, learner, quizzes: list[QuizPage]) -> dict[int, Decimal | None]:
@@ -301,11 +294,15 @@ def report_histogram(attempts: list[Attempt], *, bins: int = 10) -> list[dict]:
     ]
 
 
-def attempt_rows(answers: list[AttemptAnswer], *, review: bool = False) -> list[dict]:
+def attempt_rows(
+    answers: list[AttemptAnswer], *, shown: frozenset[str] | set[str] = frozenset()
+) -> list[dict]:
     """What the attempt and result templates draw for each question.
 
-    Correct answers and feedback are included only when ``review`` is set,
-    so the attempt page never carries them.
+    ``shown`` are the review items the learner may see now
+    (``quizzes.review.shown_items``): right or wrong and the points earned,
+    correct answers and feedback are put in a row only when shown, so no
+    page carries what it may not show.
     """
     from .grading import grade_fraction
 
@@ -329,12 +326,14 @@ def attempt_rows(answers: list[AttemptAnswer], *, review: bool = False) -> list[
                 "picked": c["key"] in picked,
                 "chosen_match": matches.get(c["key"], ""),
             }
-            if review:
+            if "correct_answer" in shown:
                 item.update(
-                    correct=Decimal(c["fraction"]) > 0,
-                    feedback=c.get("feedback", "") if c["key"] in picked else "",
-                    match=c.get("match", ""),
+                    correct=Decimal(c["fraction"]) > 0, match=c.get("match", "")
                 )
+            if "feedback" in shown:
+                item["feedback"] = c.get("feedback", "") if c["key"] in picked else ""
+            if "correctness" in shown and snap["type"] == "matching":
+                item["match_right"] = item["chosen_match"] == c.get("match", "")
             choices.append(item)
         row = {
             "answer": answer,
@@ -350,14 +349,13 @@ def attempt_rows(answers: list[AttemptAnswer], *, review: bool = False) -> list[
             else "",
             "version": answer.version,
         }
-        if review:
+        if "correctness" in shown:
             row.update(
-                earned=answer.points,
-                fraction=grade_fraction(snap, answer.response),
-                general_feedback=snap.get("general_feedback", ""),
-                accepted=[c["text"] for c in snap["choices"]]
-                if snap["type"] == "short"
-                else [],
+                earned=answer.points, fraction=grade_fraction(snap, answer.response)
             )
+        if "feedback" in shown:
+            row["general_feedback"] = snap.get("general_feedback", "")
+        if "correct_answer" in shown and snap["type"] == "short":
+            row["accepted"] = [c["text"] for c in snap["choices"]]
         rows.append(row)
     return rows

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Attempt, QuizPage
-from .selectors import attempt_rows, review_visible
+from .review import shown_items, shown_later
+from .selectors import attempt_rows
 from .services import (
     AttemptClosed,
     QuizError,
@@ -157,15 +158,16 @@ def result(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
     if attempt.is_live:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
-    show = review_visible(attempt)
-    answers = list(attempt.answers.order_by("slot")) if show else []
+    shown = shown_items(attempt)
+    answers = list(attempt.answers.order_by("slot")) if "answer" in shown else []
     return render(
         request,
         "quizzes/result.html",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "rows": attempt_rows(answers, review=True),
-            "show_review": show,
+            "rows": attempt_rows(answers, shown=shown),
+            "shown": shown,
+            "shown_later": shown_later(attempt),
         },
     )

@@ -141,10 +141,12 @@ def test_snippet_listing_and_quiz_edit_render(bank, quiz, trainer, client, admin
         reverse("wagtailsnippets_quizzes_question:edit", args=[question.pk])
     )
     assert edit.status_code == 200
-    assert (
-        client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk])).status_code
-        == 200
-    )
+    page = client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk]))
+    assert page.status_code == 200
+    # The review options: three moments per item, the default ticked.
+    html = page.content.decode()
+    assert html.count('name="review_correct_answer"') == 3
+    assert "Học viên được xem lại bài" in html and "Sau khi bài đóng" in html
 
 
 def test_quiz_form_refuses_a_draw_its_category_cannot_fill(quiz, bank):
@@ -164,7 +166,6 @@ def test_quiz_form_refuses_a_draw_its_category_cannot_fill(quiz, bank):
                 "attempts_allowed": 3,
                 "pass_mark": "70",
                 "grading_method": "highest",
-                "review": "exam",
                 "fixed_questions": inline_formset([]),
                 "random_draws": inline_formset(
                     [

@@ -54,8 +54,10 @@ def test_quiz_page_start_attempt_and_result(quiz, enrolled, client_of):
     assert result.url == reverse("quizzes:result", args=[attempt.pk])
     page = client.get(result.url).content.decode()
     assert "100 %" in page and "Đạt" in page
-    # Practice review is off by default (exam): answers hidden until close.
-    assert "Đáp án sẽ được công bố" in page
+    # By default answers are not shown while the quiz is open (it never
+    # closes here): the learner's own answers are, the correct ones not.
+    assert "không công bố đáp án khi còn mở" in page
+    assert "đáp án đúng" not in page.lower()
 
 
 def test_course_page_links_to_its_quizzes(quiz, enrolled, client_of):
@@ -72,7 +74,8 @@ def test_course_page_links_to_its_quizzes(quiz, enrolled, client_of):
 
 
 def test_practice_review_shows_answers(quiz, enrolled, client_of):
-    quiz.review = "practice"
+    quiz.counts_for_completion = False
+    quiz.review_correctness = quiz.review_correct_answer = 7
     quiz.save()
     client = client_of(enrolled)
     attempt = attempt_start(learner=enrolled, quiz=quiz)
@@ -87,7 +90,8 @@ def test_review_shows_each_questions_points_as_a_number(
 ):
     """A question's points are kept as text ("1.00") in the attempt's snapshot;
     the review shows them like the score beside them, never "0 / 1.00"."""
-    quiz.review = "practice"
+    quiz.counts_for_completion = False
+    quiz.review_correctness = quiz.review_correct_answer = 7
     quiz.save()
     client = client_of(enrolled)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
