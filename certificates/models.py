@@ -395,6 +395,14 @@ class Certificate(models.Model):
             return None
         return self.template_revision.as_object()
 
+    def issuer(self) -> str:
+        """The issuing body as the PDF prints it (cơ quan cấp, then its
+        superior body), from the pinned template revision."""
+        template = self.template() or CertificateTemplate(signer_name="")
+        return ", ".join(
+            line for line in (template.issuing_body, template.issuing_parent) if line
+        )
+
 
 class CertificateExport(models.Model):
     """A ZIP of certificate PDFs built in the background, with its progress."""

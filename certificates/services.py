@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 
 from courses.models import Enrolment
 from courses.selectors import course_eligibility
+from courses.services import enrolment_refresh
 
 from .models import Certificate, CertificateSeries
 from .selectors import certificate_year, issuing_unit_for, template_for_course
@@ -179,7 +180,12 @@ def certificate_issue(
 def certificate_issue_or_get(
     *, learner, course, issued_by=None, training_class_code: str = ""
 ) -> tuple[Certificate, bool]:
-    """:func:`certificate_issue`, also saying whether this call issued it."""
+    """:func:`certificate_issue`, also saying whether this call issued it.
+
+    Every way of issuing (automatic, bulk, command line) comes here: the
+    enrolment is marked completed, with its date, by the courses app's own
+    service before the number is taken, so a certificate never stands beside
+    an enrolment still "in progress"."""
     if (held := _existing_valid(learner, course)) is not None:
         return held, False
     eligibility = course_eligibility(user=learner, course=course)
@@ -188,6 +194,9 @@ def certificate_issue_or_get(
     score = eligibility.score
     try:
         with transaction.atomic():
+            enrolment = enrolment_refresh(learner=learner, course=course)
+            if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+                raise NotEligible([_("Chưa hoàn thành khóa học.")])
             return _create(
                 learner=learner,
                 course=course,

@@ -285,7 +285,9 @@ def verify_token(request, token: str):
     if over_limit(request, "verify", limit=VERIFY_LIMIT):
         return _too_many(request)
     certificate = (
-        Certificate.objects.select_related("series__unit", "replaces")
+        Certificate.objects.select_related(
+            "series__unit", "replaces", "template_revision"
+        )
         .filter(token=token)
         .first()
     )

@@ -269,3 +269,28 @@ def test_course_grade_word_is_used(learner, course, template, enrol, monkeypatch
     )
     enrol(learner, course, 55)
     assert certificate_issue(learner=learner, course=course).grade == "Đạt"
+
+
+def test_issuing_completes_the_enrolment_first(
+    learner, course, template, enrol, completion, time_machine
+):
+    """issue_certificates once left the enrolment "in progress": the report
+    showed 0 completed beside the certificates."""
+    from django.core.management import call_command
+
+    from courses.models import Enrolment
+
+    enrolment = enrol(learner, course)
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        status=Enrolment.Status.IN_PROGRESS
+    )
+    completion.scores[learner.pk] = Decimal("90")  # done, not yet recorded
+    moment = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.UTC)
+    time_machine.move_to(moment, tick=False)
+    call_command("issue_certificates", "--course", course.code)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    assert enrolment.completed_at == moment
+    certificate = Certificate.objects.get(learner=learner)
+    assert certificate.completed_on == datetime.date(2026, 12, 4)
+    assert ModelLogEntry.objects.filter(action="courses.enrolment.complete").exists()
