@@ -391,7 +391,8 @@ def _not_for_officers(user: User, scope_ids: set[int]) -> Reason | None:
 
     It may only update a learner of its own unit subtree: not an account of
     another unit, nor one with no unit (admins, trainers, accounts made
-    outside an import), nor anyone holding a staff role or admin rights.
+    outside an import), nor a self-registered one not yet confirmed, nor
+    anyone holding a staff role or admin rights.
     """
     profile = getattr(user, "profile", None)
     if profile is None or profile.unit_id is None:
@@ -404,6 +405,13 @@ def _not_for_officers(user: User, scope_ids: set[int]) -> Reason | None:
     if profile.unit_id not in scope_ids:
         return Reason.of(
             gettext_noop("Địa chỉ này thuộc một tài khoản ngoài đơn vị bạn quản lý.")
+        )
+    if profile.awaiting_confirmation:
+        return Reason.of(
+            gettext_noop(
+                "Địa chỉ này thuộc một tài khoản tự đăng ký chưa được xác nhận; "
+                "hãy xác nhận hoặc từ chối ở trang “Tài khoản chờ xác nhận”."
+            )
         )
     if user.holds_staff_role or user.is_staff or user.is_superuser:
         return Reason.of(

@@ -75,6 +75,12 @@ def _enrol(
     *, learner, course: CoursePage, actor, source: str | None = None
 ) -> tuple[Enrolment, bool]:
     """The enrolment, and whether it was made active now (False: it was)."""
+    profile = getattr(learner, "profile", None)
+    if profile is not None and profile.awaiting_confirmation:
+        raise EnrolmentError(
+            _("Tài khoản chưa được cán bộ phụ trách của đơn vị xác nhận."),
+            code="awaiting",
+        )
     self_enrol = actor.pk == learner.pk
     if self_enrol and not _is_manager_of(actor, learner):
         if course.enrolment_policy != CoursePage.EnrolmentPolicy.OPEN:

@@ -112,6 +112,8 @@ PROJECT_RULES: dict[str, Rule] = {
     "people:consent": SIGNED_IN,
     "people:my_data": SIGNED_IN,
     "people:my_data_download": SIGNED_IN,
+    # Only a self-registered account awaiting confirmation stays there.
+    "people:awaiting": r(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     # --- people: admin, staff records -----------------------------------------
     "people_staff:index": SCOPED_LIST,
     "people_staff:index_results": SCOPED_LIST,
@@ -323,6 +325,7 @@ PROJECT_RULES.update(
         "courses:enrol": r(*POST_ONLY.expect.values(), kwargs=course_id),
         "courses:lesson_done": r(*POST_ONLY.expect.values(), kwargs=lesson_id),
         # --- courses: officer -------------------------------------------------
+        "people:confirmations": OFFICER_PAGE,
         "courses:officer_enrolments": OFFICER_PAGE,
         "courses:officer_enrolments_export": OFFICER_PAGE,
         "courses:officer_enrol": OFFICER_PAGE,

@@ -222,7 +222,8 @@ def test_failed_login_error_is_vietnamese_and_announced(client, verified_learner
 
 
 @pytest.mark.django_db
-def test_signup_errors_are_labelled_per_field(client):
+def test_signup_errors_are_labelled_per_field(client, settings):
+    settings.SIGNUP_EMAIL_DOMAINS = ["xuanloc.example.gov.vn"]
     response = client.post(
         "/accounts/signup/",
         {"email": "khong-hop-le", "password1": "a", "password2": "b"},
@@ -322,10 +323,13 @@ def test_recovery_codes_page_in_vietnamese(client, verified_learner):
 
 
 @pytest.mark.django_db
-def test_signup_confirmation_email_in_vietnamese(client):
+def test_signup_confirmation_email_in_vietnamese(client, settings, officer):
+    settings.SIGNUP_EMAIL_DOMAINS = ["xuanloc.example.gov.vn"]
     response = client.post(
         "/accounts/signup/",
         {
+            "full_name": "Nguyễn Văn Mới",
+            "unit": officer.profile.unit_id,
             "email": "moi.nv@xuanloc.example.gov.vn",
             "password1": "mot-mat-khau-dai-2026",
             "password2": "mot-mat-khau-dai-2026",

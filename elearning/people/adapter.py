@@ -14,6 +14,12 @@ from django.core.exceptions import ValidationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        """Closed unless the province lists work domains (signup.py)."""
+        from .signup import signup_domains
+
+        return bool(signup_domains())
+
     def pre_authenticate(self, request, **credentials):
         try:
             super().pre_authenticate(request, **credentials)

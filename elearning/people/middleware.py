@@ -1,4 +1,5 @@
-"""Gates every signed-in request must pass: MFA for staff, then privacy consent.
+"""Gates every signed-in request must pass: MFA for staff, then privacy
+consent, then (for a self-registered account) its unit's confirmation.
 
 Both sit after AuthenticationMiddleware and allauth's AccountMiddleware. A
 request that fails a gate is redirected to the page that clears it; the
@@ -102,4 +103,26 @@ class PrivacyConsentMiddleware:
                         request.session[CONSENT_SESSION_KEY] = PRIVACY_NOTICE_VERSION
                     else:
                         return _redirect(reverse("people:consent"), request)
+        return self.get_response(request)
+
+
+AWAITING_OPEN = {"people:awaiting", "people:my_data", "people:my_data_download"}
+
+
+class AwaitingConfirmationMiddleware:
+    """A self-registered account reaches nothing but the page that says it
+    waits for its unit's officer (and its own data) until confirmed. The
+    profile comes with the request's user (``User.objects.for_request``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            profile = getattr(user, "profile", None)
+            if profile is not None and profile.awaiting_confirmation:
+                name = _url_name(request)
+                if not (_exempt(request, name) or name in CONSENT_OPEN | AWAITING_OPEN):
+                    return HttpResponseRedirect(reverse("people:awaiting"))
         return self.get_response(request)

@@ -415,6 +415,11 @@ class StaffProfile(models.Model):
         _("đối tượng"), max_length=10, choices=StaffCategory.choices, blank=True
     )
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    # A self-registered account (SIGNUP_EMAIL_DOMAINS) until an officer of
+    # its unit confirms it: no role, no course, no import may claim it.
+    awaiting_confirmation = models.BooleanField(
+        _("chờ xác nhận"), default=False, editable=False
+    )
 
     objects = StaffProfileQuerySet.as_manager()
 

@@ -445,6 +445,56 @@ def user_set_active(*, user: User, active: bool, actor: User | None = None) -> N
     )
 
 
+# --- Self-registration (SIGNUP_EMAIL_DOMAINS) ------------------------------------
+
+
+def person_self_register(
+    *, user: User, full_name: str, unit: AdministrativeUnit
+) -> StaffProfile:
+    """The profile of an account made at sign-up: in the unit the person
+    chose, awaiting confirmation by an officer of that unit, with no role."""
+    from wagtail.log_actions import log
+
+    profile = StaffProfile.objects.create(
+        user=user, full_name=full_name, unit=unit, awaiting_confirmation=True
+    )
+    log(instance=user, action="people.self_registered", data={"unit": unit.code})
+    return profile
+
+
+def awaiting_confirmation(actor: User):
+    """The self-registered accounts ``actor`` may confirm: those of the units
+    they see (an officer's subtree; everything for province admins)."""
+    return (
+        User.objects.visible_to(actor)
+        .filter(is_active=True, profile__awaiting_confirmation=True)
+        .exclude(pk=actor.pk)
+        .select_related("profile__unit")
+        .order_by("profile__sort_key")
+    )
+
+
+@transaction.atomic
+def person_confirm(*, user: User, actor: User) -> None:
+    """Confirm a self-registered account: it becomes a learner of its unit."""
+    from wagtail.log_actions import log
+
+    user = awaiting_confirmation(actor).get(pk=user.pk)
+    StaffProfile.objects.filter(user=user).update(awaiting_confirmation=False)
+    user_set_role(user=user, role=Role.LEARNER, actor=actor)
+    log(instance=user, action="people.confirmed", user=actor)
+
+
+@transaction.atomic
+def person_refuse(*, user: User, actor: User) -> None:
+    """Refuse a self-registered account: it is disabled (kept for the log)."""
+    from wagtail.log_actions import log
+
+    user = awaiting_confirmation(actor).get(pk=user.pk)
+    user_set_active(user=user, active=False, actor=actor)
+    log(instance=user, action="people.refused", user=actor)
+
+
 # --- Personal data --------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("ca-nhan/thong-bao-du-lieu/", views.privacy_notice, name="privacy_notice"),
     path("ca-nhan/dong-y/", views.consent, name="consent"),
     path("ca-nhan/du-lieu-cua-toi/", views.my_data, name="my_data"),
+    path("ca-nhan/cho-xac-nhan/", views.awaiting, name="awaiting"),
+    path("xac-nhan-tai-khoan/", views.confirmations, name="confirmations"),
     path(
         "ca-nhan/du-lieu-cua-toi/tai-ve/",
         views.my_data_download,

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -77,3 +78,46 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="du-lieu-ca-nhan-{stamp}.json"'
     )
     return response
+
+
+@never_cache
+@login_required
+@require_safe
+def awaiting(request: HttpRequest) -> HttpResponse:
+    """Where a self-registered account waits for its unit's officer."""
+    profile = getattr(request.user, "profile", None)
+    if profile is None or not profile.awaiting_confirmation:
+        return redirect("/")
+    return render(request, "people/awaiting.html", {"profile": profile})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirmations(request: HttpRequest) -> HttpResponse:
+    """Officers (and province admins) confirm or refuse the self-registered
+    accounts of their units."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    from .services import awaiting_confirmation, person_confirm, person_refuse
+
+    actor = request.user
+    if not (actor.is_unit_officer or actor.is_province_admin):
+        raise PermissionDenied
+    people = awaiting_confirmation(actor)
+    if request.method == "POST":
+        person = get_object_or_404(people, pk=request.POST.get("user"))
+        if request.POST.get("action") == "confirm":
+            person_confirm(user=person, actor=actor)
+            messages.success(
+                request, _("Đã xác nhận tài khoản của %(name)s.") % {"name": person}
+            )
+        else:
+            person_refuse(user=person, actor=actor)
+            messages.info(
+                request, _("Đã từ chối tài khoản của %(name)s.") % {"name": person}
+            )
+        return redirect("people:confirmations")
+    return render(request, "people/confirmations.html", {"people": people})

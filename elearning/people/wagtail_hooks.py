@@ -28,6 +28,15 @@ def register_people_actions(actions):
     actions.register_action(
         "people.account_enabled", _("Mở khóa tài khoản"), _("Đã mở khóa tài khoản")
     )
+    actions.register_action(
+        "people.self_registered", _("Tự đăng ký"), _("Đã tự đăng ký tài khoản")
+    )
+    actions.register_action(
+        "people.confirmed", _("Xác nhận tài khoản"), _("Đã xác nhận tài khoản")
+    )
+    actions.register_action(
+        "people.refused", _("Từ chối tài khoản"), _("Đã từ chối tài khoản")
+    )
 
     @actions.register_action("people.agency_merged")
     class AgencyMerged(LogFormatter):

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     # Staff set up MFA first, then everyone accepts the privacy notice.
     "elearning.people.middleware.MFARequiredMiddleware",
     "elearning.people.middleware.PrivacyConsentMiddleware",
+    "elearning.people.middleware.AwaitingConfirmationMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # The request's Wagtail site from the cache (elearning/pagecache.py).
     "elearning.pagecache.SiteMiddleware",
@@ -193,6 +194,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "elearning.people.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Self sign-up is closed unless work domains are listed; such accounts wait
+# for an officer of their unit (elearning/people/signup.py).
+ACCOUNT_SIGNUP_FORM_CLASS = "elearning.people.signup.SignupDetailsForm"
+SIGNUP_EMAIL_DOMAINS = env.list("SIGNUP_EMAIL_DOMAINS", default=[])
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
