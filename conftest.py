@@ -68,7 +68,9 @@ def pytest_report_header(config):
     return None
 
 
-def _missing(reason: str) -> None:
+def missing_service(reason: str) -> None:
+    """Skip a test whose service is missing, or fail it under CI=true.
+    Every gate calls this, whichever fixture notices the service first."""
     if IN_CI:
         pytest.fail(f"CI=true and a required service is missing: {reason}")
     pytest.skip(reason)
@@ -91,17 +93,17 @@ def _service_gates(request):
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+            missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if request.node.get_closest_marker("celery"):
         url = os.environ.get("CELERY_TEST_BROKER_URL", "")
         if not url or not _redis_reachable(url):
-            _missing(
+            missing_service(
                 "needs Redis: set CELERY_TEST_BROKER_URL=redis://127.0.0.1:6379/15"
             )
     if request.node.get_closest_marker("browser") and not (
         shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
     ):
-        _missing(f"needs Chromium at {CHROMIUM}")
+        missing_service(f"needs Chromium at {CHROMIUM}")
 
 
 @pytest.fixture(autouse=True)

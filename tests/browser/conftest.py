@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import CHROMIUM
+from conftest import CHROMIUM, missing_service
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls made by fixtures in that thread are safe here (one thread, no loop
@@ -44,7 +44,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser(django_db_setup):
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"needs Chromium at {CHROMIUM}")
+        # The same gate as every service: a skip, but a failure under CI.
+        missing_service(f"needs Chromium at {CHROMIUM}")
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
