@@ -196,7 +196,7 @@ def connect_learner_records(model, learner_ids: Callable) -> None:
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
-    from .models import Enrolment, LessonProgress
+    from .models import Enrolment, LessonProgress, LessonStudy
 
     for signal in (post_save, post_delete):
         signal.connect(
@@ -205,3 +205,5 @@ def connect() -> None:
         signal.connect(
             _progress_changed, sender=LessonProgress, dispatch_uid=f"progress-{signal}"
         )
+    # Study time shows in the lessons rule's reasons ("cần học thêm 3 phút").
+    connect_learner_records(LessonStudy, lambda study: [study.learner_id])

@@ -372,6 +372,15 @@ def _choice_label(choices, value) -> str:
         return value
 
 
+def body_has_uploaded_video(raw_blocks) -> bool:
+    """Whether a lesson body (its raw stream data) holds a video block with
+    an uploaded file."""
+    return any(
+        block.get("type") == "video" and (block.get("value") or {}).get("file")
+        for block in raw_blocks or []
+    )
+
+
 class LessonPage(CachedRestrictionsMixin, Page):
     body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("nội dung"))
     estimated_minutes = models.PositiveSmallIntegerField(
@@ -379,10 +388,27 @@ class LessonPage(CachedRestrictionsMixin, Page):
         default=15,
         help_text=_("Thời gian học viên cần để học xong bài này."),
     )
+    min_study_seconds = models.PositiveIntegerField(
+        _("thời gian học tối thiểu (giây)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(30), MaxValueValidator(4 * 3600)],
+        help_text=_(
+            "Học viên chỉ đánh dấu được đã học xong khi trang bài học đã hiện "
+            "trên màn hình ít nhất chừng này giây (thời gian trang nằm ở thẻ "
+            "nền không tính). Để trống: một phần tư thời lượng dự kiến, ít "
+            "nhất 30 giây. Bài có video tải lên còn cần xem phần lớn video."
+        ),
+    )
+    # Whether the body holds an uploaded video, whose watching the page
+    # measures (kept by save(); an embedded video cannot be measured).
+    video_tracked = models.BooleanField(default=False, editable=False)
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("estimated_minutes"),
+        FieldRowPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("min_study_seconds")]
+        ),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
@@ -393,6 +419,22 @@ class LessonPage(CachedRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("bài học")
         verbose_name_plural = _("bài học")
+
+    # The share of an uploaded video a learner must have watched.
+    VIDEO_SHARE = 0.8
+
+    @property
+    def study_seconds_required(self) -> int:
+        """Seconds the page must have been visible before the lesson is done:
+        the lesson's own minimum, else a quarter of its estimated minutes,
+        at least 30 s."""
+        if self.min_study_seconds is not None:
+            return self.min_study_seconds
+        return max(30, self.estimated_minutes * 60 // 4)
+
+    def save(self, *args, **kwargs):
+        self.video_tracked = body_has_uploaded_video(self.body.raw_data)
+        super().save(*args, **kwargs)
 
     def serve(self, request, *args, **kwargs):
         from django.shortcuts import redirect
@@ -413,6 +455,13 @@ class LessonPage(CachedRestrictionsMixin, Page):
 
             access = lesson_access(lesson=self, user=request.user)
         context["access"] = access
+        if access.enrolment is not None and not access.is_done:
+            from .selectors import duration_text
+            from .services import BEAT_SECONDS
+
+            context["study_required"] = duration_text(self.study_seconds_required)
+            context["video_share"] = round(100 * self.VIDEO_SHARE)
+            context["beat_seconds"] = BEAT_SECONDS
         return context
 
 
@@ -519,6 +568,53 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} – {self.page_id}"
+
+
+class LessonStudyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict(
+            self, user, unit_field="learner__profile__unit", owner_field="learner"
+        )
+
+
+class LessonStudy(models.Model):
+    """How long one learner has studied one lesson: the page's heartbeats
+    add the seconds it was visible (``courses.services.lesson_study_beat``)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("học viên"),
+        on_delete=models.CASCADE,
+        related_name="lesson_studies",
+    )
+    lesson = models.ForeignKey(
+        LessonPage,
+        verbose_name=_("bài học"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    first_opened_at = models.DateTimeField(_("mở lần đầu lúc"))
+    last_beat_at = models.DateTimeField(_("tín hiệu gần nhất lúc"))
+    # When the last visible stretch credited to this row ended: a learner's
+    # time is credited to one lesson at a time (see lesson_study_beat).
+    last_visible_at = models.DateTimeField(null=True, blank=True)
+    seconds_visible = models.FloatField(_("thời gian học (giây)"), default=0)
+    video_seconds = models.FloatField(_("thời gian xem video (giây)"), default=0)
+    video_duration = models.FloatField(_("độ dài video (giây)"), default=0)
+
+    objects = LessonStudyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thời gian học bài")
+        verbose_name_plural = _("thời gian học bài")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson"], name="courses_lessonstudy_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} – {self.lesson_id}: {self.seconds_visible:.0f} s"
 
 
 def _import_upload_to(instance, filename: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from elearning.pagecache import memo, memo_many
 from elearning.people.models import staff_search_q
@@ -120,7 +122,15 @@ def course_lessons(course) -> list:
             .defer_streamfields()
             .order_by("path")
             .only(
-                "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes"
+                "id",
+                "title",
+                "slug",
+                "url_path",
+                "path",
+                "depth",
+                "estimated_minutes",
+                "min_study_seconds",
+                "video_tracked",
             )
         ),
     )
@@ -187,8 +197,124 @@ def _lesson_ids_by_course(course_ids) -> dict[int, list[int]]:
     return result
 
 
+# --- Study time ----------------------------------------------------------
+
+
+def duration_text(seconds) -> str:
+    """ "3 phút" from 180 s (minutes rounded up), "40 giây" under a minute."""
+    seconds = max(0, math.ceil(seconds))
+    if seconds >= 60:
+        n = math.ceil(seconds / 60)
+        return ngettext("%(n)d phút", "%(n)d phút", n) % {"n": n}
+    return ngettext("%(n)d giây", "%(n)d giây", seconds) % {"n": seconds}
+
+
+def studied_text(seconds) -> str:
+    """What an officer reads of a learner's time on a lesson: "đã học 12
+    phút" (whole minutes), "đã học 40 giây" under a minute."""
+    seconds = int(seconds)
+    if seconds >= 60:
+        n = seconds // 60
+        return ngettext("đã học %(n)d phút", "đã học %(n)d phút", n) % {"n": n}
+    return ngettext("đã học %(n)d giây", "đã học %(n)d giây", seconds) % {"n": seconds}
+
+
+def video_watched_percent(study) -> int | None:
+    """The share of the lesson's uploaded video watched, ``None`` when the
+    page never reported the video's length."""
+    if study is None or not study.video_duration:
+        return None
+    return min(100, math.floor(100 * study.video_seconds / study.video_duration))
+
+
+def lesson_study_missing(lesson, study) -> list[str]:
+    """What the learner must still do on ``lesson`` before it can be marked
+    done, given their ``LessonStudy`` (``None``: never opened); empty when
+    they studied it enough. One sentence per missing thing."""
+    reasons = []
+    seen = study.seconds_visible if study is not None else 0
+    missing = lesson.study_seconds_required - seen
+    if missing > 0:
+        # Whole units, rounded up: never "0 phút" while something is missing.
+        seconds = math.ceil(missing)
+        if seconds >= 60:
+            n = math.ceil(seconds / 60)
+            reasons.append(
+                ngettext("Cần học thêm %(n)d phút.", "Cần học thêm %(n)d phút.", n)
+                % {"n": n}
+            )
+        else:
+            reasons.append(
+                ngettext(
+                    "Cần học thêm %(n)d giây.", "Cần học thêm %(n)d giây.", seconds
+                )
+                % {"n": seconds}
+            )
+    if lesson.video_tracked:
+        percent = video_watched_percent(study) or 0
+        need = round(100 * lesson.VIDEO_SHARE)
+        watched = (
+            study is not None
+            and study.video_duration > 0
+            and study.video_seconds >= lesson.VIDEO_SHARE * study.video_duration
+        )
+        if not watched:
+            reasons.append(
+                _("Cần xem video của bài: đã xem %(seen)d%%, cần ít nhất %(need)d%%.")
+                % {"seen": percent, "need": need}
+            )
+    return reasons
+
+
+def _study_reasons(enrolment, missing_ids, studies) -> list[str]:
+    """For each lesson of ``missing_ids`` the learner opened, what is still
+    missing ("Bài “…”: Cần học thêm 3 phút."). ``studies`` maps lesson id to
+    the learner's ``LessonStudy`` with its lesson loaded."""
+    reasons = []
+    for pk in missing_ids:
+        study = studies.get(pk)
+        if study is None:
+            continue
+        gaps = lesson_study_missing(study.lesson, study)
+        if gaps:
+            reasons.append(
+                _("Bài “%(title)s”: %(missing)s")
+                % {"title": study.lesson.title, "missing": " ".join(gaps)}
+            )
+        else:
+            reasons.append(
+                _("Bài “%(title)s”: đã học đủ, hãy bấm “Đánh dấu đã học xong”.")
+                % {"title": study.lesson.title}
+            )
+    return reasons
+
+
+def _load_studies(pairs) -> dict[tuple[int, int], object]:
+    """``{(learner id, lesson id): LessonStudy}`` (lesson loaded, body left
+    out) for the given pairs, in one query."""
+    from .models import LessonStudy
+
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    learners = {learner for learner, _lesson in pairs}
+    lessons = {lesson for _learner, lesson in pairs}
+    rows = (
+        LessonStudy.objects.filter(learner_id__in=learners, lesson_id__in=lessons)
+        .select_related("lesson")
+        .defer("lesson__body")
+    )
+    wanted = set(pairs)
+    return {
+        (row.learner_id, row.lesson_id): row
+        for row in rows
+        if (row.learner_id, row.lesson_id) in wanted
+    }
+
+
 def lessons_requirement(enrolment) -> Requirement | None:
-    """The "lessons" completion rule: every live lesson marked done."""
+    """The "lessons" completion rule: every live lesson marked done. For a
+    lesson opened but not done, says what is missing (study time, video)."""
     course = enrolment.course
     if not course.require_lessons:
         return None
@@ -207,6 +333,13 @@ def lessons_requirement(enrolment) -> Requirement | None:
         if missing
         else []
     )
+    if missing:
+        missing_ids = [pk for pk in lesson_ids if pk not in done_ids]
+        studies = getattr(enrolment, "_studies", None)
+        if studies is None:
+            found = _load_studies((enrolment.learner_id, pk) for pk in missing_ids)
+            studies = {lesson: row for (_l, lesson), row in found.items()}
+        reasons += _study_reasons(enrolment, missing_ids, studies)
     return Requirement(
         key="lessons",
         label=_("Hoàn thành các bài học"),
@@ -226,12 +359,32 @@ def lessons_requirements(enrolments) -> dict[int, Requirement | None]:
         if e.course.require_lessons and getattr(e, "_lesson_ids", None) is None
     }
     ids = lesson_ids_by_course(sorted(missing)) if missing else {}
-    result = {}
     for enrolment in enrolments:
         if getattr(enrolment, "_lesson_ids", None) is None and (
             enrolment.course_id in ids
         ):
             enrolment._lesson_ids = ids[enrolment.course_id]
+    # The study time of every lesson not done yet, of every enrolment at
+    # once (none when each already carries its own).
+    pairs = []
+    for enrolment in enrolments:
+        if not enrolment.course.require_lessons or hasattr(enrolment, "_studies"):
+            continue
+        done_ids = {p.page_id for p in enrolment.progress.all()}
+        pairs += [
+            (enrolment.learner_id, pk)
+            for pk in enrolment._lesson_ids
+            if pk not in done_ids
+        ]
+    found = _load_studies(pairs)
+    result = {}
+    for enrolment in enrolments:
+        if enrolment.course.require_lessons and not hasattr(enrolment, "_studies"):
+            enrolment._studies = {
+                lesson: row
+                for (learner, lesson), row in found.items()
+                if learner == enrolment.learner_id
+            }
         result[enrolment.pk] = lessons_requirement(enrolment)
     return result
 

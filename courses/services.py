@@ -15,8 +15,8 @@ from wagtail.log_actions import log
 
 from elearning.services import email_send
 
-from .models import CoursePage, Enrolment, LessonPage, LessonProgress
-from .selectors import course_lessons, enrolment_eligibility
+from .models import CoursePage, Enrolment, LessonPage, LessonProgress, LessonStudy
+from .selectors import course_lessons, enrolment_eligibility, lesson_study_missing
 from .signals import course_completed
 
 
@@ -222,8 +222,11 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor, reason: str = "") -> Enro
 def lesson_complete(*, learner, lesson: LessonPage) -> LessonProgress:
     """Mark ``lesson`` done for ``learner`` (idempotent) and refresh completion.
 
-    Refused when the learner is not enrolled, or when the course is
-    sequential and the previous lesson is not done yet.
+    Refused when the learner is not enrolled, when the course is
+    sequential and the previous lesson is not done yet, and when the
+    lesson was not studied enough (``selectors.lesson_study_missing``: the
+    page visible long enough, most of an uploaded video watched); the
+    message says what is missing. A lesson already done stays done.
     """
     course = CoursePage.objects.defer_streamfields().get(
         path=lesson.path[: -lesson.steplen]
@@ -247,11 +250,87 @@ def lesson_complete(*, learner, lesson: LessonPage) -> LessonProgress:
                 raise EnrolmentError(
                     _("Hãy hoàn thành bài học trước đó."), code="sequential"
                 )
+    study = LessonStudy.objects.filter(learner=learner, lesson=lesson).first()
+    missing = lesson_study_missing(lesson, study)
+    if missing:
+        raise EnrolmentError(" ".join(missing), code="not_studied")
     progress, _created = LessonProgress.objects.get_or_create(
         enrolment=enrolment, page=lesson
     )
     enrolment_refresh(learner=learner, course=course)
     return progress
+
+
+# The lesson page beats every BEAT_SECONDS while visible; one beat credits
+# at most BEAT_CREDIT_MAX seconds (a late beat, a sleeping phone), and an
+# uploaded video may play at most VIDEO_RATE_MAX times as fast as real time.
+BEAT_SECONDS = 15
+BEAT_CREDIT_MAX = 30
+VIDEO_RATE_MAX = 2
+# Nothing the page reports is longer than this (a day).
+_REPORT_MAX = 24 * 3600
+
+
+@transaction.atomic
+def lesson_study_beat(
+    *,
+    learner,
+    lesson: LessonPage,
+    visible: bool,
+    video_watched: float = 0,
+    video_duration: float = 0,
+) -> LessonStudy:
+    """Record a heartbeat of ``lesson``'s page for ``learner``.
+
+    The first beat notes when the lesson was opened and credits nothing.
+    A later beat with ``visible`` (the page was on screen since the
+    previous beat) credits the time since then, at most
+    ``BEAT_CREDIT_MAX`` seconds; a beat of a page in the background credits
+    nothing and starts the next stretch. A learner's time goes to one lesson
+    at a time: a stretch starts no earlier than the end of the last one
+    credited to any lesson, so beats of several pages (or faster than real
+    time) never add up to more time than passed. ``video_watched`` (seconds
+    of the uploaded video played since the previous beat) is credited up to
+    ``VIDEO_RATE_MAX`` times the credited time; ``video_duration`` is the
+    video's length as the page measured it (the longest report is kept).
+    Refused (``EnrolmentError``) when the learner is not enrolled.
+    """
+    enrolled = (
+        Enrolment.objects.filter(
+            learner=learner, course__path=lesson.path[: -lesson.steplen]
+        )
+        .active()
+        .exists()
+    )
+    if not enrolled:
+        raise EnrolmentError(_("Bạn chưa ghi danh khóa học này."), code="not_enrolled")
+    now = timezone.now()
+    # Every study row of the learner, locked: beats of one learner queue.
+    studies = list(LessonStudy.objects.select_for_update().filter(learner=learner))
+    study = next((row for row in studies if row.lesson_id == lesson.pk), None)
+    duration = min(max(video_duration, 0), _REPORT_MAX)
+    if study is None:
+        return LessonStudy.objects.create(
+            learner=learner,
+            lesson=lesson,
+            first_opened_at=now,
+            last_beat_at=now,
+            video_duration=duration,
+        )
+    study.video_duration = max(study.video_duration, duration)
+    if visible:
+        since = max(
+            [study.last_beat_at]
+            + [row.last_visible_at for row in studies if row.last_visible_at]
+        )
+        credit = min(max((now - since).total_seconds(), 0), BEAT_CREDIT_MAX)
+        study.seconds_visible += credit
+        watched = min(max(video_watched, 0), _REPORT_MAX)
+        study.video_seconds += min(watched, VIDEO_RATE_MAX * credit)
+        study.last_visible_at = now
+    study.last_beat_at = now
+    study.save()
+    return study
 
 
 @transaction.atomic

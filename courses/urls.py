@@ -8,6 +8,7 @@ urlpatterns = [
     path("khoa-hoc-cua-toi/", views.my_courses, name="my_courses"),
     path("khoa-hoc/<int:course_id>/ghi-danh/", views.course_enrol, name="enrol"),
     path("bai-hoc/<int:lesson_id>/hoan-thanh/", views.lesson_done, name="lesson_done"),
+    path("bai-hoc/<int:lesson_id>/dang-hoc/", views.lesson_beat, name="lesson_beat"),
     path("quan-ly/ghi-danh/", views.officer_enrolments, name="officer_enrolments"),
     path(
         "quan-ly/ghi-danh/xuat-tep/",

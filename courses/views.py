@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from functools import wraps
 
 from django.contrib import messages
@@ -25,14 +26,17 @@ from . import services
 from .caching import cached_for_learner
 from .forms import EnrolStaffForm, ImportUploadForm, RefuseForm
 from .imports import import_job_confirm, import_job_create
-from .models import CoursePage, Enrolment, ImportJob, LessonPage
+from .models import CoursePage, Enrolment, ImportJob, LessonPage, LessonStudy
 from .selectors import (
     catalogue_url,
     district_enrolments,
     enrolments_eligibility,
     learner_dashboard,
     lesson_ids_by_course,
+    lesson_study_missing,
     lesson_totals,
+    studied_text,
+    video_watched_percent,
 )
 
 
@@ -130,6 +134,45 @@ def lesson_done(request, lesson_id: int):
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect(lesson.url)
+
+
+def _seconds(value) -> float:
+    """A number of seconds the page reports; anything else is 0."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) and number > 0 else 0.0
+
+
+@login_required
+@require_POST
+def lesson_beat(request, lesson_id: int):
+    """A heartbeat of the lesson page (``static/js/lesson.js``): records the
+    time the page was visible and the video watched; answers what is still
+    missing before the lesson can be marked done."""
+    lesson = get_object_or_404(
+        LessonPage.objects.live().defer_streamfields(), pk=lesson_id
+    )
+    try:
+        study = services.lesson_study_beat(
+            learner=request.user,
+            lesson=lesson,
+            visible=request.POST.get("visible") == "1",
+            video_watched=_seconds(request.POST.get("video_watched")),
+            video_duration=_seconds(request.POST.get("video_duration")),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "error": " ".join(exc.messages)}, status=409)
+    missing = lesson_study_missing(lesson, study)
+    return JsonResponse(
+        {
+            "ok": True,
+            "ready": not missing,
+            "missing": " ".join(missing),
+            "seconds": int(study.seconds_visible),
+        }
+    )
 
 
 # --- Officer: enrolments -------------------------------------------------
@@ -305,9 +348,32 @@ def officer_learner(request, user_id: int):
         .prefetch_related("progress")
     )
     ids = lesson_ids_by_course([e.course_id for e in enrolments])
+    every_id = [pk for e in enrolments for pk in ids[e.course_id]]
+    lessons = (
+        LessonPage.objects.filter(pk__in=every_id)
+        .defer_streamfields()
+        .only("id", "title", "estimated_minutes", "min_study_seconds", "video_tracked")
+        .in_bulk()
+        if every_id
+        else {}
+    )
+    # The learner's study time per lesson, read once for every course (and
+    # given to the lessons rule, which would read it again otherwise).
+    studies = {}
+    for study in LessonStudy.objects.visible_to(request.user).filter(
+        learner=learner, lesson_id__in=every_id
+    ):
+        study.lesson = lessons[study.lesson_id]
+        studies[study.lesson_id] = study
     for enrolment in enrolments:
         enrolment.learner = learner
         enrolment._lesson_ids = ids[enrolment.course_id]
+        enrolment._studies = studies
+        done_ids = {p.page_id for p in enrolment.progress.all()}
+        enrolment.lesson_rows = [
+            _lesson_row(lessons[pk], pk in done_ids, studies.get(pk))
+            for pk in enrolment._lesson_ids
+        ]
     eligibilities = enrolments_eligibility(enrolments)
     rows = [(enrolment, eligibilities[enrolment.pk]) for enrolment in enrolments]
     return render(
@@ -315,6 +381,18 @@ def officer_learner(request, user_id: int):
         "pages/course_officer_learner.html",
         {"learner": learner, "rows": rows},
     )
+
+
+def _lesson_row(lesson, done: bool, study) -> dict:
+    """One lesson on an officer's view of a learner: done or not, the time
+    spent on it and the video watched."""
+    return {
+        "title": lesson.title,
+        "done": done,
+        "opened": study is not None,
+        "studied": studied_text(study.seconds_visible) if study else "",
+        "video_percent": video_watched_percent(study) if lesson.video_tracked else None,
+    }
 
 
 @officer_required

@@ -324,6 +324,7 @@ PROJECT_RULES.update(
         "courses:my_courses": SIGNED_IN,
         "courses:enrol": r(*POST_ONLY.expect.values(), kwargs=course_id),
         "courses:lesson_done": r(*POST_ONLY.expect.values(), kwargs=lesson_id),
+        "courses:lesson_beat": r(*POST_ONLY.expect.values(), kwargs=lesson_id),
         # --- courses: officer -------------------------------------------------
         "people:confirmations": OFFICER_PAGE,
         "courses:officer_enrolments": OFFICER_PAGE,

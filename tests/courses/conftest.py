@@ -57,4 +57,27 @@ def lessons(course):
     return list(LessonPage.objects.child_of(course).order_by("path"))
 
 
-__all__ = ["Page", "make_course", "make_lessons"]
+__all__ = ["Page", "make_course", "make_lessons", "studied"]
+
+
+def studied(learner, *lessons):
+    """Record that ``learner`` studied each of ``lessons`` long enough (page
+    visible for the lesson's minimum, its video watched), as the heartbeats
+    of the lesson page would have: ``lesson_complete`` then accepts them."""
+    from django.utils import timezone
+
+    from courses.models import LessonStudy
+
+    now = timezone.now()
+    for lesson in lessons:
+        LessonStudy.objects.update_or_create(
+            learner=learner,
+            lesson=lesson,
+            defaults={
+                "first_opened_at": now,
+                "last_beat_at": now,
+                "seconds_visible": lesson.study_seconds_required,
+                "video_seconds": 60,
+                "video_duration": 60,
+            },
+        )

@@ -17,6 +17,7 @@ from courses import caching, services
 from courses.models import Enrolment, LessonPage
 from courses.selectors import _learner_dashboard, learner_dashboard
 
+from .conftest import studied
 from .test_completion_batch import _mixed_dataset
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,7 @@ def _lesson_done(learner, officer):
         .exclude(pk__in=done)
         .first()
     )
+    studied(learner, lesson)
     services.lesson_complete(learner=learner, lesson=lesson)
 
 

@@ -11,7 +11,7 @@ from courses import services
 from courses.imports import import_file
 from courses.models import Enrolment, LessonProgress
 
-from .conftest import make_course
+from .conftest import make_course, studied
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def test_lesson_done_and_withdrawal_are_seen_at_once(
     rows = client.get(course.url).context["lessons"]
     assert [r["done"] for r in rows] == [False, False, False]
 
+    studied(learner, lessons[0])
     services.lesson_complete(learner=learner, lesson=lessons[0])
     rows = client.get(course.url).context["lessons"]
     assert [r["done"] for r in rows] == [True, False, False]

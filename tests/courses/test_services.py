@@ -7,6 +7,8 @@ from courses.models import CoursePage, Enrolment, LessonProgress
 from courses.selectors import course_eligibility
 from courses.signals import course_completed
 
+from .conftest import studied
+
 
 def actions(enrolment):
     return list(
@@ -153,12 +155,14 @@ def test_lessons_complete_the_course_once(
     course_completed.connect(on_completed)
     try:
         with django_capture_on_commit_callbacks(execute=True):
+            studied(learner, lessons[0])
             services.lesson_complete(learner=learner, lesson=lessons[0])
             eligibility = course_eligibility(user=learner, course=course)
             assert not eligibility.complete
             assert eligibility.reasons == ["Còn 2/3 bài học chưa hoàn thành."]
             assert eligibility.progress_percent == 33
             for lesson in lessons:
+                studied(learner, lesson)
                 services.lesson_complete(learner=learner, lesson=lesson)
     finally:
         course_completed.disconnect(on_completed)
@@ -174,11 +178,15 @@ def test_sequential_course_gates_lessons(course, lessons, learner):
     course.save()
     services.enrolment_create(learner=learner, course=course, actor=learner)
     with pytest.raises(services.EnrolmentError):
+        studied(learner, lessons[1])
         services.lesson_complete(learner=learner, lesson=lessons[1])
+    studied(learner, lessons[0])
     services.lesson_complete(learner=learner, lesson=lessons[0])
+    studied(learner, lessons[1])
     services.lesson_complete(learner=learner, lesson=lessons[1])
 
 
 def test_lesson_complete_needs_enrolment(lessons, learner):
     with pytest.raises(services.EnrolmentError):
+        studied(learner, lessons[0])
         services.lesson_complete(learner=learner, lesson=lessons[0])
