@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .text import neutralise_cell, short_date
+from elearning.spreadsheets import safe_cell
+
+from .text import short_date
 
 
 def register_xlsx(*, rows, unit, year: int) -> bytes:
@@ -27,7 +29,7 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
         "unit": unit.full_name.upper(),
         "year": year,
     }
-    sheet.append([neutralise_cell(title)])
+    sheet.append([safe_cell(title)])
     header = [
         _("Số vào sổ"),
         _("Số giấy chứng nhận"),
@@ -38,7 +40,7 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
         _("Trạng thái"),
         _("Thu hồi"),
     ]
-    sheet.append(header)
+    sheet.append([safe_cell(value) for value in header])
     for certificate in rows:
         revocation = ""
         if not certificate.is_valid:
@@ -52,7 +54,7 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
                 }
         sheet.append(
             [
-                neutralise_cell(value)
+                safe_cell(value)
                 for value in (
                     certificate.sequence,
                     certificate.number,

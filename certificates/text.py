@@ -9,8 +9,6 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from elearning.spreadsheets import safe_cell
-
 # Crockford-like: no 0/O, 1/I/L, so a code read aloud or typed from paper
 # cannot be mistyped into another valid one.
 SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -86,6 +84,3 @@ def normalize_short_code(text: str) -> str:
     ):
         return ""
     return f"{chars[:5]}-{chars[5:]}"
-
-
-neutralise_cell = safe_cell

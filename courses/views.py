@@ -213,9 +213,6 @@ def officer_enrolments(request):
     )
 
 
-neutralise = safe_cell
-
-
 @officer_required
 @require_GET
 def officer_enrolments_export(request):
@@ -226,21 +223,20 @@ def officer_enrolments_export(request):
     totals = lesson_totals(set(qs.values_list("course_id", flat=True)))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Ghi danh"))
-    sheet.append(
-        [
-            _("Họ và tên"),
-            _("Thư điện tử"),
-            _("Đơn vị công tác"),
-            _("Mã khóa học"),
-            _("Khóa học"),
-            _("Trạng thái"),
-            _("Số bài đã học"),
-            _("Tổng số bài"),
-            _("Tiến độ (%)"),
-            _("Ngày ghi danh"),
-            _("Ngày hoàn thành"),
-        ]
-    )
+    header = [
+        _("Họ và tên"),
+        _("Thư điện tử"),
+        _("Đơn vị công tác"),
+        _("Mã khóa học"),
+        _("Khóa học"),
+        _("Trạng thái"),
+        _("Số bài đã học"),
+        _("Tổng số bài"),
+        _("Tiến độ (%)"),
+        _("Ngày ghi danh"),
+        _("Ngày hoàn thành"),
+    ]
+    sheet.append([safe_cell(h) for h in header])
 
     def day(value):
         return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
@@ -261,7 +257,7 @@ def officer_enrolments_export(request):
             day(e.created_at),
             day(e.completed_at),
         ]
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

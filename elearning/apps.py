@@ -9,6 +9,7 @@ class ElearningConfig(AppConfig):
     verbose_name = _("Hệ thống học trực tuyến")
 
     def ready(self):
-        from . import pagecache
+        from . import pagecache, wagtail_exports
 
         pagecache.connect()
+        wagtail_exports.install()

@@ -187,34 +187,32 @@ def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Kết quả")[:31]
-    sheet.append(
-        [
-            _("Họ và tên"),
-            _("Thư điện tử"),
-            _("Đơn vị công tác"),
-            _("Đơn vị hành chính"),
-            _("Lượt"),
-            _("Nộp lúc"),
-            _("Trạng thái"),
-            _("Điểm (%)"),
-            _("Kết quả"),
-        ]
-    )
+    header = [
+        _("Họ và tên"),
+        _("Thư điện tử"),
+        _("Đơn vị công tác"),
+        _("Đơn vị hành chính"),
+        _("Lượt"),
+        _("Nộp lúc"),
+        _("Trạng thái"),
+        _("Điểm (%)"),
+        _("Kết quả"),
+    ]
+    sheet.append([safe_cell(value) for value in header])
     for a in attempts:
         profile = getattr(a.learner, "profile", None)
-        sheet.append(
-            [
-                safe_cell(a.learner.get_full_name()),
-                safe_cell(a.learner.email),
-                safe_cell(str(profile.agency) if profile and profile.agency_id else ""),
-                safe_cell(str(profile.unit) if profile and profile.unit_id else ""),
-                a.number,
-                a.submitted_at.strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
-                str(a.get_state_display()),
-                float(a.score) if a.score is not None else None,
-                _("Đạt") if a.passed else _("Không đạt"),
-            ]
-        )
+        row = [
+            a.learner.get_full_name(),
+            a.learner.email,
+            str(profile.agency) if profile and profile.agency_id else "",
+            str(profile.unit) if profile and profile.unit_id else "",
+            a.number,
+            a.submitted_at.strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
+            str(a.get_state_display()),
+            float(a.score) if a.score is not None else None,
+            _("Đạt") if a.passed else _("Không đạt"),
+        ]
+        sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -68,15 +68,14 @@ def sheet_csv(*, rows) -> str:
     writer.writerow(["stt", "email", "ho_va_ten", "trang_thai", "ghi_chu"])
     for n, row in enumerate(rows, 1):
         learner = row.learner
-        writer.writerow(
-            [
-                n,
-                learner.email,
-                safe_cell(learner.get_full_name()),
-                row.record.get_status_display() if row.record else "",
-                safe_cell(row.note),
-            ]
-        )
+        cells = [
+            n,
+            learner.email,
+            learner.get_full_name(),
+            row.record.get_status_display() if row.record else "",
+            row.note,
+        ]
+        writer.writerow([safe_cell(value) for value in cells])
     return out.getvalue()
 
 

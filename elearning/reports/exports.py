@@ -1,8 +1,7 @@
 """Tables as CSV (UTF-8 with BOM, for Excel) and XLSX.
 
-Text that a spreadsheet would read as a formula (=, +, -, @, tab, CR) is
-prefixed with an apostrophe: a staff name or agency imported from a file is
-data, never a formula.
+Every cell goes through ``elearning.spreadsheets.safe_cell``: a staff name
+or agency imported from a file is data, never a formula.
 """
 
 from __future__ import annotations
@@ -22,10 +21,6 @@ from .metrics import Figure
 from .selectors import Table
 
 
-def safe_text(value: str) -> str:
-    return safe_cell(str(value))
-
-
 def cell_value(figure: Figure | None, is_rate: bool) -> int | Decimal | None:
     if figure is None:
         return None
@@ -35,13 +30,13 @@ def cell_value(figure: Figure | None, is_rate: bool) -> int | Decimal | None:
 
 
 def table_rows(table: Table) -> list[list]:
-    header = [table.head] + [
+    header = [str(table.head)] + [
         f"{m.label} (%)" if m.is_rate else str(m.label) for m in table.metrics
     ]
     rows = [header]
     for row in [*table.rows, *([table.total] if table.total else [])]:
         rows.append(
-            [safe_text(row.label)]
+            [str(row.label)]
             + [cell_value(row.figures.get(m.key), m.is_rate) for m in table.metrics]
         )
     return rows
@@ -56,7 +51,7 @@ def table_csv(table: Table) -> bytes:
                 ""
                 if v is None
                 else (str(v).replace(".", ",") if isinstance(v, Decimal) else v)
-                for v in row
+                for v in map(safe_cell, row)
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -66,12 +61,11 @@ def write_sheet(ws, title: str, rows: list[list], *, start_row: int = 1) -> int:
     """Write ``rows`` (first one a header) below ``title``; return next row."""
     r = start_row
     if title:
-        ws.cell(row=r, column=1, value=safe_text(title)).font = Font(bold=True)
+        ws.cell(row=r, column=1, value=safe_cell(title)).font = Font(bold=True)
         r += 1
     for i, values in enumerate(rows):
         for c, value in enumerate(values, start=1):
-            if isinstance(value, str):
-                value = safe_text(value) if not value.startswith("'") else value
+            value = safe_cell(value)
             cell = ws.cell(row=r, column=c, value=value)
             # Never let openpyxl store a string as a formula.
             if isinstance(value, str):
@@ -91,7 +85,7 @@ def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = str(_("Báo cáo"))[:31]
-    ws.cell(row=1, column=1, value=safe_text(title)).font = Font(bold=True, size=13)
+    ws.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=13)
     r = 3
     for table in tables:
         r = write_sheet(ws, str(table.caption), table_rows(table), start_row=r)

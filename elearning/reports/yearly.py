@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from elearning.people.models import AdministrativeUnit
+from elearning.spreadsheets import safe_cell
 
 from . import conf, exports
 from .metrics import Figure, Metric, Period, registered_metrics
@@ -379,7 +380,7 @@ def render_xlsx(report: YearlyReport) -> bytes:
     ]
     r = 1
     for line in lines:
-        cell = ws.cell(row=r, column=1, value=exports.safe_text(line))
+        cell = ws.cell(row=r, column=1, value=safe_cell(line))
         cell.data_type = "s"
         cell.alignment = Alignment(wrap_text=False)
         if line in report.title.split("\n"):

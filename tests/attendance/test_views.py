@@ -352,3 +352,30 @@ def test_bulk_session_form_reads_vietnamese_dates(client, klass, trainer, office
         for s in klass.sessions.all()
     ]
     assert starts == ["01/12 08:00", "03/12 08:00", "08/12 08:00", "10/12 08:00"]
+
+
+def test_sheet_template_csv_neutralises_formulas(
+    client, klass, sessions, member, trainer, time_machine
+):
+    """A member imported under a formula name, with a note the trainer typed
+    as one: the CSV template the trainer downloads holds both as text."""
+    from tests.spreadsheet_cells import AT_SUM, HYPERLINK, assert_inert, cells
+
+    time_machine.move_to(at(4, 12))
+    member.profile.full_name = HYPERLINK
+    member.profile.save()
+    attendance_mark(
+        session=sessions[0],
+        learner=member,
+        status="present",
+        method="trainer",
+        recorded_by=trainer,
+        note=AT_SUM,
+    )
+    client.force_login(trainer)
+    reauthenticate(client)
+    response = client.get(url("sheet_template", klass, sessions[0]))
+    assert response.status_code == 200
+    values = cells(response)
+    assert_inert(values, HYPERLINK, AT_SUM)
+    assert "1" in values  # the row number, as written

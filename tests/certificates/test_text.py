@@ -9,11 +9,11 @@ from certificates.text import (
     default_grade_word,
     document_date,
     grade_word,
-    neutralise_cell,
     new_short_code,
     new_token,
     normalize_short_code,
 )
+from elearning.spreadsheets import safe_cell
 
 
 @pytest.mark.parametrize(
@@ -89,9 +89,9 @@ def test_normalize_short_code_forgives_case_spaces_and_dash():
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx"])
 def test_neutralise_formula_looking_text(value):
-    assert neutralise_cell(value) == "'" + value
+    assert safe_cell(value) == "'" + value
 
 
 def test_neutralise_keeps_plain_values():
-    assert neutralise_cell("Nguyễn Văn An") == "Nguyễn Văn An"
-    assert neutralise_cell(5) == 5
+    assert safe_cell("Nguyễn Văn An") == "Nguyễn Văn An"
+    assert safe_cell(5) == 5

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.models import Enrolment
-from quizzes.admin_views import safe_cell
+from elearning.spreadsheets import safe_cell
 from quizzes.models import Attempt, Question
 from quizzes.services import attempt_start, attempt_submit
 from tests.factories import make_ready, reauthenticate
@@ -186,3 +186,22 @@ def test_quiz_form_refuses_a_draw_its_category_cannot_fill(quiz, bank):
         too_many.formsets["random_draws"].forms[0].errors
     )
     assert form_for(3).is_valid(), form_for(3).errors
+
+
+def test_results_xlsx_neutralises_a_formula_name(
+    two_districts, learner, province_admin, client
+):
+    """A learner imported under a formula name takes the quiz; the province
+    admin's results file holds the name as text, scores as numbers."""
+    from tests.spreadsheet_cells import HYPERLINK, assert_inert, cells
+
+    learner.profile.full_name = HYPERLINK
+    learner.profile.save()
+    client.force_login(province_admin)
+    reauthenticate(client)
+    url = reverse("quizzes_admin:report", args=[two_districts.pk])
+    response = client.get(url, {"format": "xlsx"})
+    assert response.status_code == 200
+    values = cells(response)
+    assert_inert(values, HYPERLINK)
+    assert any(isinstance(v, int | float) for v in values)

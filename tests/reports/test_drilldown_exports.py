@@ -6,8 +6,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from elearning.people.models import Agency, StaffProfile
-from elearning.reports.exports import safe_text
+from elearning.spreadsheets import safe_cell
 from tests.factories import reauthenticate
+from tests.spreadsheet_cells import AT_SUM, PLUS, assert_inert, cells
 
 from .helpers import soup
 
@@ -73,11 +74,11 @@ def test_drilldown_never_crosses_districts(client, dataset, officer, units):
 
 
 def test_safe_text_neutralises_formulas():
-    assert safe_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert safe_text("+1") == "'+1"
-    assert safe_text("-1") == "'-1"
-    assert safe_text("@SUM(A1)") == "'@SUM(A1)"
-    assert safe_text("Phòng Tư pháp") == "Phòng Tư pháp"
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+1") == "'+1"
+    assert safe_cell("-1") == "'-1"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("Phòng Tư pháp") == "Phòng Tư pháp"
 
 
 @pytest.fixture
@@ -251,3 +252,38 @@ def test_new_figures_in_csv_and_xlsx(client, dataset, officer, province_admin):
         ).status_code
         == 404
     )
+
+
+# Each table as CSV and XLSX, with what hostile data it shows: an agency
+# imported under a formula name, a course and a trainer named as formulas.
+AGENCY_FORMULA = "=cmd|'/c calc'!A1"
+EXPORTED = {
+    "agency": (AGENCY_FORMULA,),
+    "course": (PLUS,),
+    "district": (),
+    "month": (),
+    "trainer": (AT_SUM,),
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("table", sorted(EXPORTED))
+def test_every_report_export_neutralises_formulas(
+    client, dataset, province_admin, hostile_agency, table, fmt
+):
+    assert hostile_agency.name == AGENCY_FORMULA
+    dataset.course_a.title = PLUS
+    dataset.course_a.save()
+    dataset.trainer.profile.full_name = AT_SUM
+    dataset.trainer.profile.save()
+    client.force_login(province_admin)
+    reauthenticate(client)
+    response = client.get(reverse("reports:export", args=[table, fmt]), {"year": 2026})
+    assert response.status_code == 200
+    values = cells(response)
+    assert_inert(values, *EXPORTED[table])
+    # Figures stay figures: numbers in XLSX, digits in CSV.
+    if fmt == "xlsx":
+        assert any(isinstance(v, int | float) and v > 0 for v in values)
+    else:
+        assert any(v.isdigit() and v != "0" for v in values)
