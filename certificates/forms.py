@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import CoursePage
 
 from .selectors import units_for_issuer
+from .services import REVOKE_CATEGORIES
 
 
 class VerifyForm(forms.Form):
@@ -50,9 +51,35 @@ class RegisterForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
+    """Revoke (a category chosen from the list) or reissue (the category is
+    "replaced"); the free text is required either way and read by staff only."""
+
+    category = forms.ChoiceField(
+        label=_("Loại lý do (công khai)"),
+        choices=(),
+        required=False,
+        help_text=_(
+            "Hiển thị trên trang xác minh công khai. Khi cấp lại, loại lý do là "
+            "“Đã thay bằng giấy chứng nhận số …”."
+        ),
+    )
     reason = forms.CharField(
-        label=_("Lý do"),
+        label=_("Lý do chi tiết (nội bộ)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text=_("Bắt buộc; hiển thị trên trang xác minh."),
+        error_messages={"required": _("Phải nêu lý do thu hồi.")},
+        help_text=_("Bắt buộc; chỉ cán bộ quản lý xem được, không hiển thị công khai."),
     )
+
+    def __init__(self, *args, reissue: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reissue = reissue
+        self.fields["category"].choices = [("", _("— Chọn loại lý do —"))] + [
+            (c.value, c.label) for c in REVOKE_CATEGORIES
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.reissue and not cleaned.get("category"):
+            self.add_error("category", _("Phải chọn loại lý do thu hồi."))
+        return cleaned

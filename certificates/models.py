@@ -270,6 +270,18 @@ class Certificate(models.Model):
         VALID = "valid", _("Còn hiệu lực")
         REVOKED = "revoked", _("Đã thu hồi")
 
+    class RevocationCategory(models.TextChoices):
+        """Why a certificate was revoked, as the public may read it.
+
+        The free-text reason beside it is for staff only. ``REPLACED`` is
+        set by a reissue, never chosen by hand.
+        """
+
+        ISSUED_IN_ERROR = "error", _("Cấp nhầm")
+        REPLACED = "replaced", _("Đã thay bằng giấy chứng nhận khác")
+        FRAUD = "fraud", _("Gian lận khi học hoặc kiểm tra")
+        OTHER = "other", _("Khác")
+
     number = models.CharField(_("số giấy chứng nhận"), max_length=60, unique=True)
     series = models.ForeignKey(
         CertificateSeries,
@@ -346,7 +358,19 @@ class Certificate(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    revocation_category = models.CharField(
+        _("loại lý do thu hồi"),
+        max_length=10,
+        choices=RevocationCategory.choices,
+        blank=True,
+    )
+    revocation_reason = models.TextField(
+        _("lý do thu hồi (nội bộ)"),
+        blank=True,
+        help_text=_(
+            "Chỉ cán bộ quản lý xem được; trang xác minh công khai chỉ nêu loại lý do."
+        ),
+    )
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("cấp lại cho"),
@@ -383,6 +407,26 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == self.Status.VALID
+
+    @property
+    def public_revocation_reason(self) -> str:
+        """What the public verification page says about a revocation.
+
+        Only the category (for a replacement, the new number), never the
+        free text; a revocation recorded before categories existed reads
+        "Khác".
+        """
+        category = self.RevocationCategory
+        if self.revocation_category == category.REPLACED:
+            new = getattr(self, "replaced_by", None)
+            if new is not None:
+                return _("Đã thay bằng giấy chứng nhận số %(number)s") % {
+                    "number": new.number
+                }
+        try:
+            return str(category(self.revocation_category).label)
+        except ValueError:
+            return str(category.OTHER.label)
 
     def get_verification_url(self) -> str:
         # Built without reverse(): a Celery worker rendering PDFs would

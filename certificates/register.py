@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from elearning.spreadsheets import safe_cell
 
+from .models import Certificate
 from .text import short_date
 
 
@@ -44,8 +45,11 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
     for certificate in rows:
         revocation = ""
         if not certificate.is_valid:
-            revocation = _("%(date)s: %(reason)s") % {
+            # The register is for staff: the category and the free text.
+            revocation = _("%(date)s: %(category)s – %(reason)s") % {
                 "date": short_date(timezone.localdate(certificate.revoked_at)),
+                "category": certificate.get_revocation_category_display()
+                or Certificate.RevocationCategory.OTHER.label,
                 "reason": certificate.revocation_reason,
             }
             if hasattr(certificate, "replaced_by"):

@@ -217,11 +217,16 @@ def _require_admin(user) -> None:
         raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được thu hồi giấy chứng nhận."))
 
 
-@transaction.atomic
-def certificate_revoke(
-    *, certificate: Certificate, revoked_by, reason: str
+Category = Certificate.RevocationCategory
+
+# What an admin may choose by hand; "replaced" comes only from a reissue.
+REVOKE_CATEGORIES = [c for c in Category if c != Category.REPLACED]
+
+
+def _revoke(
+    *, certificate: Certificate, revoked_by, category: str, reason: str
 ) -> Certificate:
-    """Revoke (never delete) a certificate. Province admins only; reason required."""
+    """Revoke (never delete) under a row lock; caller holds the transaction."""
     _require_admin(revoked_by)
     reason = (reason or "").strip()
     if not reason:
@@ -232,17 +237,45 @@ def certificate_revoke(
     certificate.status = Certificate.Status.REVOKED
     certificate.revoked_at = timezone.now()
     certificate.revoked_by = revoked_by
+    certificate.revocation_category = category
     certificate.revocation_reason = reason
     certificate.save(
-        update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"]
+        update_fields=[
+            "status",
+            "revoked_at",
+            "revoked_by",
+            "revocation_category",
+            "revocation_reason",
+        ]
     )
     log(
         instance=certificate,
         action="certificates.revoke",
         user=revoked_by,
-        data={"number": certificate.number, "reason": reason},
+        data={"number": certificate.number, "category": category, "reason": reason},
     )
     return certificate
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, revoked_by, category: str, reason: str
+) -> Certificate:
+    """Revoke (never delete) a certificate. Province admins only.
+
+    ``category`` (one of ``REVOKE_CATEGORIES``) is what the public
+    verification page shows; ``reason``, required, is read by staff only.
+    "Replaced" is not accepted here: :func:`certificate_reissue` sets it.
+    """
+    _require_admin(revoked_by)
+    if category not in REVOKE_CATEGORIES:
+        raise ValidationError({"category": _("Phải chọn loại lý do thu hồi.")})
+    return _revoke(
+        certificate=certificate,
+        revoked_by=revoked_by,
+        category=category,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -251,11 +284,16 @@ def certificate_reissue(
 ) -> Certificate:
     """Revoke ``certificate`` and issue a new one (new number) that replaces it.
 
-    The new paper carries the learner's current name and unit (the usual
-    reason is a correction) and the original result.
+    The old one's category is "replaced" (the public sees the new number);
+    ``reason`` is for staff. The new paper carries the learner's current
+    name and unit (the usual reason is a correction) and the original
+    result.
     """
-    old = certificate_revoke(
-        certificate=certificate, revoked_by=issued_by, reason=reason
+    old = _revoke(
+        certificate=certificate,
+        revoked_by=issued_by,
+        category=Category.REPLACED,
+        reason=reason,
     )
     if hasattr(old, "replaced_by"):
         return old.replaced_by

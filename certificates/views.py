@@ -69,6 +69,10 @@ def certificate_detail(request, pk: int):
         {
             "certificate": certificate,
             "replaced_by": getattr(certificate, "replaced_by", None),
+            # The free-text reason is for staff; the learner, like the
+            # public, reads the category.
+            "show_internal_reason": request.user.is_province_admin
+            or request.user.is_unit_officer,
             "revoke_form": RevokeForm() if request.user.is_province_admin else None,
         },
     )
@@ -117,8 +121,8 @@ def certificate_revoke_view(request, pk: int):
     _require_admin(request.user)
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
     require_reauthentication(request)
-    form = RevokeForm(request.POST)
     reissue = "reissue" in request.POST
+    form = RevokeForm(request.POST, reissue=reissue)
     if form.is_valid():
         try:
             if reissue:
@@ -135,13 +139,16 @@ def certificate_revoke_view(request, pk: int):
             certificate_revoke(
                 certificate=certificate,
                 revoked_by=request.user,
+                category=form.cleaned_data["category"],
                 reason=form.cleaned_data["reason"],
             )
             messages.success(request, _("Đã thu hồi giấy chứng nhận."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Phải nêu lý do thu hồi."))
+        messages.error(
+            request, " ".join(m for errors in form.errors.values() for m in errors)
+        )
     return redirect("certificates:detail", pk=certificate.pk)
 
 

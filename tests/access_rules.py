@@ -377,9 +377,15 @@ PROJECT_RULES.update(
         "attendance:qr": r(*CLASS_LEAD.expect.values(), kwargs=class_session),
         "attendance:qr_frame": r(*CLASS_LEAD.expect.values(), kwargs=class_session),
         "attendance:check_in": r(
-            *SIGNED_IN.expect.values(),
+            LOGIN,
+            200,
+            404,
+            404,
+            404,
+            404,
             kwargs=check_in_token,
-            note="GET only asks to confirm; the token shown in the room is the key",
+            note="GET only asks a learner of the class to confirm; anyone else "
+            "gets a page that names nothing of the class",
         ),
         "attendance:sign_in_sheet": r(
             *CLASS_RECORDS.expect.values(), kwargs=class_session

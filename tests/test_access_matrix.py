@@ -542,7 +542,7 @@ def test_certificate_revoke_refused_but_to_province_admins(
     clients, ctx = matrix
     certificate = ctx["certificate"]
     url = reverse("certificates:revoke", kwargs={"pk": certificate.pk})
-    data = {"reason": "Cấp nhầm"}
+    data = {"category": "error", "reason": "Cấp nhầm"}
     for role in ("learner", "officer", "other_officer", "trainer"):
         assert clients[role].post(url, data).status_code == 403, role
     assert signed_in(other_learner).post(url, data).status_code == 403

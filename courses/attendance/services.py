@@ -360,6 +360,32 @@ def attendance_checked_in(*, session: ClassSession, learner: User) -> CheckIn | 
     return None if record is None else _already(record)
 
 
+# Refusals after which the check-in page shows nothing of the class: the
+# visitor is not in it, or the link was not made for this session.
+UNREVEALING = frozenset({"invalid", "wrong_session", "not_member"})
+
+
+def _token_for(session: ClassSession, token: str) -> tokens.TokenPayload | None:
+    try:
+        payload = tokens.read_token(token)
+    except tokens.BadToken:
+        return None
+    return payload if payload.session_id == session.pk else None
+
+
+def attendance_check_in_reveals(
+    *, session: ClassSession, learner: User, token: str
+) -> bool:
+    """Whether the check-in page may name the class and the session: only
+    to a learner of the class holding a link made for that session."""
+    return (
+        _token_for(session, token) is not None
+        and ClassMembership.objects.filter(
+            training_class_id=session.training_class_id, learner=learner
+        ).exists()
+    )
+
+
 def attendance_check_in(
     *,
     session: ClassSession,
@@ -367,17 +393,30 @@ def attendance_check_in(
     token: str,
     ip: str | None = None,
     now: datetime.datetime | None = None,
+    seen_at: datetime.datetime | None = None,
 ) -> CheckIn:
     """Mark ``learner`` present (or late) in ``session`` from a scanned token.
 
+    ``seen_at`` is when this visitor first presented the token (noted in
+    their session by ``tokens.note_first_seen``, before they signed in).
+    When it lies within ``tokens.confirm_seconds()`` before ``now``, the
+    check-in is judged at that moment: the token's age, the session's
+    window and lateness; otherwise at ``now``.
+
     Refuses, with a message for the learner and a log entry, a token that
-    is tampered with, made for another session, older than
-    ``tokens.MAX_AGE_SLOTS`` slots, or used outside the session's window; a
-    learner who is not in the class; and, when the class lists venue
-    networks, a request from elsewhere. A second check-in is not an error:
-    the learner is told they already checked in.
+    is tampered with, made for another session, more than
+    ``tokens.MAX_AGE_SLOTS`` slots old when presented (two rotations of the
+    code on the screen), or presented outside the session's window; a learner who is not in the class;
+    and, when the class lists venue networks, a request from elsewhere. A
+    second check-in is not an error: the learner is told they already
+    checked in.
     """
     now = now or timezone.now()
+    presented = now
+    if seen_at is not None and (
+        now - datetime.timedelta(seconds=tokens.confirm_seconds()) <= seen_at <= now
+    ):
+        presented = seen_at
     klass = session.training_class
     try:
         payload = tokens.read_token(token)
@@ -397,7 +436,7 @@ def attendance_check_in(
             _("Mã QR này không dùng cho buổi học này."),
             ip,
         )
-    age = tokens.slot_of(now) - payload.slot
+    age = tokens.slot_of(presented) - payload.slot
     if age < 0 or age > tokens.MAX_AGE_SLOTS:
         return _refuse(
             session,
@@ -417,7 +456,7 @@ def attendance_check_in(
             ip,
         )
     opens = session.start - datetime.timedelta(minutes=klass.checkin_opens_minutes)
-    if now < opens:
+    if presented < opens:
         return _refuse(
             session,
             learner,
@@ -426,7 +465,7 @@ def attendance_check_in(
             % {"time": date_format(timezone.localtime(opens), "SHORT_DATETIME_FORMAT")},
             ip,
         )
-    if now > session.end:
+    if presented > session.end:
         return _refuse(
             session,
             learner,
@@ -448,7 +487,9 @@ def attendance_check_in(
                 _("Chỉ điểm danh được khi dùng mạng tại nơi học."),
                 ip,
             )
-    late = now > session.start + datetime.timedelta(minutes=klass.late_after_minutes)
+    late = presented > session.start + datetime.timedelta(
+        minutes=klass.late_after_minutes
+    )
     status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
     with transaction.atomic():
         existing = (

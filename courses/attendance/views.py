@@ -8,6 +8,7 @@ import json
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from elearning.people.reauth import export_personal_data
 
 from . import documents, selectors, services, tokens
 from .forms import ImportForm, MemberAddForm, SessionBulkForm
-from .models import AttendanceMethod, AttendanceStatus, TrainingClass
+from .models import AttendanceMethod, AttendanceStatus, ClassSession, TrainingClass
 
 
 def _ip(request) -> str | None:
@@ -231,25 +232,53 @@ def qr_frame(request, code, session_id):
     return response
 
 
-@login_required
+def _check_in_refused(request):
+    """The same page, whatever was wrong: no class, no session, a link not
+    made for it, a visitor not in the class. It names nothing."""
+    return render(request, "attendance/check_in_refused.html", status=404)
+
+
 @require_http_methods(["GET", "POST"])
 def check_in(request, code, session_id, token):
     """The QR code's target. GET asks the learner to confirm (a link
-    preview must not check anyone in); POST checks in."""
-    klass = TrainingClass.objects.filter(code=code).first()
-    session = klass.sessions.filter(pk=session_id).first() if klass else None
+    preview must not check anyone in); POST checks in.
+
+    The first moment this browser presents the token is noted in its
+    session before anything else, signed in or not, so a learner who opens
+    a fresh link and signs in first is judged when they opened it.
+    """
+    seen_at = tokens.note_first_seen(
+        request.session, session_id=session_id, token=token, now=timezone.now()
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    session = (
+        ClassSession.objects.select_related("training_class")
+        .filter(training_class__code=code, pk=session_id)
+        .first()
+    )
     if session is None:
-        raise Http404
+        return _check_in_refused(request)
     if request.method == "POST":
         result = services.attendance_check_in(
-            session=session, learner=request.user, token=token, ip=_ip(request)
+            session=session,
+            learner=request.user,
+            token=token,
+            ip=_ip(request),
+            seen_at=seen_at,
         )
+        if result.code in services.UNREVEALING:
+            return _check_in_refused(request)
+    elif not services.attendance_check_in_reveals(
+        session=session, learner=request.user, token=token
+    ):
+        return _check_in_refused(request)
     else:  # already checked in: say so rather than ask again
         result = services.attendance_checked_in(session=session, learner=request.user)
     return render(
         request,
         "attendance/check_in.html",
-        {"session": session, "klass": klass, "result": result},
+        {"session": session, "klass": session.training_class, "result": result},
         status=200 if result is None or result.ok else 400,
     )
 

@@ -277,6 +277,14 @@ H5P_MAX_COMPRESSION_RATIO = 100
 H5P_XAPI_PER_MINUTE = 60
 H5P_GRADING_METHOD = "highest"  # or "last"
 
+# --- Attendance -------------------------------------------------------------
+# The trainer's QR code shows a new check-in link every this many seconds; a
+# link is refused once the code has rotated twice since it was made, unless
+# the browser opened it while fresh and confirms within
+# ATTENDANCE_QR_CONFIRM_SECONDS (time to sign in first).
+ATTENDANCE_QR_ROTATE_SECONDS = env.int("ATTENDANCE_QR_ROTATE_SECONDS", default=20)
+ATTENDANCE_QR_CONFIRM_SECONDS = env.int("ATTENDANCE_QR_CONFIRM_SECONDS", default=600)
+
 # --- Email ----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str(

@@ -1,4 +1,5 @@
-// Trainer's QR screen: fetch a fresh code from the server every slot.
+// Trainer's QR screen: fetch a fresh code from the server every slot
+// (ATTENDANCE_QR_ROTATE_SECONDS, 20 s by default).
 (function () {
   "use strict";
   var box = document.getElementById("qr-box");
@@ -6,7 +7,7 @@
   var image = document.getElementById("qr-image");
   var link = document.getElementById("checkin-link");
   var counter = document.getElementById("checked-in");
-  var every = Number(box.dataset.refreshMs) || 30000;
+  var every = Number(box.dataset.refreshMs) || 20000;
 
   function refresh() {
     fetch(box.dataset.frameUrl, { credentials: "same-origin", cache: "no-store" })

@@ -76,11 +76,15 @@ def test_replay_by_same_learner_says_already_checked_in(sessions, member):
 
 @pytest.mark.parametrize(
     ("age_seconds", "accepted"),
-    [(0, True), (59, True), (89, True), (120, False), (600, False)],
-    ids=["fresh", "one-slot", "two-slots", "three-slots", "ten-minutes"],
+    [(0, True), (19, True), (39, True), (40, False), (50, False), (600, False)],
+    ids=["fresh", "same-slot", "one-rotation", "two-rotations", "50-s", "ten-min"],
 )
-def test_token_expires_after_two_slots(sessions, member, age_seconds, accepted):
-    # Slots are 30 s long and aligned to the epoch: 08:00:00 starts one.
+def test_token_is_refused_once_two_rotations_old(
+    sessions, member, age_seconds, accepted
+):
+    # The code rotates every 20 s (the default), slots aligned to the
+    # epoch: 08:00:00 starts one, 08:00:20 and 08:00:40 rotate it.
+    assert tokens.slot_seconds() == 20
     made = at(1, 8, 0)
     used = made + datetime.timedelta(seconds=age_seconds)
     result = check_in(sessions[0], member, made=made, used=used)
@@ -90,6 +94,87 @@ def test_token_expires_after_two_slots(sessions, member, age_seconds, accepted):
         assert "hết hạn" in result.message
         assert refusals(sessions[0]) == ["expired"]
         assert not AttendanceRecord.objects.exists()
+
+
+def test_rotation_is_a_setting(sessions, member, settings):
+    settings.ATTENDANCE_QR_ROTATE_SECONDS = 60
+    made = at(1, 8, 0)
+    late = check_in(
+        sessions[0], member, made=made, used=made + datetime.timedelta(seconds=100)
+    )
+    assert late.code == "present"
+
+
+def test_token_opened_fresh_is_judged_when_it_was_opened(sessions, member):
+    made = at(1, 8, 14)
+    token = tokens.make_token(session_id=sessions[0].pk, now=made)
+    # Opened at 08:14:05 (fresh, not yet late), confirmed 3 minutes later.
+    result = attendance_check_in(
+        session=sessions[0],
+        learner=member,
+        token=token,
+        seen_at=made + datetime.timedelta(seconds=5),
+        now=at(1, 8, 17),
+    )
+    assert result.code == "present"
+
+
+@pytest.mark.parametrize(
+    "seen_after_made",
+    [datetime.timedelta(seconds=50), datetime.timedelta(minutes=-30)],
+    ids=["opened-stale", "noted-before-it-was-made"],
+)
+def test_a_stale_first_opening_does_not_help(sessions, member, seen_after_made):
+    made = at(1, 8, 0)
+    token = tokens.make_token(session_id=sessions[0].pk, now=made)
+    result = attendance_check_in(
+        session=sessions[0],
+        learner=member,
+        token=token,
+        seen_at=made + seen_after_made,
+        now=made + datetime.timedelta(minutes=1),
+    )
+    assert result.code == "expired"
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_first_opening_counts_only_for_a_while(sessions, member, settings):
+    made = at(1, 8, 0)
+    token = tokens.make_token(session_id=sessions[0].pk, now=made)
+    result = attendance_check_in(
+        session=sessions[0],
+        learner=member,
+        token=token,
+        seen_at=made,
+        now=made
+        + datetime.timedelta(seconds=settings.ATTENDANCE_QR_CONFIRM_SECONDS + 1),
+    )
+    assert result.code == "expired"
+
+
+def test_first_opening_noted_once_and_only_for_our_tokens(sessions):
+    store = {}
+    token = tokens.make_token(session_id=sessions[0].pk, now=at(1, 8))
+    first = tokens.note_first_seen(
+        store, session_id=sessions[0].pk, token=token, now=at(1, 8)
+    )
+    again = tokens.note_first_seen(
+        store, session_id=sessions[0].pk, token=token, now=at(1, 9)
+    )
+    assert first == again == at(1, 8)
+    assert (
+        tokens.note_first_seen(
+            store, session_id=sessions[1].pk, token=token, now=at(1, 8)
+        )
+        is None
+    )
+    assert (
+        tokens.note_first_seen(
+            store, session_id=sessions[0].pk, token=token + "x", now=at(1, 8)
+        )
+        is None
+    )
+    assert len(store[tokens.SEEN_SESSION_KEY]) == 1
 
 
 def test_token_from_the_future_is_refused(sessions, member):

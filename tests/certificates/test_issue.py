@@ -183,25 +183,46 @@ def test_database_allows_one_valid_certificate_per_learner_course(issued):
 
 def test_revoke_keeps_the_record_and_logs(issued, province_admin):
     certificate_revoke(
-        certificate=issued, revoked_by=province_admin, reason="Cấp nhầm người"
+        certificate=issued,
+        revoked_by=province_admin,
+        category="error",
+        reason="Cấp nhầm người",
     )
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.REVOKED
     assert issued.revoked_by == province_admin
+    assert issued.revocation_category == "error"
     assert issued.revocation_reason == "Cấp nhầm người"
+    assert issued.public_revocation_reason == "Cấp nhầm"
     entry = ModelLogEntry.objects.get(action="certificates.revoke")
     assert entry.user == province_admin
     assert entry.object_id == str(issued.pk)
     assert entry.data["reason"] == "Cấp nhầm người"
+    assert entry.data["category"] == "error"
 
 
-def test_revoke_needs_admin_and_reason(issued, officer, province_admin):
+@pytest.mark.parametrize(
+    "category,reason",
+    [("fraud", "  "), ("", "Chép bài"), ("replaced", "Chép bài"), ("x", "Chép bài")],
+    ids=["no-reason", "no-category", "replaced-by-hand", "unknown-category"],
+)
+def test_revoke_needs_admin_category_and_reason(
+    issued, officer, province_admin, category, reason
+):
     with pytest.raises(PermissionDenied):
-        certificate_revoke(certificate=issued, revoked_by=officer, reason="x")
+        certificate_revoke(
+            certificate=issued, revoked_by=officer, category="fraud", reason="x"
+        )
     with pytest.raises(ValidationError):
-        certificate_revoke(certificate=issued, revoked_by=province_admin, reason="  ")
+        certificate_revoke(
+            certificate=issued,
+            revoked_by=province_admin,
+            category=category,
+            reason=reason,
+        )
     issued.refresh_from_db()
     assert issued.is_valid
+    assert not ModelLogEntry.objects.filter(action="certificates.revoke").exists()
 
 
 def test_reissue_gets_a_new_number_pointing_to_the_old(issued, province_admin, learner):
@@ -218,6 +239,11 @@ def test_reissue_gets_a_new_number_pointing_to_the_old(issued, province_admin, l
     assert new.grade == issued.grade
     assert not issued.is_valid
     assert issued.revocation_reason == "Sai chính tả họ tên"
+    # Filled in by the reissue: the public reads the new number.
+    assert issued.revocation_category == "replaced"
+    assert issued.public_revocation_reason == (
+        f"Đã thay bằng giấy chứng nhận số {new.number}"
+    )
     assert ModelLogEntry.objects.filter(action="certificates.reissue").count() == 1
 
 
@@ -294,3 +320,31 @@ def test_issuing_completes_the_enrolment_first(
     certificate = Certificate.objects.get(learner=learner)
     assert certificate.completed_on == datetime.date(2026, 12, 4)
     assert ModelLogEntry.objects.filter(action="courses.enrolment.complete").exists()
+
+
+def test_migration_categorises_certificates_revoked_before(
+    issued, province_admin, learner
+):
+    """Revocations recorded before categories: replaced where a reissue
+    replaced them, "Khác" for the rest; the public page never needs the
+    free text."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "certificates.migrations.0002_revocation_category"
+    )
+    new = certificate_reissue(
+        certificate=issued, issued_by=province_admin, reason="Sửa tên"
+    )
+    certificate_revoke(
+        certificate=new, revoked_by=province_admin, category="error", reason="x"
+    )
+    Certificate.objects.update(revocation_category="")
+    migration.categorise_existing(apps, None)
+    issued.refresh_from_db()
+    new.refresh_from_db()
+    assert issued.revocation_category == "replaced"
+    assert new.revocation_category == "other"
+    assert new.public_revocation_reason == "Khác"

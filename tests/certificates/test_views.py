@@ -36,14 +36,85 @@ def test_verify_page_shows_valid_certificate_without_dob_or_email(client, issued
     assert issued.agency_name not in body
 
 
-def test_verify_page_shows_revocation_and_reason(client, issued, province_admin):
-    certificate_revoke(
-        certificate=issued, revoked_by=province_admin, reason="Hồ sơ không hợp lệ"
+SECRET_REASON = "Chép bài của Trần Thị Bình trong bài kiểm tra cuối khóa"
+
+
+def _revoke_over_http(client, certificate, admin, data):
+    client.force_login(admin)
+    reauthenticate(client)
+    return client.post(reverse("certificates:revoke", args=[certificate.pk]), data)
+
+
+def test_verify_page_shows_the_category_never_the_free_text(
+    client, issued, province_admin
+):
+    _revoke_over_http(
+        client, issued, province_admin, {"category": "fraud", "reason": SECRET_REASON}
     )
+    issued.refresh_from_db()
+    assert issued.revocation_category == "fraud"
+    client.logout()
     body = client.get(_verify_url(issued)).content.decode()
     assert "Giấy chứng nhận đã thu hồi." in body
-    assert "Hồ sơ không hợp lệ" in body
+    assert "Gian lận khi học hoặc kiểm tra" in body
+    assert SECRET_REASON not in body and "Trần Thị Bình" not in body
     assert Certificate.objects.filter(pk=issued.pk).exists()
+
+
+def test_staff_read_the_free_text_the_learner_only_the_category(
+    client, issued, province_admin, officer, learner
+):
+    certificate_revoke(
+        certificate=issued,
+        revoked_by=province_admin,
+        category="fraud",
+        reason=SECRET_REASON,
+    )
+    detail = reverse("certificates:detail", args=[issued.pk])
+    for staff in (province_admin, officer):
+        client.force_login(staff)
+        body = client.get(detail).content.decode()
+        assert SECRET_REASON in body, staff
+        assert "Gian lận khi học hoặc kiểm tra" in body
+    client.force_login(learner)
+    body = client.get(detail).content.decode()
+    assert "Gian lận khi học hoặc kiểm tra" in body
+    assert SECRET_REASON not in body
+
+
+def test_verify_page_of_a_replaced_certificate_names_the_new_number(
+    client, issued, province_admin
+):
+    _revoke_over_http(
+        client, issued, province_admin, {"reason": SECRET_REASON, "reissue": "1"}
+    )
+    new = Certificate.objects.get(replaces=issued)
+    client.logout()
+    body = client.get(_verify_url(issued)).content.decode()
+    assert f"Đã thay bằng giấy chứng nhận số {new.number}" in body
+    assert SECRET_REASON not in body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"reason": "Cấp nhầm người"},
+        {"category": "", "reason": "Cấp nhầm người"},
+        {"category": "replaced", "reason": "Cấp nhầm người"},
+        {"category": "error", "reason": "   "},
+    ],
+    ids=["no-category", "blank-category", "replaced-by-hand", "no-reason"],
+)
+def test_revoke_without_category_or_reason_is_refused(
+    client, issued, province_admin, data
+):
+    response = _revoke_over_http(client, issued, province_admin, data)
+    assert response.status_code == 302
+    issued.refresh_from_db()
+    assert issued.is_valid and issued.revocation_category == ""
+    assert not Certificate.objects.filter(replaces=issued).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Phải chọn loại lý do thu hồi." in page or "Phải nêu lý do" in page
 
 
 def test_unknown_token_is_404(client, db):
@@ -145,13 +216,13 @@ def test_learner_lists_own_certificates(client, issued, learner):
 def test_revoke_view_admin_only(client, issued, officer, province_admin):
     url = reverse("certificates:revoke", args=[issued.pk])
     client.force_login(officer)
-    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert client.post(url, {"category": "error", "reason": "x"}).status_code == 403
     client.force_login(province_admin)
     reauthenticate(client)
-    client.post(url, {"reason": ""})
+    client.post(url, {"category": "error", "reason": ""})
     issued.refresh_from_db()
     assert issued.is_valid
-    client.post(url, {"reason": "Cấp nhầm"})
+    client.post(url, {"category": "error", "reason": "Cấp nhầm"})
     issued.refresh_from_db()
     assert not issued.is_valid
 

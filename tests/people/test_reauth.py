@@ -52,7 +52,7 @@ SENSITIVE = [
      quiz_id, lambda ctx: {"format": "xlsx"}, 200),
     ("my-data-json", "learner", "get", "people:my_data_download", None, None, 200),
     ("certificate-revoke", "admin", "post", "certificates:revoke",
-     certificate_pk, lambda ctx: {"reason": "Cấp nhầm"}, 302),
+     certificate_pk, lambda ctx: {"category": "error", "reason": "Cấp nhầm"}, 302),
 ]  # fmt: skip
 
 
@@ -147,7 +147,7 @@ def test_revocation_is_replayed_after_reauthentication(matrix, province_admin): 
     client = Client()
     client.force_login(province_admin)
     url = reverse("certificates:revoke", args=[certificate.pk])
-    response = client.post(url, {"reason": "Cấp nhầm"})
+    response = client.post(url, {"category": "error", "reason": "Cấp nhầm"})
     assert response["Location"].startswith(REAUTH)
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
