@@ -200,16 +200,18 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hệ thống học trực tuyến] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_SESSION_REMEMBER = None
-# Rate limits (allauth's). "login":
+# Rate limits (allauth's, the one mechanism for every count limit). "login":
 # sign-in requests per address, loose on purpose: a training room or a
 # district office signs in from one address (NAT), a whole class within a
 # minute or two. "login_failed" only guards the MFA code step (5 wrong
 # codes per account in 5 minutes: only the password's holder gets there);
 # wrong passwords are slowed by LOGIN_THROTTLE below instead, which no
-# stranger can turn into a lock.
+# stranger can turn into a lock. "verify_certificate": the public
+# verification pages, per address.
 ACCOUNT_RATE_LIMITS = {
     "login": "300/m/ip",
     "login_failed": "30/m/ip,5/300s/key",
+    "verify_certificate": "10/m/ip",
 }
 # Growing delays on wrong passwords (elearning/people/throttle.py): after
 # `free` failures wait `base` s, doubled after each further failure up to
