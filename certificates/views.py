@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,6 @@ from elearning.people.reauth import export_personal_data, require_reauthenticati
 from .forms import IssueFilterForm, RegisterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateExport
 from .pdf import pdf_filename, render_certificate_pdf
-from .ratelimit import over_limit
 from .register import register_xlsx
 from .renderer_client import RendererError
 from .selectors import issue_preview, register_rows
@@ -30,7 +30,7 @@ from .text import normalize_short_code
 
 logger = logging.getLogger(__name__)
 
-VERIFY_LIMIT = 10  # requests per minute and address
+VERIFY_RATE = "verify_certificate"  # ACCOUNT_RATE_LIMITS: per address
 
 
 def _require_issuer(user) -> None:
@@ -261,6 +261,15 @@ def register_book(request):
     return render(request, "certificates/register.html", {"form": form})
 
 
+def _over_limit(request) -> bool:
+    """Count this look-up against the address (allauth's rate limits, the
+    project's one limiter; GET requests counted too)."""
+    return (
+        ratelimit.consume_or_429(request, action=VERIFY_RATE, limit_get=True)
+        is not None
+    )
+
+
 def _too_many(request):
     return render(request, "certificates/verify_limited.html", status=429)
 
@@ -271,7 +280,7 @@ def verify(request):
     form = VerifyForm(request.GET or None)
     not_found = False
     if form.is_bound:
-        if over_limit(request, "verify", limit=VERIFY_LIMIT):
+        if _over_limit(request):
             return _too_many(request)
         if form.is_valid():
             code = normalize_short_code(form.cleaned_data["code"])
@@ -289,7 +298,7 @@ def verify(request):
 @never_cache
 def verify_token(request, token: str):
     """Public result: valid or revoked, with nothing personal beyond the name."""
-    if over_limit(request, "verify", limit=VERIFY_LIMIT):
+    if _over_limit(request):
         return _too_many(request)
     certificate = (
         Certificate.objects.select_related(

@@ -13,8 +13,9 @@ session keys.
   which redirects to it, and re-authentication by password) →
   ``login_fail``; the credentials Django passes are already cleansed, and
   only the address typed is kept;
-- a sign-in allauth refuses without checking it (too many failures:
-  ``adapter.AccountAdapter``) → ``login_fail`` as well, worded as blocked;
+- a sign-in refused without checking it (it must wait after too many
+  failures: ``adapter.AccountAdapter``, ``throttle``) → ``login_fail`` as
+  well, worded as blocked;
 - allauth MFA's ``authentication_failed`` (a wrong TOTP or recovery code, at
   sign-in or re-authentication) → ``mfa_fail``;
 - ``AuthorisationAuditMiddleware``: a signed-in user answered 403, or 404 on
@@ -95,7 +96,7 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def log_login_refused(request, credentials) -> None:
-    """A sign-in refused unchecked: too many failures (``AccountAdapter``)."""
+    """A sign-in refused unchecked: it must wait (``AccountAdapter``)."""
     login, user_id = _typed_login(credentials)
     access_log_record(
         actor=None,

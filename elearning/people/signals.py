@@ -1,9 +1,11 @@
 """Role changes are audited and disabled accounts lose their sessions,
 whichever screen or command makes the change; the cached request user
-(``people.backends``) is dropped whenever the user, profile or roles change."""
+(``people.backends``) is dropped whenever the user, profile or roles change;
+a password reset forgets the account's failed sign-ins (``throttle``)."""
 
 from __future__ import annotations
 
+from allauth.account.signals import password_reset
 from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -19,6 +21,7 @@ from wagtail.log_actions import log
 
 from .backends import forget_request_user
 from .models import StaffProfile, User
+from .throttle import login_throttle_forget_account
 
 
 @receiver(post_save, sender=User)
@@ -118,3 +121,10 @@ def end_sessions_when_disabled(sender, instance, created, update_fields, **kwarg
 
     user_id = instance.pk
     transaction.on_commit(lambda: user_sessions_end(user_id=user_id))
+
+
+@receiver(password_reset)
+def forget_failed_sign_ins(sender, request, user, **kwargs):
+    """Whoever reset the password reads the account's mailbox: the delays
+    its failed sign-ins earned, on every address, no longer apply."""
+    login_throttle_forget_account(user.email)

@@ -1,3 +1,4 @@
+import datetime
 import io
 import zipfile
 
@@ -134,7 +135,9 @@ def test_short_code_not_found(client, issued):
     assert "Không tìm thấy giấy chứng nhận" in response.content.decode()
 
 
-def test_verify_is_rate_limited_per_address(client, issued):
+def test_verify_is_rate_limited_per_address(client, issued, time_machine):
+    start = datetime.datetime(2027, 3, 3, 9, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
     url = reverse("certificates:verify")
     statuses = [client.get(url, {"code": "22222-22222"}).status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10
@@ -142,6 +145,9 @@ def test_verify_is_rate_limited_per_address(client, issued):
     # Another address is not affected.
     assert client.get(_verify_url(issued), REMOTE_ADDR="10.0.0.9").status_code == 200
     assert client.get(_verify_url(issued)).status_code == 429
+    # A minute later the address may look again.
+    time_machine.move_to(start + datetime.timedelta(seconds=61), tick=False)
+    assert client.get(_verify_url(issued)).status_code == 200
 
 
 @pytest.mark.parametrize(
