@@ -61,7 +61,7 @@ def seconds(learner, lesson) -> float:
     return LessonStudy.objects.get(learner=learner, lesson=lesson).seconds_visible
 
 
-def test_default_minimum_is_a_quarter_of_the_lesson_at_least_30_seconds():
+def test_default_minimum_is_a_quarter_of_the_lesson_at_least_30_seconds(db):
     assert LessonPage(estimated_minutes=20).study_seconds_required == 300
     assert LessonPage(estimated_minutes=15).study_seconds_required == 225
     assert LessonPage(estimated_minutes=1).study_seconds_required == 30
