@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import math
 from functools import wraps
 
@@ -261,7 +260,7 @@ def officer_enrolments_export(request):
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    stamp = datetime.date.today().strftime("%Y%m%d")
+    stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="ghi-danh-{stamp}.xlsx"'
     workbook.save(response)
     return response

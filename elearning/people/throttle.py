@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 PREFIX = "login-throttle"
@@ -154,7 +155,7 @@ def login_throttle_check(login: str, address: str) -> Ticket:
     """Before a password is checked: raise ``Throttled`` if it must wait."""
     login = (login or "").strip().lower()
     address = client_address(address)
-    now = time.time()
+    now = timezone.now().timestamp()
     rules = ladders()
     keys = _keys(login, address)
     states = cache.get_many(list(keys.values()))
@@ -184,7 +185,7 @@ def login_throttle_check(login: str, address: str) -> Ticket:
 
 def login_throttle_failed(ticket: Ticket) -> None:
     """The password was wrong (or the account unknown): count it everywhere."""
-    now = time.time()
+    now = timezone.now().timestamp()
     rules = ladders()
     states = cache.get_many(list(ticket.keys.values()))
     for scope, key in ticket.keys.items():
