@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from string import Formatter
 
 import segno
 from django.conf import settings
@@ -136,8 +137,17 @@ def _image_data_url(image) -> str:
 
 
 def _paragraphs(template: CertificateTemplate, values: dict) -> list[str]:
-    text = template.body.format(**values)
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """The body's lines filled in. A line whose placeholders are all empty
+    is left out ("Xếp loại: ." for a course with no graded quiz): no label
+    without its value on the document."""
+    lines = []
+    for line in template.body.splitlines():
+        names = [name for _t, name, _f, _c in Formatter().parse(line) if name]
+        if names and not any(str(values.get(n) or "").strip() for n in names):
+            continue
+        if text := line.format(**values).strip():
+            lines.append(text)
+    return lines
 
 
 # Revisions never change, so a worker keeps the templates it has rebuilt

@@ -323,3 +323,13 @@ def test_verify_page_names_the_issuer_the_pdf_prints(client, issued, template):
     assert "SỞ THÔNG TIN VÀ TRUYỀN THÔNG, UBND TỈNH ĐỒNG NAI" in html
     assert "KHOA HỌC" not in html and "KHOA HỌC" not in printed
     assert issued.issuer() == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG, UBND TỈNH ĐỒNG NAI"
+
+
+def test_no_label_without_its_value(issued):
+    """A course with no graded quiz gives no grade: the PDF once printed
+    "Xếp loại: ." — a line whose placeholders are all empty is left out."""
+    assert "Xếp loại: Giỏi." in " ".join(_text(render_certificate_pdf(issued)).split())
+    issued.grade = ""
+    text = " ".join(_text(render_certificate_pdf(issued)).split())
+    assert "Xếp loại" not in text
+    assert "Đã hoàn thành khóa bồi dưỡng" in text
