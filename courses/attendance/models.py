@@ -241,6 +241,18 @@ class ClassSession(models.Model):
         start = timezone.localtime(self.start)
         return f"{self.training_class.code} – {date_format(start, 'SHORT_DATETIME_FORMAT')}"
 
+    def has_begun(self, now=None) -> bool:
+        """Whether check-in has opened (the class's minutes before start):
+        from then on the session's attendance can be marked."""
+        import datetime
+
+        from django.utils import timezone
+
+        opens = self.start - datetime.timedelta(
+            minutes=self.training_class.checkin_opens_minutes
+        )
+        return (now or timezone.now()) >= opens
+
     @property
     def ends_another_day(self) -> bool:
         """An evening session that runs past midnight (Vietnam time)."""

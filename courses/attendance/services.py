@@ -201,6 +201,12 @@ def attendance_mark(
     ).exists():
         raise ValidationError(_("Học viên không có tên trong lớp tập huấn này."))
     now = now or timezone.now()
+    if not session.has_begun(now) and status != AttendanceStatus.EXCUSED:
+        # Present, late or absent are facts of a session that has begun; a
+        # leave of absence may be recorded ahead of it.
+        raise ValidationError(
+            _("Buổi học chưa bắt đầu: chỉ ghi nhận trước được vắng có phép.")
+        )
     record = (
         AttendanceRecord.objects.select_for_update()
         .filter(session=session, learner=learner)

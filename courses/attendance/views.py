@@ -141,6 +141,7 @@ def roster(request, code, session_id):
             "rows": rows,
             "can_edit": access.can_edit,
             "statuses": AttendanceStatus.choices,
+            "begun": access.session.has_begun(),
         },
     )
 

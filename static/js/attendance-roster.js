@@ -100,7 +100,9 @@
       });
     }
   });
-  document.getElementById("all-present").addEventListener("click", function () {
+  var allPresent = document.getElementById("all-present");
+  // Not there before the session begins (only a leave of absence then).
+  if (allPresent) allPresent.addEventListener("click", function () {
     document.querySelectorAll(".roster-list li[data-learner]").forEach(function (li) {
       if (!li.dataset.status) {
         show(li, "present");

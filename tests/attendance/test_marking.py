@@ -75,10 +75,19 @@ def test_unknown_status_is_refused(sessions, member, trainer):
     ids=["all-held", "excused-not-counted", "excused-counted", "rounding", "none-held"],
 )
 def test_attendance_percent(
-    klass, sessions, member, trainer, count_excused, statuses, now, expected
+    klass,
+    sessions,
+    member,
+    trainer,
+    count_excused,
+    statuses,
+    now,
+    expected,
+    time_machine,
 ):
     klass.count_excused = count_excused
     klass.save()
+    time_machine.move_to(now)  # marked by then: the sessions have begun
     for session, status in zip(sessions, statuses, strict=False):
         if status:
             mark(session, member, status, trainer)
@@ -88,7 +97,10 @@ def test_attendance_percent(
     assert summary.percent == expected
 
 
-def test_percent_is_shown_the_vietnamese_way(klass, sessions, member, trainer):
+def test_percent_is_shown_the_vietnamese_way(
+    klass, sessions, member, trainer, time_machine
+):
+    time_machine.move_to(at(9, 12))
     for session, status in zip(
         sessions[:3], ["present", "late", "absent"], strict=True
     ):
@@ -162,3 +174,21 @@ def test_course_minimum_wins_over_class_minimum(
 def test_course_without_class_does_not_use_the_rule(course, learner):
     enrolment = Enrolment.objects.create(learner=learner, course=course)
     assert attendance_requirement(enrolment) is None
+
+
+def test_a_session_not_begun_takes_only_a_leave_of_absence(
+    sessions, member, trainer, time_machine
+):
+    """Present, late and absent are facts of a session that has begun (its
+    check-in opens 30 minutes before); a leave of absence may come ahead."""
+    from courses.attendance.models import AttendanceRecord
+
+    time_machine.move_to(at(8, 7, 29))  # session 3 starts at 08:00 on 8/12
+    for status in ("present", "late", "absent"):
+        with pytest.raises(ValidationError, match="chưa bắt đầu"):
+            mark(sessions[2], member, status, trainer)
+    assert not AttendanceRecord.objects.exists()
+    mark(sessions[2], member, "excused", trainer)
+    time_machine.move_to(at(8, 7, 30))
+    mark(sessions[2], member, "present", trainer)
+    assert AttendanceRecord.objects.get().status == "present"

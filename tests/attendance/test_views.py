@@ -379,3 +379,25 @@ def test_sheet_template_csv_neutralises_formulas(
     values = cells(response)
     assert_inert(values, HYPERLINK, AT_SUM)
     assert "1" in values  # the row number, as written
+
+
+def test_roster_of_a_session_not_begun_offers_only_leave(
+    client, klass, sessions, member, trainer, time_machine
+):
+    from .conftest import at
+
+    time_machine.move_to(at(8, 7, 0))  # session 3 begins at 08:00, opens 07:30
+    client.force_login(trainer)
+    page = client.get(url("roster", klass, sessions[2])).content.decode()
+    assert "chỉ ghi nhận trước được vắng có phép" in page
+    assert 'id="all-present"' not in page
+    assert page.count("disabled>") == 3  # present, late, absent
+    reply = client.post(
+        url("roster_save", klass, sessions[2]),
+        data=json.dumps({"marks": [{"learner": member.pk, "status": "present"}]}),
+        content_type="application/json",
+    ).json()
+    assert reply["changed"] == 0 and "chưa bắt đầu" in reply["errors"][0]
+    time_machine.move_to(at(8, 7, 30))
+    page = client.get(url("roster", klass, sessions[2])).content.decode()
+    assert 'id="all-present"' in page and "disabled>" not in page
