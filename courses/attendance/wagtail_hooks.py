@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -79,7 +80,9 @@ class TrainingClassViewSet(ModelViewSet):
     list_filter = ["mode"]
     search_fields = ["code", "name"]
     panels = [
-        FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
+        # A plain input: Wagtail's slug widget would lower-case the code as
+        # it is typed ("ATTT-XL-LOP2" saved as "attt-xl-lop2").
+        FieldRowPanel([FieldPanel("code", widget=forms.TextInput), FieldPanel("name")]),
         FieldPanel("course"),
         FieldPanel("unit"),
         FieldPanel("trainers"),

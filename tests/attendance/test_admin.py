@@ -81,3 +81,13 @@ def test_session_form_offers_only_led_classes(
     client.force_login(trainer)
     page = client.get("/admin/class_sessions/new/").content.decode()
     assert klass.code in page and others_class.code not in page
+
+
+def test_class_code_is_kept_as_typed(client, klass, province_admin, admin_access):
+    """The class form once used Wagtail's slug input, which lower-cases
+    what is typed: "ATTT-XL-LOP2" was saved as "attt-xl-lop2"."""
+    client.force_login(province_admin)
+    page = client.get(f"/admin/training_classes/edit/{klass.pk}/").content.decode()
+    field = page[page.index('name="code"') - 300 : page.index('name="code"') + 300]
+    # Wagtail's slug input is driven by its "w-slug" controller.
+    assert 'name="code"' in field and "w-slug" not in field
