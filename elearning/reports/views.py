@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from elearning.people.models import AdministrativeUnit
 from elearning.people.reauth import export_personal_data
 
 from . import conf, exports, snapshots
@@ -38,6 +39,7 @@ from .selectors import (
     units_visible_to,
 )
 from .services import report_job_create
+from .yearly import report_filename
 
 
 def _require_reader(user) -> None:
@@ -332,8 +334,17 @@ def job_download(request, job_id):
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404
     export_personal_data(request, what=_("Báo cáo năm %(year)s") % {"year": job.year})
+    extension = job.file.name.rsplit(".", 1)[-1]
+    province = (
+        None
+        if job.unit
+        else AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE)
+        .order_by("-valid_from")
+        .first()
+    )
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
-        filename=job.file.name.rsplit("/", 1)[-1],
+        # Not the stored name, which storage may have suffixed.
+        filename=f"{report_filename(job.year, job.unit, province)}.{extension}",
     )

@@ -17,9 +17,11 @@ from functools import cache
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from elearning.people.models import AdministrativeUnit
+from elearning.people.names import fold
 from elearning.spreadsheets import safe_cell
 
 from . import conf, exports
@@ -45,6 +47,19 @@ Progress = Callable[[int], None]
 def report_day(year: int) -> datetime.date:
     month, day = conf.get("REPORTS_YEARLY_DUE")
     return datetime.date(year, month, day)
+
+
+def report_filename(
+    year: int,
+    unit: AdministrativeUnit | None,
+    province: AdministrativeUnit | None = None,
+) -> str:
+    """A name a reader can tell apart in a folder of downloads, without
+    its extension: ``bao-cao-nam-2026-huyen-xuan-loc``,
+    ``bao-cao-nam-2026-tinh-dong-nai``."""
+    place = unit or province
+    name = slugify(fold(place.full_name)) if place is not None else "toan-tinh"
+    return f"bao-cao-nam-{year}-{name}"
 
 
 def report_year_default(today: datetime.date) -> int:
@@ -90,8 +105,7 @@ class YearlyReport:
 
     @property
     def filename(self) -> str:
-        code = self.unit.code if self.unit else "tinh"
-        return f"bao-cao-nam-{self.year}-{code}"
+        return report_filename(self.year, self.unit, self.province)
 
 
 def _learners_of(unit_map: UnitMap, unit: AdministrativeUnit | None):

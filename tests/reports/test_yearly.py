@@ -297,6 +297,10 @@ def test_web_job_makes_the_report(
     assert status["progress"] == 100
     download = client.get(status["download"])
     assert download.status_code == 200
+    # A name the officer can tell apart in a folder of downloads.
+    assert download["Content-Disposition"] == (
+        'attachment; filename="bao-cao-nam-2026-huyen-xuan-loc.pdf"'
+    )
     content = b"".join(download.streaming_content)
     assert "Xuân Lộc, ngày 05 tháng 12 năm 2026" in pdf_text(content)
     page = client.get(reverse("reports:job", args=[job.pk]))
@@ -443,3 +447,11 @@ def test_report_of_a_year_made_in_january_of_the_next(
     reauthenticate(client)
     page = client.get(reverse("reports:yearly")).content.decode()
     assert '<option value="2026" selected>2026</option>' in page
+
+
+def test_report_file_names_read_as_the_place(units):
+    from elearning.reports.yearly import report_filename
+
+    assert report_filename(2026, units["741"]) == "bao-cao-nam-2026-huyen-xuan-loc"
+    assert report_filename(2026, None, units["75"]) == "bao-cao-nam-2026-tinh-dong-nai"
+    assert report_filename(2026, units["731"]) == "bao-cao-nam-2026-thanh-pho-bien-hoa"
