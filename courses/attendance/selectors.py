@@ -41,6 +41,40 @@ class SessionAccess:
     can_edit: bool
 
 
+def addable_learners(*, user, training_class: TrainingClass, members: bool = False):
+    """The people ``user`` may put in the class: a province admin anyone; a
+    trainer leading it the people of the unit the class serves (its
+    subtree; anyone if it serves no unit in particular); an officer their
+    own staff. Never the user, an inactive account or a self-registered one
+    awaiting confirmation; those already in it only with ``members``."""
+    from elearning.people.models import User
+
+    people = User.objects.filter(is_active=True, profile__isnull=False).filter(
+        profile__awaiting_confirmation=False
+    )
+    if user.is_province_admin:
+        allowed = people
+    else:
+        allowed = people.none()
+        if training_class.is_led_by(user):
+            unit = training_class.unit
+            allowed = (
+                people.filter(profile__unit_id__in=unit.subtree_ids())
+                if unit is not None
+                else people
+            )
+        if user.is_unit_officer:
+            allowed = allowed | people.visible_to(user)
+    if not members:
+        allowed = allowed.exclude(class_memberships__training_class=training_class)
+    return (
+        allowed.exclude(pk=user.pk)
+        .select_related("profile")
+        .order_by("profile__sort_key")
+        .distinct()
+    )
+
+
 def class_for_user(*, user, code: str) -> TrainingClass:
     """The class ``code`` if ``user`` may see it; 404 otherwise."""
     klass = (

@@ -58,17 +58,16 @@ def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Netw
 
 
 def _may_add(actor: User, training_class: TrainingClass, learner: User) -> bool:
-    if actor.is_province_admin or training_class.is_led_by(actor):
-        return True
-    if actor.is_unit_officer:
-        # An officer enrols their own staff only (scoping decides who that is).
-        return (
-            User.objects.visible_to(actor)
-            .filter(pk=learner.pk)
-            .exclude(pk=actor.pk)
-            .exists()
-        )
-    return False
+    """The same people the class page offers (``addable_learners``): a
+    trainer the people of the unit the class serves, an officer their own
+    staff, a province admin anyone."""
+    from .selectors import addable_learners
+
+    return (
+        addable_learners(user=actor, training_class=training_class, members=True)
+        .filter(pk=learner.pk)
+        .exists()
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from elearning.people.models import User
 from elearning.people.reauth import export_personal_data
 
 from . import documents, selectors, services, tokens
@@ -59,14 +58,7 @@ def class_detail(request, code):
     can_add = can_lead or request.user.is_unit_officer
     member_form = None
     if can_add:
-        candidates = (
-            User.objects.visible_to(request.user)
-            .filter(is_active=True, profile__isnull=False)
-            .exclude(class_memberships__training_class=klass)
-            .exclude(pk=request.user.pk)
-            .select_related("profile")
-            .order_by("profile__sort_key")
-        )
+        candidates = selectors.addable_learners(user=request.user, training_class=klass)
         member_form = MemberAddForm(request.POST or None, learners=candidates)
         if request.method == "POST" and member_form.is_valid():
             try:

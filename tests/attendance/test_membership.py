@@ -188,3 +188,33 @@ def test_class_roster_for_certificates(klass, course, learner, other_learner):
     )
     assert class_learner_ids(course, klass.code.lower()) is None
     assert class_learner_ids(course, "KHONG-CO") is None
+
+
+def test_a_trainer_fills_their_class_from_the_people_of_its_unit(
+    client, klass, trainer, learner, other_learner
+):
+    """The trainer's "Học viên" list was empty: people were listed with the
+    trainer's own scope, which holds nobody."""
+    from django.core.exceptions import PermissionDenied
+    from django.urls import reverse
+
+    from courses.attendance.models import ClassMembership
+    from courses.attendance.services import class_membership_add
+
+    client.force_login(trainer)
+    url = reverse("attendance:class_detail", kwargs={"code": klass.code})
+    page = client.get(url).content.decode()
+    assert learner.email in page  # Xuân Lộc, the class's unit
+    assert other_learner.email not in page  # Biên Hòa
+    client.post(url, {"learner": learner.pk})
+    assert ClassMembership.objects.filter(
+        training_class=klass, learner=learner
+    ).exists()
+    # Nor can a forged POST put another unit's learner in.
+    with pytest.raises(PermissionDenied):
+        class_membership_add(
+            training_class=klass, learner=other_learner, added_by=trainer
+        )
+    response = client.post(url, {"learner": other_learner.pk})
+    assert not ClassMembership.objects.filter(learner=other_learner).exists()
+    assert response.status_code in (200, 302)
