@@ -12,6 +12,7 @@ class QuizPageForm(WagtailAdminPageForm):
         from .models import Question
 
         cleaned = super().clean()
+        self._check_course_counts_quizzes(cleaned)
         formset = self.formsets.get("random_draws")
         if formset is None or not hasattr(formset, "forms"):
             return cleaned
@@ -57,6 +58,27 @@ class QuizPageForm(WagtailAdminPageForm):
                 )
                 self.add_error(None, _("Chưa đủ câu hỏi cho phần rút ngẫu nhiên."))
         return cleaned
+
+    def _check_course_counts_quizzes(self, cleaned) -> None:
+        """A quiz "counting for completion" under a course that does not
+        require its quizzes would count for nothing: learners completed the
+        course with 33 % while the quiz said it was needed."""
+        if not cleaned.get("counts_for_completion"):
+            return
+        parent = self.parent_page or (
+            self.instance.get_parent() if self.instance.pk else None
+        )
+        course = getattr(parent, "specific", None)
+        if course is not None and getattr(course, "require_quizzes", True) is False:
+            self.add_error(
+                "counts_for_completion",
+                _(
+                    "Khóa học “%(course)s” không yêu cầu đạt các bài kiểm tra: "
+                    "bài này sẽ không được tính. Hãy bật “phải đạt các bài kiểm "
+                    "tra” ở khóa học, hoặc bỏ chọn ô này."
+                )
+                % {"course": course.title},
+            )
 
 
 class ImportForm(forms.Form):

@@ -153,3 +153,20 @@ def test_the_demo_final_quiz_is_safe(db):
     final = QuizPage.objects.get(slug="bai-kiem-tra-cuoi-khoa")
     assert final.counts_for_completion
     assert settings_errors(final) == {}
+
+
+def test_a_quiz_cannot_count_under_a_course_that_ignores_quizzes(quiz):
+    """A quiz ticked "counts for completion" under a course that does not
+    require quizzes: learners completed the course without passing it."""
+    course = quiz.get_parent().specific
+    course.require_quizzes = False
+    course.save()
+    form = _form(quiz, counts_for_completion="on")
+    assert not form.is_valid()
+    assert "không yêu cầu đạt các bài kiểm tra" in str(
+        form.errors["counts_for_completion"]
+    )
+    assert _form(quiz).is_valid()  # a practice quiz there is fine
+    course.require_quizzes = True
+    course.save()
+    assert _form(quiz, counts_for_completion="on").is_valid()
