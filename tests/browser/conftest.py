@@ -155,3 +155,21 @@ def screenshot():
         return path
 
     return take
+
+
+def sign_in_by_cookie(page, live_server, user) -> None:
+    """Sign ``user`` in to the page's browser through a session cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

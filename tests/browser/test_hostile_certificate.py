@@ -11,14 +11,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from certificates.models import Certificate, CertificateTemplate
 from courses.models import Enrolment, LessonProgress, LessonStudy
 from quizzes.models import Attempt
 from tests.courses.conftest import make_lessons
 from tests.quizzes import conftest as quiz_fixtures
+
+from .conftest import sign_in_by_cookie
 
 # The quiz fixtures, shared with tests/quizzes/.
 bank = quiz_fixtures.bank
@@ -30,18 +30,7 @@ gift_source = quiz_fixtures.gift_source
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+login = sign_in_by_cookie
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@
 sent when the phone is back online; the database ends with every answer."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from quizzes.models import AttemptAnswer
 from quizzes.services import attempt_start
 from tests.quizzes import conftest as quiz_fixtures
+
+from .conftest import sign_in_by_cookie
 
 # The quiz fixtures, shared with tests/quizzes/.
 bank = quiz_fixtures.bank
@@ -21,18 +21,7 @@ quiz = quiz_fixtures.quiz
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+login = sign_in_by_cookie
 
 
 def pick(page, answer, index):

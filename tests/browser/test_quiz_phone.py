@@ -2,11 +2,11 @@
 (at least 44 px high), not only its 16 px radio and short label."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from quizzes.services import attempt_start
 from tests.quizzes import conftest as quiz_fixtures
+
+from .conftest import sign_in_by_cookie
 
 # The quiz fixtures, shared with tests/quizzes/.
 bank = quiz_fixtures.bank
@@ -22,17 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_whole_row_is_the_tap_target(
     base_data, quiz, enrolled, phone_page, live_server, axe_violations
 ):
-    client = Client()
-    client.force_login(enrolled)
-    phone_page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_by_cookie(phone_page, live_server, enrolled)
     attempt = attempt_start(learner=enrolled, quiz=quiz)
     phone_page.goto(f"{live_server.url}/quizzes/attempts/{attempt.pk}/")
     answer = next(
