@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_whole_row_is_the_tap_target(
-    base_data, quiz, enrolled, phone_page, live_server, axe_violations
+    base_data, quiz, enrolled, phone_page, live_server, axe_violations, screenshot
 ):
     sign_in_by_cookie(phone_page, live_server, enrolled)
     attempt = attempt_start(learner=enrolled, quiz=quiz)
@@ -39,5 +39,6 @@ def test_the_whole_row_is_the_tap_target(
     # A tap on the far end of the row, away from the radio and its text.
     row.click(position={"x": bounds["width"] - 8, "y": bounds["height"] / 2})
     assert box.is_checked()
+    screenshot(phone_page, "quiz_choices_phone")
     assert axe_violations(phone_page) == []
     assert phone_page.watch.console_errors == []
