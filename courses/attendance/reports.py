@@ -235,6 +235,8 @@ def trainer_activity(*, user, period: Period) -> list[dict]:
     }
     marked = dict(
         AttendanceRecord.objects.filter(session__in=held, recorded_by__isnull=False)
+        # A learner's own QR check-in is not a trainer's marking.
+        .exclude(recorded_by=F("learner"))
         .order_by()
         .values("recorded_by")
         .annotate(n=Count("session", distinct=True))

@@ -273,3 +273,26 @@ def test_qr_overrides_an_earlier_absent_mark(sessions, member, trainer):
     )
     result = check_in(sessions[0], member, made=at(1, 8, 5), used=at(1, 8, 5))
     assert result.code == "present"
+
+
+def test_a_learners_own_check_in_is_not_trainer_activity(
+    sessions, member, trainer, province_admin, time_machine
+):
+    """The province dashboard listed a learner under "trainers' activity"
+    because of his own QR check-in."""
+    from courses.attendance.reports import trainer_activity
+    from courses.attendance.services import attendance_mark
+    from elearning.reports.metrics import Period
+
+    attendance_mark(
+        session=sessions[0],
+        learner=member,
+        status="present",
+        method="trainer",
+        recorded_by=trainer,
+        now=at(1, 8, 5),
+    )
+    assert check_in(sessions[1], member, made=at(3, 8, 5), used=at(3, 8, 5)).ok
+    time_machine.move_to(at(4, 12))
+    rows = trainer_activity(user=province_admin, period=Period.year(2026))
+    assert [(r["trainer"], r["marked"]) for r in rows] == [(trainer, 1)]

@@ -419,9 +419,11 @@ class Reference:
                 classes[trainer].add(s["training_class_id"])
                 sessions[trainer].add(s["id"])
         held_ids = {s["id"] for s in held}
-        for (session_id, _learner), record in self.records.items():
-            if session_id in held_ids and record["recorded_by_id"] is not None:
-                marked[record["recorded_by_id"]].add(session_id)
+        for (session_id, learner), record in self.records.items():
+            by = record["recorded_by_id"]
+            # A learner's own QR check-in is not a trainer's marking.
+            if session_id in held_ids and by is not None and by != learner:
+                marked[by].add(session_id)
         result = {}
         for uid in set(classes) | set(marked):
             name = (
