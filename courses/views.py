@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from elearning.people.decorators import officer_required
 from elearning.people.models import Agency, StaffProfile, User
 from elearning.people.reauth import export_personal_data
 from elearning.spreadsheets import safe_cell
@@ -37,21 +37,6 @@ from .selectors import (
     studied_text,
     video_watched_percent,
 )
-
-
-def officer_required(view):
-    """District officers and province admins only (others: 403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_unit_officer or user.is_province_admin):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
 
 # --- Learner -------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .decorators import officer_required
 from .middleware import CONSENT_SESSION_KEY
 from .reauth import require_reauthentication
 from .selectors import personal_data_for
@@ -92,20 +93,17 @@ def awaiting(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def confirmations(request: HttpRequest) -> HttpResponse:
     """Officers (and province admins) confirm or refuse the self-registered
     accounts of their units."""
     from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
     from django.shortcuts import get_object_or_404
 
     from .services import awaiting_confirmation, person_confirm, person_refuse
 
     actor = request.user
-    if not (actor.is_unit_officer or actor.is_province_admin):
-        raise PermissionDenied
     people = awaiting_confirmation(actor)
     if request.method == "POST":
         person = get_object_or_404(people, pk=request.POST.get("user"))
