@@ -232,6 +232,9 @@ LESSONS = [
                 "Mạng xã hội giúp kết nối nhưng cũng là nơi thông tin lan đi nhanh nhất "
                 "và không thể thu hồi. Một tấm ảnh chụp bàn làm việc có thể để lộ văn bản "
                 "mật, sơ đồ phòng máy hoặc mật khẩu dán trên màn hình.",
+                "Luật An ninh mạng năm 2025 (hiệu lực từ 01/7/2026) nghiêm cấm đăng tải, "
+                "phát tán thông tin sai sự thật, xuyên tạc trên không gian mạng; cán bộ, "
+                "công chức càng phải cẩn trọng với những gì mình chia sẻ, bình luận.",
                 "Theo Luật Bảo vệ bí mật nhà nước, nghiêm cấm soạn thảo, lưu giữ, trao đổi "
                 "thông tin bí mật nhà nước trên máy tính, thiết bị có kết nối Internet, và "
                 "nghiêm cấm đăng tải, phát tán bí mật nhà nước trên mạng. Không chụp ảnh, "
@@ -261,10 +264,11 @@ LESSONS = [
         "body": [
             _p(
                 "Cơ quan nhà nước giữ rất nhiều dữ liệu cá nhân của người dân: họ tên, số "
-                "định danh, địa chỉ, tình trạng sức khỏe, hoàn cảnh gia đình. Nghị định "
-                "13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân yêu cầu chỉ thu thập dữ liệu cần "
-                "thiết cho công việc, dùng đúng mục đích và bảo vệ dữ liệu khỏi truy cập "
-                "trái phép.",
+                "định danh, địa chỉ, tình trạng sức khỏe, hoàn cảnh gia đình. Từ ngày "
+                "01/01/2026, Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị định số "
+                "356/2025/NĐ-CP (thay Nghị định 13/2023/NĐ-CP) yêu cầu chỉ thu thập dữ liệu "
+                "cần thiết cho công việc, dùng đúng mục đích đã thông báo, bảo vệ dữ liệu "
+                "khỏi truy cập trái phép và không giữ lâu hơn thời hạn cần thiết.",
                 "Trong công việc hằng ngày: không gửi danh sách có số định danh, số điện "
                 "thoại của người dân vào nhóm chat đông người; che bớt thông tin khi chụp "
                 "màn hình làm minh chứng; xóa tệp tạm trong thư mục Tải về khi không cần "
@@ -291,8 +295,13 @@ LESSONS = [
                 "Báo cáo sớm giúp ngăn sự cố lan rộng. Khi nghi ngờ có sự cố: ghi lại điều "
                 "bạn thấy (thời gian, thông báo lỗi, chụp màn hình nếu được); ngắt kết nối "
                 "mạng của máy bị ảnh hưởng nhưng không tắt nguồn; báo ngay cán bộ phụ trách "
-                "công nghệ thông tin của đơn vị. Đơn vị báo lên Sở Thông tin và Truyền thông "
-                "là đơn vị chuyên trách ứng cứu sự cố của tỉnh.",
+                "công nghệ thông tin của đơn vị. Đơn vị báo lên Sở Khoa học và Công nghệ, "
+                "đơn vị chuyên trách ứng cứu sự cố của tỉnh (từ ngày 01/3/2025 Sở Thông tin "
+                "và Truyền thông hợp nhất vào Sở Khoa học và Công nghệ).",
+                "Luật An ninh mạng năm 2025, có hiệu lực từ ngày 01/7/2026, yêu cầu chủ quản "
+                "hệ thống thông tin phát hiện, xử lý và báo cáo kịp thời sự cố an ninh mạng. "
+                "Khi sự cố làm lộ dữ liệu cá nhân, cơ quan còn phải thông báo theo Luật Bảo "
+                "vệ dữ liệu cá nhân: vì vậy mỗi phút báo chậm đều có giá.",
                 "Không tự ý xóa tệp, cài lại máy hay “dọn dẹp” trước khi cán bộ kỹ thuật "
                 "kiểm tra: dấu vết trên máy là căn cứ để tìm nguyên nhân và bảo vệ các máy "
                 "khác.",

@@ -44,7 +44,7 @@ UNIT_COLUMNS = (
 
 # The version of templates/people/privacy_notice.html people agree to. Bump it
 # when the notice changes in substance: everyone is asked again.
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-12"
 
 
 def agency_get_or_create(*, unit: AdministrativeUnit, name: str) -> tuple[Agency, bool]:
