@@ -19,6 +19,7 @@ from wagtail.search import index
 from elearning.pagecache import CachedRestrictionsMixin
 from elearning.people.names import fold
 from elearning.people.scoping import restrict
+from elearning.slugs import AsciiSlugMixin
 
 from .blocks import LessonStreamBlock
 
@@ -45,7 +46,7 @@ def _route_child(parent, model, request, path_components):
     return child.route(request, path_components[1:])
 
 
-class CourseIndexPage(CachedRestrictionsMixin, Page):
+class CourseIndexPage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
     """The catalogue: one per site."""
 
     intro = RichTextField(
@@ -95,7 +96,7 @@ class CoursePageQuerySet(PageQuerySet):
         return qs
 
 
-class CoursePage(CachedRestrictionsMixin, Page):
+class CoursePage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
     class EnrolmentPolicy(models.TextChoices):
         OPEN = "open", _("Tự do ghi danh")
         OFFICER = "officer", _("Do cán bộ phụ trách ghi danh")
@@ -381,7 +382,7 @@ def body_has_uploaded_video(raw_blocks) -> bool:
     )
 
 
-class LessonPage(CachedRestrictionsMixin, Page):
+class LessonPage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
     body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("nội dung"))
     estimated_minutes = models.PositiveSmallIntegerField(
         _("thời lượng dự kiến (phút)"),

@@ -33,6 +33,7 @@ from wagtail.search import index
 from elearning.pagecache import CachedRestrictionsMixin
 from elearning.people.names import normalize_text
 from elearning.people.scoping import restrict
+from elearning.slugs import AsciiSlugMixin
 
 from . import review
 from .forms import QuizPageForm
@@ -260,7 +261,7 @@ class Choice(Orderable):
 # --- Quiz page ---------------------------------------------------------------
 
 
-class QuizPage(CachedRestrictionsMixin, Page):
+class QuizPage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
     """A quiz inside a course: settings, fixed questions and random draws."""
 
     class Grading(models.TextChoices):

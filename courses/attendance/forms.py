@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
-from elearning.people.models import User
+from elearning.people.models import AdministrativeUnit, Role, User
 
 WEEKDAYS = [
     (0, _("Thứ Hai")),
@@ -62,3 +63,41 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa 1 MB)."))
         return upload
+
+
+class TrainingClassForm(WagtailAdminModelForm):
+    """The admin's class form: the trainers picker lists trainers only, and
+    the unit picker the units in force (plus the class's own unit, should
+    it have ended since)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "trainers" in self.fields:
+            chosen = (
+                self.instance.trainers.all()
+                if self.instance.pk
+                else User.objects.none()
+            )
+            self.fields["trainers"].queryset = (
+                (
+                    User.objects.filter(is_active=True, groups__name=Role.TRAINER)
+                    | User.objects.filter(pk__in=chosen.values("pk"))
+                )
+                .distinct()
+                .select_related("profile")
+                .order_by("profile__sort_key", "email")
+            )
+            self.fields["trainers"].label_from_instance = _trainer_label
+        if "unit" in self.fields:
+            in_force = AdministrativeUnit.objects.current()
+            if self.instance.unit_id:
+                in_force = in_force | AdministrativeUnit.objects.filter(
+                    pk=self.instance.unit_id
+                )
+            self.fields["unit"].queryset = in_force.order_by("level", "full_name")
+
+
+def _trainer_label(user) -> str:
+    profile = getattr(user, "profile", None)
+    name = profile.full_name if profile is not None else ""
+    return f"{name} ({user.email})" if name else user.email

@@ -6,10 +6,16 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from .forms import TrainingClassForm
 from .models import ClassSession, TrainingClass
 
 
@@ -79,27 +85,32 @@ class TrainingClassViewSet(ModelViewSet):
     list_display = ["code", "name", "course", "unit", "start_date", "end_date"]
     list_filter = ["mode"]
     search_fields = ["code", "name"]
-    panels = [
-        # A plain input: Wagtail's slug widget would lower-case the code as
-        # it is typed ("ATTT-XL-LOP2" saved as "attt-xl-lop2").
-        FieldRowPanel([FieldPanel("code", widget=forms.TextInput), FieldPanel("name")]),
-        FieldPanel("course"),
-        FieldPanel("unit"),
-        FieldPanel("trainers"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
-        FieldRowPanel([FieldPanel("place"), FieldPanel("mode")]),
-        FieldPanel("capacity"),
-        MultiFieldPanel(
-            [
-                FieldPanel("min_attendance_percent"),
-                FieldPanel("count_excused"),
-                FieldPanel("late_after_minutes"),
-                FieldPanel("checkin_opens_minutes"),
-                FieldPanel("venue_networks"),
-            ],
-            heading=_("Điểm danh"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            # A plain input: Wagtail's slug widget would lower-case the code as
+            # it is typed ("ATTT-XL-LOP2" saved as "attt-xl-lop2").
+            FieldRowPanel(
+                [FieldPanel("code", widget=forms.TextInput), FieldPanel("name")]
+            ),
+            FieldPanel("course"),
+            FieldPanel("unit"),
+            FieldPanel("trainers"),
+            FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+            FieldRowPanel([FieldPanel("place"), FieldPanel("mode")]),
+            FieldPanel("capacity"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("min_attendance_percent"),
+                    FieldPanel("count_excused"),
+                    FieldPanel("late_after_minutes"),
+                    FieldPanel("checkin_opens_minutes"),
+                    FieldPanel("venue_networks"),
+                ],
+                heading=_("Điểm danh"),
+            ),
+        ],
+        base_form_class=TrainingClassForm,
+    )
 
 
 class _SessionFormMixin:

@@ -91,3 +91,24 @@ def test_class_code_is_kept_as_typed(client, klass, province_admin, admin_access
     field = page[page.index('name="code"') - 300 : page.index('name="code"') + 300]
     # Wagtail's slug input is driven by its "w-slug" controller.
     assert 'name="code"' in field and "w-slug" not in field
+
+
+def test_class_form_offers_trainers_only_and_units_in_force(
+    client, klass, trainer, learner, officer, province_admin, admin_access
+):
+    from elearning.people.models import AdministrativeUnit
+
+    ended = AdministrativeUnit.objects.get(code="731")  # ended 30/06/2025
+    client.force_login(province_admin)
+    response = client.get(f"/admin/training_classes/edit/{klass.pk}/")
+    form = response.context["form"]
+    trainers = set(form.fields["trainers"].queryset)
+    assert trainer in trainers
+    assert learner not in trainers and officer not in trainers
+    assert trainer.email in form.fields["trainers"].label_from_instance(trainer)
+    units = set(form.fields["unit"].queryset)
+    # The class's own unit (Xuân Lộc, ended) stays; other ended units do not.
+    assert klass.unit in units and ended not in units
+    assert AdministrativeUnit.objects.get(code="75") in units
+    new = client.get("/admin/training_classes/new/").context["form"]
+    assert klass.unit not in set(new.fields["unit"].queryset)
