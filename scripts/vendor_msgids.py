@@ -539,6 +539,18 @@ ALLAUTH = [
 
 # Django 5.2.19: see DJANGO_MSGIDS in scripts/locale_tool.py
 DJANGO = [
+    # utils/timesince.py:8
+    ngettext_lazy('%(num)d year', '%(num)d years', 'n'),
+    # utils/timesince.py:9
+    ngettext_lazy('%(num)d month', '%(num)d months', 'n'),
+    # utils/timesince.py:10
+    ngettext_lazy('%(num)d week', '%(num)d weeks', 'n'),
+    # utils/timesince.py:11
+    ngettext_lazy('%(num)d day', '%(num)d days', 'n'),
+    # utils/timesince.py:12
+    ngettext_lazy('%(num)d hour', '%(num)d hours', 'n'),
+    # utils/timesince.py:13
+    ngettext_lazy('%(num)d minute', '%(num)d minutes', 'n'),
     # core/validators.py:210
     gettext_noop('Enter a valid email address.'),
     # views/csrf.py:29
@@ -1487,6 +1499,12 @@ WAGTAIL = [
     gettext_noop('Alternatively you can <a href="%(unpublish_url)s">unpublish the page</a>. This removes the page from public view and you can edit or publish it again later.'),
     # templates/wagtailadmin/pages/confirm_delete.html:15
     ngettext_lazy('Deleting this page will also delete %(descendant_count)s child page.', 'Deleting this page will also delete %(descendant_count)s more child pages.', 'n'),
+    # templates/wagtailadmin/chooser/browse.html:17
+    ngettext_lazy('Only pages of type "%(type)s" may be chosen for this field. Search results will exclude pages of other types.', 'Only the following page types may be chosen for this field: %(type)s. Search results will exclude pages of other types.', 'n'),
+    # views/pages/create.py:441
+    gettext_noop('The page could not be created due to validation errors.'),
+    # views/generic/models.py:640 views/generic/models.py:1080 views/pages/create.py:436
+    gettext_noop('There are validation errors, click save to highlight them.'),
     # views/images.py:74 wagtail_hooks.py:52 wagtail_hooks.py:162
     gettext_noop('Images'),
     # templates/wagtailimages/homepage/site_summary_images.html:6
@@ -1857,6 +1875,8 @@ WAGTAIL = [
     gettext_noop('Approved'),
     # wagtail_hooks.py:154
     gettext_noop('Unpublished'),
+    # models/workflows.py:1348
+    gettext_noop('in moderation'),
     # models.py:107
     gettext_noop('page'),
     # models.py:124
