@@ -28,6 +28,24 @@ from .throttle import (
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """No second password prompt for a staff member's first authenticator.
+
+        Staff are sent to set up TOTP right after signing in; allauth would
+        ask for the password again before that step. Someone with no
+        authenticator has nothing MFA could protect yet, so that step opens
+        straight away; changing or removing an authenticator still asks.
+        """
+        if app == "allauth.mfa":
+            from allauth.core import context
+
+            from .middleware import user_has_totp
+
+            user = getattr(context.request, "user", None)
+            if user is not None and user.is_authenticated and not user_has_totp(user):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     _throttle_ticket = None
 
     def is_open_for_signup(self, request) -> bool:
