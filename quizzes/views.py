@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +25,8 @@ from .services import (
     attempt_start,
     attempt_submit,
 )
+
+TIME_UP_SLACK = datetime.timedelta(seconds=5)
 
 
 def _own_attempt(request, attempt_id: int) -> Attempt:
@@ -150,7 +154,16 @@ def submit(request, attempt_id: int):
             except QuizError:
                 break
         attempt_submit(attempt_id=attempt.pk, learner=request.user, user=request.user)
-    return redirect("quizzes:result", attempt_id=attempt.pk)
+    url = reverse("quizzes:result", kwargs={"attempt_id": attempt.pk})
+    if request.POST.get("time_up") == "1" and _at_time_up(attempt, timezone.now()):
+        url += "?het-gio=1"
+    return redirect(url)
+
+
+def _at_time_up(attempt, moment) -> bool:
+    """``moment`` is when the page's countdown ends (its clock may run a
+    second or two ahead of the server's)."""
+    return moment is not None and moment >= attempt.deadline - TIME_UP_SLACK
 
 
 @login_required
@@ -160,10 +173,16 @@ def result(request, attempt_id: int):
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     shown = shown_items(attempt)
     answers = list(attempt.answers.order_by("slot")) if "answer" in shown else []
+    # Handed in by the page when the time ran out (or closed late by the
+    # server): the learner is told so, not left with a bare score.
+    timed_out = attempt.state == attempt.State.OVERDUE_CLOSED or (
+        request.GET.get("het-gio") == "1" and _at_time_up(attempt, attempt.submitted_at)
+    )
     return render(
         request,
         "quizzes/result.html",
         {
+            "timed_out": timed_out,
             "attempt": attempt,
             "quiz": attempt.quiz,
             "rows": attempt_rows(answers, shown=shown),

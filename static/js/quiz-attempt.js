@@ -16,6 +16,7 @@
   var status = document.getElementById("quiz-save-status");
   var timer = document.getElementById("quiz-timer");
   var announce = document.getElementById("quiz-timer-announce");
+  var warning = document.getElementById("quiz-time-warning");
   var versions = {};
   var closed = false;
   var submitting = false;
@@ -245,6 +246,7 @@
     showStatus("unsaved");
     announce.textContent = form.dataset.closed;
     submitting = true;
+    form.elements.time_up.value = "1";
     form.submit();
   }
 
@@ -253,6 +255,37 @@
   }
 
   var announced = {};
+  function warn(which, style) {
+    warning.textContent = warning.dataset[which];
+    warning.classList.remove("alert-warning", "alert-danger");
+    warning.classList.add(style);
+    warning.hidden = false;
+  }
+
+  function isAnswered(fieldset) {
+    var response = responseOf(fieldset);
+    if ("choice" in response) return response.choice !== null;
+    if ("choices" in response) return response.choices.length > 0;
+    if ("text" in response) return response.text.trim() !== "";
+    return Object.keys(response.matches).length > 0;
+  }
+
+  // "Nộp bài?" names the questions still unanswered, so that a learner on a
+  // phone does not hand in a page they have not scrolled to the end of.
+  function confirmText() {
+    var slots = [];
+    form.querySelectorAll("fieldset.quiz-question").forEach(function (fieldset) {
+      if (!isAnswered(fieldset)) slots.push(fieldset.dataset.slot);
+    });
+    if (!slots.length) return form.dataset.confirm;
+    return (
+      form.dataset.unanswered
+        .replace("{n}", String(slots.length))
+        .replace("{list}", slots.join(", ")) +
+      "\n" +
+      form.dataset.confirm
+    );
+  }
   function tick() {
     var left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
     var hours = Math.floor(left / 3600);
@@ -261,14 +294,18 @@
     if (left <= 300 && left > 60 && !announced.five) {
       announced.five = true;
       announce.textContent = announce.dataset.five;
+      warn("five", "alert-warning");
     }
     if (left <= 60 && left > 0 && !announced.one) {
       announced.one = true;
       announce.textContent = announce.dataset.one;
+      warn("one", "alert-danger");
     }
+    timer.classList.toggle("text-danger", left <= 300);
     if (left === 0 && !submitting) {
       // Time is up: the form posts every answer; the server grades.
       submitting = true;
+      form.elements.time_up.value = "1";
       form.submit();
     }
   }
@@ -277,7 +314,7 @@
 
   form.addEventListener("submit", function (event) {
     if (submitting) return;
-    if (!window.confirm(form.dataset.confirm)) {
+    if (!window.confirm(confirmText())) {
       event.preventDefault();
       return;
     }

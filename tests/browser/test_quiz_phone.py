@@ -42,3 +42,65 @@ def test_the_whole_row_is_the_tap_target(
     screenshot(phone_page, "quiz_choices_phone")
     assert axe_violations(phone_page) == []
     assert phone_page.watch.console_errors == []
+
+
+def _open(phone_page, live_server, attempt, seconds_left: int):
+    import datetime
+
+    from django.utils import timezone
+
+    type(attempt).objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() + datetime.timedelta(seconds=seconds_left)
+    )
+    phone_page.goto(f"{live_server.url}/quizzes/attempts/{attempt.pk}/")
+
+
+def test_time_warnings_unanswered_questions_and_the_automatic_submit(
+    base_data, quiz, enrolled, phone_page, live_server, axe_violations, screenshot
+):
+    from playwright.sync_api import expect
+
+    sign_in_by_cookie(phone_page, live_server, enrolled)
+    attempt = attempt_start(learner=enrolled, quiz=quiz)
+    warning = phone_page.locator("#quiz-time-warning")
+
+    _open(phone_page, live_server, attempt, 8 * 60)
+    expect(warning).to_be_hidden()
+
+    _open(phone_page, live_server, attempt, 4 * 60)
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Còn 5 phút")
+    expect(phone_page.locator("#quiz-timer-announce")).to_have_text("Còn 5 phút.")
+    assert axe_violations(phone_page) == []
+
+    _open(phone_page, live_server, attempt, 50)
+    expect(warning).to_contain_text("Còn 1 phút!")
+    expect(phone_page.locator("#quiz-timer-announce")).to_have_text("Còn 1 phút.")
+
+    # Submit with one answer given: the confirmation names the others.
+    slots = attempt.answers.count()
+    phone_page.locator(".quiz-question").first.locator(".quiz-choice").first.click()
+    asked = []
+
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    phone_page.once("dialog", refuse)
+    phone_page.get_by_role("button", name="Nộp bài").click()
+    expect(phone_page.locator("#quiz-form")).to_be_visible()
+    missing = ", ".join(str(n) for n in range(2, slots + 1))
+    assert asked and asked[0].startswith(
+        f"Còn {slots - 1} câu chưa trả lời: {missing}."
+    ), asked
+    screenshot(phone_page, "quiz_one_minute_left_phone")
+
+    # Time runs out: the page hands the attempt in and says so.
+    _open(phone_page, live_server, attempt, 3)
+    phone_page.wait_for_url(f"**/quizzes/attempts/{attempt.pk}/result/?het-gio=1")
+    expect(phone_page.locator("#quiz-timed-out")).to_contain_text(
+        "Đã hết thời gian làm bài."
+    )
+    screenshot(phone_page, "quiz_timed_out_phone")
+    assert axe_violations(phone_page) == []
+    assert phone_page.watch.console_errors == []

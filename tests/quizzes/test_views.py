@@ -194,3 +194,27 @@ def test_query_counts_do_not_grow_with_the_bank(
 def test_password_login_then_quiz_page(quiz, enrolled, client):
     assert client.login(email=enrolled.email, password=DEFAULT_PASSWORD)
     assert client.get(quiz.url).status_code == 200
+
+
+def test_result_says_time_ran_out_only_when_it_did(
+    quiz, enrolled, client_of, time_machine
+):
+    import datetime
+
+    from django.utils import timezone
+
+    client = client_of(enrolled)
+    early = attempt_start(learner=enrolled, quiz=quiz)
+    # A page claiming "time up" long before the deadline is a plain submit.
+    response = client.post(reverse("quizzes:submit", args=[early.pk]), {"time_up": "1"})
+    assert response.url == reverse("quizzes:result", args=[early.pk])
+    page = client.get(response.url + "?het-gio=1").content.decode()
+    assert 'id="quiz-timed-out"' not in page
+
+    late = attempt_start(learner=enrolled, quiz=quiz)
+    time_machine.move_to(late.deadline - datetime.timedelta(seconds=1))
+    response = client.post(reverse("quizzes:submit", args=[late.pk]), {"time_up": "1"})
+    assert response.url == reverse("quizzes:result", args=[late.pk]) + "?het-gio=1"
+    page = client.get(response.url).content.decode()
+    assert 'id="quiz-timed-out"' in page
+    assert timezone.localtime(late.deadline).strftime("%H:%M %d/%m/%Y") in page
