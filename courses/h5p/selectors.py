@@ -89,16 +89,22 @@ def _graded_order() -> tuple[str, ...]:
     return ("-scaled_score", "-finished_at", "-pk")
 
 
-def graded_score(*, learner, content: H5PContent) -> Decimal | None:
-    """The learner's graded percentage on ``content`` (highest, or last with
-    H5P_GRADING_METHOD = "last"), None if no attempt is finished."""
-    attempt = (
+def graded_attempt(*, learner, content: H5PContent) -> H5PAttempt | None:
+    """The finished attempt that counts for ``learner`` on ``content``
+    (highest, or last with H5P_GRADING_METHOD = "last"), if any."""
+    return (
         H5PAttempt.objects.filter(
             learner=learner, version__content=content, finished_at__isnull=False
         )
         .order_by(*_graded_order())
         .first()
     )
+
+
+def graded_score(*, learner, content: H5PContent) -> Decimal | None:
+    """The learner's graded percentage on ``content``, None if no attempt is
+    finished."""
+    attempt = graded_attempt(learner=learner, content=content)
     return attempt.scaled_score if attempt is not None else None
 
 

@@ -65,6 +65,12 @@ def test_finished_attempt_moves_completion(course_tree, learner, h5p_version, cl
     assert eligibility.complete
     assert Enrolment.objects.get().status == Enrolment.Status.COMPLETED
 
+    # Opened again (a reload, another phone), the lesson shows what is recorded.
+    client.defaults.pop("HTTP_HOST")
+    client.force_login(learner)
+    html = client.get(course_tree["lesson"].url).content.decode()
+    assert "Kết quả đã ghi nhận: 2/2 điểm (100 %)" in html
+
 
 def test_lesson_renders_iframe_to_content_origin(
     course_tree, learner, client, settings
@@ -78,6 +84,7 @@ def test_lesson_renders_iframe_to_content_origin(
     assert f'src="{settings.H5P_CONTENT_ORIGIN}/h5p-embed/' in html
     assert 'loading="lazy"' in html
     assert 'title="Bài tập H5P: Bài tập thử"' in html
+    assert "Kết quả đã ghi nhận" not in html  # nothing recorded yet
     token = html.split("/h5p-embed/")[1].split("/")[0]
     grant = token_read(token)
     assert grant.learner_id == learner.pk
