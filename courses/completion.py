@@ -53,6 +53,11 @@ class Requirement:
     progress: tuple[int, int] | None = None
     score: Decimal | None = None
     changes_at: datetime | None = None
+    # Facts behind the result, for whoever reads it (learner, officer,
+    # trainer): which class, how many sessions, the next one.
+    details: list[str] = field(default_factory=list)
+    # Where to see or do what is missing (a class's page, a lesson).
+    url: str = ""
 
 
 Check = Callable[["Enrolment"], Requirement | None]

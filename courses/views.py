@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -179,8 +180,13 @@ def officer_enrolments(request):
     qs = district_enrolments(officer=request.user, params=request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     totals = lesson_totals({e.course_id for e in page})
+    # The progress every role sees: all the course's rules, not lessons only.
+    active = [e for e in page if e.is_active]
+    prefetch_related_objects(active, "progress")
+    eligibilities = enrolments_eligibility(active)
     for enrolment in page:
         enrolment.lesson_total = totals.get(enrolment.course_id, 0)
+        enrolment.eligibility = eligibilities.get(enrolment.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -195,6 +201,17 @@ def officer_enrolments(request):
             **_filter_context(request, request.user),
         },
     )
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @officer_required
@@ -225,23 +242,27 @@ def officer_enrolments_export(request):
     def day(value):
         return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
 
-    for e in qs.iterator(chunk_size=1000):
-        profile = getattr(e.learner, "profile", None)
-        total = totals.get(e.course_id, 0)
-        row = [
-            profile.full_name if profile else "",
-            e.learner.email,
-            profile.agency.name if profile and profile.agency else "",
-            e.course.code,
-            e.course.title,
-            e.get_status_display(),
-            e.done_count,
-            total,
-            round(100 * e.done_count / total) if total else 0,
-            day(e.created_at),
-            day(e.completed_at),
-        ]
-        sheet.append([safe_cell(v) for v in row])
+    for chunk in _chunks(qs.iterator(chunk_size=1000), 1000):
+        active = [e for e in chunk if e.is_active]
+        prefetch_related_objects(active, "progress")
+        eligibilities = enrolments_eligibility(active)
+        for e in chunk:
+            profile = getattr(e.learner, "profile", None)
+            eligibility = eligibilities.get(e.pk)
+            row = [
+                profile.full_name if profile else "",
+                e.learner.email,
+                profile.agency.name if profile and profile.agency else "",
+                e.course.code,
+                e.course.title,
+                e.get_status_display(),
+                e.done_count,
+                totals.get(e.course_id, 0),
+                eligibility.progress_percent if eligibility else "",
+                day(e.created_at),
+                day(e.completed_at),
+            ]
+            sheet.append([safe_cell(v) for v in row])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Min, Q
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -278,8 +279,8 @@ def _memberships(**filters) -> list[ClassMembership]:
     return memberships
 
 
-def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
-    """The learner's most recent class of the course.
+def _course_memberships(enrolment, *, course_id: int) -> list[ClassMembership]:
+    """The learner's classes of the course, newest first.
 
     When the enrolment carries its learner (a page listing one learner's
     courses), all their memberships are read once and kept on that user
@@ -287,110 +288,93 @@ def _latest_membership(enrolment, *, course_id: int) -> ClassMembership | None:
     not N.
     """
     if not type(enrolment).learner.is_cached(enrolment):
-        found = _memberships(
+        return _memberships(
             learner_id=enrolment.learner_id, training_class__course_id=course_id
         )
-        return found[0] if found else None
     learner = enrolment.learner
     by_course = getattr(learner, "_class_memberships_by_course", None)
     if by_course is None:
         by_course = {}
         for membership in _memberships(learner_id=learner.pk):
-            by_course.setdefault(membership.training_class.course_id, membership)
+            by_course.setdefault(membership.training_class.course_id, []).append(
+                membership
+            )
         learner._class_memberships_by_course = by_course
-    return by_course.get(course_id)
+    return by_course.get(course_id, [])
+
+
+def _records(class_ids, learner_ids, now) -> dict[tuple[int, int], dict]:
+    if not class_ids:
+        return {}
+    return {
+        (row["session__training_class"], row["learner_id"]): row
+        for row in AttendanceRecord.objects.filter(
+            session__training_class__in=class_ids,
+            session__start__lte=now,
+            learner_id__in=learner_ids,
+        )
+        .order_by()
+        .values("session__training_class", "learner_id")
+        .annotate(**_STATUS_COUNTS)
+    }
 
 
 def attendance_requirement(enrolment) -> Requirement | None:
     """The "attendance" completion rule for one enrolment.
 
-    Uses the course's ``min_attendance_percent`` when the course sets one,
-    else the class's. A course none of whose classes hold the learner, and
-    that sets no minimum itself, does not use the rule (``None``). Done when
-    the learner attended enough of the class's planned sessions:
-    ceil(planned × minimum / 100).
+    Every class of the course the learner belongs to counts (see
+    :func:`_attendance_requirement`). A course none of whose classes hold
+    the learner, and that sets no minimum itself, does not use the rule
+    (``None``).
     """
-    course = enrolment.course
-    membership = _latest_membership(enrolment, course_id=course.pk)
-    if membership is None:
-        return _attendance_requirement(course, None, 0, None)
-    klass = membership.training_class
-    if not membership._planned:
-        return _attendance_requirement(course, klass, 0, None)
-    row = (
-        AttendanceRecord.objects.filter(
-            session__training_class=klass,
-            session__start__lte=timezone.now(),
-            learner_id=enrolment.learner_id,
-        )
-        .order_by()
-        .aggregate(**_STATUS_COUNTS)
+    memberships = _course_memberships(enrolment, course_id=enrolment.course_id)
+    records = _records(
+        {m.training_class_id for m in memberships},
+        [enrolment.learner_id],
+        timezone.now(),
     )
-    summary = _summary(klass, membership._held, row)
     return _attendance_requirement(
-        course, klass, membership._planned, summary, membership._next_start
+        enrolment.course, memberships, records, enrolment.learner_id
     )
 
 
 def attendance_requirements(enrolments) -> dict[int, Requirement | None]:
-    """:func:`attendance_requirement` of many enrolments in two queries:
-    the learners' memberships (with their classes' session counts) and their
+    """:func:`attendance_requirement` of many enrolments in three queries:
+    the learners' memberships, their classes' session counts and their
     attendance records in those classes."""
-    now = timezone.now()
     learner_ids = {e.learner_id for e in enrolments}
-    latest: dict[tuple[int, int], ClassMembership] = {}
+    by_key: dict[tuple[int, int], list[ClassMembership]] = {}
     for membership in _memberships(learner_id__in=learner_ids):
         key = (membership.learner_id, membership.training_class.course_id)
-        latest.setdefault(key, membership)
-    memberships = {e.pk: latest.get((e.learner_id, e.course_id)) for e in enrolments}
-    classes = {m.training_class_id for m in memberships.values() if m is not None}
-    records = (
-        {
-            (row["session__training_class"], row["learner_id"]): row
-            for row in AttendanceRecord.objects.filter(
-                session__training_class__in=classes,
-                session__start__lte=now,
-                learner_id__in=learner_ids,
-            )
-            .order_by()
-            .values("session__training_class", "learner_id")
-            .annotate(**_STATUS_COUNTS)
-        }
-        if classes
-        else {}
-    )
-    result: dict[int, Requirement | None] = {}
-    for enrolment in enrolments:
-        membership = memberships[enrolment.pk]
-        if membership is None:
-            result[enrolment.pk] = _attendance_requirement(
-                enrolment.course, None, 0, None
-            )
-            continue
-        klass = membership.training_class
-        summary = _summary(
-            klass, membership._held, records.get((klass.pk, enrolment.learner_id))
-        )
-        result[enrolment.pk] = _attendance_requirement(
+        by_key.setdefault(key, []).append(membership)
+    classes = {m.training_class_id for found in by_key.values() for m in found}
+    records = _records(classes, learner_ids, timezone.now())
+    return {
+        enrolment.pk: _attendance_requirement(
             enrolment.course,
-            klass,
-            membership._planned,
-            summary,
-            membership._next_start,
+            by_key.get((enrolment.learner_id, enrolment.course_id), []),
+            records,
+            enrolment.learner_id,
         )
-    return result
+        for enrolment in enrolments
+    }
 
 
 def _attendance_requirement(
-    course,
-    klass,
-    planned: int,
-    summary: AttendanceSummary | None,
-    changes_at=None,
+    course, memberships: list[ClassMembership], records, learner_id: int
 ) -> Requirement | None:
+    """Attendance over the learner's classes of ``course`` (newest first).
+
+    Each class asks ceil(planned × minimum / 100) sessions, the minimum
+    being the course's ``min_attendance_percent`` when it sets one, else
+    the class's. The rule is done when one class's own count is reached,
+    or when the sessions attended in all of them reach the newest class's
+    (a learner moved to a later class keeps what they attended). Progress
+    and reasons are the newest class's.
+    """
     course_min = getattr(course, "min_attendance_percent", None)
     label = _("Chuyên cần")
-    if klass is None:
+    if not memberships:
         if course_min:
             return Requirement(
                 "attendance",
@@ -400,20 +384,40 @@ def _attendance_requirement(
                 (0, 0),
             )
         return None
-    minimum = course_min if course_min is not None else klass.min_attendance_percent
-    if not planned:
+    lines = []
+    for membership in memberships:
+        klass = membership.training_class
+        minimum = course_min if course_min is not None else klass.min_attendance_percent
+        summary = _summary(klass, membership._held, records.get((klass.pk, learner_id)))
+        needed = -(-membership._planned * int(minimum) // 100)
+        lines.append((membership, klass, int(minimum), summary, needed))
+    newest, klass, minimum, summary, needed = lines[0]
+    url = reverse("attendance:class_detail", args=[klass.code])
+    details = [_class_line(m, k, s) for m, k, _min, s, _n in lines]
+    changes_at = min(
+        (m._next_start for m, *_rest in lines if m._next_start is not None),
+        default=None,
+    )
+    if not newest._planned:
         return Requirement(
             "attendance",
             label,
             False,
             [_("Lớp tập huấn chưa có buổi học nào.")],
             (0, 0),
+            changes_at=changes_at,
+            details=details,
+            url=url,
         )
-    needed = -(-planned * int(minimum) // 100)
-    done = summary.counted >= needed
+    counted = sum(s.counted for _m, _k, _min, s, _n in lines)
+    met = next(
+        ((s, n) for _m, _k, _min, s, n in lines if _m._planned and s.counted >= n),
+        None,
+    )
+    done = met is not None or counted >= needed
     reasons = []
     if not done:
-        missing = needed - summary.counted
+        missing = needed - counted
         reasons.append(
             ngettext("Còn thiếu %(n)d buổi", "Còn thiếu %(n)d buổi", missing)
             % {"n": missing}
@@ -427,15 +431,39 @@ def _attendance_requirement(
                     "need": format_percent(Decimal(minimum)),
                 }
             )
+    progress = (met[1], met[1]) if met is not None else (min(counted, needed), needed)
     return Requirement(
         "attendance",
         label,
         done,
         reasons,
-        (min(summary.counted, needed), needed),
-        summary.percent,
+        progress,
+        (met[0] if met is not None else summary).percent,
         changes_at,
+        details,
+        url,
     )
+
+
+def _class_line(membership, klass, summary: AttendanceSummary) -> str:
+    line = _(
+        "Lớp %(code)s (%(start)s–%(end)s): dự %(counted)d/%(held)d buổi đã học, "
+        "lớp có %(planned)d buổi"
+    ) % {
+        "code": klass.code,
+        "start": formats.date_format(klass.start_date, "d/m/Y"),
+        "end": formats.date_format(klass.end_date, "d/m/Y"),
+        "counted": summary.counted,
+        "held": summary.held,
+        "planned": membership._planned,
+    }
+    if membership._next_start is not None:
+        line += _("; buổi tới: %(when)s") % {
+            "when": formats.date_format(
+                timezone.localtime(membership._next_start), "H:i d/m/Y"
+            )
+        }
+    return line + "."
 
 
 # --- Reports ---------------------------------------------------------------
