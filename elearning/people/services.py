@@ -260,6 +260,7 @@ def unit_problems(
     *,
     same_code: list[AdministrativeUnit] | None = None,
     check_parent: bool = True,
+    model_checks: bool = True,
 ) -> list[tuple[str, str]]:
     """What stops ``unit`` from being saved as it is: (field, message) pairs.
 
@@ -268,19 +269,22 @@ def unit_problems(
     ``check_parent`` is false, as for a unit whose parent was moved by a
     reform) and no other unit of the same code in force at the same time
     (``same_code``: the other units of that code; read from the database when
-    not given). Reads nothing else.
+    not given). Reads nothing else. ``model_checks=False`` leaves out the
+    model's own validation (fields, kind of the level), which a model form
+    runs itself.
     """
     problems: list[tuple[str, str]] = []
-    try:
-        unit.clean_fields(exclude=["parent"])
-    except ValidationError as error:
-        problems += [
-            (field, message)
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
+    if model_checks:
+        try:
+            unit.clean_fields(exclude=["parent"])
+        except ValidationError as error:
+            problems += [
+                (field, message)
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
     fields_ok = not problems
-    if fields_ok:
+    if fields_ok and model_checks:
         try:
             unit.clean()
         except ValidationError as error:
@@ -353,7 +357,7 @@ UNIT_FIELDS = (
 
 
 @transaction.atomic
-def unit_create(*, actor: User | None = None, **fields) -> AdministrativeUnit:
+def unit_create(**fields) -> AdministrativeUnit:
     """Add a unit (a commune formed by a reform, a province under a new name).
 
     ``fields`` are those of UNIT_FIELDS. Raises ValidationError (by field,
@@ -630,6 +634,19 @@ def units_reparent(
     return moved
 
 
+@transaction.atomic
+def succession_update(
+    *, succession: UnitSuccession, legal_basis: str, partial: bool
+) -> UnitSuccession:
+    """Correct a recorded succession's legal basis or ``partial``; who
+    became whom, how and when is not changed (record another succession)."""
+    succession.legal_basis = normalize_text(legal_basis)
+    succession.partial = partial
+    succession.full_clean()
+    succession.save(update_fields=["legal_basis", "partial"])
+    return succession
+
+
 # --- Loading unit files ---------------------------------------------------------
 
 
@@ -658,11 +675,11 @@ def _units_plan(rows: list[tuple[int, dict[str, str]]], header: list[str]):
         code = row["code"]
         if not code:
             row_problems.append(("code", _("thiếu mã đơn vị.")))
-        if row["level"] not in AdministrativeUnit.Level.values:
+        if row["level"] not in UNIT_LEVELS:
             row_problems.append(
                 ("level", _("cấp «%(value)s» không hợp lệ.") % {"value": row["level"]})
             )
-        if row["kind"] not in AdministrativeUnit.Kind.values:
+        if row["kind"] not in UNIT_KINDS:
             row_problems.append(
                 ("kind", _("loại «%(value)s» không hợp lệ.") % {"value": row["kind"]})
             )
@@ -745,6 +762,11 @@ def _units_plan(rows: list[tuple[int, dict[str, str]]], header: list[str]):
             unchanged += 1
     return new, changed, unchanged, problems
 
+
+# Read once: an enum's ``values`` is built again on every access.
+UNIT_LEVELS = frozenset(AdministrativeUnit.Level.values)
+UNIT_KINDS = frozenset(AdministrativeUnit.Kind.values)
+SUCCESSION_KINDS = frozenset(UnitSuccession.Kind.values)
 
 # The fields a unit file writes, and the column each field is read from.
 WRITTEN_UNIT_FIELDS = (
@@ -853,7 +875,7 @@ def _successions_write(rows, header) -> LoadCounts:
                     )
                 )
             found[side] = unit
-        if row["kind"] not in UnitSuccession.Kind.values:
+        if row["kind"] not in SUCCESSION_KINDS:
             row_problems.append(
                 (
                     "kind",
