@@ -12,6 +12,7 @@ from .models import (
     UnitSuccession,
     User,
 )
+from .services import UNIT_FIELDS
 
 
 class AgencyForm(WagtailAdminModelForm):
@@ -138,18 +139,7 @@ class UnitForm(WagtailAdminModelForm):
 
     class Meta:
         model = AdministrativeUnit
-        fields = [
-            "code",
-            "name",
-            "full_name",
-            "level",
-            "kind",
-            "parent",
-            "valid_from",
-            "valid_to",
-            "legal_basis",
-            "note",
-        ]
+        fields = list(UNIT_FIELDS)
 
     def clean(self):
         from .services import unit_problems

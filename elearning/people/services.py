@@ -201,7 +201,7 @@ def _require(header: list[str], columns: tuple[str, ...]) -> None:
     missing = [column for column in columns if column not in header]
     if missing:
         raise UnitFileError(
-            _("Tệp thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)}
+            _("Dòng 1: tệp thiếu cột %(columns)s.") % {"columns": ", ".join(missing)}
         )
 
 
@@ -342,6 +342,7 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
         raise ValidationError(errors)
 
 
+# The fields of a unit an admin enters.
 UNIT_FIELDS = (
     "code",
     "name",
@@ -357,15 +358,36 @@ UNIT_FIELDS = (
 
 
 @transaction.atomic
-def unit_create(**fields) -> AdministrativeUnit:
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    full_name: str,
+    level: str,
+    kind: str,
+    parent: AdministrativeUnit | None,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    legal_basis: str = "",
+    note: str = "",
+) -> AdministrativeUnit:
     """Add a unit (a commune formed by a reform, a province under a new name).
 
-    ``fields`` are those of UNIT_FIELDS. Raises ValidationError (by field,
-    translated) and writes nothing if :func:`unit_problems` finds anything.
+    Raises ValidationError (by field, translated) and writes nothing if
+    :func:`unit_problems` finds anything.
     """
-    unit = AdministrativeUnit(**fields)
-    unit.name = normalize_text(unit.name)
-    unit.full_name = normalize_text(unit.full_name)
+    unit = AdministrativeUnit(
+        code=normalize_text(code),
+        name=normalize_text(name),
+        full_name=normalize_text(full_name),
+        level=level,
+        kind=kind,
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        legal_basis=normalize_text(legal_basis),
+        note=note or "",
+    )
     _raise_problems(unit_problems(unit))
     unit.save()
     return unit
@@ -373,8 +395,12 @@ def unit_create(**fields) -> AdministrativeUnit:
 
 @transaction.atomic
 def unit_update(*, unit: AdministrativeUnit, **changes) -> AdministrativeUnit:
-    """Change a unit's fields (e.g. end it: ``valid_to``). The parent is
-    checked against the unit's dates only when it changes."""
+    """Change a unit's fields (those of UNIT_FIELDS; e.g. end it:
+    ``valid_to``). The parent is checked against the unit's dates only when
+    it changes."""
+    unknown = set(changes) - set(UNIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unit_update() got unknown fields: {sorted(unknown)}")
     parent_before = unit.parent_id
     for field, value in changes.items():
         setattr(unit, field, value)
@@ -793,6 +819,8 @@ def _units_write(rows, header) -> LoadCounts:
         for unit in batch:
             unit.parent = unit.parent  # takes the parent's id, now known
         AdministrativeUnit.objects.bulk_create(batch)
+    for unit in changed:
+        unit.parent = unit.parent
     if changed:
         AdministrativeUnit.objects.bulk_update(
             changed, [f.removesuffix("_id") for f in WRITTEN_UNIT_FIELDS]

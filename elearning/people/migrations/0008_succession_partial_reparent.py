@@ -4,20 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0007_profile_awaiting_confirmation'),
+        ("people", "0007_profile_awaiting_confirmation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unitsuccession',
-            name='partial',
-            field=models.BooleanField(default=False, verbose_name='chỉ một phần địa giới chuyển sang đơn vị sau'),
+            model_name="unitsuccession",
+            name="partial",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="chỉ một phần địa giới chuyển sang đơn vị sau",
+            ),
         ),
         migrations.AlterField(
-            model_name='unitsuccession',
-            name='kind',
-            field=models.CharField(choices=[('merge', 'Sáp nhập'), ('split', 'Chia tách'), ('rename', 'Đổi tên'), ('upgrade', 'Nâng cấp'), ('reparent', 'Giữ nguyên, chuyển đơn vị cấp trên')], max_length=10, verbose_name='hình thức'),
+            model_name="unitsuccession",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("merge", "Sáp nhập"),
+                    ("split", "Chia tách"),
+                    ("rename", "Đổi tên"),
+                    ("upgrade", "Nâng cấp"),
+                    ("reparent", "Giữ nguyên, chuyển đơn vị cấp trên"),
+                ],
+                max_length=10,
+                verbose_name="hình thức",
+            ),
         ),
     ]
