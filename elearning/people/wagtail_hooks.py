@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime
 
+import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -218,6 +221,24 @@ class UnitIndexView(generic.IndexView):
         )
 
 
+class UnitFilterSet(WagtailFilterSet):
+    """Level, kind, and the units in force on a day (codes are reused: the
+    list holds every unit that ever was)."""
+
+    in_force_on = django_filters.DateFilter(
+        label=_("có hiệu lực vào ngày"),
+        method="filter_in_force_on",
+        widget=AdminDateInput,
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["level", "kind"]
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.valid_on(value) if value else queryset
+
+
 def _tree_label(unit) -> str:
     depth = getattr(unit, "depth", 0) or 0
     return f"{'— ' * depth}{unit.full_name}"
@@ -261,7 +282,7 @@ class UnitViewSet(ModelViewSet):
         "valid_from",
         "valid_to",
     ]
-    list_filter = ["level", "kind"]
+    filterset_class = UnitFilterSet
     search_fields = ["code", "name", "full_name"]
 
     def get_form_class(self, for_update=False):

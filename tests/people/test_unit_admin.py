@@ -93,7 +93,10 @@ def test_succession_form_ends_the_predecessors(client, province_admin, units):
     new = commune(units, "26999", "Phường Mới", APRIL_30, kind="ward")
     client.force_login(province_admin)
     url = reverse("people_successions:add")
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    for field in ("predecessors", "successor", "partial", "move_children"):
+        assert f'name="{field}"' in page.content.decode()
     data = {
         "predecessors": [first.pk, second.pk],
         "successor": new.pk,
@@ -207,3 +210,24 @@ def test_nobody_deletes_units_or_successions(client, units, django_user_model):
             assert response.url == reverse("wagtailadmin_home")
     assert UnitSuccession.objects.filter(pk=succession.pk).exists()
     assert AdministrativeUnit.objects.filter(pk=old.pk).exists()
+
+
+def test_unit_list_filters_the_units_in_force_on_a_day(client, province_admin, units):
+    commune(units, "26005", "Phường Hố Nai", kind="ward")
+    old = unit_create(
+        code="26005",
+        name="Tân Hòa",
+        full_name="Phường Tân Hòa",
+        level="commune",
+        kind="ward",
+        parent=units["731"],
+        valid_from=datetime.date(2004, 7, 8),
+        valid_to=datetime.date(2025, 6, 30),
+    )
+    client.force_login(province_admin)
+    url = reverse("people_units:index")
+    on_june_30 = client.get(url, {"in_force_on": "30/06/2025", "level": "commune"})
+    assert on_june_30.status_code == 200
+    assert [u.pk for u in on_june_30.context["object_list"]] == [old.pk]
+    on_july_1 = client.get(url, {"in_force_on": "01/07/2025", "level": "commune"})
+    assert [u.full_name for u in on_july_1.context["object_list"]] == ["Phường Hố Nai"]
