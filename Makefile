@@ -42,8 +42,9 @@ node_modules/.installed: package.json package-lock.json
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	@echo "Wrote .env with a fresh SECRET_KEY for local use"
 
-setup: $(VENV)/.installed node_modules/.installed .env ## Create .venv, install Python and npm packages, migrate, collect static files
+setup: $(VENV)/.installed node_modules/.installed .env ## Create .venv, install Python and npm packages, migrate, load every administrative unit, collect static files
 	$(MANAGE) migrate --noinput
+	$(MANAGE) load_units
 	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --noinput --verbosity 0
 

@@ -171,15 +171,34 @@ def _media_root(settings, tmp_path):
 
 # --- People of each role ---------------------------------------------------
 # Units come from the real 2018 list: 75 Đồng Nai, 741 Xuân Lộc, 731 Biên Hòa.
+# ``units_2025`` loads every unit and succession of the project's files
+# (about 60 ms, too slow for every test that needs a unit).
 
 
 @pytest.fixture
 def units(db):
+    """The province and its 11 districts of 2018, by code (a UnitMap)."""
     from elearning.people.models import AdministrativeUnit
     from elearning.people.services import units_load
+    from tests.factories import UnitMap
 
     units_load()
-    return {u.code: u for u in AdministrativeUnit.objects.all()}
+    return UnitMap(AdministrativeUnit.objects.all())
+
+
+@pytest.fixture
+def units_2025(db):
+    """Every unit of the project's files: the 2018 province and districts,
+    their 159 communes, the 95 communes and wards of 01/07/2025, and the
+    225 successions. A UnitMap: ``units_2025["26005"]`` is the unit of that
+    code in force today (Phường Hố Nai), ``units_2025.on("26005", day)`` the
+    one in force on ``day`` (Phường Tân Hòa until 30/06/2025)."""
+    from elearning.people.models import AdministrativeUnit
+    from elearning.people.services import unit_files_load
+    from tests.factories import UnitMap
+
+    unit_files_load()
+    return UnitMap(AdministrativeUnit.objects.all())
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from elearning.people.models import (
     AdministrativeUnit,
@@ -70,6 +71,42 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     unit = factory.SelfAttribute("agency.unit")
     category = StaffCategory.CONG_CHUC
+
+
+class UnitMap(dict):
+    """Units by code, for tests: ``units["741"]``, ``units.on("26005", day)``.
+
+    Codes are reused after reforms (26005 was Phường Tân Hòa until
+    30/06/2025 and is Phường Hố Nai since), so ``units[code]`` is the only
+    unit of that code or, when the code names several, the one in force
+    today; ``on(code, day)`` is the one in force on ``day``. A code naming
+    several units none of which is in force today is a KeyError: say the day.
+    """
+
+    def __init__(self, units):
+        self.all: dict[str, list[AdministrativeUnit]] = {}
+        for unit in sorted(units, key=lambda u: u.valid_from):
+            self.all.setdefault(unit.code, []).append(unit)
+        today = timezone.localdate()
+        super().__init__()
+        for code, found in self.all.items():
+            current = [u for u in found if u.in_force_on(today)]
+            if len(found) == 1 or current:
+                self[code] = found[0] if len(found) == 1 else current[0]
+
+    def __missing__(self, code):
+        if code in self.all:
+            raise KeyError(
+                f"code {code} names {len(self.all[code])} units, none in force "
+                f"today: use units.on({code!r}, day)"
+            )
+        raise KeyError(code)
+
+    def on(self, code: str, day: datetime.date) -> AdministrativeUnit:
+        found = [u for u in self.all.get(code, []) if u.in_force_on(day)]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} units of code {code} on {day}")
+        return found[0]
 
 
 def make_person(

@@ -107,7 +107,10 @@ def _agencies() -> int:
         unit=province, name="Sở Thông tin và Truyền thông"
     )
     created += was_created
-    for unit in AdministrativeUnit.objects.filter(parent=province):
+    # The 2018 districts only: `make setup` also loads the communes.
+    for unit in AdministrativeUnit.objects.filter(
+        parent=province, level=AdministrativeUnit.Level.DISTRICT
+    ):
         for name in COMMON_AGENCIES:
             _, was_created = agency_get_or_create(
                 unit=unit, name=f"{name} {unit.full_name}"
@@ -147,8 +150,11 @@ def _totp_secret(user: User) -> str:
 
 
 def seed(*, stdout, style) -> None:
-    created, updated = units_load()
-    stdout.write(f"Administrative units: {created} created, {updated} already there")
+    created, updated, unchanged = units_load()
+    stdout.write(
+        "Administrative units of 2018: "
+        f"{created} created, {updated + unchanged} already there"
+    )
     stdout.write(f"Agencies: {_agencies()} created")
     stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, role, *rest in PEOPLE:

@@ -72,7 +72,12 @@ def units(ctx: LoadContext) -> None:
     units_load()
     province = AdministrativeUnit.objects.get(code="75", parent__isnull=True)
     ctx.units = {"75": province}
-    ctx.districts = list(AdministrativeUnit.objects.filter(parent=province))
+    # The 2018 districts (a database set up by `make setup` has the communes too).
+    ctx.districts = list(
+        AdministrativeUnit.objects.filter(
+            parent=province, level=AdministrativeUnit.Level.DISTRICT
+        )
+    )
     ctx.units.update({u.code: u for u in ctx.districts})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -164,6 +165,14 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def current(self):
         return self.valid_on(timezone.localdate())
 
+    def get_on(self, code: str, day: datetime.date | None = None):
+        """The unit of ``code`` in force on ``day`` (today by default).
+
+        Codes are reused after reforms: the code alone names several units,
+        the code and a day name one. Raises ``DoesNotExist`` if none is.
+        """
+        return self.valid_on(day or timezone.localdate()).get(code=code)
+
 
 class AdministrativeUnit(models.Model):
     """A province, district or commune as it existed between two dates.
@@ -224,6 +233,20 @@ class AdministrativeUnit(models.Model):
             ),
         ]
 
+    # The kinds each level may have.
+    KINDS_OF_LEVEL = {
+        Level.PROVINCE: {Kind.PROVINCE, Kind.MUNICIPALITY},
+        Level.DISTRICT: {
+            Kind.PROVINCIAL_CITY,
+            Kind.TOWN,
+            Kind.RURAL_DISTRICT,
+            Kind.URBAN_DISTRICT,
+        },
+        Level.COMMUNE: {Kind.WARD, Kind.COMMUNE, Kind.TOWNSHIP, Kind.SPECIAL_ZONE},
+    }
+    # Levels from the top: a parent is of a level above its child's.
+    LEVEL_RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+
     def __str__(self) -> str:
         return self.full_name
 
@@ -231,6 +254,24 @@ class AdministrativeUnit(models.Model):
         self.name = normalize_text(self.name)
         self.full_name = normalize_text(self.full_name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        allowed = self.KINDS_OF_LEVEL.get(self.level)
+        if allowed is not None and self.kind and self.kind not in allowed:
+            raise ValidationError(
+                {
+                    "kind": _("Loại «%(kind)s» không thuộc cấp «%(level)s».")
+                    % {
+                        "kind": self.get_kind_display(),
+                        "level": self.get_level_display(),
+                    }
+                }
+            )
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (
+            self.valid_to is None or self.valid_to >= day
+        )
 
     def subtree_ids(self) -> set[int]:
         """This unit and every unit beneath it (a few queries: one per level)."""
@@ -254,6 +295,9 @@ class UnitSuccession(models.Model):
         SPLIT = "split", _("Chia tách")
         RENAME = "rename", _("Đổi tên")
         UPGRADE = "upgrade", _("Nâng cấp")
+        # The same unit, unchanged, under another parent (a commune of an
+        # abolished district now under the province).
+        REPARENT = "reparent", _("Giữ nguyên, chuyển đơn vị cấp trên")
 
     predecessor = models.ForeignKey(
         AdministrativeUnit,
@@ -270,6 +314,9 @@ class UnitSuccession(models.Model):
     kind = models.CharField(_("hình thức"), max_length=10, choices=Kind.choices)
     effective_date = models.DateField(_("ngày có hiệu lực"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    partial = models.BooleanField(
+        _("chỉ một phần địa giới chuyển sang đơn vị sau"), default=False
+    )
 
     class Meta:
         verbose_name = _("kế thừa đơn vị hành chính")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -29,9 +31,14 @@ from .models import (
 )
 from .names import name_match_key, normalize_text
 
-UNITS_2018 = (
-    Path(__file__).resolve().parent / "data" / "administrative_units_dong_nai_2018.csv"
-)
+DATA = Path(__file__).resolve().parent / "data"
+UNITS_2018 = DATA / "administrative_units_dong_nai_2018.csv"
+UNITS_COMMUNES_PRE2025 = DATA / "administrative_units_dong_nai_communes_pre2025.csv"
+UNITS_2025 = DATA / "administrative_units_dong_nai_2025.csv"
+SUCCESSIONS_2025 = DATA / "unit_successions_dong_nai_2025.csv"
+# The project's units and successions, in the order they load (README there).
+UNIT_FILES = (UNITS_2018, UNITS_COMMUNES_PRE2025, UNITS_2025, SUCCESSIONS_2025)
+# The columns a unit file must have (legal_basis and note are optional).
 UNIT_COLUMNS = (
     "code",
     "name",
@@ -40,6 +47,14 @@ UNIT_COLUMNS = (
     "kind",
     "parent_code",
     "valid_from",
+)
+SUCCESSION_COLUMNS = (
+    "predecessor_code",
+    "predecessor_valid_from",
+    "successor_code",
+    "successor_valid_from",
+    "kind",
+    "effective_date",
 )
 
 # The version of templates/people/privacy_notice.html people agree to. Bump it
@@ -114,33 +129,39 @@ def agencies_merge_duplicates(
 
 
 class UnitFileError(ValueError):
-    """A unit file that cannot be loaded; the message says where and why."""
+    """A unit or succession file that cannot be loaded; nothing was written.
 
-
-def _parse_date(value: str, *, line: int, column: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UnitFileError(
-            _(
-                "Dòng %(line)d: cột %(column)s không phải ngày (YYYY-MM-DD): «%(value)s»."
-            )
-            % {"line": line, "column": column, "value": value}
-        ) from None
-
-
-@transaction.atomic
-def units_load(*, path: Path = UNITS_2018) -> tuple[int, int]:
-    """Create or update units from a CSV in the shape of the 2018 list.
-
-    Idempotent: a unit is identified by (code, valid_from). Parents must come
-    before their children in the file (or already be in the database). Every
-    row is checked; the first bad one raises UnitFileError and, the function
-    being atomic, nothing is written. Returns (created, updated).
+    ``errors`` lists every problem found, each naming its line and column.
     """
-    created = updated = 0
-    levels = set(AdministrativeUnit.Level.values)
-    kinds = set(AdministrativeUnit.Kind.values)
+
+    def __init__(self, errors: list[str] | str):
+        self.errors = [errors] if isinstance(errors, str) else list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+class LoadCounts(NamedTuple):
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _day(value: datetime.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "…"
+
+
+def _at(line: int, column: str, message: str) -> str:
+    return _("Dòng %(line)d, cột %(column)s: %(message)s") % {
+        "line": line,
+        "column": column,
+        "message": message,
+    }
+
+
+def _read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the rows (line number, column -> value) of a CSV file.
+
+    Values are NFC, trimmed, with inner whitespace collapsed.
+    """
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as error:
@@ -148,76 +169,392 @@ def units_load(*, path: Path = UNITS_2018) -> tuple[int, int]:
             _("Không mở được tệp %(path)s: %(error)s.")
             % {"path": path, "error": error.strerror}
         ) from None
+    rows = []
     with handle:
+        reader = csv.DictReader(handle)
         try:
-            reader = csv.DictReader(handle)
-            missing = [c for c in UNIT_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise UnitFileError(
-                    _("Tệp thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)}
+            header = [normalize_text(name) for name in reader.fieldnames or []]
+            reader.fieldnames = header
+            for row in reader:
+                if None in row:
+                    raise UnitFileError(
+                        _("Dòng %(line)d: nhiều ô hơn dòng tiêu đề.")
+                        % {"line": reader.line_num}
+                    )
+                rows.append(
+                    (
+                        reader.line_num,
+                        {key: normalize_text(value) for key, value in row.items()},
+                    )
                 )
-            rows = list(reader)
         except UnicodeDecodeError:
             raise UnitFileError(_("Tệp không phải văn bản UTF-8.")) from None
-        for line, row in enumerate(rows, start=2):
-            if not (row.get("code") or "").strip():
-                raise UnitFileError(
-                    _("Dòng %(line)d: thiếu mã đơn vị.") % {"line": line}
+        except csv.Error as error:
+            raise UnitFileError(
+                _("Dòng %(line)d: %(error)s")
+                % {"line": reader.line_num, "error": error}
+            ) from None
+    return header, rows
+
+
+def _require(header: list[str], columns: tuple[str, ...]) -> None:
+    missing = [column for column in columns if column not in header]
+    if missing:
+        raise UnitFileError(
+            _("Dòng 1: tệp thiếu cột %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+
+
+def unit_file_kind(header: list[str]) -> str:
+    """``"units"`` or ``"successions"``, as the header of a file says."""
+    if all(column in header for column in UNIT_COLUMNS):
+        return "units"
+    if all(column in header for column in SUCCESSION_COLUMNS):
+        return "successions"
+    raise UnitFileError(
+        _(
+            "Dòng 1: tệp không phải danh sách đơn vị (cần các cột %(units)s) "
+            "cũng không phải danh sách kế thừa (cần các cột %(successions)s)."
+        )
+        % {
+            "units": ", ".join(UNIT_COLUMNS),
+            "successions": ", ".join(SUCCESSION_COLUMNS),
+        }
+    )
+
+
+def _date(row: dict[str, str], column: str, problems: list[tuple[str, str]]):
+    value = row.get(column, "")
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        problems.append(
+            (column, _("«%(value)s» không phải ngày (YYYY-MM-DD).") % {"value": value})
+        )
+        return None
+
+
+def _overlap_message(other: AdministrativeUnit) -> str:
+    return _(
+        "mã %(code)s đã dùng cho «%(name)s» (hiệu lực từ %(start)s đến %(end)s): "
+        "hai đơn vị cùng mã không được có hiệu lực cùng lúc; hãy kết thúc đơn vị "
+        "kia trước."
+    ) % {
+        "code": other.code,
+        "name": other.full_name,
+        "start": _day(other.valid_from),
+        "end": _day(other.valid_to),
+    }
+
+
+def _overlaps(unit: AdministrativeUnit, other: AdministrativeUnit) -> bool:
+    return (unit.valid_to is None or unit.valid_to >= other.valid_from) and (
+        other.valid_to is None or other.valid_to >= unit.valid_from
+    )
+
+
+def unit_problems(
+    unit: AdministrativeUnit,
+    *,
+    same_code: list[AdministrativeUnit] | None = None,
+    check_parent: bool = True,
+    model_checks: bool = True,
+) -> list[tuple[str, str]]:
+    """What stops ``unit`` from being saved as it is: (field, message) pairs.
+
+    Fields and their lengths, the kind of the level, the dates, the parent
+    (a level above; in force on the day the unit starts, unless
+    ``check_parent`` is false, as for a unit whose parent was moved by a
+    reform) and no other unit of the same code in force at the same time
+    (``same_code``: the other units of that code; read from the database when
+    not given). Reads nothing else. ``model_checks=False`` leaves out the
+    model's own validation (fields, kind of the level), which a model form
+    runs itself.
+    """
+    problems: list[tuple[str, str]] = []
+    if model_checks:
+        try:
+            unit.clean_fields(exclude=["parent"])
+        except ValidationError as error:
+            problems += [
+                (field, message)
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+    fields_ok = not problems
+    if fields_ok and model_checks:
+        try:
+            unit.clean()
+        except ValidationError as error:
+            problems += [
+                (field, message)
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+    if unit.valid_from and unit.valid_to and unit.valid_to < unit.valid_from:
+        problems.append(
+            ("valid_to", _("ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
+        )
+    rank = AdministrativeUnit.LEVEL_RANK.get(unit.level)
+    parent = unit.parent
+    if rank == 0 and parent is not None:
+        problems.append(("parent", _("cấp tỉnh không có đơn vị cấp trên.")))
+    elif rank and parent is None:
+        problems.append(("parent", _("thiếu đơn vị cấp trên.")))
+    elif rank and parent is not None:
+        if AdministrativeUnit.LEVEL_RANK.get(parent.level, 9) >= rank:
+            problems.append(
+                (
+                    "parent",
+                    _("«%(parent)s» không phải đơn vị cấp trên của cấp «%(level)s».")
+                    % {"parent": parent.full_name, "level": unit.get_level_display()},
                 )
-            if row["level"] not in levels:
-                raise UnitFileError(
-                    _("Dòng %(line)d: cấp «%(value)s» không hợp lệ.")
-                    % {"line": line, "value": row["level"]}
-                )
-            if row["kind"] not in kinds:
-                raise UnitFileError(
-                    _("Dòng %(line)d: loại «%(value)s» không hợp lệ.")
-                    % {"line": line, "value": row["kind"]}
-                )
-            valid_from = _parse_date(row["valid_from"], line=line, column="valid_from")
-            valid_to = (
-                _parse_date(row["valid_to"], line=line, column="valid_to")
-                if (row.get("valid_to") or "").strip()
-                else None
             )
-            parent = None
-            if row["parent_code"]:
-                parent = (
-                    AdministrativeUnit.objects.filter(
-                        code=row["parent_code"], valid_from__lte=valid_from
-                    )
-                    .order_by("-valid_from")
-                    .first()
+        elif (
+            check_parent and unit.valid_from and not parent.in_force_on(unit.valid_from)
+        ):
+            problems.append(
+                (
+                    "parent",
+                    _("«%(parent)s» không có hiệu lực vào ngày %(day)s.")
+                    % {"parent": parent.full_name, "day": _day(unit.valid_from)},
                 )
-                if parent is None:
-                    raise UnitFileError(
-                        _("Dòng %(line)d: không tìm thấy đơn vị cấp trên mã %(code)s.")
-                        % {"line": line, "code": row["parent_code"]}
-                    )
-            unit, was_created = AdministrativeUnit.objects.update_or_create(
-                code=row["code"].strip(),
-                valid_from=valid_from,
-                defaults={
-                    "name": row["name"],
-                    "full_name": row["full_name"],
-                    "level": row["level"],
-                    "kind": row["kind"],
-                    "parent": parent,
-                    "valid_to": valid_to,
-                    "legal_basis": row.get("legal_basis") or "",
-                    "note": row.get("note") or "",
+            )
+    if fields_ok and unit.valid_from:
+        if same_code is None:
+            same_code = list(
+                AdministrativeUnit.objects.filter(code=unit.code).exclude(pk=unit.pk)
+            )
+        for other in same_code:
+            if other is not unit and _overlaps(unit, other):
+                problems.append(("valid_from", _overlap_message(other)))
+                break
+    return problems
+
+
+def _raise_problems(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+
+
+# The fields of a unit an admin enters.
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "full_name",
+    "level",
+    "kind",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "legal_basis",
+    "note",
+)
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    full_name: str,
+    level: str,
+    kind: str,
+    parent: AdministrativeUnit | None,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    legal_basis: str = "",
+    note: str = "",
+) -> AdministrativeUnit:
+    """Add a unit (a commune formed by a reform, a province under a new name).
+
+    Raises ValidationError (by field, translated) and writes nothing if
+    :func:`unit_problems` finds anything.
+    """
+    unit = AdministrativeUnit(
+        code=normalize_text(code),
+        name=normalize_text(name),
+        full_name=normalize_text(full_name),
+        level=level,
+        kind=kind,
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        legal_basis=normalize_text(legal_basis),
+        note=note or "",
+    )
+    _raise_problems(unit_problems(unit))
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: AdministrativeUnit, **changes) -> AdministrativeUnit:
+    """Change a unit's fields (those of UNIT_FIELDS; e.g. end it:
+    ``valid_to``). The parent is checked against the unit's dates only when
+    it changes."""
+    unknown = set(changes) - set(UNIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unit_update() got unknown fields: {sorted(unknown)}")
+    parent_before = unit.parent_id
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    unit.name = normalize_text(unit.name)
+    unit.full_name = normalize_text(unit.full_name)
+    _raise_problems(unit_problems(unit, check_parent=unit.parent_id != parent_before))
+    unit.save()
+    return unit
+
+
+def _still_in_force_children(
+    children: list[AdministrativeUnit], day: datetime.date
+) -> list[AdministrativeUnit]:
+    return [
+        child for child in children if child.valid_to is None or child.valid_to >= day
+    ]
+
+
+def succession_problems(
+    *,
+    predecessor: AdministrativeUnit,
+    successor: AdministrativeUnit,
+    effective_date: datetime.date,
+    children_in_force: list[AdministrativeUnit] = (),
+) -> list[tuple[str, str]]:
+    """What stops ``predecessor`` from becoming ``successor`` on
+    ``effective_date``: (field, message) pairs.
+
+    The successor is in force on that day; the predecessor started before it
+    (it ends the day before) and leaves no unit beneath it in force
+    (``children_in_force``: its children in force on that day that are not
+    moved to the successor).
+    """
+    problems = []
+    if predecessor.pk == successor.pk and predecessor.pk is not None:
+        problems.append(("successor", _("đơn vị sau phải khác đơn vị trước.")))
+        return problems
+    if not successor.in_force_on(effective_date):
+        problems.append(
+            (
+                "successor",
+                _(
+                    "«%(unit)s» (hiệu lực từ %(start)s đến %(end)s) không có hiệu "
+                    "lực vào ngày %(day)s."
+                )
+                % {
+                    "unit": successor.full_name,
+                    "start": _day(successor.valid_from),
+                    "end": _day(successor.valid_to),
+                    "day": _day(effective_date),
                 },
             )
-            try:
-                unit.full_clean()
-            except ValidationError as error:
-                raise UnitFileError(
-                    _("Dòng %(line)d: %(errors)s")
-                    % {"line": line, "errors": "; ".join(error.messages)}
-                ) from None
-            created += was_created
-            updated += not was_created
-    return created, updated
+        )
+    if predecessor.valid_from >= effective_date:
+        problems.append(
+            (
+                "effective_date",
+                _(
+                    "«%(unit)s» bắt đầu hiệu lực từ %(start)s, không thể kết thúc "
+                    "trước ngày %(day)s."
+                )
+                % {
+                    "unit": predecessor.full_name,
+                    "start": _day(predecessor.valid_from),
+                    "day": _day(effective_date),
+                },
+            )
+        )
+    if children_in_force:
+        problems.append(
+            (
+                "predecessors",
+                _(
+                    "«%(unit)s» còn %(count)d đơn vị trực thuộc có hiệu lực ngày "
+                    "%(day)s (như «%(child)s»): chuyển chúng sang đơn vị sau hoặc "
+                    "kết thúc chúng trước."
+                )
+                % {
+                    "unit": predecessor.full_name,
+                    "count": len(children_in_force),
+                    "day": _day(effective_date),
+                    "child": children_in_force[0].full_name,
+                },
+            )
+        )
+    return problems
+
+
+def unit_succession_problems(
+    *,
+    predecessors: list[AdministrativeUnit],
+    successor: AdministrativeUnit,
+    kind: str,
+    effective_date: datetime.date,
+    legal_basis: str = "",
+    partial: bool = False,
+    move_children: bool = False,
+) -> tuple[list[tuple[str, str]], list[AdministrativeUnit]]:
+    """What stops :func:`unit_succeed` from recording this succession, as
+    (field, message) pairs, and the units beneath the predecessors still in
+    force on ``effective_date``. Writes nothing (the admin's form asks it
+    before saving)."""
+    problems: list[tuple[str, str]] = []
+    if not predecessors:
+        problems.append(("predecessors", _("chọn ít nhất một đơn vị trước.")))
+    if kind not in UnitSuccession.Kind.values:
+        problems.append(
+            ("kind", _("hình thức «%(kind)s» không hợp lệ.") % {"kind": kind})
+        )
+    if move_children and partial:
+        problems.append(
+            (
+                "move_children",
+                _(
+                    "chỉ chuyển các đơn vị trực thuộc khi toàn bộ đơn vị trước "
+                    "chuyển sang đơn vị sau."
+                ),
+            )
+        )
+    children = _still_in_force_children(
+        list(
+            AdministrativeUnit.objects.filter(parent__in=predecessors).exclude(
+                pk=successor.pk
+            )
+        ),
+        effective_date,
+    )
+    if len(legal_basis) > 255:
+        problems.append(("legal_basis", _("căn cứ pháp lý dài quá 255 ký tự.")))
+    recorded = set(
+        UnitSuccession.objects.filter(
+            predecessor__in=predecessors, successor=successor
+        ).values_list("predecessor_id", flat=True)
+    )
+    for unit in predecessors:
+        if unit.pk in recorded:
+            problems.append(
+                (
+                    "predecessors",
+                    _("«%(unit)s» → «%(successor)s» đã được ghi nhận.")
+                    % {"unit": unit.full_name, "successor": successor.full_name},
+                )
+            )
+        problems += succession_problems(
+            predecessor=unit,
+            successor=successor,
+            effective_date=effective_date,
+            children_in_force=(
+                []
+                if move_children
+                else [child for child in children if child.parent_id == unit.pk]
+            ),
+        )
+    return problems, children
 
 
 @transaction.atomic
@@ -228,12 +565,35 @@ def unit_succeed(
     kind: str,
     effective_date: datetime.date,
     legal_basis: str = "",
+    partial: bool = False,
+    move_children: bool = False,
+    actor: User | None = None,
 ) -> list[UnitSuccession]:
     """Record that ``predecessors`` became ``successor`` on ``effective_date``.
 
     Each predecessor still in force ends the day before; nothing is deleted,
     so staff, certificates and reports keep pointing at the unit they had.
+    With ``move_children``, the units beneath the predecessors still in force
+    on that day move under the successor (a province that becomes a
+    municipality keeps its communes); otherwise a predecessor may not leave
+    such units behind. Raises ValidationError (by field: ``predecessors``,
+    ``successor``, ``kind``, ``effective_date``, ``move_children``) and
+    writes nothing if the succession cannot be. Each succession, each ended
+    unit and each moved unit is in Wagtail's log, by ``actor``.
     """
+    from wagtail.log_actions import log
+
+    problems, children = unit_succession_problems(
+        predecessors=predecessors,
+        successor=successor,
+        kind=kind,
+        effective_date=effective_date,
+        legal_basis=legal_basis,
+        partial=partial,
+        move_children=move_children,
+    )
+    _raise_problems(problems)
+
     successions = []
     day_before = effective_date - datetime.timedelta(days=1)
     for unit in predecessors:
@@ -241,17 +601,465 @@ def unit_succeed(
             unit.valid_to = day_before
             unit.full_clean()
             unit.save(update_fields=["valid_to"])
+            log(
+                instance=unit,
+                action="people.unit_ended",
+                user=actor,
+                data={"valid_to": day_before.isoformat()},
+            )
         succession = UnitSuccession(
             predecessor=unit,
             successor=successor,
             kind=kind,
             effective_date=effective_date,
             legal_basis=legal_basis,
+            partial=partial,
         )
         succession.full_clean()
         succession.save()
+        log(instance=succession, action="wagtail.create", user=actor)
         successions.append(succession)
+    if move_children and children:
+        units_reparent(units=children, parent=successor, actor=actor)
     return successions
+
+
+@transaction.atomic
+def units_reparent(
+    *,
+    units: list[AdministrativeUnit],
+    parent: AdministrativeUnit,
+    actor: User | None = None,
+) -> int:
+    """Move ``units`` under ``parent`` (one UPDATE); each move is logged.
+
+    A unit keeps its code, dates and everything attached to it; its parent
+    is the unit it is under now, not necessarily the one it started under.
+    """
+    from wagtail.log_actions import log
+
+    rank = AdministrativeUnit.LEVEL_RANK[parent.level]
+    wrong = [u for u in units if AdministrativeUnit.LEVEL_RANK[u.level] <= rank]
+    if wrong:
+        raise ValidationError(
+            _("«%(parent)s» không phải đơn vị cấp trên của «%(unit)s».")
+            % {"parent": parent.full_name, "unit": wrong[0].full_name}
+        )
+    moved = AdministrativeUnit.objects.filter(pk__in=[u.pk for u in units]).update(
+        parent=parent
+    )
+    for unit in units:
+        previous = unit.parent_id
+        unit.parent = parent
+        log(
+            instance=unit,
+            action="people.unit_reparented",
+            user=actor,
+            data={"from": previous, "to": parent.pk},
+        )
+    return moved
+
+
+@transaction.atomic
+def succession_update(
+    *, succession: UnitSuccession, legal_basis: str, partial: bool
+) -> UnitSuccession:
+    """Correct a recorded succession's legal basis or ``partial``; who
+    became whom, how and when is not changed (record another succession)."""
+    succession.legal_basis = normalize_text(legal_basis)
+    succession.partial = partial
+    succession.full_clean()
+    succession.save(update_fields=["legal_basis", "partial"])
+    return succession
+
+
+# --- Loading unit files ---------------------------------------------------------
+
+
+def _units_plan(rows: list[tuple[int, dict[str, str]]], header: list[str]):
+    """Check every row of a unit file against the units there are (one query).
+
+    Returns (new units, changed units, unchanged count, problems); nothing is
+    written. A file never undoes a later change: a unit already ended keeps
+    its end when the file gives none, and a unit keeps a parent of the code
+    the file names (moved there by a succession).
+    """
+    existing = list(AdministrativeUnit.objects.all())
+    by_pk = {unit.pk: unit for unit in existing}
+    by_key = {(unit.code, unit.valid_from): unit for unit in existing}
+    by_code: dict[str, list[AdministrativeUnit]] = defaultdict(list)
+    for unit in existing:
+        by_code[unit.code].append(unit)
+    has = set(header)
+    problems: list[str] = []
+    planned: list[tuple[int, AdministrativeUnit, str, tuple | None]] = []
+    seen: dict[tuple[str, datetime.date], int] = {}
+
+    # First pass: each row's own values; new units join the pool of parents.
+    for line, row in rows:
+        row_problems: list[tuple[str, str]] = []
+        code = row["code"]
+        if not code:
+            row_problems.append(("code", _("thiếu mã đơn vị.")))
+        if row["level"] not in UNIT_LEVELS:
+            row_problems.append(
+                ("level", _("cấp «%(value)s» không hợp lệ.") % {"value": row["level"]})
+            )
+        if row["kind"] not in UNIT_KINDS:
+            row_problems.append(
+                ("kind", _("loại «%(value)s» không hợp lệ.") % {"value": row["kind"]})
+            )
+        valid_from = _date(row, "valid_from", row_problems)
+        if valid_from is None and not any(c == "valid_from" for c, _m in row_problems):
+            row_problems.append(("valid_from", _("thiếu ngày bắt đầu hiệu lực.")))
+        valid_to = _date(row, "valid_to", row_problems)
+        if not row_problems:
+            key = (code, valid_from)
+            if key in seen:
+                row_problems.append(
+                    (
+                        "code",
+                        _("đơn vị mã %(code)s từ %(day)s đã có ở dòng %(other)d.")
+                        % {"code": code, "day": _day(valid_from), "other": seen[key]},
+                    )
+                )
+            seen[key] = line
+        if row_problems:
+            problems += [_at(line, column, message) for column, message in row_problems]
+            continue
+        unit = by_key.get(key)
+        before = None
+        if unit is None:
+            unit = AdministrativeUnit(code=code, valid_from=valid_from)
+            by_code[code].append(unit)
+        else:
+            before = tuple(getattr(unit, f) for f in WRITTEN_UNIT_FIELDS)
+        unit.name = row["name"]
+        unit.full_name = row["full_name"]
+        unit.level = row["level"]
+        unit.kind = row["kind"]
+        if valid_to is not None or before is None:
+            unit.valid_to = valid_to
+        for column in ("legal_basis", "note"):
+            if column in has:
+                setattr(unit, column, row[column])
+        planned.append((line, unit, row["parent_code"], before))
+
+    # Second pass: parents, then each unit as a whole.
+    new, changed, unchanged = [], [], 0
+    for line, unit, parent_code, before in planned:
+        row_problems = []
+        current = by_pk.get(unit.parent_id) if before is not None else None
+        if not parent_code:
+            unit.parent = None
+        elif current is not None and current.code == parent_code:
+            unit.parent = current
+        else:
+            candidates = [
+                u
+                for u in by_code.get(parent_code, [])
+                if u.in_force_on(unit.valid_from)
+            ]
+            if candidates:
+                unit.parent = candidates[0]
+            else:
+                unit.parent = None
+                row_problems.append(
+                    (
+                        "parent_code",
+                        _("không có đơn vị mã %(code)s có hiệu lực ngày %(day)s.")
+                        % {"code": parent_code, "day": _day(unit.valid_from)},
+                    )
+                )
+        if not row_problems:
+            row_problems = unit_problems(
+                unit, same_code=by_code[unit.code], check_parent=False
+            )
+        if row_problems:
+            problems += [
+                _at(line, UNIT_COLUMN_OF.get(field, field), message)
+                for field, message in row_problems
+            ]
+        elif before is None:
+            new.append(unit)
+        elif before != tuple(getattr(unit, f) for f in WRITTEN_UNIT_FIELDS):
+            changed.append(unit)
+        else:
+            unchanged += 1
+    return new, changed, unchanged, problems
+
+
+# Read once: an enum's ``values`` is built again on every access.
+UNIT_LEVELS = frozenset(AdministrativeUnit.Level.values)
+UNIT_KINDS = frozenset(AdministrativeUnit.Kind.values)
+SUCCESSION_KINDS = frozenset(UnitSuccession.Kind.values)
+
+# The fields a unit file writes, and the column each field is read from.
+WRITTEN_UNIT_FIELDS = (
+    "name",
+    "full_name",
+    "level",
+    "kind",
+    "parent_id",
+    "valid_to",
+    "legal_basis",
+    "note",
+)
+UNIT_COLUMN_OF = {"parent": "parent_code", "parent_id": "parent_code"}
+
+
+def _units_write(rows, header) -> LoadCounts:
+    new, changed, unchanged, problems = _units_plan(rows, header)
+    if problems:
+        raise UnitFileError(problems)
+    # Parents before children: a new parent gets its id before its children
+    # are inserted (bulk_create sets ids on SQLite and PostgreSQL).
+    for rank in sorted(set(AdministrativeUnit.LEVEL_RANK.values())):
+        batch = [u for u in new if AdministrativeUnit.LEVEL_RANK[u.level] == rank]
+        for unit in batch:
+            unit.parent = unit.parent  # takes the parent's id, now known
+        AdministrativeUnit.objects.bulk_create(batch)
+    for unit in changed:
+        unit.parent = unit.parent
+    if changed:
+        AdministrativeUnit.objects.bulk_update(
+            changed, [f.removesuffix("_id") for f in WRITTEN_UNIT_FIELDS]
+        )
+    return LoadCounts(len(new), len(changed), unchanged)
+
+
+@transaction.atomic
+def units_load(*, path: Path = UNITS_2018) -> LoadCounts:
+    """Create or update units from a CSV in the shape of the project's files.
+
+    Idempotent: a unit is identified by (code, valid_from). A parent (named
+    by ``parent_code``) is the unit of that code in force on the day the
+    child starts, in the database or anywhere in the file. Every row is
+    checked before anything is written (one query reads the units there
+    are; bulk inserts and updates write them); any problem raises
+    UnitFileError listing each by line and column, and nothing is written.
+    """
+    header, rows = _read_table(path)
+    _require(header, UNIT_COLUMNS)
+    return _units_write(rows, header)
+
+
+def _parse_partial(row, problems) -> bool:
+    value = row.get("partial", "").lower()
+    if value in ("", "false"):
+        return False
+    if value == "true":
+        return True
+    problems.append(
+        (
+            "partial",
+            _("«%(value)s» phải là true hoặc false.") % {"value": row["partial"]},
+        )
+    )
+    return False
+
+
+SUCCESSION_COLUMN_OF = {
+    "predecessors": "predecessor_code",
+    "predecessor": "predecessor_code",
+    "successor": "successor_code",
+}
+
+
+def _successions_write(rows, header) -> LoadCounts:
+    units = list(AdministrativeUnit.objects.all())
+    by_key = {(unit.code, unit.valid_from): unit for unit in units}
+    children: dict[int, list[AdministrativeUnit]] = defaultdict(list)
+    for unit in units:
+        if unit.parent_id is not None:
+            children[unit.parent_id].append(unit)
+    existing = {
+        (s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()
+    }
+    has_legal_basis = "legal_basis" in header
+    problems: list[str] = []
+    planned: list[tuple[int, UnitSuccession, tuple | None]] = []
+    seen: dict[tuple[int, int], int] = {}
+    ends: dict[int, datetime.date] = {}
+
+    for line, row in rows:
+        row_problems: list[tuple[str, str]] = []
+        found = {}
+        for side in ("predecessor", "successor"):
+            valid_from = _date(row, f"{side}_valid_from", row_problems)
+            if valid_from is None:
+                if not any(c == f"{side}_valid_from" for c, _m in row_problems):
+                    row_problems.append(
+                        (f"{side}_valid_from", _("thiếu ngày bắt đầu hiệu lực."))
+                    )
+                continue
+            unit = by_key.get((row[f"{side}_code"], valid_from))
+            if unit is None:
+                row_problems.append(
+                    (
+                        f"{side}_code",
+                        _("không có đơn vị mã «%(code)s» hiệu lực từ %(day)s.")
+                        % {"code": row[f"{side}_code"], "day": _day(valid_from)},
+                    )
+                )
+            found[side] = unit
+        if row["kind"] not in SUCCESSION_KINDS:
+            row_problems.append(
+                (
+                    "kind",
+                    _("hình thức «%(value)s» không hợp lệ; chọn một trong: %(kinds)s.")
+                    % {
+                        "value": row["kind"],
+                        "kinds": ", ".join(UnitSuccession.Kind.values),
+                    },
+                )
+            )
+        effective_date = _date(row, "effective_date", row_problems)
+        if effective_date is None and not any(
+            c == "effective_date" for c, _m in row_problems
+        ):
+            row_problems.append(("effective_date", _("thiếu ngày có hiệu lực.")))
+        partial = _parse_partial(row, row_problems)
+        if not row_problems:
+            predecessor, successor = found["predecessor"], found["successor"]
+            pair = (predecessor.pk, successor.pk)
+            if pair in seen:
+                row_problems.append(
+                    (
+                        "successor_code",
+                        _("kế thừa này đã có ở dòng %(other)d.")
+                        % {"other": seen[pair]},
+                    )
+                )
+            seen[pair] = line
+            row_problems += succession_problems(
+                predecessor=predecessor,
+                successor=successor,
+                effective_date=effective_date,
+            )
+        if row_problems:
+            problems += [
+                _at(line, SUCCESSION_COLUMN_OF.get(column, column), message)
+                for column, message in row_problems
+            ]
+            continue
+        succession = existing.get(pair) or UnitSuccession(
+            predecessor=predecessor, successor=successor
+        )
+        before = _succession_values(succession) if succession.pk else None
+        # The units already read: no query per row for the relations.
+        succession.predecessor, succession.successor = predecessor, successor
+        succession.kind = row["kind"]
+        succession.effective_date = effective_date
+        succession.partial = partial
+        if has_legal_basis:
+            succession.legal_basis = row["legal_basis"]
+        try:
+            succession.clean_fields(exclude=["predecessor", "successor"])
+        except ValidationError as error:
+            problems += [
+                _at(line, column, message)
+                for column, messages in error.message_dict.items()
+                for message in messages
+            ]
+            continue
+        planned.append((line, succession, before))
+        day_before = effective_date - datetime.timedelta(days=1)
+        ends[predecessor.pk] = min(ends.get(predecessor.pk, day_before), day_before)
+
+    # Each predecessor ends; none may leave a unit beneath it in force.
+    ended_on = {
+        unit.pk: min(ends[unit.pk], unit.valid_to or ends[unit.pk])
+        for unit in units
+        if unit.pk in ends
+    }
+    for line, succession, _before in planned:
+        predecessor = succession.predecessor
+        left = [
+            child
+            for child in _still_in_force_children(
+                children.get(predecessor.pk, []), succession.effective_date
+            )
+            if not (
+                child.pk in ended_on and ended_on[child.pk] < succession.effective_date
+            )
+        ]
+        if left:
+            problems += [
+                _at(line, "predecessor_code", message)
+                for _field, message in succession_problems(
+                    predecessor=predecessor,
+                    successor=succession.successor,
+                    effective_date=succession.effective_date,
+                    children_in_force=left,
+                )
+                if _field == "predecessors"
+            ]
+    if problems:
+        raise UnitFileError(problems)
+
+    to_end = []
+    for unit in units:
+        if unit.pk in ends and (unit.valid_to is None or unit.valid_to > ends[unit.pk]):
+            unit.valid_to = ends[unit.pk]
+            to_end.append(unit)
+    AdministrativeUnit.objects.bulk_update(to_end, ["valid_to"])
+    new = [s for _line, s, before in planned if before is None]
+    changed = [
+        s
+        for _line, s, before in planned
+        if before is not None and before != _succession_values(s)
+    ]
+    UnitSuccession.objects.bulk_create(new)
+    UnitSuccession.objects.bulk_update(changed, list(SUCCESSION_WRITTEN_FIELDS))
+    return LoadCounts(len(new), len(changed), len(planned) - len(new) - len(changed))
+
+
+SUCCESSION_WRITTEN_FIELDS = ("kind", "effective_date", "legal_basis", "partial")
+
+
+def _succession_values(succession: UnitSuccession) -> tuple:
+    return tuple(getattr(succession, f) for f in SUCCESSION_WRITTEN_FIELDS)
+
+
+@transaction.atomic
+def successions_load(*, path: Path = SUCCESSIONS_2025) -> LoadCounts:
+    """Create or update successions from a CSV in the shape of the project's
+    file, with the same guarantees as :func:`units_load`.
+
+    Predecessor and successor are found by (code, valid_from); a succession
+    is identified by the pair. Each predecessor still in force ends the day
+    before the succession takes effect, as :func:`unit_succeed` does, and
+    must leave no unit beneath it in force.
+    """
+    header, rows = _read_table(path)
+    _require(header, SUCCESSION_COLUMNS)
+    return _successions_write(rows, header)
+
+
+@transaction.atomic
+def unit_files_load(
+    paths: list[Path] | tuple[Path, ...] = UNIT_FILES,
+) -> list[tuple[Path, str, LoadCounts]]:
+    """Load unit and succession files in order, in one transaction: a bad
+    file writes nothing, not even the files before it. Each file's kind is
+    read from its header. Returns (path, kind, counts) for each file."""
+    results = []
+    for path in paths:
+        header, rows = _read_table(path)
+        kind = unit_file_kind(header)
+        try:
+            counts = (
+                _units_write(rows, header)
+                if kind == "units"
+                else _successions_write(rows, header)
+            )
+        except UnitFileError as error:
+            raise UnitFileError(
+                [f"{Path(path).name}: {message}" for message in error.errors]
+            ) from None
+        results.append((Path(path), kind, counts))
+    return results
 
 
 # --- Accounts -----------------------------------------------------------------

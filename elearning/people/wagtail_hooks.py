@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import datetime
+
+import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
-from .forms import AgencyForm, StaffProfileForm
+from .forms import (
+    AgencyForm,
+    StaffProfileForm,
+    UnitForm,
+    UnitSuccessionCreateForm,
+    UnitSuccessionEditForm,
+)
 from .models import AccessLog, AdministrativeUnit, Agency, StaffProfile, UnitSuccession
 from .reauth import require_reauthentication
 from .services import access_log_record
@@ -36,6 +50,22 @@ def register_people_actions(actions):
     )
     actions.register_action(
         "people.refused", _("Từ chối tài khoản"), _("Đã từ chối tài khoản")
+    )
+
+    @actions.register_action("people.unit_ended")
+    class UnitEnded(LogFormatter):
+        label = _("Kết thúc đơn vị")
+
+        def format_message(self, log_entry):
+            day = (log_entry.data or {}).get("valid_to", "")
+            if day:
+                day = datetime.date.fromisoformat(day).strftime("%d/%m/%Y")
+            return _("Đơn vị kết thúc ngày %(day)s") % {"day": day}
+
+    actions.register_action(
+        "people.unit_reparented",
+        _("Chuyển đơn vị cấp trên"),
+        _("Đã chuyển sang đơn vị cấp trên mới"),
     )
 
     @actions.register_action("people.agency_merged")
@@ -191,12 +221,52 @@ class UnitIndexView(generic.IndexView):
         )
 
 
+class UnitFilterSet(WagtailFilterSet):
+    """Level, kind, and the units in force on a day (codes are reused: the
+    list holds every unit that ever was)."""
+
+    in_force_on = django_filters.DateFilter(
+        label=_("có hiệu lực vào ngày"),
+        method="filter_in_force_on",
+        widget=AdminDateInput,
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["level", "kind"]
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.valid_on(value) if value else queryset
+
+
 def _tree_label(unit) -> str:
     depth = getattr(unit, "depth", 0) or 0
     return f"{'— ' * depth}{unit.full_name}"
 
 
+class NoDeletePermissionPolicy(ModelPermissionPolicy):
+    """Units and successions end; nobody deletes them, superusers included."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action != "delete"]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+register_permission_policy(
+    AdministrativeUnit, NoDeletePermissionPolicy(AdministrativeUnit)
+)
+register_permission_policy(UnitSuccession, NoDeletePermissionPolicy(UnitSuccession))
+
+
 class UnitViewSet(ModelViewSet):
+    """Units with their dates and parent: a later reform is entered here and
+    in *Kế thừa đơn vị* (docs/people.md), through the unit services."""
+
     model = AdministrativeUnit
     icon = "site"
     menu_label = _("Đơn vị hành chính")
@@ -212,31 +282,56 @@ class UnitViewSet(ModelViewSet):
         "valid_from",
         "valid_to",
     ]
-    list_filter = ["level", "kind"]
+    filterset_class = UnitFilterSet
     search_fields = ["code", "name", "full_name"]
-    form_fields = [
-        "code",
-        "name",
-        "full_name",
-        "level",
-        "kind",
-        "parent",
-        "valid_from",
-        "valid_to",
-        "legal_basis",
-        "note",
-    ]
+
+    def get_form_class(self, for_update=False):
+        return UnitForm
+
+
+class SuccessionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return UnitSuccession.objects.select_related("predecessor", "successor")
+
+
+class SuccessionCreateView(generic.CreateView):
+    def save_instance(self):
+        # unit_succeed writes every succession (one per predecessor) and logs
+        # each with the acting user; the generic action would log only one.
+        return self.form.save()
+
+    def get_success_message(self, instance):
+        successions = self.form.successions
+        return _(
+            "Đã ghi nhận %(count)d kế thừa sang «%(successor)s»; đơn vị trước "
+            "kết thúc ngày %(day)s."
+        ) % {
+            "count": len(successions),
+            "successor": instance.successor,
+            "day": (instance.effective_date - datetime.timedelta(days=1)).strftime(
+                "%d/%m/%Y"
+            ),
+        }
 
 
 class UnitSuccessionViewSet(ModelViewSet):
+    """Successions are recorded through ``unit_succeed`` (which ends the
+    predecessors); a recorded one keeps who, how and when, and nobody
+    deletes it."""
+
     model = UnitSuccession
     icon = "resubmit"
     menu_label = _("Kế thừa đơn vị")
     name = "people_successions"
     url_prefix = "people/successions"
     copy_view_enabled = False
-    list_display = ["predecessor", "successor", "kind", "effective_date"]
-    form_fields = ["predecessor", "successor", "kind", "effective_date", "legal_basis"]
+    add_view_class = SuccessionCreateView
+    index_view_class = SuccessionIndexView
+    list_display = ["predecessor", "successor", "kind", "effective_date", "partial"]
+    list_filter = ["kind", "partial", "effective_date"]
+
+    def get_form_class(self, for_update=False):
+        return UnitSuccessionEditForm if for_update else UnitSuccessionCreateForm
 
 
 class AgencyViewSet(ScopedViewSet):

@@ -48,29 +48,30 @@ def test_load_units_command_is_idempotent(capsys):
         "load_units", "elearning/people/data/administrative_units_dong_nai_2018.csv"
     )
     out = capsys.readouterr().out
-    assert "tạo mới 12, cập nhật 0" in out
-    assert "tạo mới 0, cập nhật 12" in out
+    assert "tạo mới 12, cập nhật 0, không đổi 0" in out
+    assert "tạo mới 0, cập nhật 0, không đổi 12" in out
     assert AdministrativeUnit.objects.count() == 12
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("code,name\n1,x\n", "Tệp thiếu cột"),
+        ("code,name\n1,x\n", "Dòng 1: tệp không phải danh sách đơn vị"),
         (
             "code,name,full_name,level,kind,parent_code,valid_from,valid_to\n"
             "99,X,Xã X,commune,commune,12345,2025-07-01,\n",
-            "Dòng 2: không tìm thấy đơn vị cấp trên mã 12345",
+            "Dòng 2, cột parent_code: không có đơn vị mã 12345 có hiệu lực "
+            "ngày 01/07/2025",
         ),
         (
             "code,name,full_name,level,kind,parent_code,valid_from,valid_to\n"
             "99,X,Xã X,hamlet,commune,,2025-07-01,\n",
-            "Dòng 2: cấp «hamlet» không hợp lệ",
+            "Dòng 2, cột level: cấp «hamlet» không hợp lệ",
         ),
         (
             "code,name,full_name,level,kind,parent_code,valid_from,valid_to\n"
             "99,X,Xã X,commune,commune,,01/07/2025,\n",
-            "Dòng 2: cột valid_from không phải ngày",
+            "Dòng 2, cột valid_from: «01/07/2025» không phải ngày",
         ),
     ],
     ids=["missing-columns", "unknown-parent", "bad-level", "bad-date"],
