@@ -177,3 +177,21 @@ def test_the_screen_is_refused_to_an_officer(client, people, officer, units_2025
     assert state() == before
     menu = client.get(reverse("wagtailadmin_home")).content.decode()
     assert url not in menu
+
+
+def test_of_several_successors_the_one_that_took_the_whole_unit_is_proposed(
+    units_2025,
+):
+    from elearning.people.models import UnitSuccession
+    from elearning.people.unit_moves import successor_proposed
+
+    old = unit("26455", BEFORE)  # Xã Xuân Hiệp: merged into Xã Xuân Lộc
+    UnitSuccession.objects.create(
+        predecessor=old,
+        successor=units_2025["26434"],
+        kind=UnitSuccession.Kind.SPLIT,
+        effective_date=units_2025["26434"].valid_from,
+    )
+    to, candidates = successor_proposed(old, units_2025["26434"].valid_from)
+    assert to == units_2025["26425"]
+    assert {c.code for c in candidates} == {"26425", "26434"}

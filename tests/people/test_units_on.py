@@ -155,3 +155,38 @@ def test_import_staff_on_a_past_day_accepts_the_units_of_that_day(
         "mot@example.gov.vn": "Phường Tân Hòa",
         "hai@example.gov.vn": "Huyện Xuân Lộc",
     }
+
+
+def test_the_officers_upload_preview_names_the_successors(client, units_2025):
+    import io
+
+    from django.urls import reverse
+
+    from courses.models import ImportJob
+    from tests.factories import make_person
+
+    officer = make_person(
+        role="officer",
+        unit=units_2025["26425"],
+        full_name="Đỗ Thị Lan",
+        email="lan.dt@xuanloc.example.gov.vn",
+    )
+    client.force_login(officer)
+    data = io.BytesIO(
+        (
+            HEADER
+            + "Nguyễn Văn Một,mot@example.gov.vn,,,Trạm Y tế,,\n"
+            + "Nguyễn Văn Hai,hai@example.gov.vn,,,Trạm Y tế,741,\n"
+        ).encode()
+    )
+    data.name = "danh-sach.csv"
+    client.post(reverse("courses:import_upload"), {"file": data})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID
+    assert [(e["line"], e["column"]) for e in job.errors] == [(3, "ma_dvhc")]
+    page = client.get(reverse("courses:import_job", args=[job.token])).content.decode()
+    assert (
+        "Đơn vị Huyện Xuân Lộc (mã 741) đã kết thúc ngày 30/06/2025; "
+        "đơn vị kế thừa: Xã Xuân Đông (26359), Xã Xuân Lộc (26425)" in page
+    )
+    assert not User.objects.filter(email__endswith="@example.gov.vn").exists()
