@@ -37,7 +37,11 @@ def unit_moves(request):
         unit = get_object_or_404(
             AdministrativeUnit.objects.filter(valid_to__lt=day), pk=source
         )
-    proposals = moves_propose(unit=unit, day=day) if unit is not None else []
+    proposals = (
+        moves_propose(unit=unit, day=day, viewer=request.user)
+        if unit is not None
+        else []
+    )
     if request.method == "POST" and unit is not None:
         moves = []
         for proposal in proposals:

@@ -96,15 +96,22 @@ def ended_units_with_people(day: datetime.date | None = None):
 
 
 def moves_propose(
-    *, unit: AdministrativeUnit, day: datetime.date | None = None
+    *,
+    unit: AdministrativeUnit,
+    day: datetime.date | None = None,
+    viewer: User | None = None,
 ) -> list[MoveProposal]:
     """A proposal for everyone whose unit is ``unit`` or beneath it and has
-    ended by ``day`` (today by default). Reads only; changes nothing."""
+    ended by ``day`` (today by default); only the people ``viewer`` may see
+    when given (a screen's user). Reads only; changes nothing."""
     day = day or timezone.localdate()
+    people = (
+        StaffProfile.objects.visible_to(viewer)
+        if viewer is not None
+        else StaffProfile.objects.all()
+    )
     profiles = (
-        StaffProfile.objects.filter(
-            unit_id__in=unit.subtree_ids(), unit__valid_to__lt=day
-        )
+        people.filter(unit_id__in=unit.subtree_ids(), unit__valid_to__lt=day)
         .select_related("user", "unit", "agency")
         .order_by("unit__code", "sort_key", "pk")
     )
