@@ -202,6 +202,21 @@ def units_2025(db):
 
 
 @pytest.fixture
+def before_the_reform(time_machine):
+    """The clock on 16/06/2025, while the 2018 districts were in force.
+
+    Since 01/07/2025 new people go to communes and wards only: tests whose
+    staff lists put people into Xuân Lộc (741) run on a day when it existed.
+    """
+    import datetime
+    import zoneinfo
+
+    time_machine.move_to(
+        datetime.datetime(2025, 6, 16, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+    )
+
+
+@pytest.fixture
 def learner(units):
     from tests.factories import make_person
 

@@ -522,9 +522,11 @@ def main() -> int:  # noqa: C901, PLR0915
             found = {}
             for label in ("import", "re-import"):
                 started = time.monotonic()
+                # A list of the district of Xuân Lộc, which ended on
+                # 30/06/2025: imported as of that day.
                 out = run(
                     [PY, "manage.py", "import_staff", str(csv), "--unit", "741",
-                     "--course", course],
+                     "--on", "30/06/2025", "--course", course],
                     quiet, capture_output=True, text=True,
                 )  # fmt: skip
                 seconds = time.monotonic() - started

@@ -55,6 +55,11 @@ from elearning.people.names import (
     name_sort_key,
     normalize_text,
 )
+from elearning.people.selectors import (
+    UnitLookupError,
+    unit_check_in_force,
+    units_on,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -424,12 +429,18 @@ def _not_for_officers(user: User, scope_ids: set[int]) -> Reason | None:
 
 
 def validate_rows(
-    table: RawTable, *, scope: AdministrativeUnit, administrator: bool = False
+    table: RawTable,
+    *,
+    scope: AdministrativeUnit,
+    administrator: bool = False,
+    on: datetime.date | None = None,
 ) -> ImportPlan:
     """Check every row against the database (a fixed number of queries).
 
     ``scope`` is the unit whose staff may be imported: rows must name a unit
-    inside it (empty ``ma_dvhc`` means ``scope`` itself). An officer's
+    inside it (empty ``ma_dvhc`` means ``scope`` itself), in force on ``on``
+    (today unless a past list is imported as of its day): a unit that had
+    ended is refused, naming its successors. An officer's
     import refuses a row whose email belongs to an account it may not
     change (:func:`_not_for_officers`); an ``administrator``'s import (the
     command line) changes it and lists it in ``plan.taken_over``.
@@ -437,15 +448,16 @@ def validate_rows(
     plan = ImportPlan(scope=scope)
     scope_ids = scope.subtree_ids()
     heads = table.headers
+    day = on or timezone.localdate()
     codes = {_text(r.get("unit_code")) for _line, r in table.rows} - {""}
-    # Codes are reused after reforms: the latest unit with the code wins (the
-    # 2018 districts have ended but are still the officers' scopes).
-    units = {
-        u.code: u
-        for u in AdministrativeUnit.objects.filter(code__in=codes).order_by(
-            "code", "valid_from"
-        )
-    }
+    # Codes are reused after reforms: a code names the unit in force that day.
+    units = units_on(codes, day)
+    try:
+        unit_check_in_force(scope, day)
+    except UnitLookupError as refusal:
+        scope_refusal = Reason.of(refusal.msgid, **refusal.params)
+    else:
+        scope_refusal = None
     emails = {_text(r.get("email")).lower() for _line, r in table.rows}
     existing = _existing_users(emails)
     seen: dict[str, int] = {}
@@ -516,14 +528,11 @@ def validate_rows(
                     ),
                 )
         code = _text(raw.get("unit_code"))
-        unit = units.get(code) if code else scope
-        if unit is None:
-            error(
-                "unit_code",
-                Reason.of(
-                    gettext_noop("Không có đơn vị hành chính mã “%(code)s”."), code=code
-                ),
-            )
+        unit = units[code] if code else scope
+        if isinstance(unit, UnitLookupError):
+            error("unit_code", Reason.of(unit.msgid, **unit.params))
+        elif not code and scope_refusal is not None:
+            error("unit_code", scope_refusal)
         elif unit.pk not in scope_ids:
             error(
                 "unit_code",
@@ -866,16 +875,18 @@ def import_file(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     administrator: bool = False,
+    on: datetime.date | None = None,
 ) -> tuple[ImportPlan, ImportResult | None]:
     """Read, validate, and (if every row is good) import ``data``.
 
     ``administrator``: the command line's import, which may change accounts
-    an officer's may not (see :func:`validate_rows`)."""
+    an officer's may not (see :func:`validate_rows`). ``on``: the day the
+    list describes (units are resolved on it; today by default)."""
     try:
         table = read_table(data, filename)
     except ImportFileError as exc:
         return ImportPlan(scope=scope, errors=exc.errors), None
-    plan = validate_rows(table, scope=scope, administrator=administrator)
+    plan = validate_rows(table, scope=scope, administrator=administrator, on=on)
     if not plan.ok:
         return plan, None
     return plan, import_apply(

@@ -12,7 +12,9 @@ Outcomes (the response to a GET, not followed):
 
 Columns: anonymous, learner, officer (Xuân Lộc 741), other_officer (Biên
 Hòa 731), trainer, admin (province admin). Objects probed belong to Xuân Lộc,
-so other_officer's column is the cross-district probe and must be 404.
+so other_officer's column is the cross-district probe and must be 404. The
+officer of a 2025 commune (Xã Xuân Lộc 26425) is probed on every row too and
+must get what other_officer gets: the district's records are not theirs.
 """
 
 from __future__ import annotations
@@ -141,6 +143,7 @@ PROJECT_RULES: dict[str, Rule] = {
     "people_units:history": UNIT_OBJECT,
     "people_units:history_results": UNIT_OBJECT,
     "people_units:usage": UNIT_OBJECT,
+    "people_unit_moves:index": ADMIN_ONLY,
     "people_successions:index": ADMIN_ONLY,
     "people_successions:index_results": ADMIN_ONLY,
     "people_successions:add": ADMIN_ONLY,

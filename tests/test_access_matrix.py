@@ -16,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from courses.h5p.middleware import content_host
-from elearning.people.models import AccessLog, AdministrativeUnit, UnitSuccession
-from tests.factories import reauthenticate
+from elearning.people.models import AccessLog, AdministrativeUnit
+from tests.factories import make_person, reauthenticate
+from tests.people.units_data import UNIT_FILES, load_successions, load_units
 
 from .access_rules import DENIED, LOGIN, PREFIX_RULES, PROJECT_RULES, REDIRECT, ROLES
 
@@ -90,21 +91,11 @@ def matrix(
 ):
     # Rate-limit counters (certificate verification) live in the cache.
     cache.clear()
-    commune = AdministrativeUnit.objects.create(
-        code="26041",
-        name="Xuân Lộc",
-        full_name="Xã Xuân Lộc",
-        level="commune",
-        kind="commune",
-        parent=units["75"],
-        valid_from=datetime.date(2025, 7, 1),
-    )
-    succession = UnitSuccession.objects.create(
-        predecessor=units["741"],
-        successor=commune,
-        kind="split",
-        effective_date=datetime.date(2025, 7, 1),
-    )
+    # The units and successions of 1 July 2025: Xuân Lộc's district split
+    # into seven communes, among them Xã Xuân Lộc (26425).
+    load_units(UNIT_FILES[1:])
+    succession = load_successions("741")[0]
+    commune_officer, commune_learner, ward_learner = commune_people()
     users = {
         "anonymous": None,
         "learner": learner,
@@ -112,6 +103,7 @@ def matrix(
         "other_officer": other_officer,
         "trainer": trainer,
         "admin": province_admin,
+        "commune_officer": commune_officer,
     }
     clients = {}
     for role, user in users.items():
@@ -131,9 +123,39 @@ def matrix(
         "learner": learner,
         "other_learner": other_learner,
         "succession": succession,
+        "commune_learner": commune_learner,
+        "ward_learner": ward_learner,
         **learning_records(units, learner, officer, trainer),
     }
     return clients, ctx
+
+
+def commune_people():
+    """The officer and a learner of Xã Xuân Lộc (26425), and a learner of
+    Phường Trấn Biên (26041), as they are since 1 July 2025."""
+    current = AdministrativeUnit.objects.current()
+    commune = current.get(code="26425")
+    ward = current.get(code="26041")
+    return (
+        make_person(
+            role="officer",
+            unit=commune,
+            full_name="Đỗ Thị Lan",
+            email="lan.dt@xuanloc.example.gov.vn",
+        ),
+        make_person(
+            role="learner",
+            unit=commune,
+            full_name="Hồ Văn Xã",
+            email="xa.hv@xuanloc.example.gov.vn",
+        ),
+        make_person(
+            role="learner",
+            unit=ward,
+            full_name="Mai Thị Phường",
+            email="phuong.mt@tranbien.example.gov.vn",
+        ),
+    )
 
 
 def learning_records(units, learner, officer, trainer) -> dict:
@@ -573,3 +595,94 @@ def test_province_figures_refreshed_by_province_admins_only(matrix, other_learne
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:province") + f"?year={year}"
     assert FigureSnapshot.objects.get().start.year == year
+
+
+# --- Officers of the communes and wards of 1 July 2025 ------------------------
+
+
+def test_commune_officer_gets_what_another_units_officer_gets_everywhere(matrix):
+    """Every page of the matrix, as Xã Xuân Lộc's officer: the district's
+    records are another unit's (what Biên Hòa's officer gets)."""
+    clients, ctx = matrix
+    wrong = []
+    for name, rule in PROJECT_RULES.items():
+        url = reverse(
+            name,
+            kwargs=rule.kwargs(ctx) if rule.kwargs else None,
+            args=rule.args(ctx) if rule.args else None,
+        )
+        query = rule.query(ctx) if rule.query else {}
+        extra = {"HTTP_HOST": content_host()} if rule.host == "content" else {}
+        got = outcome(clients["commune_officer"].get(url, query, **extra))
+        if got != rule.expect["other_officer"]:
+            wrong.append(
+                f"{name} ({url}) as commune_officer: expected "
+                f"{rule.expect['other_officer']}, got {got}"
+            )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_commune_officer_sees_and_changes_their_communes_people_only(matrix):
+    clients, ctx = matrix
+    client = clients["commune_officer"]
+    own, ward = ctx["commune_learner"], ctx["ward_learner"]
+    listing = client.get(reverse("people_staff:index")).content.decode()
+    assert own.email in listing
+    assert ward.email not in listing and ctx["learner"].email not in listing
+    enrol = client.get(reverse("courses:officer_enrol")).content.decode()
+    assert own.profile.full_name in enrol
+    assert ward.profile.full_name not in enrol
+    edit = reverse("people_staff:edit", kwargs={"pk": own.profile.pk})
+    response = client.post(
+        edit,
+        {
+            "email": own.email,
+            "full_name": own.profile.full_name,
+            "agency": own.profile.agency_id,
+            "phone": "0909000111",
+        },
+    )
+    assert response.status_code == 302
+    own.profile.refresh_from_db()
+    assert own.profile.phone == "0909000111"
+    other = reverse("people_staff:edit", kwargs={"pk": ward.profile.pk})
+    assert client.post(other, {"full_name": "X", "phone": "1"}).status_code == 404
+    ward.profile.refresh_from_db()
+    assert ward.profile.full_name == "Mai Thị Phường"
+    assert AccessLog.objects.filter(
+        action=AccessLog.Action.DENIED, subject_user_id=ward.pk
+    ).exists()
+    # Xuân Lộc district's officer sees nobody of the new communes.
+    district = clients["officer"].get(reverse("people_staff:index")).content.decode()
+    assert own.email not in district
+
+
+def test_a_person_moved_into_the_commune_brings_their_history(matrix, learner):
+    """The Xuân Lộc learner's enrolments, attempt and certificate were made
+    in the district; moved to Xã Xuân Lộc, the commune's officer sees them and
+    the district's officer no longer does."""
+    from elearning.people.unit_moves import person_move_unit
+    from quizzes.services import attempt_submit
+
+    clients, ctx = matrix
+    attempt_submit(attempt_id=ctx["attempt"].pk, learner=learner)
+    commune = ctx["commune_learner"].profile.unit
+    person_move_unit(profile=learner.profile, to=commune)
+    name = learner.profile.full_name
+    report = reverse("quizzes_admin:report", kwargs={"quiz_id": ctx["quiz"].pk})
+    pages = {
+        reverse("courses:officer_enrolments"): name,
+        reverse("courses:officer_enrolments_export"): learner.email,
+        reverse("courses:officer_requests"): name,
+        report: name,
+        report + f"?unit={commune.pk}&format=xlsx": name,
+        reverse("certificates:list"): name,
+        reverse("people_staff:index"): learner.email,
+    }
+    for url, mark in pages.items():
+        assert mark in text(clients["commune_officer"].get(url)), url
+        assert mark not in text(clients["officer"].get(url)), url
+        assert mark not in text(clients["other_officer"].get(url)), url
+    edit = reverse("people_staff:edit", kwargs={"pk": learner.profile.pk})
+    assert clients["commune_officer"].get(edit).status_code == 200
+    assert clients["officer"].get(edit).status_code == 404

@@ -323,6 +323,7 @@ def test_recovery_codes_page_in_vietnamese(client, verified_learner):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("before_the_reform")  # signing up in Xuân Lộc (741)
 def test_signup_confirmation_email_in_vietnamese(client, settings, officer):
     settings.SIGNUP_EMAIL_DOMAINS = ["xuanloc.example.gov.vn"]
     response = client.post(

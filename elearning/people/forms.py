@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -16,7 +17,8 @@ from .services import UNIT_FIELDS
 
 
 class AgencyForm(WagtailAdminModelForm):
-    """An officer may only place an agency in a unit they look after."""
+    """An officer may only place an agency in a unit they look after, and
+    only in a unit in force today (an agency's own unit stays on offer)."""
 
     class Meta:
         model = Agency
@@ -26,15 +28,17 @@ class AgencyForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.for_user is not None:
             self.fields["unit"].queryset = AdministrativeUnit.objects.filter(
-                pk__in=_unit_choices(self.for_user)
+                Q(pk__in=_unit_choices(self.for_user)) | Q(pk=self.instance.unit_id)
             )
 
 
 def _unit_choices(user) -> list[int]:
+    """The units in force today that ``user`` looks after: new work never
+    goes to a unit that has ended."""
     from .scoping import visible_unit_ids
 
     ids = visible_unit_ids(user)
-    qs = AdministrativeUnit.objects.all()
+    qs = AdministrativeUnit.objects.current()
     return list(
         (qs if ids is None else qs.filter(pk__in=ids)).values_list("pk", flat=True)
     )
@@ -60,9 +64,16 @@ class StaffProfileForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["agency"].required = True
         if self.for_user is not None:
-            self.fields["agency"].queryset = Agency.objects.visible_to(
-                self.for_user
-            ).select_related("unit")
+            # Agencies of units in force today; a record's own agency stays
+            # on offer so it can be edited before its people are moved.
+            self.fields["agency"].queryset = (
+                Agency.objects.visible_to(self.for_user)
+                .filter(
+                    Q(unit__in=AdministrativeUnit.objects.current())
+                    | Q(pk=self.instance.agency_id)
+                )
+                .select_related("unit")
+            )
         if self.instance.pk:
             self.fields["email"].initial = self.instance.user.email
             # Changing a sign-in address is an account matter, not a record edit.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .models import PrivacyConsent, User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .models import AdministrativeUnit, PrivacyConsent, UnitSuccession, User
 
 # Other apps add the personal data they hold (enrolments, attempts,
 # certificates...) with register_personal_data("enrolments", fn) in their
@@ -50,3 +55,167 @@ def personal_data_for(user: User) -> dict[str, Any]:
     for key, fn in _PERSONAL_DATA.items():
         data[key] = fn(user)
     return data
+
+
+# --- Units at a date ------------------------------------------------------------
+# Codes are reused after reforms (26005 was Phường Tân Hòa until 30/06/2025
+# and is Phường Hố Nai since 01/07/2025): a code names a unit only together
+# with a day. New work (an account, a staff file's row, a move) goes to a unit
+# in force on its day; a unit that has ended is refused with its successors.
+
+UNIT_NOT_FOUND = gettext_noop(
+    "Không có đơn vị hành chính mã «%(code)s» có hiệu lực ngày %(day)s."
+)
+UNIT_ENDED = gettext_noop(
+    "Đơn vị %(unit)s (mã %(code)s) đã kết thúc ngày %(end)s; "
+    "đơn vị kế thừa: %(successors)s."
+)
+UNIT_ENDED_NO_SUCCESSOR = gettext_noop(
+    "Đơn vị %(unit)s (mã %(code)s) đã kết thúc ngày %(end)s; chưa có đơn vị kế thừa."
+)
+
+
+class UnitLookupError(ValueError):
+    """A code names no unit usable on a day. ``msgid`` and ``params`` keep
+    the reason untranslated (a staff import stores it and shows it later in
+    the reader's language); ``str()`` is the text in the active language."""
+
+    def __init__(self, msgid: str, **params):
+        self.msgid = msgid
+        self.params = params
+        super().__init__(msgid)
+
+    def __str__(self) -> str:
+        return _(self.msgid) % self.params
+
+
+class UnitNotFound(UnitLookupError):
+    pass
+
+
+class UnitEnded(UnitLookupError):
+    """The code's unit ended before the day; ``unit`` and ``successors``
+    (the units in force that day that took it over) say what to use."""
+
+    def __init__(self, unit: AdministrativeUnit, successors: list[AdministrativeUnit]):
+        self.unit = unit
+        self.successors = successors
+        params = {
+            "unit": unit.full_name,
+            "code": unit.code,
+            "end": unit.valid_to.strftime("%d/%m/%Y"),
+        }
+        if successors:
+            params["successors"] = ", ".join(
+                f"{s.full_name} ({s.code})" for s in successors
+            )
+            super().__init__(UNIT_ENDED, **params)
+        else:
+            super().__init__(UNIT_ENDED_NO_SUCCESSOR, **params)
+
+
+def parse_day(text: str) -> datetime.date:
+    """A day written dd/mm/yyyy or YYYY-MM-DD; raises ValueError."""
+    text = (text or "").strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(
+        _("«%(value)s» không phải ngày (dd/mm/yyyy hoặc YYYY-MM-DD).") % {"value": text}
+    )
+
+
+def successors_in_force(
+    unit: AdministrativeUnit, day: datetime.date
+) -> list[AdministrativeUnit]:
+    """The units in force on ``day`` that took ``unit`` over, by code.
+
+    Successions are followed through units that have ended in turn (a
+    commune of 2025 upgraded to a ward later), so the answer is what new
+    work may use on ``day``.
+    """
+    found: dict[int, AdministrativeUnit] = {}
+    seen = {unit.pk}
+    frontier = [unit.pk]
+    while frontier:
+        successions = UnitSuccession.objects.filter(
+            predecessor_id__in=frontier
+        ).select_related("successor")
+        frontier = []
+        for succession in successions:
+            successor = succession.successor
+            if successor.pk in seen:
+                continue
+            seen.add(successor.pk)
+            if _in_force(successor, day):
+                found[successor.pk] = successor
+            elif successor.valid_from <= day:
+                frontier.append(successor.pk)
+    return sorted(found.values(), key=lambda u: (u.code, u.valid_from))
+
+
+def _in_force(unit: AdministrativeUnit, day: datetime.date) -> bool:
+    return unit.valid_from <= day and (unit.valid_to is None or unit.valid_to >= day)
+
+
+def units_on(
+    codes: Iterable[str], day: datetime.date | None = None
+) -> dict[str, AdministrativeUnit | UnitLookupError]:
+    """Each code's unit in force on ``day`` (today by default), or why there
+    is none (:class:`UnitNotFound`, :class:`UnitEnded` naming successors).
+
+    One query for the units, one per ended unit for its successors.
+    """
+    day = day or timezone.localdate()
+    codes = {str(code).strip() for code in codes} - {""}
+    by_code: dict[str, list[AdministrativeUnit]] = {}
+    for unit in AdministrativeUnit.objects.filter(code__in=codes).order_by(
+        "code", "valid_from"
+    ):
+        by_code.setdefault(unit.code, []).append(unit)
+    result: dict[str, AdministrativeUnit | UnitLookupError] = {}
+    for code in codes:
+        units = by_code.get(code, [])
+        current = next((u for u in units if _in_force(u, day)), None)
+        ended = [u for u in units if u.valid_to is not None and u.valid_to < day]
+        if current is not None:
+            result[code] = current
+        elif ended:
+            last = ended[-1]
+            result[code] = UnitEnded(last, successors_in_force(last, day))
+        else:
+            result[code] = UnitNotFound(
+                UNIT_NOT_FOUND, code=code, day=day.strftime("%d/%m/%Y")
+            )
+    return result
+
+
+def unit_on(code: str, day: datetime.date | None = None) -> AdministrativeUnit:
+    """The unit with ``code`` in force on ``day`` (today by default).
+
+    Raises :class:`UnitEnded` (naming its end and successors) when the code's
+    unit had ended by then, :class:`UnitNotFound` when no unit had the code.
+    """
+    day = day or timezone.localdate()
+    code = str(code).strip()
+    found = units_on([code], day).get(code) or UnitNotFound(
+        UNIT_NOT_FOUND, code=code, day=day.strftime("%d/%m/%Y")
+    )
+    if isinstance(found, UnitLookupError):
+        raise found
+    return found
+
+
+def unit_check_in_force(
+    unit: AdministrativeUnit, day: datetime.date | None = None
+) -> AdministrativeUnit:
+    """``unit`` itself if it is in force on ``day``; else UnitEnded (or
+    UnitNotFound for a unit that starts later)."""
+    day = day or timezone.localdate()
+    if _in_force(unit, day):
+        return unit
+    if unit.valid_to is not None and unit.valid_to < day:
+        raise UnitEnded(unit, successors_in_force(unit, day))
+    raise UnitNotFound(UNIT_NOT_FOUND, code=unit.code, day=day.strftime("%d/%m/%Y"))

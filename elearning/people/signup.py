@@ -25,15 +25,14 @@ def email_domain_allowed(email: str) -> bool:
 
 
 def units_with_an_officer():
-    """The units a person may sign up in: those with an active officer to
-    confirm them (the communes and wards of today once their officers are
-    named; the districts whose officers still look after their staff)."""
+    """The units a person may sign up in: those in force today with an
+    active officer to confirm them (an ended district's officer confirms
+    nobody new until they are moved to a commune or ward)."""
     from .models import AdministrativeUnit, Role
 
     return (
-        AdministrativeUnit.objects.filter(
-            staff__user__is_active=True, staff__user__groups__name=Role.OFFICER
-        )
+        AdministrativeUnit.objects.current()
+        .filter(staff__user__is_active=True, staff__user__groups__name=Role.OFFICER)
         .exclude(level=AdministrativeUnit.Level.PROVINCE)
         .distinct()
         .order_by("name")

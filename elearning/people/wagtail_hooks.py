@@ -9,13 +9,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import LogFormatter
@@ -75,6 +77,21 @@ def register_people_actions(actions):
         def format_message(self, log_entry):
             return _("Đã gộp «%(name)s» vào cơ quan này") % {
                 "name": (log_entry.data or {}).get("merged", "")
+            }
+
+    @actions.register_action("people.unit_moved")
+    class UnitMoved(LogFormatter):
+        label = _("Chuyển đơn vị hành chính")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _(
+                "Đã chuyển từ %(old)s (mã %(old_code)s) sang %(new)s (mã %(new_code)s)"
+            ) % {
+                "old": data.get("from", {}).get("name", ""),
+                "old_code": data.get("from", {}).get("code", ""),
+                "new": data.get("to", {}).get("name", ""),
+                "new_code": data.get("to", {}).get("code", ""),
             }
 
     @actions.register_action("people.role_change")
@@ -377,6 +394,27 @@ class StaffViewSet(ScopedViewSet):
     search_fields = ["full_name", "user__email"]
 
 
+class ProvinceAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_province_admin
+
+
+class UnitMovesViewSet(ViewSet):
+    """Moving people from ended units to their successors (province admins;
+    the view checks it too)."""
+
+    name = "people_unit_moves"
+    url_prefix = "people/unit-moves"
+    icon = "resubmit"
+    menu_label = _("Chuyển người sang đơn vị mới")
+    menu_item_class = ProvinceAdminMenuItem
+
+    def get_urlpatterns(self):
+        from .admin_views import unit_moves
+
+        return [path("", unit_moves, name="index")]
+
+
 class AccessLogViewSet(ModelViewSet):
     """Read-only for province admins: nobody holds add/change/delete on it."""
 
@@ -401,6 +439,7 @@ class PeopleGroup(ViewSetGroup):
         AgencyViewSet,
         UnitViewSet,
         UnitSuccessionViewSet,
+        UnitMovesViewSet,
         AccessLogViewSet,
     )
 

@@ -73,6 +73,7 @@ def test_lesson_done_and_withdrawal_are_seen_at_once(
     assert client.get(lessons[0].url).status_code == 302
 
 
+@pytest.mark.usefixtures("before_the_reform")  # the file names Xuân Lộc (741)
 def test_bulk_import_enrolment_is_seen_at_once(client, course, lessons, learner, units):
     client.force_login(learner)
     assert client.get(course.url).context["enrolment"] is None

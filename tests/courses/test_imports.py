@@ -16,6 +16,9 @@ from courses.imports import import_file, read_table, validate_rows
 from courses.models import Enrolment, ImportJob
 from elearning.people.models import Agency, StaffProfile, User
 
+# The files put people into the district of Xuân Lộc (741), as in 2018.
+pytestmark = pytest.mark.usefixtures("before_the_reform")
+
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_staff_import.csv"
 HEADER = "ho_ten,email,ngay_sinh,chuc_vu,co_quan,ma_dvhc,doi_tuong\n"
 

@@ -20,7 +20,7 @@ from courses.models import ImportJob
 from elearning.people.models import Role, StaffProfile
 from tests.factories import UserFactory, make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 HEADER = "ho_ten,email,ngay_sinh,chuc_vu,co_quan,ma_dvhc,doi_tuong\n"
 
 
@@ -92,8 +92,8 @@ def test_the_command_line_may_and_says_what_it_did(units, targets, tmp_path, cap
     path.write_bytes(staff_file([targets["trainer"].email]).getvalue())
     call_command("import_staff", str(path), "--unit", "741", "--dry-run")
     out = capsys.readouterr().out
-    assert "Would update line 2" in out and "chưa gắn với đơn vị nào" in out
+    assert "Sẽ cập nhật dòng 2" in out and "chưa gắn với đơn vị nào" in out
     assert not StaffProfile.objects.filter(user=targets["trainer"]).exists()
     call_command("import_staff", str(path), "--unit", "741")
-    assert "Updated line 2" in capsys.readouterr().out
+    assert "Đã cập nhật dòng 2" in capsys.readouterr().out
     assert StaffProfile.objects.get(user=targets["trainer"]).unit == units["741"]

@@ -20,7 +20,8 @@ from courses.services import EnrolmentError, enrolment_create
 from elearning.people.models import User
 from elearning.people.services import consent_record
 
-pytestmark = pytest.mark.django_db
+# People sign up in Xuân Lộc (741), as they could until 30/06/2025.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 PASSWORD = "mot-mat-khau-dai-2026"
 
 

@@ -20,7 +20,7 @@ from courses.imports import import_file
 from elearning.people.models import StaffProfile, User
 from elearning.spreadsheets import safe_cell
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 HEADER = ["ho_ten", "email", "co_quan", "ngay_sinh"]
 ROWS = [

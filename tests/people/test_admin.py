@@ -78,6 +78,7 @@ def test_officer_cannot_move_staff_to_another_district_agency(
     assert "agency" in response.context["form"].errors
 
 
+@pytest.mark.usefixtures("before_the_reform")  # Xuân Lộc (741) in force
 def test_officer_creates_staff_who_is_invited(
     client, officer, django_capture_on_commit_callbacks, mailoutbox
 ):
@@ -201,6 +202,7 @@ def test_staff_listing_query_count_does_not_grow(
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("before_the_reform")  # Xuân Lộc (741) in force
 def test_officer_creates_agencies_only_in_own_unit(client, officer, units):
     client.force_login(officer)
     url = reverse("people_agencies:add")

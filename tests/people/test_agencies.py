@@ -47,6 +47,8 @@ def test_add_user_joins_the_existing_agency(units):
         "learner",
         "--unit",
         "741",
+        "--on",  # the district's last day
+        "30/06/2025",
         "--agency",
         "phòng nội vụ huyện xuân lộc",
         "--full-name",

@@ -1,35 +1,61 @@
-"""manage.py import_staff FILE --unit CODE [--course CODE-or-SLUG] [--dry-run]"""
+"""manage.py import_staff FILE --unit CODE [--course CODE-or-SLUG] [--on DATE]
+[--dry-run]"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from courses.imports import import_file
 from courses.models import CoursePage
-from elearning.people.models import AdministrativeUnit
+from elearning.people.selectors import UnitLookupError, parse_day, unit_on
 
 
 class Command(BaseCommand):
-    help = "Import staff (and enrol them) from a CSV or XLSX file; all or nothing."
+    help = _(
+        "Nhập danh sách cán bộ (và ghi danh) từ tệp CSV hoặc XLSX; "
+        "có lỗi thì không ghi gì."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--unit", required=True, help="code of the unit imported into"
+            "--unit", required=True, help=_("mã đơn vị hành chính nhận danh sách")
         )
-        parser.add_argument("--course", help="course code or slug to enrol everyone in")
         parser.add_argument(
-            "--dry-run", action="store_true", help="check, write nothing"
+            "--course", help=_("mã hoặc slug khóa học ghi danh cho mọi người")
+        )
+        parser.add_argument(
+            "--on",
+            help=_(
+                "ngày của danh sách (dd/mm/yyyy hoặc YYYY-MM-DD): đơn vị được xác "
+                "định theo ngày này; mặc định hôm nay"
+            ),
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("chỉ kiểm tra, không ghi gì")
         )
 
     def handle(
-        self, *args, file: Path, unit: str, course=None, dry_run=False, **options
+        self,
+        *args,
+        file: Path,
+        unit: str,
+        course=None,
+        on=None,
+        dry_run=False,
+        **options,
     ):
-        scope = (
-            AdministrativeUnit.objects.filter(code=unit).order_by("-valid_from").first()
-        )
-        if scope is None:
-            raise CommandError(f"Unknown unit code: {unit}")
+        try:
+            day = parse_day(on) if on else None
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        # The unit in force on the list's day (a past list names the units
+        # of its day); an ended one is refused with its successors.
+        try:
+            scope = unit_on(unit, day)
+        except UnitLookupError as error:
+            raise CommandError(str(error)) from None
         target = None
         if course:
             target = (
@@ -37,7 +63,9 @@ class Command(BaseCommand):
                 or CoursePage.objects.filter(slug=course).first()
             )
             if target is None:
-                raise CommandError(f"Unknown course: {course}")
+                raise CommandError(
+                    _("Không có khóa học «%(course)s».") % {"course": course}
+                )
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -50,19 +78,27 @@ class Command(BaseCommand):
             course=target,
             dry_run=dry_run,
             administrator=True,
+            on=day,
         )
         if result is None:
             for error in plan.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(plan.errors)} error(s) in {file.name}: nothing was imported."
+                _("%(n)d lỗi trong %(file)s: chưa nhập gì.")
+                % {"n": len(plan.errors), "file": file.name}
             )
         for row in plan.taken_over:
             # An officer's import would have refused these rows.
-            verb = "Would update" if dry_run else "Updated"
-            self.stdout.write(f"{verb} line {row.line}: {row.reason}")
-        prefix = "Dry run, nothing written. Would be: " if dry_run else ""
-        self.stdout.write(
-            prefix
-            + ", ".join(f"{key}={value}" for key, value in result.as_dict().items())
-        )
+            verb = _("Sẽ cập nhật") if dry_run else _("Đã cập nhật")
+            self.stdout.write(
+                _("%(verb)s dòng %(line)d: %(reason)s")
+                % {"verb": verb, "line": row.line, "reason": row.reason}
+            )
+        figures = ", ".join(f"{key}={value}" for key, value in result.as_dict().items())
+        if dry_run:
+            self.stdout.write(
+                _("Chạy thử, chưa ghi gì. Kết quả sẽ là: %(figures)s")
+                % {"figures": figures}
+            )
+        else:
+            self.stdout.write(figures)

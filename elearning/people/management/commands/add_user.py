@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from elearning.people.models import AdministrativeUnit, Role
+from elearning.people.models import Role
+from elearning.people.selectors import UnitLookupError, parse_day, unit_on
 from elearning.people.services import InviteError, agency_get_or_create, user_invite
 
 
@@ -19,25 +20,31 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help=_("mã đơn vị hành chính, ví dụ 741"))
         parser.add_argument("--agency", help=_("tên cơ quan, đơn vị công tác"))
         parser.add_argument("--full-name", default="", help=_("họ và tên"))
+        parser.add_argument(
+            "--on",
+            help=_(
+                "ngày xác định đơn vị (dd/mm/yyyy hoặc YYYY-MM-DD; mặc định hôm nay)"
+            ),
+        )
 
-    def handle(self, *args, email, role, unit, agency, full_name, **options):
+    def handle(self, *args, email, role, unit, agency, full_name, on=None, **options):
         if role not in Role.values:
             raise CommandError(
                 _("Vai trò «%(role)s» không tồn tại; chọn một trong: %(roles)s.")
                 % {"role": role, "roles": ", ".join(Role.values)}
             )
+        try:
+            day = parse_day(on) if on else None
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         unit_obj = None
         if unit:
-            unit_obj = (
-                AdministrativeUnit.objects.current().filter(code=unit).first()
-                or AdministrativeUnit.objects.filter(code=unit)
-                .order_by("-valid_from")
-                .first()
-            )
-            if unit_obj is None:
-                raise CommandError(
-                    _("Không có đơn vị hành chính mã «%(code)s».") % {"code": unit}
-                )
+            # The unit in force on the day: an ended one is refused, naming
+            # the units that took it over.
+            try:
+                unit_obj = unit_on(unit, day)
+            except UnitLookupError as error:
+                raise CommandError(str(error)) from None
         if agency and unit_obj is None:
             raise CommandError(_("Cần --unit để chỉ rõ cơ quan thuộc đơn vị nào."))
         try:
