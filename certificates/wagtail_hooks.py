@@ -5,7 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CertificateTemplate
+from .models import CertificateTemplate, Issuer
 
 
 class CertificateTemplateViewSet(SnippetViewSet):
@@ -14,12 +14,38 @@ class CertificateTemplateViewSet(SnippetViewSet):
     menu_label = _("Mẫu giấy chứng nhận")
     menu_order = 300
     add_to_admin_menu = True
-    list_display = ["name", "title", "is_default", "course", "signer_name"]
+    list_display = ["name", "title", "is_default", "course", "page_size"]
     list_filter = ["is_default", "page_size"]
     search_fields = ["name"]
 
 
 register_snippet(CertificateTemplateViewSet)
+
+
+class IssuerViewSet(SnippetViewSet):
+    """Who issues and signs certificates, period by period (province admins).
+
+    Saving checks that periods never overlap; each save is a revision in
+    Wagtail's history and audit log, and certificates pin the revision they
+    were issued with."""
+
+    model = Issuer
+    icon = "site"
+    menu_label = _("Cơ quan cấp giấy chứng nhận")
+    menu_order = 305
+    add_to_admin_menu = True
+    list_display = [
+        "issuing_body",
+        "code",
+        "valid_from",
+        "valid_to",
+        "signer_name",
+        "numbering",
+    ]
+    search_fields = ["issuing_body"]
+
+
+register_snippet(IssuerViewSet)
 
 
 @hooks.register("register_log_actions")

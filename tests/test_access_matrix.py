@@ -262,9 +262,7 @@ def certificate_records(index, units, learner, officer):
         status=Enrolment.Status.COMPLETED,
         completed_at=datetime.datetime(2026, 2, 3, 9, 0, tzinfo=datetime.UTC),
     )
-    template = CertificateTemplate.objects.create(
-        name="Mặc định", is_default=True, signer_name="Nguyễn Văn Minh"
-    )
+    template = CertificateTemplate.objects.create(name="Mặc định", is_default=True)
     template.save_revision(log_action=False)
     passed = completion.Requirement(
         "test", "Bài kiểm tra", True, [], None, Decimal("85")

@@ -40,9 +40,7 @@ def final_course(bank, course):
         lesson.min_study_seconds = 30
         lesson.save_revision().publish()
     quiz = quiz_fixtures.make_quiz(course)  # 10 questions, 3 attempts, counts
-    template = CertificateTemplate.objects.create(
-        name="Mặc định", is_default=True, signer_name="Nguyễn Văn Minh"
-    )
+    template = CertificateTemplate.objects.create(name="Mặc định", is_default=True)
     template.save_revision(log_action=False)
     return lessons, quiz
 

@@ -1,5 +1,5 @@
 """Fixtures for certificates: a course in the page tree, a controllable
-completion rule, and a default template.
+completion rule, the province's issuers and a default template.
 
 Page tree::
 
@@ -60,12 +60,19 @@ def course(db):
 
 
 @pytest.fixture
-def template(db):
+def issuers(db):
+    """The issuers the data migration seeds (made again after a flush), by
+    code: STTTT until 28/02/2025, SKHCN from 01/03/2025."""
+    from certificates.demo import seed_issuers
+
+    return {issuer.code: issuer for issuer in seed_issuers()}
+
+
+@pytest.fixture
+def template(issuers):
     from certificates.models import CertificateTemplate
 
-    template = CertificateTemplate.objects.create(
-        name="Mặc định", is_default=True, signer_name="Nguyễn Văn Minh"
-    )
+    template = CertificateTemplate.objects.create(name="Mặc định", is_default=True)
     template.save_revision(log_action=False)
     return template
 
