@@ -420,7 +420,9 @@ class CertificateSeries(models.Model):
     number_format = models.CharField(
         _("định dạng số"),
         max_length=60,
-        default=ISSUER_NUMBER_FORMAT,
+        # A unit's series by default, as before issuers; the issuing service
+        # gives an issuer's series its own format.
+        default=UNIT_NUMBER_FORMAT,
         validators=[validate_number_format],
         help_text=_(
             "{n}: số thứ tự, {year}: năm, {issuer}: ký hiệu cơ quan cấp, "

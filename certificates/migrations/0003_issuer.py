@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
             model_name="certificateseries",
             name="number_format",
             field=models.CharField(
-                default="{n:04d}/{year}/GCN-{issuer}",
+                default="{n:04d}/{year}/GCN-{unit}",
                 help_text="{n}: số thứ tự, {year}: năm, {issuer}: ký hiệu cơ quan cấp, {unit}: mã đơn vị.",
                 max_length=60,
                 validators=[certificates.models.validate_number_format],
