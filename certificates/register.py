@@ -64,7 +64,7 @@ def register_xlsx(*, rows, book: str, year: int) -> bytes:
                     "n": certificate.replaced_by.number
                 }
         key = certificate.issuer_revision_id
-        if key not in issuers or key is None:
+        if key is None or key not in issuers:
             issuers[key] = certificate.issuer_line
         sheet.append(
             [

@@ -184,12 +184,5 @@ def register_rows(
     )
 
 
-def issuers_for_register(year: int) -> QuerySet[Issuer]:
-    """The issuers whose period touches ``year``."""
-    return Issuer.objects.overlapping(
-        datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    )
-
-
 def certificate_year(moment: datetime.datetime) -> int:
     return timezone.localtime(moment).year

@@ -127,7 +127,7 @@ def _create(
         raise NoIssuer([no_issuer_message(timezone.localdate(now))])
     series = _series_locked(issuer=issuer, unit=unit, year=certificate_year(now))
     # Re-check under the lock: a concurrent issue for this learner (same
-    # unit, same series) has committed by the time we hold the row.
+    # day, same series) has committed by the time we hold the row.
     if replaces is None and (held := _existing_valid(learner, course)) is not None:
         return held, False
     template = template_for_course(course)
@@ -370,12 +370,31 @@ def issuer_save(*, issuer: Issuer, user=None) -> Issuer:
     "no overlapping periods" check."""
     list(Issuer.objects.select_for_update().values_list("pk", flat=True))
     created = issuer.pk is None
+    if not created:
+        issuer_pin_issued(issuer_id=issuer.pk)
     issuer.full_clean()
     issuer.save()
     if created:
         log(instance=issuer, action="wagtail.create", user=user)
     issuer.save_revision(user=user, log_action=not created)
     return issuer
+
+
+@transaction.atomic
+def issuer_pin_issued(*, issuer_id: int) -> int:
+    """Pin the issuer's certificates that carry no revision of it to one of
+    the issuer as it stands; returns how many.
+
+    Called before an issuer is edited (by :func:`issuer_save` and the admin's
+    edit screen): certificates given their issuer by migration
+    ``0004_issuer_seed`` read the issuer as it is until then, and keep that
+    after the edit."""
+    issuer = Issuer.objects.select_for_update().get(pk=issuer_id)
+    unpinned = Certificate.objects.filter(issuer=issuer, issuer_revision__isnull=True)
+    if not unpinned.exists():
+        return 0
+    revision_id = issuer.latest_revision_id or issuer.save_revision(log_action=False).pk
+    return unpinned.update(issuer_revision_id=revision_id)
 
 
 def certificate_attach_pdf(*, certificate_id: int, content: bytes) -> Certificate:

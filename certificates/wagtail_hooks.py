@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import CertificateTemplate, Issuer
+from .services import issuer_pin_issued
 
 
 class CertificateTemplateViewSet(SnippetViewSet):
@@ -46,6 +47,13 @@ class IssuerViewSet(SnippetViewSet):
 
 
 register_snippet(IssuerViewSet)
+
+
+@hooks.register("before_edit_snippet")
+def pin_certificates_before_an_issuer_edit(request, instance):
+    """Certificates that read the issuer as it is keep it as it was."""
+    if isinstance(instance, Issuer) and request.method == "POST":
+        issuer_pin_issued(issuer_id=instance.pk)
 
 
 @hooks.register("register_log_actions")

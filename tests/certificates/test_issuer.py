@@ -289,3 +289,40 @@ def test_officers_do_not_edit_issuers(client, officer, issuers):
         f"/admin/snippets/certificates/issuer/edit/{issuers['SKHCN'].pk}/"
     )
     assert response.status_code in (302, 403)
+
+
+def test_certificates_from_before_issuers_keep_the_issuer_through_an_edit(
+    client, person, course, template, issuers, province_admin
+):
+    """Migration 0004 gave old certificates their issuer with no revision:
+    they read the issuer as it is until its first edit, and keep that."""
+    old = certificate_issue(learner=person(1), course=course)
+    Certificate.objects.filter(pk=old.pk).update(issuer_revision=None)
+    skhcn = issuers["SKHCN"]
+    before = skhcn.signer_name
+    client.force_login(province_admin)
+    response = client.post(
+        f"/admin/snippets/certificates/issuer/edit/{skhcn.pk}/",
+        {
+            "valid_from": "01/03/2025",
+            "valid_to": "",
+            "issuing_parent": "UBND TỈNH ĐỒNG NAI",
+            "issuing_body": SKHCN,
+            "code": "SKHCN",
+            "numbering": "issuer",
+            "place_name": "Đồng Nai",
+            "signer_authority": "KT. GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "signer_name": "Trần Văn Khác",
+            "signature_image": "",
+        },
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.issuer_revision_id is not None
+    assert old.issuer_as_issued().signer_name == before
+    printed = _pdf_text(old)
+    assert before in printed and "Trần Văn Khác" not in printed
+    assert certificate_issue(
+        learner=person(2), course=course
+    ).issuer_as_issued().signer_name == ("Trần Văn Khác")
