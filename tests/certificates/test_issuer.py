@@ -326,3 +326,48 @@ def test_certificates_from_before_issuers_keep_the_issuer_through_an_edit(
     assert certificate_issue(
         learner=person(2), course=course
     ).issuer_as_issued().signer_name == ("Trần Văn Khác")
+
+
+def test_one_learner_keeps_each_certificates_issuer(
+    client, learner, course, template, enrol, time_machine
+):
+    """A 2024 certificate names the Sở Thông tin và Truyền thông, a 2026 one
+    of the same person the Sở Khoa học và Công nghệ, on every page."""
+    from courses.models import CoursePage
+
+    second = course.get_parent().add_child(
+        instance=CoursePage(title="Phòng chống lừa đảo", slug="lua-dao", code="LD-01")
+    )
+    enrol(learner, course, 90)
+    enrol(learner, second, 90)
+    time_machine.move_to(_vietnam(2024, 11, 20, 9, 0), tick=False)
+    in_2024 = certificate_issue(learner=learner, course=course)
+    time_machine.move_to(_vietnam(2026, 11, 20, 9, 0), tick=False)
+    in_2026 = certificate_issue(learner=learner, course=second)
+    assert (in_2024.number, in_2026.number) == (
+        "0001/2024/GCN-STTTT",
+        "0001/2026/GCN-SKHCN",
+    )
+    for certificate, body, other in (
+        (in_2024, STTTT, SKHCN),
+        (in_2026, SKHCN, STTTT),
+    ):
+        printed = _pdf_text(certificate)
+        page = _verify_page(client, certificate)
+        assert body in printed and other not in printed
+        assert f"{body}, UBND TỈNH ĐỒNG NAI" in page and other not in page
+
+
+def test_issue_command_stops_when_no_issuer_is_valid(
+    person, course, template, issuers, time_machine
+):
+    from django.core.management import CommandError, call_command
+
+    person(1)
+    Issuer.objects.filter(pk=issuers["SKHCN"].pk).update(
+        valid_to=datetime.date(2026, 6, 30)
+    )
+    time_machine.move_to(_vietnam(2026, 7, 1, 9, 0), tick=False)
+    with pytest.raises(CommandError, match="01/07/2026"):
+        call_command("issue_certificates", "--course", course.code)
+    assert not Certificate.objects.exists()
