@@ -73,7 +73,7 @@ def register_certificate_actions(actions):
     )
 
 
-class IssuerMenuItem(MenuItem):
+class IssueScreenMenuItem(MenuItem):
     def is_shown(self, request):
         user = request.user
         return user.is_province_admin or user.is_unit_officer
@@ -81,7 +81,7 @@ class IssuerMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_certificates_menu_item():
-    return IssuerMenuItem(
+    return IssueScreenMenuItem(
         _("Cấp giấy chứng nhận"),
         reverse("certificates:issue"),
         icon_name="tasks",
