@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
 
+from .models import Issuer
 from .selectors import units_for_issuer
 from .services import REVOKE_CATEGORIES
 
@@ -41,13 +42,37 @@ class IssueFilterForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None)
+    """One book: an issuing body's (numbering per issuing body) or a unit's
+    (numbering per unit, and every book made before issuers)."""
+
+    issuer = forms.ModelChoiceField(
+        label=_("Sổ của cơ quan cấp"),
+        queryset=Issuer.objects.all(),
+        required=False,
+        empty_label=_("— Không chọn —"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("hoặc sổ của đơn vị"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Không chọn —"),
+    )
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for_issuer(user)
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("issuer")) == bool(cleaned.get("unit")) and not (
+            self.errors.get("unit") or self.errors.get("issuer")
+        ):
+            raise forms.ValidationError(
+                _("Chọn sổ của một cơ quan cấp hoặc một đơn vị.")
+            )
+        return cleaned
 
 
 class RevokeForm(forms.Form):

@@ -1,9 +1,11 @@
 """Load data for certificates: one per completed enrolment, numbered per series.
 
 Certificates are numbered in the order they were issued (a day after the
-completion), per issuing unit and year, continuing each series from its
-``last_number``, which is moved to the last number used: the series stay
-gap-free and the next real issue takes the next number. PDFs are not
+completion) by the issuer valid on that day, in its series of the year (or
+the learner's district's, where the issuer numbers per unit), continuing
+each series from its ``last_number``, which is moved to the last number
+used: the series stay gap-free and the next real issue takes the next
+number. PDFs are not
 rendered: ``pdf`` is left empty, the state of a certificate whose render
 task has not run yet (``issue_certificates`` / the render task fill it).
 """
@@ -19,18 +21,30 @@ from django.utils import timezone
 from elearning.loaddata import EMAIL_DOMAIN, LoadContext, bulk
 from elearning.people.models import Agency, StaffProfile
 
-from .demo import DEFAULT_TEMPLATE_NAME
-from .models import Certificate, CertificateSeries, CertificateTemplate
+from .demo import default_template, seed_issuers
+from .models import (
+    ISSUER_NUMBER_FORMAT,
+    UNIT_NUMBER_FORMAT,
+    Certificate,
+    CertificateSeries,
+    Issuer,
+)
 from .selectors import certificate_year
 from .text import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, grade_word
 
 
 def _template_revision():
-    template, _created = CertificateTemplate.objects.get_or_create(
-        name=DEFAULT_TEMPLATE_NAME,
-        defaults={"is_default": True, "signer_name": "Nguyễn Văn Minh"},
-    )
-    return template.latest_revision or template.save_revision(log_action=False)
+    template, _created = default_template()
+    return template.latest_revision
+
+
+def _issuer_on(issuers: list[Issuer], day: datetime.date) -> Issuer:
+    for issuer in issuers:
+        if issuer.valid_from <= day and (
+            issuer.valid_to is None or day <= issuer.valid_to
+        ):
+            return issuer
+    raise ValueError(f"no certificate issuer on {day:%d/%m/%Y}")
 
 
 def _token(rng) -> str:
@@ -49,6 +63,13 @@ def generate(ctx: LoadContext) -> None:
         (e for e in ctx.enrolments if e[3] == "completed"), key=lambda e: (e[5], e[0])
     )
     revision = _template_revision()
+    seed_issuers()
+    issuers = list(Issuer.objects.all())
+    issuer_revisions = {
+        issuer.pk: issuer.latest_revision_id
+        or issuer.save_revision(log_action=False).pk
+        for issuer in issuers
+    }
     courses = {c.pk: c for c in ctx.courses}
     agencies = dict(Agency.objects.values_list("pk", "name"))
     profiles = {
@@ -62,7 +83,7 @@ def generate(ctx: LoadContext) -> None:
         ).only("user_id", "full_name", "date_of_birth", "unit_id", "agency_id")
     }
     units = {u.pk: u for u in ctx.districts}
-    series: dict[tuple[int, int], CertificateSeries] = {}
+    series: dict[tuple[str, int, int], CertificateSeries] = {}
     rows = []
     for (
         enrolment_id,
@@ -77,12 +98,21 @@ def generate(ctx: LoadContext) -> None:
         unit = units[profile.unit_id]
         issued_at = min(completed_at + datetime.timedelta(hours=2), ctx.now)
         year = certificate_year(issued_at)
-        key = (unit.pk, year)
+        issuer = _issuer_on(issuers, timezone.localdate(issued_at))
+        if issuer.numbering == Issuer.Numbering.UNIT:
+            key = ("unit", unit.pk, year)
+            owner = {"unit": unit, "issuer": None}
+            number_format = UNIT_NUMBER_FORMAT
+        else:
+            key = ("issuer", issuer.pk, year)
+            owner = {"issuer": issuer, "unit": None}
+            number_format = ISSUER_NUMBER_FORMAT
         if key not in series:
             series[key], _made = CertificateSeries.objects.get_or_create(
-                unit=unit, year=year
+                year=year, **owner, defaults={"number_format": number_format}
             )
-            series[key].unit = unit
+            series[key].unit = owner["unit"]
+            series[key].issuer = owner["issuer"]
         book = series[key]
         book.last_number += 1
         course = courses[course_id]
@@ -95,6 +125,8 @@ def generate(ctx: LoadContext) -> None:
                 learner_id=learner_id,
                 course_id=course_id,
                 template_revision_id=revision.pk,
+                issuer_id=issuer.pk,
+                issuer_revision_id=issuer_revisions[issuer.pk],
                 full_name=profile.full_name,
                 date_of_birth=profile.date_of_birth,
                 agency_name=agencies.get(profile.agency_id, ""),

@@ -1,12 +1,17 @@
-"""Certificates: templates (snippets with revisions), numbered series per
-issuing unit and year, the certificates themselves and bulk ZIP exports."""
+"""Certificates: issuers (effective-dated, snippets with revisions),
+templates (snippets with revisions), numbered series per issuing body (or
+unit) and year, the certificates themselves and bulk ZIP exports."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
@@ -44,9 +49,228 @@ def private_storage():
     return storages["private"]
 
 
-class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
-    """How a certificate looks and who signs it.
+class IssuerQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """The issuers whose period holds ``day`` (at most one: periods never
+        overlap)."""
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+        )
 
+    def overlapping(self, valid_from: datetime.date, valid_to: datetime.date | None):
+        qs = self.filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=valid_from)
+        )
+        if valid_to is not None:
+            qs = qs.filter(valid_from__lte=valid_to)
+        return qs
+
+
+validate_issuer_code = RegexValidator(
+    r"^[A-Z][A-Z0-9]*$",
+    _(
+        "Ký hiệu gồm chữ in hoa không dấu và chữ số, bắt đầu bằng chữ cái "
+        "(ví dụ: SKHCN)."
+    ),
+)
+
+
+class Issuer(RevisionMixin, index.Indexed, models.Model):
+    """Who issues certificates over a period: the body, its superior body,
+    the signer, the place and the seal.
+
+    Agencies are renamed and merged by law (the Sở Thông tin và Truyền thông
+    into the Sở Khoa học và Công nghệ on 01/03/2025): the admin ends one
+    issuer and adds the next, with no code change. Periods never overlap, so
+    each day has at most one issuer. A certificate keeps the issuer of its
+    issue date and the revision it was issued with.
+    """
+
+    class Numbering(models.TextChoices):
+        ISSUER = "issuer", _("Theo cơ quan cấp và năm")
+        UNIT = "unit", _("Theo đơn vị hành chính và năm")
+
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(
+        _("áp dụng đến ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống khi cơ quan cấp còn áp dụng."),
+    )
+    issuing_parent = models.CharField(
+        _("cơ quan chủ quản"),
+        max_length=150,
+        default="UBND TỈNH ĐỒNG NAI",
+        help_text=_("Dòng thứ nhất, góc trên bên trái."),
+    )
+    issuing_body = models.CharField(
+        _("cơ quan cấp"),
+        max_length=150,
+        help_text=_("Dòng thứ hai, góc trên bên trái (in đậm)."),
+    )
+    code = models.CharField(
+        _("ký hiệu trong số giấy chứng nhận"),
+        max_length=20,
+        unique=True,
+        validators=[validate_issuer_code],
+        help_text=_("Ví dụ: SKHCN cho số “0123/2026/GCN-SKHCN”."),
+    )
+    numbering = models.CharField(
+        _("cách đánh số"),
+        max_length=10,
+        choices=Numbering.choices,
+        default=Numbering.ISSUER,
+        help_text=_(
+            "Theo cơ quan cấp: một sổ cho cả tỉnh mỗi năm (0123/2026/GCN-SKHCN). "
+            "Theo đơn vị: mỗi đơn vị hành chính một sổ mỗi năm (0123/2026/GCN-741)."
+        ),
+    )
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        default="Đồng Nai",
+        help_text=_("Dùng ở dòng ngày tháng: “Đồng Nai, ngày … tháng … năm …”."),
+    )
+    signer_authority = models.CharField(
+        _("thẩm quyền ký"),
+        max_length=150,
+        blank=True,
+        default="KT. GIÁM ĐỐC",
+        help_text=_(
+            "Dòng trên chức vụ khi ký thay, thay mặt: ví dụ “KT. GIÁM ĐỐC”, "
+            "“TM. ỦY BAN NHÂN DÂN”. Để trống khi người đứng đầu ký."
+        ),
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=150, default="PHÓ GIÁM ĐỐC"
+    )
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=150, blank=True)
+    signature_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("chữ ký và con dấu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Ảnh PNG nền trong suốt gồm chữ ký và dấu."),
+    )
+
+    objects = IssuerQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("valid_from"), FieldPanel("valid_to")],
+            heading=_("Thời gian áp dụng"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("issuing_parent"),
+                FieldPanel("issuing_body"),
+                FieldPanel("code"),
+                FieldPanel("numbering"),
+            ],
+            heading=_("Cơ quan cấp"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("place_name"),
+                FieldPanel("signer_authority"),
+                FieldPanel("signer_title"),
+                FieldPanel("signer_name"),
+                FieldPanel("signature_image"),
+            ],
+            heading=_("Người ký"),
+        ),
+    ]
+    search_fields = [
+        index.SearchField("issuing_body"),
+        index.AutocompleteField("issuing_body"),
+    ]
+
+    class Meta:
+        verbose_name = _("cơ quan cấp giấy chứng nhận")
+        verbose_name_plural = _("cơ quan cấp giấy chứng nhận")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.issuing_body} ({self.period})"
+
+    @property
+    def period(self) -> str:
+        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
+        if self.valid_to is None:
+            return _("từ %(start)s") % {"start": start}
+        return _("%(start)s – %(end)s") % {
+            "start": start,
+            "end": self.valid_to.strftime("%d/%m/%Y"),
+        }
+
+    @property
+    def line(self) -> str:
+        """The issuing body then its superior body, as pages name it."""
+        return ", ".join(
+            part for part in (self.issuing_body, self.issuing_parent) if part
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from is None:
+            return
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu áp dụng.")}
+            )
+        clash = (
+            Issuer.objects.exclude(pk=self.pk)
+            .overlapping(self.valid_from, self.valid_to)
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "Thời gian áp dụng trùng với cơ quan cấp %(other)s. "
+                    "Hãy kết thúc cơ quan cấp đó trước ngày bắt đầu của cơ quan này."
+                )
+                % {"other": clash}
+            )
+        if self.pk is not None:
+            self._clean_against_issued()
+
+    def _clean_against_issued(self) -> None:
+        """Certificates already issued stay inside the period of their issuer."""
+        span = self.certificates.aggregate(
+            first=models.Min("issued_at"), last=models.Max("issued_at")
+        )
+        if span["first"] is None:
+            return
+        first = timezone.localdate(span["first"])
+        last = timezone.localdate(span["last"])
+        if self.valid_from > first:
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Đã có giấy chứng nhận do cơ quan này cấp ngày %(day)s: "
+                        "ngày bắt đầu không được sau ngày đó."
+                    )
+                    % {"day": first.strftime("%d/%m/%Y")}
+                }
+            )
+        if self.valid_to is not None and self.valid_to < last:
+            raise ValidationError(
+                {
+                    "valid_to": _(
+                        "Đã có giấy chứng nhận do cơ quan này cấp ngày %(day)s: "
+                        "ngày kết thúc không được trước ngày đó."
+                    )
+                    % {"day": last.strftime("%d/%m/%Y")}
+                }
+            )
+
+
+class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
+    """How a certificate looks: title, national motto, wording, paper.
+
+    Who issues and signs it is the :class:`Issuer` valid on the issue date.
     Every certificate pins the revision it was issued with, so editing a
     template never changes a certificate already issued.
     """
@@ -79,18 +303,6 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
         help_text=_("Để trống nếu mẫu dùng chung."),
     )
     title = models.CharField(_("tiêu đề"), max_length=150, default="GIẤY CHỨNG NHẬN")
-    issuing_parent = models.CharField(
-        _("cơ quan chủ quản"),
-        max_length=150,
-        default="UBND TỈNH ĐỒNG NAI",
-        help_text=_("Dòng thứ nhất, góc trên bên trái."),
-    )
-    issuing_body = models.CharField(
-        _("cơ quan cấp"),
-        max_length=150,
-        default="SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
-        help_text=_("Dòng thứ hai, góc trên bên trái (in đậm)."),
-    )
     motto_country = models.CharField(
         _("quốc hiệu"), max_length=150, default="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     )
@@ -112,35 +324,6 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
             "{den_ngay}, {so}. Mỗi dòng là một đoạn."
         ),
     )
-    place_name = models.CharField(
-        _("địa danh"),
-        max_length=100,
-        default="Đồng Nai",
-        help_text=_("Dùng ở dòng ngày tháng: “Đồng Nai, ngày … tháng … năm …”."),
-    )
-    signer_authority = models.CharField(
-        _("thẩm quyền ký"),
-        max_length=150,
-        blank=True,
-        default="KT. GIÁM ĐỐC",
-        help_text=_(
-            "Dòng trên chức vụ khi ký thay, thay mặt: ví dụ “KT. GIÁM ĐỐC”, "
-            "“TM. ỦY BAN NHÂN DÂN”. Để trống khi người đứng đầu ký."
-        ),
-    )
-    signer_title = models.CharField(
-        _("chức vụ người ký"), max_length=150, default="PHÓ GIÁM ĐỐC"
-    )
-    signer_name = models.CharField(_("họ và tên người ký"), max_length=150)
-    signature_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("chữ ký và con dấu"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Ảnh PNG nền trong suốt gồm chữ ký và dấu."),
-    )
     page_size = models.CharField(
         _("khổ giấy"), max_length=2, choices=PageSize.choices, default=PageSize.A4
     )
@@ -157,27 +340,12 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
             [FieldPanel("is_default"), FieldPanel("course")], heading=_("Áp dụng")
         ),
         MultiFieldPanel(
-            [
-                FieldPanel("issuing_parent"),
-                FieldPanel("issuing_body"),
-                FieldPanel("motto_country"),
-                FieldPanel("motto"),
-            ],
+            [FieldPanel("motto_country"), FieldPanel("motto")],
             heading=_("Phần đầu"),
         ),
         MultiFieldPanel(
             [FieldPanel("title"), FieldPanel("certify_line"), FieldPanel("body")],
             heading=_("Nội dung"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("place_name"),
-                FieldPanel("signer_authority"),
-                FieldPanel("signer_title"),
-                FieldPanel("signer_name"),
-                FieldPanel("signature_image"),
-            ],
-            heading=_("Người ký"),
         ),
         MultiFieldPanel(
             [FieldPanel("page_size"), FieldPanel("orientation")],
@@ -206,26 +374,45 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
 
 def validate_number_format(value: str) -> None:
     try:
-        result = value.format(n=1, year=2026, unit="741")
+        result = value.format(n=1, year=2026, unit="741", issuer="SKHCN")
     except (KeyError, IndexError, ValueError) as exc:
         raise ValidationError(
             _("Định dạng số không hợp lệ: %(e)s"), params={"e": exc}
         ) from exc
-    if result == value.format(n=2, year=2026, unit="741"):
+    if result == value.format(n=2, year=2026, unit="741", issuer="SKHCN"):
         raise ValidationError(_("Định dạng số phải có {n}."))
 
 
-class CertificateSeries(models.Model):
-    """The numbering of one issuing unit in one year.
+ISSUER_NUMBER_FORMAT = "{n:04d}/{year}/GCN-{issuer}"
+UNIT_NUMBER_FORMAT = "{n:04d}/{year}/GCN-{unit}"
 
+
+class CertificateSeries(models.Model):
+    """The numbering of one issuing body — or, where its issuer numbers per
+    unit, one administrative unit — in one year.
+
+    Exactly one of ``issuer`` and ``unit`` is set. A unit's series is shared
+    by every issuer numbering per unit that year (its numbers carry the unit
+    code, not the issuer's): numbers never repeat. Issuer codes start with a
+    letter and unit codes are digits, so the two kinds never collide either.
     ``last_number`` only moves forward, under a row lock, inside the
     transaction that creates the certificate: numbers are gap-free and never
     reused.
     """
 
+    issuer = models.ForeignKey(
+        Issuer,
+        verbose_name=_("cơ quan cấp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="series",
+    )
     unit = models.ForeignKey(
         "people.AdministrativeUnit",
         verbose_name=_("đơn vị cấp"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="certificate_series",
     )
@@ -233,26 +420,51 @@ class CertificateSeries(models.Model):
     number_format = models.CharField(
         _("định dạng số"),
         max_length=60,
-        default="{n:04d}/{year}/GCN-{unit}",
+        # A unit's series by default, as before issuers; the issuing service
+        # gives an issuer's series its own format.
+        default=UNIT_NUMBER_FORMAT,
         validators=[validate_number_format],
-        help_text=_("{n}: số thứ tự, {year}: năm, {unit}: mã đơn vị."),
+        help_text=_(
+            "{n}: số thứ tự, {year}: năm, {issuer}: ký hiệu cơ quan cấp, "
+            "{unit}: mã đơn vị."
+        ),
     )
     last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
 
     class Meta:
         verbose_name = _("sổ cấp giấy chứng nhận")
         verbose_name_plural = _("sổ cấp giấy chứng nhận")
+        # Two partial unique constraints rather than one on (issuer, unit,
+        # year): NULLs are distinct in a unique index on both SQLite and
+        # PostgreSQL, so that one would let two series of a unit in a year.
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year"], name="certificates_series_unique"
-            )
+                fields=["unit", "year"],
+                condition=models.Q(unit__isnull=False),
+                name="certificates_series_unit_year",
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "year"],
+                condition=models.Q(issuer__isnull=False),
+                name="certificates_series_issuer_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issuer__isnull=True, unit__isnull=False)
+                | models.Q(issuer__isnull=False, unit__isnull=True),
+                name="certificates_series_issuer_or_unit",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} – {self.year}"
+        return f"{self.issuer or self.unit} – {self.year}"
 
     def format_number(self, n: int) -> str:
-        return self.number_format.format(n=n, year=self.year, unit=self.unit.code)
+        return self.number_format.format(
+            n=n,
+            year=self.year,
+            unit=self.unit.code if self.unit_id else "",
+            issuer=self.issuer.code if self.issuer_id else "",
+        )
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -306,6 +518,20 @@ class Certificate(models.Model):
         "wagtailcore.Revision",
         verbose_name=_("phiên bản mẫu"),
         null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issuer = models.ForeignKey(
+        Issuer,
+        verbose_name=_("cơ quan cấp"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    issuer_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("phiên bản cơ quan cấp"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -439,13 +665,19 @@ class Certificate(models.Model):
             return None
         return self.template_revision.as_object()
 
-    def issuer(self) -> str:
-        """The issuing body as the PDF prints it (cơ quan cấp, then its
-        superior body), from the pinned template revision."""
-        template = self.template() or CertificateTemplate(signer_name="")
-        return ", ".join(
-            line for line in (template.issuing_body, template.issuing_parent) if line
-        )
+    def issuer_as_issued(self) -> Issuer:
+        """The issuer as it was when the certificate was issued (its pinned
+        revision): a later edit of the signer or of the name never changes a
+        certificate already issued. Certificates issued before issuers kept
+        revisions read the issuer as it is."""
+        if self.issuer_revision_id is None:
+            return self.issuer
+        return self.issuer_revision.as_object()
+
+    @property
+    def issuer_line(self) -> str:
+        """The issuing body, then its superior body, as the PDF prints them."""
+        return self.issuer_as_issued().line
 
 
 class CertificateExport(models.Model):

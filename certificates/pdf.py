@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import renderer_client
-from .models import VERIFY_PATH, Certificate, CertificateTemplate
+from .models import VERIFY_PATH, Certificate, CertificateTemplate, Issuer
 from .text import document_date, short_date
 
 FONT_DIR = Path(
@@ -159,7 +159,7 @@ _TEMPLATES: dict[int, CertificateTemplate] = {}
 def _template_of(certificate: Certificate) -> CertificateTemplate:
     revision_id = certificate.template_revision_id
     if revision_id is None:
-        return CertificateTemplate(signer_name="")
+        return CertificateTemplate()
     if revision_id not in _TEMPLATES:
         if len(_TEMPLATES) >= 32:
             _TEMPLATES.clear()
@@ -167,8 +167,24 @@ def _template_of(certificate: Certificate) -> CertificateTemplate:
     return _TEMPLATES[revision_id]
 
 
+# Likewise the issuers as issued (one revision per issuer edit).
+_ISSUERS: dict[int, Issuer] = {}
+
+
+def _issuer_of(certificate: Certificate) -> Issuer:
+    revision_id = certificate.issuer_revision_id
+    if revision_id is None:
+        return certificate.issuer
+    if revision_id not in _ISSUERS:
+        if len(_ISSUERS) >= 32:
+            _ISSUERS.clear()
+        _ISSUERS[revision_id] = certificate.issuer_as_issued()
+    return _ISSUERS[revision_id]
+
+
 def certificate_context(certificate: Certificate) -> dict:
     template = _template_of(certificate)
+    issuer = _issuer_of(certificate)
     issued_on = timezone.localdate(certificate.issued_at)
     values = {
         "ho_ten": certificate.full_name,
@@ -189,13 +205,14 @@ def certificate_context(certificate: Certificate) -> dict:
     return {
         "certificate": certificate,
         "template": template,
+        "issuer": issuer,
         "paragraphs": _paragraphs(template, values),
-        "date_line": document_date(issued_on, template.place_name),
+        "date_line": document_date(issued_on, issuer.place_name),
         "qr_url": qr_png(certificate.get_verification_url()),
         "verification_url": certificate.get_verification_url(),
         "verify_form_url": f"{settings.SITE_URL}/{VERIFY_PATH}",
-        "signature_url": _image_data_url(template.signature_image)
-        if template.signature_image_id
+        "signature_url": _image_data_url(issuer.signature_image)
+        if issuer.signature_image_id
         else "",
     }
 

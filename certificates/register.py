@@ -1,4 +1,5 @@
-"""The register book (sổ cấp giấy chứng nhận) of one unit and year, as XLSX."""
+"""The register book (sổ cấp giấy chứng nhận) of one issuing body or unit
+and year, as XLSX."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from .models import Certificate
 from .text import short_date
 
 
-def register_xlsx(*, rows, unit, year: int) -> bytes:
-    """Write the book in write-only mode (constant memory)."""
+def register_xlsx(*, rows, book: str, year: int) -> bytes:
+    """Write the book in write-only mode (constant memory).
+
+    Each row names the issuer the certificate was issued by, as issued (its
+    pinned revision, read once per revision)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(year))
     sheet.column_dimensions["A"].width = 8
@@ -26,8 +30,9 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
     sheet.column_dimensions["F"].width = 12
     sheet.column_dimensions["G"].width = 16
     sheet.column_dimensions["H"].width = 40
+    sheet.column_dimensions["I"].width = 40
     title = _("SỔ CẤP GIẤY CHỨNG NHẬN – %(unit)s – NĂM %(year)s") % {
-        "unit": unit.full_name.upper(),
+        "unit": book.upper(),
         "year": year,
     }
     sheet.append([safe_cell(title)])
@@ -40,7 +45,9 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
         _("Ngày cấp"),
         _("Trạng thái"),
         _("Thu hồi"),
+        _("Cơ quan cấp"),
     ]
+    issuers: dict[int | None, str] = {}
     sheet.append([safe_cell(value) for value in header])
     for certificate in rows:
         revocation = ""
@@ -56,6 +63,9 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
                 revocation += " " + _("(cấp lại số %(n)s)") % {
                     "n": certificate.replaced_by.number
                 }
+        key = certificate.issuer_revision_id
+        if key is None or key not in issuers:
+            issuers[key] = certificate.issuer_line
         sheet.append(
             [
                 safe_cell(value)
@@ -68,6 +78,7 @@ def register_xlsx(*, rows, unit, year: int) -> bytes:
                     short_date(timezone.localdate(certificate.issued_at)),
                     certificate.get_status_display(),
                     revocation,
+                    issuers[key],
                 )
             ]
         )

@@ -1,4 +1,5 @@
-"""Reads about certificates: issuing units, templates, bulk previews, books."""
+"""Reads about certificates: issuers, issuing units, templates, bulk
+previews, books."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrolment
@@ -13,7 +15,7 @@ from courses.selectors import enrolment_eligibility
 from elearning.people.models import AdministrativeUnit
 from elearning.people.scoping import visible_unit_ids
 
-from .models import Certificate, CertificateTemplate
+from .models import Certificate, CertificateTemplate, Issuer
 from .rosters import class_learner_ids
 
 
@@ -32,6 +34,18 @@ def issuing_unit_for(learner) -> AdministrativeUnit | None:
     ):
         unit = unit.parent
     return unit
+
+
+def issuer_on(day: datetime.date) -> Issuer | None:
+    """The issuer valid on ``day`` (Vietnam's day), if any."""
+    return Issuer.objects.valid_on(day).select_related("signature_image").first()
+
+
+def no_issuer_message(day: datetime.date) -> str:
+    return _(
+        "Chưa có cơ quan cấp giấy chứng nhận áp dụng ngày %(day)s. Quản trị cấp "
+        "tỉnh cần khai báo trong mục “Cơ quan cấp giấy chứng nhận”."
+    ) % {"day": day.strftime("%d/%m/%Y")}
 
 
 def template_for_course(course) -> CertificateTemplate | None:
@@ -91,7 +105,12 @@ def issue_preview(
     """Who would get a certificate for ``course``, and why the others would not.
 
     Only learners ``user`` may see are considered (an officer: their district).
+    With no issuer valid today nobody can be issued a certificate: the
+    preview says so as its error.
     """
+    today = timezone.localdate()
+    if issuer_on(today) is None:
+        return Preview([], no_issuer_message(today))
     enrolments = (
         Enrolment.objects.visible_to(user)
         .filter(course=course)
@@ -142,17 +161,28 @@ def issue_preview(
     return Preview(candidates)
 
 
-def register_rows(*, user, unit: AdministrativeUnit, year: int) -> QuerySet:
-    """The register book of ``unit`` for ``year``, in number order, scoped."""
+def register_rows(
+    *,
+    user,
+    year: int,
+    issuer: Issuer | None = None,
+    unit: AdministrativeUnit | None = None,
+) -> QuerySet:
+    """The register book of ``issuer`` (its own series) or of ``unit`` (the
+    unit's series) for ``year``, in number order, scoped."""
+    if issuer is not None:
+        book = Q(series__issuer=issuer)
+    elif unit is not None:
+        book = Q(series__unit=unit)
+    else:
+        raise ValueError("register_rows needs an issuer or a unit")
     return (
         Certificate.objects.visible_to(user)
-        .filter(series__unit=unit, series__year=year)
-        .select_related("replaced_by")
+        .filter(book, series__year=year)
+        .select_related("replaced_by", "issuer", "issuer_revision")
         .order_by("sequence")
     )
 
 
 def certificate_year(moment: datetime.datetime) -> int:
-    from django.utils import timezone
-
     return timezone.localtime(moment).year

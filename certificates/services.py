@@ -1,5 +1,8 @@
 """Writes about certificates: issue, revoke, reissue, attach the PDF.
 
+Each certificate is issued by the :class:`~certificates.models.Issuer` valid
+on its issue date (Vietnam's day) and numbered in that issuer's series of the
+year, or in the learner's unit's series where the issuer numbers per unit.
 Numbers come from ``CertificateSeries.last_number`` taken under a row lock
 (``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction serialises)
 in the same transaction that creates the certificate, so a rolled-back issue
@@ -23,8 +26,20 @@ from courses.models import Enrolment
 from courses.selectors import course_eligibility
 from courses.services import enrolment_refresh
 
-from .models import Certificate, CertificateSeries
-from .selectors import certificate_year, issuing_unit_for, template_for_course
+from .models import (
+    ISSUER_NUMBER_FORMAT,
+    UNIT_NUMBER_FORMAT,
+    Certificate,
+    CertificateSeries,
+    Issuer,
+)
+from .selectors import (
+    certificate_year,
+    issuer_on,
+    issuing_unit_for,
+    no_issuer_message,
+    template_for_course,
+)
 from .text import grade_word, new_short_code, new_token
 
 
@@ -36,17 +51,31 @@ class NotEligible(Exception):
         self.reasons = reasons
 
 
-def _series_locked(unit, year: int) -> CertificateSeries:
-    """The unit's series of ``year``, locked (created first if it is new)."""
+class NoIssuer(NotEligible):
+    """No issuer is valid on the issue date: nothing is issued."""
+
+
+def _series_locked(*, issuer: Issuer, unit, year: int) -> CertificateSeries:
+    """The series numbering ``issuer``'s certificate of ``year``, locked
+    (created first if it is new): the issuer's own, or ``unit``'s where the
+    issuer numbers per unit."""
+    if issuer.numbering == Issuer.Numbering.UNIT:
+        key = {"unit": unit, "issuer": None}
+        number_format = UNIT_NUMBER_FORMAT
+    else:
+        key = {"issuer": issuer, "unit": None}
+        number_format = ISSUER_NUMBER_FORMAT
     locked = CertificateSeries.objects.select_for_update()
     try:
-        series = locked.get(unit=unit, year=year)
+        series = locked.get(year=year, **key)
     except CertificateSeries.DoesNotExist:
         created, _created = CertificateSeries.objects.get_or_create(
-            unit=unit, year=year
+            year=year, **key, defaults={"number_format": number_format}
         )
         series = locked.get(pk=created.pk)
-    series.unit = unit  # format_number reads its code: no query for it
+    # format_number reads their codes: no query for them.
+    series.unit = key["unit"]
+    series.issuer = key["issuer"]
     return series
 
 
@@ -93,9 +122,12 @@ def _create(
     if unit is None:
         raise NotEligible([_("Học viên chưa có đơn vị hành chính.")])
     now = timezone.now()
-    series = _series_locked(unit, certificate_year(now))
+    issuer = issuer_on(timezone.localdate(now))
+    if issuer is None:
+        raise NoIssuer([no_issuer_message(timezone.localdate(now))])
+    series = _series_locked(issuer=issuer, unit=unit, year=certificate_year(now))
     # Re-check under the lock: a concurrent issue for this learner (same
-    # unit, same series) has committed by the time we hold the row.
+    # day, same series) has committed by the time we hold the row.
     if replaces is None and (held := _existing_valid(learner, course)) is not None:
         return held, False
     template = template_for_course(course)
@@ -105,6 +137,10 @@ def _create(
             template.latest_revision_id
             or template.save_revision(user=issued_by, log_action=False).pk
         )
+    issuer_revision_id = (
+        issuer.latest_revision_id
+        or issuer.save_revision(user=issued_by, log_action=False).pk
+    )
     series.last_number += 1
     series.save(update_fields=["last_number"])
     certificate = Certificate(
@@ -114,6 +150,8 @@ def _create(
         learner=learner,
         course=course,
         template_revision_id=revision_id,
+        issuer=issuer,
+        issuer_revision_id=issuer_revision_id,
         training_class_code=training_class_code,
         unit_name=unit.full_name,
         score=score,
@@ -126,7 +164,15 @@ def _create(
         **_snapshot(learner, course),
     )
     certificate.full_clean(
-        exclude=["series", "learner", "course", "template_revision", "replaces"],
+        exclude=[
+            "series",
+            "learner",
+            "course",
+            "template_revision",
+            "issuer",
+            "issuer_revision",
+            "replaces",
+        ],
         validate_unique=False,
         validate_constraints=False,
     )
@@ -313,6 +359,42 @@ def certificate_reissue(
         data={"number": new.number, "replaces": old.number, "reason": reason},
     )
     return new
+
+
+@transaction.atomic
+def issuer_save(*, issuer: Issuer, user=None) -> Issuer:
+    """Validate and save an issuer, and record the revision certificates will
+    pin (in the history and audit log, as the admin's edit screen does).
+
+    Every issuer row is locked first, so two saves cannot both pass the
+    "no overlapping periods" check."""
+    list(Issuer.objects.select_for_update().values_list("pk", flat=True))
+    created = issuer.pk is None
+    if not created:
+        issuer_pin_issued(issuer_id=issuer.pk)
+    issuer.full_clean()
+    issuer.save()
+    if created:
+        log(instance=issuer, action="wagtail.create", user=user)
+    issuer.save_revision(user=user, log_action=not created)
+    return issuer
+
+
+@transaction.atomic
+def issuer_pin_issued(*, issuer_id: int) -> int:
+    """Pin the issuer's certificates that carry no revision of it to one of
+    the issuer as it stands; returns how many.
+
+    Called before an issuer is edited (by :func:`issuer_save` and the admin's
+    edit screen): certificates given their issuer by migration
+    ``0004_issuer_seed`` read the issuer as it is until then, and keep that
+    after the edit."""
+    issuer = Issuer.objects.select_for_update().get(pk=issuer_id)
+    unpinned = Certificate.objects.filter(issuer=issuer, issuer_revision__isnull=True)
+    if not unpinned.exists():
+        return 0
+    revision_id = issuer.latest_revision_id or issuer.save_revision(log_action=False).pk
+    return unpinned.update(issuer_revision_id=revision_id)
 
 
 def certificate_attach_pdf(*, certificate_id: int, content: bytes) -> Certificate:

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -92,7 +93,7 @@ def _render_and_email(certificate_id: int, *, force: bool = False) -> str:
 
     certificate = (
         Certificate.objects.select_related(
-            "series__unit", "template_revision", "learner"
+            "series__unit", "template_revision", "issuer", "learner"
         )
         .filter(pk=certificate_id)
         .first()
@@ -183,19 +184,26 @@ def certificate_export_build(export_id: int) -> str:
     from .pdf import pdf_filename, render_certificate_pdf
     from .services import certificate_attach_pdf
 
-    export = CertificateExport.objects.select_related("requested_by").get(pk=export_id)
+    export = CertificateExport.objects.select_related("requested_by", "unit").get(
+        pk=export_id
+    )
     if export.status == CertificateExport.Status.DONE:
         return export.file.name
     qs = (
         Certificate.objects.visible_to(export.requested_by)
         .valid()
-        .select_related("series__unit", "template_revision")
+        .select_related("series__unit", "template_revision", "issuer")
         .order_by("series__year", "sequence")
     )
     if export.course_id:
         qs = qs.filter(course_id=export.course_id)
     if export.unit_id:
-        qs = qs.filter(series__unit_id=export.unit_id)
+        # Numbered per issuing body, a certificate's series names no unit:
+        # the learner's unit (as the issue screen's preview) decides too.
+        qs = qs.filter(
+            Q(series__unit_id=export.unit_id)
+            | Q(learner__profile__unit__in=export.unit.subtree_ids())
+        )
     if export.training_class_code:
         qs = qs.filter(training_class_code=export.training_class_code)
     certificates = list(qs)

@@ -59,7 +59,7 @@ def certificate_list(request):
 def certificate_detail(request, pk: int):
     certificate = get_object_or_404(
         Certificate.objects.visible_to(request.user).select_related(
-            "series__unit", "replaces"
+            "series__unit", "replaces", "issuer", "issuer_revision"
         ),
         pk=pk,
     )
@@ -83,7 +83,7 @@ def certificate_download(request, pk: int):
     """Stream the PDF to whoever may see the certificate; 404 for anyone else."""
     certificate = get_object_or_404(
         Certificate.objects.visible_to(request.user).select_related(
-            "series__unit", "template_revision"
+            "series__unit", "template_revision", "issuer"
         ),
         pk=pk,
     )
@@ -235,19 +235,22 @@ def export_download(request, pk: int):
 
 @login_required
 def register_book(request):
-    """The register book of one unit and year as XLSX (scoped)."""
+    """The register book of one issuing body or unit and year as XLSX
+    (scoped: an officer's copy holds their district's rows)."""
     _require_issuer(request.user)
     form = RegisterForm(request.GET or None, user=request.user)
     if form.is_valid():
-        unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
+        issuer, unit = form.cleaned_data["issuer"], form.cleaned_data["unit"]
+        year = form.cleaned_data["year"]
+        code = issuer.code if issuer else unit.code
         export_personal_data(
             request,
             what=_("Sổ cấp giấy chứng nhận %(unit)s năm %(year)s (XLSX)")
-            % {"unit": unit.code, "year": year},
+            % {"unit": code, "year": year},
         )
         content = register_xlsx(
-            rows=register_rows(user=request.user, unit=unit, year=year),
-            unit=unit,
+            rows=register_rows(user=request.user, issuer=issuer, unit=unit, year=year),
+            book=issuer.issuing_body if issuer else unit.full_name,
             year=year,
         )
         response = HttpResponse(
@@ -255,7 +258,7 @@ def register_book(request):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = (
-            f'attachment; filename="so-cap-gcn-{unit.code}-{year}.xlsx"'
+            f'attachment; filename="so-cap-gcn-{code}-{year}.xlsx"'
         )
         return response
     return render(request, "certificates/register.html", {"form": form})
@@ -302,7 +305,7 @@ def verify_token(request, token: str):
         return _too_many(request)
     certificate = (
         Certificate.objects.select_related(
-            "series__unit", "replaces", "template_revision"
+            "series__unit", "replaces", "issuer", "issuer_revision"
         )
         .filter(token=token)
         .first()

@@ -1,5 +1,5 @@
 """Fixtures for certificates: a course in the page tree, a controllable
-completion rule, and a default template.
+completion rule, the province's issuers and a default template.
 
 Page tree::
 
@@ -16,6 +16,17 @@ from decimal import Decimal
 import pytest
 
 from courses.completion import Requirement
+
+
+@pytest.fixture(autouse=True)
+def _fresh_revision_caches():
+    """The PDF module keeps templates and issuers by revision id for the
+    worker's life (revisions never change). A test's rolled-back revisions
+    give their ids to the next test's, so each test starts with none kept."""
+    from certificates import pdf
+
+    pdf._TEMPLATES.clear()
+    pdf._ISSUERS.clear()
 
 
 @pytest.fixture
@@ -60,12 +71,19 @@ def course(db):
 
 
 @pytest.fixture
-def template(db):
+def issuers(db):
+    """The issuers the data migration seeds (made again after a flush), by
+    code: STTTT until 28/02/2025, SKHCN from 01/03/2025."""
+    from certificates.demo import seed_issuers
+
+    return {issuer.code: issuer for issuer in seed_issuers()}
+
+
+@pytest.fixture
+def template(issuers):
     from certificates.models import CertificateTemplate
 
-    template = CertificateTemplate.objects.create(
-        name="Mặc định", is_default=True, signer_name="Nguyễn Văn Minh"
-    )
+    template = CertificateTemplate.objects.create(name="Mặc định", is_default=True)
     template.save_revision(log_action=False)
     return template
 

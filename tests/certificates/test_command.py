@@ -40,7 +40,7 @@ def test_dry_run_lists_without_issuing(cohort, course):
 
 def test_issue_for_one_district(cohort, course, learner):
     output = _run("--course", "ATTT-CB-2026", "--unit", "741")
-    assert "ISSUED 0001/" in output and "GCN-741" in output
+    assert "ISSUED 0001/" in output and "GCN-SKHCN" in output
     assert "issued: 1, skipped: 1" in output
     assert list(Certificate.objects.values_list("learner", flat=True)) == [learner.pk]
     # Running again skips the holder, with the reason.
@@ -72,6 +72,7 @@ def test_unknown_course(db):
 
 def test_seed_demo_template_is_idempotent(db):
     from certificates import demo
+    from certificates.models import Issuer
 
     out = io.StringIO()
     demo.seed(stdout=out, style=None)
@@ -79,7 +80,12 @@ def test_seed_demo_template_is_idempotent(db):
     template = CertificateTemplate.objects.get()
     assert template.is_default
     assert template.latest_revision is not None
-    assert template.issuing_body == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    issuers = list(Issuer.objects.order_by("valid_from"))
+    assert [(i.code, i.issuing_body) for i in issuers] == [
+        ("STTTT", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"),
+        ("SKHCN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
+    ]
+    assert all(i.signer_name and i.latest_revision_id for i in issuers)
 
 
 def test_template_admin_pages(client, province_admin, template):

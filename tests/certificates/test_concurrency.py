@@ -81,7 +81,7 @@ def test_fifty_concurrent_issues_get_fifty_consecutive_numbers(
     certificates = Certificate.objects.filter(pk__in=ids)
     assert sorted(c.sequence for c in certificates) == list(range(1, 51))
     assert len({c.number for c in certificates}) == 50
-    assert {c.series.unit.code for c in certificates} == {"741"}
+    assert {c.series.issuer.code for c in certificates} == {"SKHCN"}
     series = CertificateSeries.objects.get()
     assert series.last_number == 50
 

@@ -20,13 +20,32 @@ from tests.factories import UnitFactory, make_person
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
-def test_issue_numbers_in_the_learners_district_series(issued, learner, units):
+def test_issue_numbers_in_the_issuers_series(issued, learner, units, issuers):
     year = timezone.localtime(issued.issued_at).year
-    assert issued.number == f"0001/{year}/GCN-741"
+    assert issued.number == f"0001/{year}/GCN-SKHCN"
     assert issued.sequence == 1
-    assert issued.series.unit == units["741"]
+    assert issued.series.issuer == issuers["SKHCN"]
+    assert issued.series.unit is None
     assert issued.series.last_number == 1
+    assert issued.issuer == issuers["SKHCN"]
     assert issued.unit_name == units["741"].full_name
+
+
+def test_issue_numbers_per_unit_where_the_issuer_says_so(
+    learner, course, template, enrol, units, issuers
+):
+    from certificates.services import issuer_save
+
+    skhcn = issuers["SKHCN"]
+    skhcn.numbering = skhcn.Numbering.UNIT
+    issuer_save(issuer=skhcn)
+    enrol(learner, course, 85)
+    certificate = certificate_issue(learner=learner, course=course)
+    year = timezone.localtime(certificate.issued_at).year
+    assert certificate.number == f"0001/{year}/GCN-741"
+    assert certificate.series.unit == units["741"]
+    assert certificate.series.issuer is None
+    assert certificate.issuer == skhcn
 
 
 def test_issue_snapshots_the_learner_and_course(issued, learner, course):
@@ -46,12 +65,12 @@ def test_issue_snapshots_the_learner_and_course(issued, learner, course):
 def test_issue_pins_the_template_revision(issued, template):
     pinned = issued.template_revision
     assert pinned == template.latest_revision
-    template.signer_name = "Trần Văn Khác"
+    template.title = "GIẤY CHỨNG NHẬN HOÀN THÀNH"
     template.save()
     template.save_revision(log_action=False)
     issued.refresh_from_db()
     assert issued.template_revision == pinned
-    assert issued.template().signer_name == "Nguyễn Văn Minh"
+    assert issued.template().title == "GIẤY CHỨNG NHẬN"
 
 
 def test_issue_is_idempotent(issued, learner, course):
@@ -61,7 +80,15 @@ def test_issue_is_idempotent(issued, learner, course):
     assert CertificateSeries.objects.get().last_number == 1
 
 
-def test_numbers_are_consecutive_per_series(course, template, enrol, units):
+@pytest.mark.parametrize("numbering", ["issuer", "unit"])
+def test_numbers_are_consecutive_per_series(
+    course, template, enrol, units, issuers, numbering
+):
+    from certificates.services import issuer_save
+
+    skhcn = issuers["SKHCN"]
+    skhcn.numbering = numbering
+    issuer_save(issuer=skhcn)
     people = [
         make_person(
             role="learner",
@@ -81,7 +108,13 @@ def test_numbers_are_consecutive_per_series(course, template, enrol, units):
         enrol(person, course, 70)
     numbers = [certificate_issue(learner=p, course=course).sequence for p in people]
     assert numbers == [1, 2, 3]
-    assert certificate_issue(learner=other, course=course).number.endswith("GCN-731")
+    last = certificate_issue(learner=other, course=course)
+    if numbering == "unit":
+        # Biên Hòa's own book starts at 1.
+        assert (last.sequence, last.number[-7:]) == (1, "GCN-731")
+    else:
+        # One book for the province: Biên Hòa's learner takes the next number.
+        assert (last.sequence, last.number[-9:]) == (4, "GCN-SKHCN")
 
 
 def test_series_start_again_at_one_on_1_january_vietnam_time(
@@ -105,8 +138,11 @@ def test_series_start_again_at_one_on_1_january_vietnam_time(
     time_machine.move_to(datetime.datetime(2026, 12, 31, 17, 1, tzinfo=datetime.UTC))
     first = certificate_issue(learner=people[1], course=course)
     second = certificate_issue(learner=people[2], course=course)
-    assert last.number == "0001/2026/GCN-741"
-    assert [first.number, second.number] == ["0001/2027/GCN-741", "0002/2027/GCN-741"]
+    assert last.number == "0001/2026/GCN-SKHCN"
+    assert [first.number, second.number] == [
+        "0001/2027/GCN-SKHCN",
+        "0002/2027/GCN-SKHCN",
+    ]
     assert [c.series.year for c in (last, first)] == [2026, 2027]
 
 

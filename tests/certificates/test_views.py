@@ -329,7 +329,9 @@ def test_export_is_private_to_its_requester(
     )
 
 
-def test_register_book_xlsx(client, issued, officer, province_admin, learner, units):
+def test_register_book_xlsx(
+    client, issued, officer, province_admin, learner, units, issuers
+):
     learner.profile.full_name = '=HYPERLINK("http://x")'
     learner.profile.save()
     from certificates.services import certificate_reissue
@@ -339,17 +341,32 @@ def test_register_book_xlsx(client, issued, officer, province_admin, learner, un
     reauthenticate(client)
     response = client.get(
         reverse("certificates:register"),
-        {"unit": units["741"].pk, "year": issued.series.year},
+        {"issuer": issuers["SKHCN"].pk, "year": issued.series.year},
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
+    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in rows[0][0]
     assert rows[1][0] == "Số vào sổ"
     first, second = rows[2], rows[3]
     assert first[1] == issued.number and first[3] == "07/03/1985"
     assert first[6] == "Đã thu hồi" and "Sửa tên" in first[7]
+    assert first[8] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ, UBND TỈNH ĐỒNG NAI"
     assert second[2] == '\'=HYPERLINK("http://x")'
     assert second[6] == "Còn hiệu lực"
+
+
+def test_register_book_needs_one_book(client, officer, units, issuers):
+    client.force_login(officer)
+    for query in (
+        {"year": 2026},
+        {"issuer": issuers["SKHCN"].pk, "unit": units["741"].pk, "year": 2026},
+    ):
+        response = client.get(reverse("certificates:register"), query)
+        assert response["Content-Type"].startswith("text/html")
+        assert "Chọn sổ của một cơ quan cấp hoặc một đơn vị." in (
+            response.content.decode()
+        )
 
 
 def test_register_book_other_district_refused(client, officer, units):
