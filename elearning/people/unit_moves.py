@@ -54,9 +54,9 @@ class MoveProposal:
 
 
 def _is_partial(succession: UnitSuccession) -> bool:
-    # The successions file marks a successor that took only part of a unit
-    # (``partial``); where the model keeps no such mark, a split is partial.
-    return getattr(succession, "partial", succession.kind == UnitSuccession.Kind.SPLIT)
+    """The successor took only part of the unit (the successions file's
+    ``partial``)."""
+    return succession.partial
 
 
 def successor_proposed(

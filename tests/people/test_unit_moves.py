@@ -190,6 +190,7 @@ def test_of_several_successors_the_one_that_took_the_whole_unit_is_proposed(
         predecessor=old,
         successor=units_2025["26434"],
         kind=UnitSuccession.Kind.SPLIT,
+        partial=True,
         effective_date=units_2025["26434"].valid_from,
     )
     to, candidates = successor_proposed(old, units_2025["26434"].valid_from)
