@@ -93,6 +93,7 @@ def generate(ctx: LoadContext) -> None:
                 series_id=book.pk,
                 sequence=book.last_number,
                 learner_id=learner_id,
+                unit_id=profile.unit_id,
                 course_id=course_id,
                 template_revision_id=revision.pk,
                 full_name=profile.full_name,

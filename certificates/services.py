@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 from courses.models import Enrolment
 from courses.selectors import course_eligibility
 from courses.services import enrolment_refresh
+from elearning.people.selectors import unit_id_now
 
 from .models import Certificate, CertificateSeries
 from .selectors import certificate_year, issuing_unit_for, template_for_course
@@ -112,6 +113,7 @@ def _create(
         series=series,
         sequence=series.last_number,
         learner=learner,
+        unit_id=unit_id_now(learner),
         course=course,
         template_revision_id=revision_id,
         training_class_code=training_class_code,

@@ -50,3 +50,11 @@ def personal_data_for(user: User) -> dict[str, Any]:
     for key, fn in _PERSONAL_DATA.items():
         data[key] = fn(user)
     return data
+
+
+def unit_id_now(user) -> int | None:
+    """The id of the unit ``user`` belongs to now (their staff profile's),
+    or ``None``. Learning records keep it as the unit they were made under.
+    Reads the profile already loaded with ``user`` when there is one."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    return profile.unit_id if profile is not None else None
