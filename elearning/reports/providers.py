@@ -413,19 +413,27 @@ def participants_by_category(
     learners: QuerySet, period: Period, group: str
 ) -> dict[Hashable, dict[str, int]]:
     """Participants (people with an enrolment open in the period, each once)
-    per ``group`` ("unit", "record_unit" or "agency") and staff category, in
-    one query: ``{group key: {category: n}}``; a blank category is ``""``.
-    By "record_unit", a person is counted under the unit of each of their
-    enrolments (once per unit)."""
-    qs, names = group_columns(
-        _enrolments(learners, period).order_by(), {group: ENROLMENT_GROUPS[group]}
-    )
-    field = names[group]
-    rows = (
-        qs.values(field, "learner__profile__category")
-        .annotate(n=Count("learner", distinct=True))
-        .values_list(field, "learner__profile__category", "n")
-    )
+    per ``group`` ("total", "unit", "record_unit" or "agency") and staff
+    category, in one query: ``{group key: {category: n}}``; a blank category
+    is ``""``. By "record_unit", a person is counted under the unit of each
+    of their enrolments (once per unit), so the rows may hold a person more
+    than once; "total" counts everyone once."""
+    qs = _enrolments(learners, period).order_by()
+    if group == "total":
+        rows = (
+            qs.values("learner__profile__category")
+            .annotate(n=Count("learner", distinct=True))
+            .values_list("learner__profile__category", "n")
+        )
+        rows = [(None, category, n) for category, n in rows]
+    else:
+        qs, names = group_columns(qs, {group: ENROLMENT_GROUPS[group]})
+        field = names[group]
+        rows = (
+            qs.values(field, "learner__profile__category")
+            .annotate(n=Count("learner", distinct=True))
+            .values_list(field, "learner__profile__category", "n")
+        )
     result: dict[Hashable, dict[str, int]] = {}
     for key, category, n in rows:
         row = result.setdefault(key, {})

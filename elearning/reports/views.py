@@ -142,7 +142,7 @@ def province_dashboard(request):
         context.update(
             metrics=metrics,
             total=by_district.total,
-            tables=[by_district, by_month, by_course, trend, *extra],
+            tables=[by_district, by_month, by_course, *extra, trend],
             charts=[
                 chart(
                     "chart-district",

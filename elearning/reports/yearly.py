@@ -159,8 +159,10 @@ def _holds(row: Row, keys) -> bool:
 def _participants(
     learners, period, by_place: Table, unit_map: UnitMap | None
 ) -> tuple[Table, dict[str, int]]:
-    """Participants by staff category, per row of ``by_place`` (one query):
-    per unit an enrolment was made under, or per agency."""
+    """Participants by staff category, per row of ``by_place``: per unit an
+    enrolment was made under (a person whose enrolments of the year were
+    made under two units is a participant of both; the total counts them
+    once: two queries), or per agency (one query)."""
     from elearning.people.models import StaffCategory
 
     group = "record_unit" if unit_map is not None else "agency"
@@ -176,6 +178,8 @@ def _participants(
         for category, n in counts.items():
             row[category] = row.get(category, 0) + n
             totals[category] = totals.get(category, 0) + n
+    if unit_map is not None:
+        totals = participants_by_category(learners, period, "total").get(None, {})
 
     def figures_of(counts: dict[str, int], staff) -> dict[str, Figure]:
         result = {f"category_{c}": Figure(counts.get(c, 0)) for c, _l in categories}

@@ -125,6 +125,11 @@ def test_2025_report_splits_at_1_july(history, units):
     assert report.total.figures["enrolled"] == Figure(4)
     assert report.total.figures["completed"] == Figure(2)
     assert report.total.figures["certificates_issued"] == Figure(1)
+    # An took part before and after the reform: in both rows, once in all.
+    people = {r.label: r.figures for r in report.tables[1].rows}
+    assert people["Huyện Xuân Lộc"]["participants"] == Figure(1)
+    assert people["Xã Xuân Thành"]["participants"] == Figure(1)
+    assert report.tables[1].total.figures["participants"] == Figure(2)
 
 
 def test_2026_report_lists_communes_and_wards_only(history, reform):
