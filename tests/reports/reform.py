@@ -87,3 +87,17 @@ def load_reform() -> Reform:
             )
     UnitSuccession.objects.bulk_create(rows, ignore_conflicts=True)
     return Reform(units)
+
+
+def fill_units(*models) -> None:
+    """Give every record of ``models`` its learner's unit now."""
+    from django.db.models import OuterRef, Subquery
+
+    from elearning.people.models import StaffProfile
+
+    for model in models:
+        model.objects.update(
+            unit=Subquery(
+                StaffProfile.objects.filter(user=OuterRef("learner")).values("unit")[:1]
+            )
+        )

@@ -21,16 +21,19 @@ import datetime
 
 import pytest
 
-from certificates.models import CertificateSeries
+from certificates.models import Certificate, CertificateSeries
+from courses.attendance.models import AttendanceRecord, ClassMembership, TrainingClass
 from courses.models import Enrolment
 from elearning.people.models import AdministrativeUnit
-from elearning.reports.metrics import Figure
+from elearning.reports.metrics import Figure, Period, registered_metrics
+from elearning.reports.selectors import figures, learners_where
 from elearning.reports.yearly import yearly_report_build
+from quizzes.models import Attempt
 from tests.factories import make_person, reauthenticate
 
-from .dataset import at, certificate
+from .dataset import at, certificate, mark, session
 from .helpers import summary, table
-from .reform import load_reform
+from .reform import fill_units, load_reform
 
 pytestmark = pytest.mark.django_db
 TZ = datetime.timezone(datetime.timedelta(hours=7))
@@ -84,8 +87,8 @@ def history(reform, units, courses):
     new_series = CertificateSeries.objects.create(unit=units["75"], year=2026)
     first = certificate(an, a, old_series, 1, at(2025, 5, 21))
     second = certificate(cuong, a, new_series, 1, at(2026, 3, 2))
-    type(first).objects.filter(pk=first.pk).update(unit=units["741"])
-    type(second).objects.filter(pk=second.pk).update(unit=xuan_thanh)
+    Certificate.objects.filter(pk=first.pk).update(unit=units["741"])
+    Certificate.objects.filter(pk=second.pk).update(unit=xuan_thanh)
     return xuan_thanh, ho_nai
 
 
@@ -193,3 +196,42 @@ def test_trend_is_for_province_admins_only(client, history, officer):
     client.force_login(officer)
     reauthenticate(client)
     assert client.get("/bao-cao/xuat/trend.csv", {"year": 2026}).status_code == 404
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_record_unit_is_the_unit_while_nobody_has_moved(dataset, year):
+    """Every metric's "record_unit" answers what "unit" answers when each
+    record was made under its holder's unit now (filled in, or left empty)."""
+    learners, period = learners_where(), Period.year(year)
+    for metric in registered_metrics():
+        by_unit = figures(learners, period, "unit", [metric])
+        assert figures(learners, period, "record_unit", [metric]) == by_unit
+    fill_units(Enrolment, Attempt, AttendanceRecord, Certificate)
+    for metric in registered_metrics():
+        by_unit = figures(learners, period, "unit", [metric])
+        assert figures(learners, period, "record_unit", [metric]) == by_unit, metric
+
+
+def test_attendance_of_2025_splits_at_1_july(history, units, courses):
+    xuan_thanh, _ho_nai = history
+    an = Enrolment.objects.get(learner__email="an@x.vn", course=courses[0]).learner
+    training_class = TrainingClass.objects.create(
+        course=courses[0],
+        code="ATTT-XL-2025",
+        name="Lớp tập huấn Xuân Lộc 2025",
+        unit=units["741"],
+        start_date=datetime.date(2025, 6, 1),
+        end_date=datetime.date(2025, 7, 31),
+    )
+    ClassMembership.objects.create(training_class=training_class, learner=an)
+    june = session(training_class, 2025, 6, 10)
+    session(training_class, 2025, 7, 10)  # not marked: an's unit now
+    mark(june, an, "present")
+    AttendanceRecord.objects.filter(session=june).update(unit=units["741"])
+
+    report = yearly_report_build(year=2025)
+    attendance = {r.label: r.figures for r in report.tables[4].rows}
+    assert attendance["Huyện Xuân Lộc"]["attendance_rate"] == Figure(1, 1)
+    assert attendance["Huyện Xuân Lộc"]["classes_held"] == Figure(1)
+    assert attendance[xuan_thanh.full_name]["attendance_rate"] == Figure(0, 1)
+    assert report.total.figures["attendance_rate"] == Figure(1, 2)
