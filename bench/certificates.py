@@ -162,11 +162,15 @@ def prepare(count: int):
         )
     StaffProfile.objects.bulk_create(profiles, batch_size=500)
     now = timezone.now()
+    unit_of = dict(
+        StaffProfile.objects.filter(user__in=users).values_list("user_id", "unit_id")
+    )
     Enrolment.objects.bulk_create(
         [
             Enrolment(
                 learner=user,
                 course=course,
+                unit_id=unit_of.get(user.pk),
                 status=Enrolment.Status.COMPLETED,
                 completed_at=now,
             )

@@ -123,6 +123,7 @@ def generate(ctx: LoadContext) -> None:
                 series_id=book.pk,
                 sequence=book.last_number,
                 learner_id=learner_id,
+                unit_id=profile.unit_id,
                 course_id=course_id,
                 template_revision_id=revision.pk,
                 issuer_id=issuer.pk,

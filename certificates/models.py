@@ -508,6 +508,18 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="certificates",
     )
+    unit = models.ForeignKey(
+        "people.AdministrativeUnit",
+        verbose_name=_("đơn vị của học viên khi cấp"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Đơn vị hành chính của học viên lúc cấp giấy chứng nhận; báo cáo năm tính theo đơn vị này."
+        ),
+    )
     course = models.ForeignKey(
         "courses.CoursePage",
         verbose_name=_("khóa học"),

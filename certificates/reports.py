@@ -3,8 +3,9 @@
 Certificates issued: certificates with ``issued_at`` in the period that are
 valid now. A revoked certificate is not counted (not even in the period it
 was issued); its replacement, if one was issued, counts in its own period.
-Per unit and agency by the holder's current profile, per course, per month
-of issue.
+Per unit and agency by the holder's current profile, per unit the holder
+belonged to when it was issued ("record_unit"), per course, per month of
+issue.
 """
 
 from __future__ import annotations
@@ -14,12 +15,20 @@ from collections.abc import Hashable
 from django.db.models import Count, QuerySet
 
 from elearning.reports.metrics import Figure, Period
-from elearning.reports.providers import grouped, held_by, month_counts, per_month
+from elearning.reports.providers import (
+    group_columns,
+    grouped,
+    held_by,
+    month_counts,
+    per_month,
+    record_unit,
+)
 
 from .models import Certificate
 
 FIELDS = {
     "unit": "learner__profile__unit",
+    "record_unit": record_unit(),
     "agency": "learner__profile__agency",
     "course": "course",
     "month": "issued_at",
@@ -46,11 +55,14 @@ def certificates_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
     wanted = [g for g in groups if g in ("total", "month") or g in FIELDS]
     if not wanted:
         return {}
-    fields = [FIELDS[g] for g in wanted if g not in ("total", "month")]
+    qs, names = group_columns(
+        _issued(learners, period).order_by(),
+        {g: FIELDS[g] for g in wanted if g not in ("total", "month")},
+    )
+    fields = list(names.values())
     counts = {"n": Count("pk")}
     if "month" in wanted:
         counts.update(month_counts("m", FIELDS["month"], period))
-    qs = _issued(learners, period).order_by()
     if fields:
         rows = qs.values(*fields).annotate(**counts).values(*fields, *counts)
     else:
@@ -63,7 +75,7 @@ def certificates_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
                 for month, n in per_month(row, "m", period, months).items():
                     sums[g][month] = sums[g].get(month, 0) + n
                 continue
-            key = None if g == "total" else row[FIELDS[g]]
+            key = None if g == "total" else row[names[g]]
             sums[g][key] = sums[g].get(key, 0) + row["n"]
     if "total" in sums:
         sums["total"].setdefault(None, 0)

@@ -25,6 +25,7 @@ from wagtail.log_actions import log
 from courses.models import Enrolment
 from courses.selectors import course_eligibility
 from courses.services import enrolment_refresh
+from elearning.people.selectors import unit_id_now
 
 from .models import (
     ISSUER_NUMBER_FORMAT,
@@ -148,6 +149,7 @@ def _create(
         series=series,
         sequence=series.last_number,
         learner=learner,
+        unit_id=unit_id_now(learner),
         course=course,
         template_revision_id=revision_id,
         issuer=issuer,

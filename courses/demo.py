@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 
 from elearning.people.demo import demo_users
 from elearning.people.models import Role, User
+from elearning.people.selectors import unit_id_now
 
 from .authoring import course_authoring_setup
 from .demo_content import COURSE, LESSONS
@@ -77,7 +78,10 @@ def seed(*, stdout, style) -> None:
         _enrolment, was_created = Enrolment.objects.get_or_create(
             learner=learner,
             course=course,
-            defaults={"source": Enrolment.Source.OFFICER},
+            defaults={
+                "source": Enrolment.Source.OFFICER,
+                "unit_id": unit_id_now(learner),
+            },
         )
         enrolled += was_created
     stdout.write(

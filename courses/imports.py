@@ -758,6 +758,12 @@ def import_apply(
                 )
             if course is not None:
                 user_ids = [existing[r.email].pk for r in chunk if r.email in existing]
+                # An enrolment keeps the unit its learner was imported into.
+                unit_of = {
+                    existing[r.email].pk: r.unit.pk
+                    for r in chunk
+                    if r.email in existing
+                }
                 enrolled = set(
                     Enrolment.objects.filter(
                         course=course, learner_id__in=user_ids
@@ -776,6 +782,7 @@ def import_apply(
                             Enrolment(
                                 learner_id=pk,
                                 course=course,
+                                unit_id=unit_of.get(pk),
                                 status=Enrolment.Status.ENROLLED,
                                 source=Enrolment.Source.IMPORT,
                                 enrolled_by=actor,

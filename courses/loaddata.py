@@ -139,6 +139,7 @@ def enrolments(ctx: LoadContext) -> None:
         officers_by_unit.setdefault(unit_id, []).append(pk)
     units = {pk: unit_id for pk, _e, unit_id in ctx.learners}
     plans = plan(ctx)
+    unit_of = ctx.unit_ids({learner_id for learner_id, _c, _f in plans})
     for start in range(0, len(plans), CHUNK):
         chunk = plans[start : start + CHUNK]
         rows, meta = [], []
@@ -164,6 +165,7 @@ def enrolments(ctx: LoadContext) -> None:
                 Enrolment(
                     learner_id=learner_id,
                     course_id=course_id,
+                    unit_id=unit_of.get(learner_id),
                     status=status,
                     source=Enrolment.Source.OFFICER,
                     enrolled_by_id=rng.choice(officers) if officers else None,

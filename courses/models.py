@@ -496,6 +496,18 @@ class Enrolment(models.Model):
         on_delete=models.PROTECT,
         related_name="enrolments",
     )
+    unit = models.ForeignKey(
+        "people.AdministrativeUnit",
+        verbose_name=_("đơn vị của học viên khi ghi danh"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Đơn vị hành chính của học viên lúc ghi danh; báo cáo năm tính theo đơn vị này."
+        ),
+    )
     course = models.ForeignKey(
         CoursePage,
         verbose_name=_("khóa học"),

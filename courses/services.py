@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from elearning.people.selectors import unit_id_now
 from elearning.services import email_send
 
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress, LessonStudy
@@ -99,7 +100,9 @@ def _enrol(
     if enrolment is not None and enrolment.is_active:
         return enrolment, False
     if enrolment is None:
-        enrolment = Enrolment(learner=learner, course=course)
+        enrolment = Enrolment(
+            learner=learner, course=course, unit_id=unit_id_now(learner)
+        )
     enrolment.status = Enrolment.Status.ENROLLED
     enrolment.source = source
     enrolment.enrolled_by = actor
@@ -130,7 +133,9 @@ def enrolment_request(*, learner, course: CoursePage) -> Enrolment:
     ):
         return enrolment
     if enrolment is None:
-        enrolment = Enrolment(learner=learner, course=course)
+        enrolment = Enrolment(
+            learner=learner, course=course, unit_id=unit_id_now(learner)
+        )
     enrolment.status = Enrolment.Status.REQUESTED
     enrolment.source = Enrolment.Source.SELF
     enrolment.enrolled_by = None

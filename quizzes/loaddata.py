@@ -118,6 +118,7 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
     pool = sorted(snapshots)
     exam_id = ctx.exam_course.pk
     plans = [e for e in ctx.enrolments if e[2] != exam_id and e[3] != "enrolled"]
+    unit_of = ctx.unit_ids({e[1] for e in plans})
     for start in range(0, len(plans), CHUNK):
         attempt_rows, answer_rows = [], []
         for (
@@ -155,6 +156,7 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
                 started = end - (tries - number + 1) * datetime.timedelta(days=1)
                 attempt = Attempt(
                     learner_id=learner_id,
+                    unit_id=unit_of.get(learner_id),
                     quiz_id=quiz.pk,
                     number=number,
                     started_at=started,
@@ -178,6 +180,7 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
                 attempt_rows.append(
                     Attempt(
                         learner_id=learner_id,
+                        unit_id=unit_of.get(learner_id),
                         quiz_id=quiz.pk,
                         number=tries + 1,
                         started_at=started,

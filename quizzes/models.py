@@ -467,6 +467,18 @@ class Attempt(models.Model):
         on_delete=models.PROTECT,
         related_name="quiz_attempts",
     )
+    unit = models.ForeignKey(
+        "people.AdministrativeUnit",
+        verbose_name=_("đơn vị của học viên khi làm bài"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Đơn vị hành chính của học viên lúc bắt đầu lượt làm bài; báo cáo năm tính theo đơn vị này."
+        ),
+    )
     quiz = models.ForeignKey(
         QuizPage,
         verbose_name=_("bài kiểm tra"),

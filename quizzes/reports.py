@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from elearning.reports.metrics import Figure, Period
-from elearning.reports.providers import held_by
+from elearning.reports.providers import group_columns, held_by, record_unit
 
 from .models import Attempt, QuizPage
 
@@ -36,6 +36,8 @@ from .models import Attempt, QuizPage
 FIELDS = {
     "total": None,
     "unit": "learner__profile__unit",
+    # The unit the learner belonged to when the attempt was started.
+    "record_unit": record_unit(),
     "agency": "learner__profile__agency",
     "course": None,  # quiz → its course, mapped after the query
 }
@@ -88,14 +90,13 @@ class _GroupedSubquery(Subquery):
 def quiz_pass_rate(learners, period, group) -> dict[Hashable, Figure] | None:
     if group not in FIELDS:
         return None
-    keys = ["quiz"] + ([FIELDS[group]] if FIELDS[group] else [])
-    rows = (
-        _attempts(learners, period)
-        .values(*keys)
-        .annotate(
-            passed=Count("learner", filter=Q(passed=True), distinct=True),
-            tried=Count("learner", distinct=True),
-        )
+    qs, names = group_columns(
+        _attempts(learners, period), {group: FIELDS[group]} if FIELDS[group] else {}
+    )
+    keys = ["quiz", *names.values()]
+    rows = qs.values(*keys).annotate(
+        passed=Count("learner", filter=Q(passed=True), distinct=True),
+        tried=Count("learner", distinct=True),
     )
     if group == "course":
         # The course above each quiz, found after the counts: once per quiz,
@@ -116,7 +117,8 @@ def quiz_pass_rate(learners, period, group) -> dict[Hashable, Figure] | None:
 
 def quiz_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
     """The pass rate for every group of ``groups`` it answers from ONE
-    query grouped by quiz and by each learner field asked (unit, agency),
+    query grouped by quiz and by each learner field asked (unit, the unit
+    of the attempt, agency),
     with the course above each quiz when "course" is asked. A learner has
     one unit and one agency, so the learners counted per (quiz, unit) add
     up to those per quiz; everything is then added up over the quizzes, as
@@ -124,14 +126,13 @@ def quiz_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
     wanted = [g for g in groups if g in FIELDS]
     if not wanted:
         return {}
-    fields = [FIELDS[g] for g in wanted if FIELDS[g]]
-    rows = (
-        _attempts(learners, period)
-        .values("quiz", *fields)
-        .annotate(
-            passed=Count("learner", filter=Q(passed=True), distinct=True),
-            tried=Count("learner", distinct=True),
-        )
+    qs, names = group_columns(
+        _attempts(learners, period), {g: FIELDS[g] for g in wanted if FIELDS[g]}
+    )
+    fields = list(names.values())
+    rows = qs.values("quiz", *fields).annotate(
+        passed=Count("learner", filter=Q(passed=True), distinct=True),
+        tried=Count("learner", distinct=True),
     )
     columns = ["quiz", *fields]
     if "course" in wanted:
@@ -145,7 +146,7 @@ def quiz_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
             elif g == "course":
                 key = row["_course"]
             else:
-                key = row[FIELDS[g]]
+                key = row[names[g]]
             total = sums[g].setdefault(key, [0, 0])
             total[0] += row["passed"]
             total[1] += row["tried"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from elearning.pagecache import memo
+from elearning.people.selectors import unit_id_now
 
 from .gift import GiftError, ParsedChoice, ParsedQuestion
 from .gift import parse as gift_parse
@@ -339,6 +340,7 @@ def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> At
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 learner=learner,
+                unit_id=unit_id_now(learner),
                 quiz=quiz,
                 number=used + 1,
                 started_at=now,

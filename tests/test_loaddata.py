@@ -109,6 +109,17 @@ def test_records_agree_with_each_other(ctx):
     assert LessonProgress.objects.count() == ctx.counts["lesson_progress"]
 
 
+def test_records_keep_their_learners_unit(ctx):
+    from django.db.models import F
+
+    from courses.attendance.models import AttendanceRecord
+
+    for model in (Enrolment, Attempt, AttendanceRecord, Certificate):
+        records = model.objects.all()
+        assert records.exists(), model
+        assert not records.exclude(unit=F("learner__profile__unit")).exists(), model
+
+
 def test_manifest_accounts_can_sign_in(ctx, client):
     manifest = ctx.manifest
     email = manifest["learners"][0]

@@ -93,6 +93,7 @@ def generate(ctx: LoadContext) -> None:
     by_class: dict[int, list] = {}
     for session in sessions:
         by_class.setdefault(session.training_class_id, []).append(session)
+    unit_of = ctx.unit_ids({pk for chosen in members for pk in chosen})
     for klass, chosen in zip(classes, members, strict=True):
         for learner_id in chosen:
             # A completed course needs the class's attendance rate (80 %):
@@ -111,6 +112,7 @@ def generate(ctx: LoadContext) -> None:
                     AttendanceRecord(
                         session_id=session.pk,
                         learner_id=learner_id,
+                        unit_id=unit_of.get(learner_id),
                         status=rng.choices(statuses, weights=weights)[0],
                         method=AttendanceMethod.TRAINER,
                         recorded_by_id=lead.get(klass.pk),

@@ -306,6 +306,18 @@ class AttendanceRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="attendance_records",
     )
+    unit = models.ForeignKey(
+        "people.AdministrativeUnit",
+        verbose_name=_("đơn vị của học viên khi điểm danh"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Đơn vị hành chính của học viên lúc điểm danh; báo cáo năm tính theo đơn vị này."
+        ),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=AttendanceStatus.choices
     )

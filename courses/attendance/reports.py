@@ -6,10 +6,12 @@
   held expects nobody). Attended = those pairs marked present or late, or
   excused when the class counts excused absences (the same rule as the
   class's own attendance percentage, docs/attendance.md). A session not
-  marked for a member counts as not attended.
+  marked for a member counts as not attended. By "record_unit", a pair
+  counts under the unit its attendance record was made under, an unmarked
+  pair under the member's unit now.
 - Classes held: training classes with at least one session that started in
   the period and by now (a class only planned is not held yet) and at least
-  one member among the learners in scope; per unit by
+  one member among the learners in scope; per unit (either unit grouping) by
   the unit the class serves (a class serving no unit in particular falls
   under "Không xác định đơn vị"), per course, per month of its sessions.
 - Trainers' activity (province dashboard): per trainer, classes led with a
@@ -21,12 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from elearning.reports.metrics import Figure, Period
-from elearning.reports.providers import held_by
+from elearning.reports.providers import group_columns, held_by, record_unit
 
 from .models import (
     AttendanceRecord,
@@ -36,13 +46,27 @@ from .models import (
     TrainingClass,
 )
 
+
+def _pair_unit() -> Coalesce:
+    """The unit of an expected (member, session) pair: that of its
+    attendance record when it was marked, else the member's unit now."""
+    marked = AttendanceRecord.objects.filter(
+        session=OuterRef("training_class__sessions"), learner=OuterRef("learner")
+    ).values("unit")[:1]
+    return Coalesce(
+        Subquery(marked), F("learner__profile__unit"), output_field=BigIntegerField()
+    )
+
+
 MEMBER_FIELDS = {
     "unit": "learner__profile__unit",
+    "record_unit": _pair_unit(),
     "agency": "learner__profile__agency",
     "course": "training_class__course",
 }
 RECORD_FIELDS = {
     "unit": "learner__profile__unit",
+    "record_unit": record_unit(),
     "agency": "learner__profile__agency",
     "course": "session__training_class__course",
 }
@@ -65,13 +89,14 @@ def _attended_q() -> Q:
     )
 
 
-def _count_by(queryset: QuerySet, field: str | None, count) -> dict:
+def _count_by(queryset: QuerySet, field, count) -> dict:
     queryset = queryset.order_by()
     if field is None:
         return {None: queryset.aggregate(n=count)["n"] or 0}
+    key = F(field) if isinstance(field, str) else field
     return {
         row["_key"]: row["n"]
-        for row in queryset.values(_key=F(field)).annotate(n=count).values("_key", "n")
+        for row in queryset.values(_key=key).annotate(n=count).values("_key", "n")
     }
 
 
@@ -112,8 +137,10 @@ def attendance_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
         return {}
 
     def counts(queryset, fields):
-        columns = list(dict.fromkeys(fields[g] for g in wanted if g != "total"))
-        queryset = queryset.order_by()
+        queryset, names = group_columns(
+            queryset.order_by(), {g: fields[g] for g in wanted if g != "total"}
+        )
+        columns = list(dict.fromkeys(names.values()))
         if not columns:
             rows = [queryset.aggregate(n=Count("pk"))]
         else:
@@ -122,7 +149,7 @@ def attendance_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
         sums: dict[str, dict[Hashable, int]] = {g: {} for g in wanted}
         for row in rows:
             for g in wanted:
-                key = None if g == "total" else row[fields[g]]
+                key = None if g == "total" else row[names[g]]
                 sums[g][key] = sums[g].get(key, 0) + (row["n"] or 0)
         return sums
 
@@ -156,7 +183,7 @@ def _classes(learners, period) -> QuerySet:
 
 
 def classes_held(learners, period, group) -> dict[Hashable, Figure] | None:
-    fields = {"unit": "unit", "course": "course"}
+    fields = {"unit": "unit", "record_unit": "unit", "course": "course"}
     qs = _classes(learners, period).order_by()
     if group == "total":
         return {None: Figure(qs.aggregate(n=Count("pk", distinct=True))["n"])}
@@ -181,7 +208,9 @@ def classes_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
     (class, its unit, its course, month of a session) rows, each class
     then counted once per key here (a class has one unit and one course,
     but sessions in several months)."""
-    wanted = [g for g in groups if g in ("total", "unit", "course", "month")]
+    wanted = [
+        g for g in groups if g in ("total", "unit", "record_unit", "course", "month")
+    ]
     if not wanted:
         return {}
     qs = _classes(learners, period).order_by()
@@ -198,7 +227,7 @@ def classes_rollup(learners, period, groups) -> dict[str, dict[str, dict]]:
                 key = row["_month"]
                 key = key.date() if hasattr(key, "date") else key
             else:
-                key = row[g]
+                key = row["course" if g == "course" else "unit"]
             classes[g].setdefault(key, set()).add(row["pk"])
     if "total" in classes:
         classes["total"].setdefault(None, set())

@@ -26,6 +26,7 @@ from courses.models import Enrolment
 from courses.services import enrolment_refresh
 from elearning.people.models import User
 from elearning.people.names import fold, normalize_text
+from elearning.people.selectors import unit_id_now
 
 from . import tokens
 from .models import (
@@ -106,6 +107,7 @@ def class_membership_add(
         defaults={
             "source": Enrolment.Source.OFFICER,
             "enrolled_by": added_by,
+            "unit_id": unit_id_now(learner),
         },
     )
     log(
@@ -213,7 +215,9 @@ def attendance_mark(
     )
     old = None
     if record is None:
-        record = AttendanceRecord(session=session, learner=learner)
+        record = AttendanceRecord(
+            session=session, learner=learner, unit_id=unit_id_now(learner)
+        )
     else:
         old = {"status": record.status, "note": record.note, "method": record.method}
         if record.status == status and (note is None or note == record.note):

@@ -119,6 +119,18 @@ class LoadContext:
         """A moment in the last ``days`` days (whole seconds)."""
         return self.now - datetime.timedelta(seconds=self.rng.randrange(days * 86400))
 
+    def unit_ids(self, learner_ids) -> dict[int, int]:
+        """Each person's unit now (their profile's) by user id, for the unit
+        the generated records of ``learner_ids`` keep. One query over every
+        profile (no list of ids as parameters: SQLite caps their number),
+        asked again only when one of ``learner_ids`` is not known yet."""
+        from elearning.people.models import StaffProfile
+
+        known = self.__dict__.setdefault("_unit_ids", {})
+        if any(pk not in known for pk in learner_ids):
+            known.update(StaffProfile.objects.values_list("user_id", "unit_id"))
+        return known
+
     def count(self, what: str, n: int) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
 

@@ -219,3 +219,11 @@ def unit_check_in_force(
     if unit.valid_to is not None and unit.valid_to < day:
         raise UnitEnded(unit, successors_in_force(unit, day))
     raise UnitNotFound(UNIT_NOT_FOUND, code=unit.code, day=day.strftime("%d/%m/%Y"))
+
+
+def unit_id_now(user) -> int | None:
+    """The id of the unit ``user`` belongs to now (their staff profile's),
+    or ``None``. Learning records keep it as the unit they were made under.
+    Reads the profile already loaded with ``user`` when there is one."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    return profile.unit_id if profile is not None else None

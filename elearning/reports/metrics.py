@@ -16,9 +16,17 @@ An app that holds learning records registers its figures in its
 - ``group``: one of :data:`GROUPS`.
 
 and returns ``{key: Figure}`` where ``key`` is the learner's
-``profile.unit_id`` ("unit"), ``profile.agency_id`` ("agency"), the course
-page id ("course"), the first day of the month as a ``date`` ("month") or
-``None`` ("total"). A key left out means zero; a group the metric cannot
+``profile.unit_id`` ("unit": the person's unit now, what the dashboards
+show), the unit each record was made under ("record_unit": the record's
+own ``unit``, kept when it was created, or the learner's unit now where it
+has none; what the yearly report groups by, so that a year across the
+2025 reform shows the districts before 1 July and the communes after),
+``profile.agency_id`` ("agency"), the course page id ("course"), the first
+day of the month as a ``date`` ("month") or ``None`` ("total"). A figure
+about people rather than records (the staff count) answers "record_unit"
+with the person's unit now; one about things the learners share (classes
+held) with the same key as "unit". Every metric answers "record_unit"
+wherever it answers "unit". A key left out means zero; a group the metric cannot
 answer at all returns ``None`` (shown as "—"). Figures are computed with aggregate queries (GROUP BY), so the number of
 queries never depends on the number of learners. Counts are ``Figure(n)``;
 rates are ``Figure(numerator, denominator)`` so that the reports can add
@@ -48,7 +56,9 @@ figure:
   groupings asks it first (``selectors.prefetch``); whatever it leaves out
   is asked of ``batch``/``compute``. It must give exactly what they give:
   counts of records add up over any grouping, but a count of *distinct*
-  learners adds up over units and agencies only (each learner has one).
+  learners adds up over units and agencies only (each learner has one);
+  by "record_unit" a learner whose records were made under two units is
+  counted under each.
 """
 
 from __future__ import annotations
@@ -61,7 +71,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-GROUPS = ("total", "unit", "agency", "course", "month")
+GROUPS = ("total", "unit", "record_unit", "agency", "course", "month")
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,48 @@ from __future__ import annotations
 import datetime
 from collections.abc import Hashable
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .metrics import Figure, Period, register_metric
 
+
+def record_unit(learner: str = "learner") -> Coalesce:
+    """The unit a record was made under (its own ``unit``, kept when it
+    was created), or its holder's unit now for a record that has none: the
+    key of the "record_unit" grouping."""
+    return Coalesce(
+        F("unit"), F(f"{learner}__profile__unit"), output_field=BigIntegerField()
+    )
+
+
 ENROLMENT_GROUPS = {
     "unit": "learner__profile__unit",
+    "record_unit": record_unit(),
     "agency": "learner__profile__agency",
     "course": "course",
 }
+
+
+def group_columns(
+    queryset: QuerySet, fields: dict[str, str | Combinable]
+) -> tuple[QuerySet, dict[str, str]]:
+    """``queryset`` with a column for each group of ``fields`` that is an
+    expression (a lookup is a column already), and the name of each
+    group's column, for ``values(*names)``."""
+    names, expressions = {}, {}
+    for group, field in fields.items():
+        if isinstance(field, str):
+            names[group] = field
+        else:
+            names[group] = f"_{group}"
+            expressions[names[group]] = field
+    if expressions:
+        queryset = queryset.annotate(**expressions)
+    return queryset, names
 
 
 def grouped(
@@ -49,7 +79,10 @@ def grouped(
     field = fields.get(group)
     if field is None:
         return None
-    key = TruncMonth(field) if group == "month" else F(field)
+    if group == "month":
+        key = TruncMonth(field)
+    else:
+        key = F(field) if isinstance(field, str) else field
     rows = (
         queryset.order_by()
         .annotate(_key=key)
@@ -148,10 +181,11 @@ def _in_progress_q(period: Period) -> Q:
 def staff_count(learners, period, group):
     from elearning.people.models import StaffProfile
 
+    # People, not records: by their unit now in either unit grouping.
     rows = grouped(
         StaffProfile.objects.filter(user__in=learners),
         group,
-        {"unit": "unit", "agency": "agency"},
+        {"unit": "unit", "record_unit": "unit", "agency": "agency"},
         {"n": Count("pk")},
     )
     return None if rows is None else {k: Figure(v["n"]) for k, v in rows.items()}
@@ -235,7 +269,11 @@ def enrolment_rollup(learners, period, groups):
     wanted = [g for g in groups if g in ("total", "month") or g in ENROLMENT_GROUPS]
     if not wanted:
         return {}
-    fields = [ENROLMENT_GROUPS[g] for g in wanted if g in ENROLMENT_GROUPS]
+    qs, names = group_columns(
+        _enrolments(learners, period).order_by(),
+        {g: ENROLMENT_GROUPS[g] for g in wanted if g in ENROLMENT_GROUPS},
+    )
+    fields = list(names.values())
     counts = {
         "all": Count("pk"),
         "going": Count("pk", filter=_in_progress_q(period)),
@@ -244,7 +282,6 @@ def enrolment_rollup(learners, period, groups):
     if "month" in wanted:
         counts.update(month_counts("made", "created_at", period))
         counts.update(month_counts("completed", "completed_at", period))
-    qs = _enrolments(learners, period).order_by()
     if fields:
         rows = qs.values(*fields).annotate(**counts).values(*fields, *counts)
     else:
@@ -259,7 +296,7 @@ def enrolment_rollup(learners, period, groups):
                     for month, n in per_month(row, name, period, months).items():
                         counts_of[month] = counts_of.get(month, 0) + n
                 continue
-            key = None if g == "total" else row[ENROLMENT_GROUPS[g]]
+            key = None if g == "total" else row[names[g]]
             total = sums[g].setdefault(key, [0, 0, 0])
             total[0] += row["all"]
             total[1] += row["going"]
@@ -376,18 +413,27 @@ def participants_by_category(
     learners: QuerySet, period: Period, group: str
 ) -> dict[Hashable, dict[str, int]]:
     """Participants (people with an enrolment open in the period, each once)
-    per ``group`` ("unit" or "agency") and staff category, in one query:
-    ``{group key: {category: n}}``; a blank category is ``""``."""
-    field = {"unit": "learner__profile__unit", "agency": "learner__profile__agency"}[
-        group
-    ]
-    rows = (
-        _enrolments(learners, period)
-        .order_by()
-        .values(field, "learner__profile__category")
-        .annotate(n=Count("learner", distinct=True))
-        .values_list(field, "learner__profile__category", "n")
-    )
+    per ``group`` ("total", "unit", "record_unit" or "agency") and staff
+    category, in one query: ``{group key: {category: n}}``; a blank category
+    is ``""``. By "record_unit", a person is counted under the unit of each
+    of their enrolments (once per unit), so the rows may hold a person more
+    than once; "total" counts everyone once."""
+    qs = _enrolments(learners, period).order_by()
+    if group == "total":
+        rows = (
+            qs.values("learner__profile__category")
+            .annotate(n=Count("learner", distinct=True))
+            .values_list("learner__profile__category", "n")
+        )
+        rows = [(None, category, n) for category, n in rows]
+    else:
+        qs, names = group_columns(qs, {group: ENROLMENT_GROUPS[group]})
+        field = names[group]
+        rows = (
+            qs.values(field, "learner__profile__category")
+            .annotate(n=Count("learner", distinct=True))
+            .values_list(field, "learner__profile__category", "n")
+        )
     result: dict[Hashable, dict[str, int]] = {}
     for key, category, n in rows:
         row = result.setdefault(key, {})

@@ -8,6 +8,7 @@ to districts in Python over units (a few hundred rows), never over learners.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -281,18 +282,23 @@ def month_table(learners, period, metrics, *, known: Known | None = None) -> Tab
 
 
 class UnitMap:
-    """Maps any unit to the reporting unit that holds it on ``day``.
+    """Maps any unit to the reporting unit that holds it on ``day`` — or,
+    given ``start``, during the period from ``start`` to ``day``.
 
     Reporting units are the units directly under the province (districts
-    until 30/06/2025, then communes and wards). A unit that has ended is
-    followed through UnitSuccession to the unit valid on ``day`` (on a split,
-    the first successor); one that ended with no recorded successor stays
-    itself, marked as ended, so that no one drops out of a total.
-    Province-level units map to themselves. Two queries.
+    until 30/06/2025, then communes and wards). A unit valid at any time in
+    the period is its own reporting unit, or rolls up to the one above it
+    that was valid then (an old commune to its district); only a unit that
+    ended before the period began is followed through UnitSuccession to the
+    unit valid in it (on a split, the first successor). One that ended with
+    no recorded successor stays itself, marked as ended, so that no one
+    drops out of a total. Province-level units map to themselves. Without
+    ``start`` the period is the one day. Two queries.
     """
 
-    def __init__(self, day: datetime.date):
+    def __init__(self, day: datetime.date, start: datetime.date | None = None):
         self.day = day
+        self.start = min(start or day, day)
         self.units = {u.pk: u for u in AdministrativeUnit.objects.all()}
         self.successor: dict[int, int] = {}
         for pred, succ in (
@@ -303,9 +309,24 @@ class UnitMap:
             self.successor.setdefault(pred, succ)
         self._cache: dict[int | None, AdministrativeUnit | None] = {}
 
+    def on_day(self) -> UnitMap:
+        """The same units mapped as on ``day`` alone (no query)."""
+        if self.start == self.day:
+            return self
+        other = copy.copy(self)
+        other.start = self.day
+        other._cache = {}
+        return other
+
     def valid(self, unit: AdministrativeUnit) -> bool:
+        """Valid at some time in the period."""
         return unit.valid_from <= self.day and (
-            unit.valid_to is None or unit.valid_to >= self.day
+            unit.valid_to is None or unit.valid_to >= self.start
+        )
+
+    def _valid_from_start(self, unit: AdministrativeUnit) -> bool:
+        return unit.valid_from <= self.start and (
+            unit.valid_to is None or unit.valid_to >= self.start
         )
 
     def _current(self, unit_id: int) -> AdministrativeUnit:
@@ -350,13 +371,17 @@ class UnitMap:
         )
 
     def reporting_units(self, with_data=(), within=None) -> list[AdministrativeUnit]:
-        """Units under the province valid on the day, then ended units that
-        still hold people (``with_data``); optionally only those ``within``."""
+        """Units under the province valid on the period's first day, those
+        that began during it and hold figures (``with_data``), then ended
+        units that still hold them; optionally only those ``within``."""
         ids = None if within is None else set(within.values_list("pk", flat=True))
         valid = [
             u
             for u in self.units.values()
-            if u.level != Level.PROVINCE and self._is_top(u) and self.valid(u)
+            if u.level != Level.PROVINCE
+            and self._is_top(u)
+            and self.valid(u)
+            and (self._valid_from_start(u) or u.pk in with_data)
         ]
         ended = [
             self.units[pk]
@@ -380,12 +405,25 @@ class UnitMap:
 
 
 def district_table(
-    learners, period, metrics, *, day=None, within=None, known: Known | None = None
+    learners,
+    period,
+    metrics,
+    *,
+    day=None,
+    within=None,
+    known: Known | None = None,
+    group: str = "unit",
+    unit_map: UnitMap | None = None,
 ) -> Table:
-    """Figures per reporting unit (as on ``day``), plus the province level."""
+    """Figures per reporting unit, plus the province level.
+
+    By default (the dashboards) people are counted under their unit now,
+    rolled up as on ``day``. The yearly report passes ``group="record_unit"``
+    and a ``unit_map`` of the whole period: each record under the unit it
+    was made under, reporting units being those valid in the period."""
     day = day or min(period.end, timezone.localdate())
-    unit_map = UnitMap(day)
-    data, answered = _figures(learners, period, "unit", metrics, known)
+    unit_map = unit_map or UnitMap(day)
+    data, answered = _figures(learners, period, group, metrics, known)
     per_district: dict[int | None, list[dict[str, Figure]]] = {}
     for unit_id, row in data.items():
         target = unit_map.district(unit_id)
@@ -444,6 +482,53 @@ def summary(
             for m in metrics
             if m.key in derived or m.key in asked
         },
+    )
+
+
+# --- Province trend over the years -------------------------------------------
+
+TREND_KEYS = ("enrolled", "completed", "certificates_issued")
+TREND_YEARS = 5
+
+
+def trend_years(today: datetime.date | None = None) -> list[int]:
+    """The years the province trend may show: from the year of the first
+    enrolment to this one, the last ``TREND_YEARS`` at most (one query)."""
+    from django.db.models import Min
+
+    from courses.models import Enrolment
+
+    this_year = (today or timezone.localdate()).year
+    first = Enrolment.objects.filter(status__in=Enrolment.ACTIVE).aggregate(
+        first=Min("created_at")
+    )["first"]
+    if first is None:
+        return []
+    start = max(timezone.localtime(first).year, this_year - TREND_YEARS + 1)
+    return list(range(start, this_year + 1))
+
+
+def trend_table(learners, metrics, years: Iterable[int], *, known_of=None) -> Table:
+    """The key figures of each year (enrolled, completed, certificates
+    issued) for ``learners``, a row per year that has any. ``known_of(period)``
+    may give each year's figures already computed (the province dashboard's
+    kept figures); the totals are added up from the figures per learner's
+    unit, which these additive figures allow."""
+    chosen = [m for m in metrics if m.key in TREND_KEYS]
+    rows = []
+    for year in years:
+        period = Period.year(year)
+        known = known_of(period) if known_of is not None else None
+        data, answered = _figures(learners, period, "unit", chosen, known)
+        totals = _sums(data, answered)
+        if any(f.value for f in totals.values()):
+            rows.append(Row(str(year), totals, {}, year))
+    return Table(
+        _("Diễn biến qua các năm (toàn tỉnh)"),
+        _("Năm"),
+        chosen,
+        rows,
+        export="trend",
     )
 
 

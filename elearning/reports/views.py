@@ -26,6 +26,7 @@ from .forms import ReportFilterForm, YearlyReportForm
 from .metrics import get_metric, province_tables, registered_metrics
 from .models import ReportJob
 from .selectors import (
+    TREND_KEYS,
     agencies_visible_to,
     agency_table,
     chart,
@@ -36,6 +37,8 @@ from .selectors import (
     own_unit,
     prefetch,
     summary,
+    trend_table,
+    trend_years,
     units_visible_to,
 )
 from .services import report_job_create
@@ -127,11 +130,19 @@ def province_dashboard(request):
         by_course = course_table(learners, period, metrics, known=known)
         by_course.caption = _("Các khóa học và lớp tập huấn đã tổ chức")
         extra = [build(request.user, period) for build in province_tables().values()]
+
+        # Each year's figures are the ones kept for that year's dashboard.
+        def known_of(year, shown=period, known=known):
+            if year == shown:
+                return known
+            return snapshots.province_figures(period=year, metrics=metrics)[0]
+
+        trend = trend_table(learners, metrics, trend_years(), known_of=known_of)
         base_query = _base_query(form, None)
         context.update(
             metrics=metrics,
             total=by_district.total,
-            tables=[by_district, by_month, by_course, *extra],
+            tables=[by_district, by_month, by_course, *extra, trend],
             charts=[
                 chart(
                     "chart-district",
@@ -143,6 +154,13 @@ def province_dashboard(request):
                     _("Diễn biến theo tháng"),
                     by_month,
                     ["enrolled", "completed"],
+                    kind="line",
+                ),
+                chart(
+                    "chart-trend",
+                    _("Diễn biến qua các năm"),
+                    trend,
+                    list(TREND_KEYS),
                     kind="line",
                 ),
             ],
@@ -220,13 +238,14 @@ def _int(value: str) -> int:
         raise Http404 from None
 
 
-EXPORT_TABLES = {"course", "agency", "district", "month"}
+EXPORT_TABLES = {"course", "agency", "district", "month", "trend"}
 # The word of each table in its file name (the address keeps the key).
 FILE_NAMES = {
     "course": "khoa-hoc",
     "agency": "co-quan",
     "district": "don-vi",
     "month": "thang",
+    "trend": "cac-nam",
     "trainer": "giang-vien",
 }
 
@@ -255,6 +274,9 @@ def export(request, table: str, fmt: str):
     elif table == "district":
         learners = learners_visible_to(request.user)
         result = district_table(learners, period, metrics)
+    elif table == "trend":
+        learners = learners_visible_to(request.user)
+        result = trend_table(learners, metrics, trend_years())
     else:
         learners = learners_visible_to(request.user, unit=unit)
         if table == "agency":

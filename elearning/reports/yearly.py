@@ -1,8 +1,12 @@
 """The yearly report ("Báo cáo kết quả thực hiện Kế hoạch 83/KH-UBND năm N").
 
-Figures for year N, grouped by the administrative units valid on 5 December
-of year N (the day the report is due); a learner whose unit has ended is
-counted under its successor. Rendered as XLSX (openpyxl) or PDF (WeasyPrint,
+Figures for year N, each record under the unit it was made under, grouped
+by the administrative units valid in year N (2025: the districts for what
+was done until 30 June, the communes and wards after); a record of a unit
+that had ended before the year began is counted under its successor. Staff
+are counted under their unit now. A district's report (``unit``) covers the
+people whose unit is in it on 5 December of year N (the day the report is
+due). Rendered as XLSX (openpyxl) or PDF (WeasyPrint,
 Noto fonts from the Debian package, one FontConfiguration per process).
 """
 
@@ -155,10 +159,13 @@ def _holds(row: Row, keys) -> bool:
 def _participants(
     learners, period, by_place: Table, unit_map: UnitMap | None
 ) -> tuple[Table, dict[str, int]]:
-    """Participants by staff category, per row of ``by_place`` (one query)."""
+    """Participants by staff category, per row of ``by_place``: per unit an
+    enrolment was made under (a person whose enrolments of the year were
+    made under two units is a participant of both; the total counts them
+    once: two queries), or per agency (one query)."""
     from elearning.people.models import StaffCategory
 
-    group = "unit" if unit_map is not None else "agency"
+    group = "record_unit" if unit_map is not None else "agency"
     data = participants_by_category(learners, period, group)
     categories = [*StaffCategory.choices, (NO_CATEGORY, _("Chưa phân loại"))]
     per_row: dict[int | None, dict[str, int]] = {}
@@ -171,6 +178,8 @@ def _participants(
         for category, n in counts.items():
             row[category] = row.get(category, 0) + n
             totals[category] = totals.get(category, 0) + n
+    if unit_map is not None:
+        totals = participants_by_category(learners, period, "total").get(None, {})
 
     def figures_of(counts: dict[str, int], staff) -> dict[str, Figure]:
         result = {f"category_{c}": Figure(counts.get(c, 0)) for c, _l in categories}
@@ -221,19 +230,30 @@ def yearly_report_build(
     today = timezone.localdate()
     period = Period.year(year)
     metrics = registered_metrics()
-    unit_map = UnitMap(day)
+    # The units of the whole year: a record is counted under the unit it
+    # was made under while that unit was valid (the reform of 01/07/2025
+    # splits 2025 between districts and communes).
+    unit_map = UnitMap(day, start=period.start)
     province = unit_map.province()
-    learners = _learners_of(unit_map, unit)
+    learners = _learners_of(unit_map.on_day(), unit)
     progress(20)
     # One pass over each table of records for both groupings.
     known = prefetch(
         learners,
         period,
-        ("unit" if unit is None else "agency", "course", "total"),
+        ("record_unit" if unit is None else "agency", "course", "total"),
         metrics,
     )
     if unit is None:
-        by_place = district_table(learners, period, metrics, day=day, known=known)
+        by_place = district_table(
+            learners,
+            period,
+            metrics,
+            day=day,
+            known=known,
+            group="record_unit",
+            unit_map=unit_map,
+        )
     else:
         # People with no agency get a row of their own: the rows add up to
         # the district's total.

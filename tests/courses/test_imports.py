@@ -52,6 +52,10 @@ def test_sample_file_imports_everyone_with_invitations(
     assert profile.agency.name == "UBND xã Xuân Hiệp"
     assert profile.sort_key
     assert Enrolment.objects.filter(course=course, source="import").count() == 5
+    # Each enrolment keeps the unit its learner was imported into.
+    assert set(
+        Enrolment.objects.filter(course=course).values_list("unit", flat=True)
+    ) == {units["741"].pk}
     assert len(mail.outbox) == 5
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 

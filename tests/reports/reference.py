@@ -51,17 +51,26 @@ METRICS = (
     "attendance_rate",
     "certificates_issued",
 )
-# Which groupings each figure answers (docs/reports.md, "Figures").
+# Which groupings each figure answers (docs/reports.md, "Figures"). "unit" is
+# the person's unit now, "record_unit" the unit each record was made under
+# (its own, or the person's unit now where it has none).
 ANSWERS = {
-    "staff_count": {"total", "unit", "agency"},
-    "enrolled": {"total", "unit", "agency", "course", "month"},
-    "in_progress": {"total", "unit", "agency", "course"},
-    "completed": {"total", "unit", "agency", "course", "month"},
-    "completion_rate": {"total", "unit", "agency", "course"},
-    "quiz_pass_rate": {"total", "unit", "agency", "course"},
-    "classes_held": {"total", "unit", "course", "month"},
-    "attendance_rate": {"total", "unit", "agency", "course"},
-    "certificates_issued": {"total", "unit", "agency", "course", "month"},
+    "staff_count": {"total", "unit", "record_unit", "agency"},
+    "enrolled": {"total", "unit", "record_unit", "agency", "course", "month"},
+    "in_progress": {"total", "unit", "record_unit", "agency", "course"},
+    "completed": {"total", "unit", "record_unit", "agency", "course", "month"},
+    "completion_rate": {"total", "unit", "record_unit", "agency", "course"},
+    "quiz_pass_rate": {"total", "unit", "record_unit", "agency", "course"},
+    "classes_held": {"total", "unit", "record_unit", "course", "month"},
+    "attendance_rate": {"total", "unit", "record_unit", "agency", "course"},
+    "certificates_issued": {
+        "total",
+        "unit",
+        "record_unit",
+        "agency",
+        "course",
+        "month",
+    },
 }
 OPEN = {"enrolled", "in_progress", "completed"}  # an enrolment, not a request
 ATTENDED = {"present", "late"}
@@ -152,16 +161,23 @@ class Reference:
         }
         self.enrolments = list(
             Enrolment.objects.values(
-                "learner_id", "course_id", "status", "created_at", "completed_at"
+                "learner_id",
+                "course_id",
+                "status",
+                "created_at",
+                "completed_at",
+                "unit_id",
             )
         )
         self.attempts = list(
             Attempt.objects.values(
-                "learner_id", "quiz_id", "state", "submitted_at", "passed"
+                "learner_id", "quiz_id", "state", "submitted_at", "passed", "unit_id"
             )
         )
         self.certificates = list(
-            Certificate.objects.values("learner_id", "course_id", "status", "issued_at")
+            Certificate.objects.values(
+                "learner_id", "course_id", "status", "issued_at", "unit_id"
+            )
         )
         self.classes = {
             c["id"]: c
@@ -183,7 +199,7 @@ class Reference:
         self.records = {
             (r["session_id"], r["learner_id"]): r
             for r in AttendanceRecord.objects.values(
-                "session_id", "learner_id", "status", "recorded_by_id"
+                "session_id", "learner_id", "status", "recorded_by_id", "unit_id"
             )
         }
 
@@ -236,9 +252,14 @@ class Reference:
                     table = out[metric][group]
                     table[key] = plus(table[key], value)
 
-        def holder(uid):
+        def holder(uid, made_under=None):
             p = self.profiles[uid]
-            return {"total": None, "unit": p["unit_id"], "agency": p["agency_id"]}
+            return {
+                "total": None,
+                "unit": p["unit_id"],
+                "record_unit": made_under or p["unit_id"],
+                "agency": p["agency_id"],
+            }
 
         for uid in people:
             add("staff_count", holder(uid), 1)
@@ -251,7 +272,7 @@ class Reference:
                 continue
             if completed is not None and completed < span.start_at:
                 continue
-            keys = {**holder(e["learner_id"]), "course": e["course_id"]}
+            keys = {**holder(e["learner_id"], e["unit_id"]), "course": e["course_id"]}
             done = span.holds(completed)
             add("enrolled", keys, 1)
             add("completion_rate", keys, (1 if done else 0, 1))
@@ -266,6 +287,8 @@ class Reference:
                 add("enrolled", {"month": month_of(created)}, 1)
 
         tried, passed = set(), set()
+        # Per unit an attempt was made under: pairs counted under each unit.
+        tried_under, passed_under = set(), set()
         for a in self.attempts:
             quiz = self.quizzes[a["quiz_id"]]
             if (
@@ -276,11 +299,21 @@ class Reference:
             ):
                 continue
             tried.add((a["learner_id"], a["quiz_id"]))
+            made_under = holder(a["learner_id"], a["unit_id"])["record_unit"]
+            tried_under.add((a["learner_id"], a["quiz_id"], made_under))
             if a["passed"]:
                 passed.add((a["learner_id"], a["quiz_id"]))
+                passed_under.add((a["learner_id"], a["quiz_id"], made_under))
         for uid, quiz_id in tried:
             keys = {**holder(uid), "course": self.quizzes[quiz_id]["course"]}
+            del keys["record_unit"]
             add("quiz_pass_rate", keys, (1 if (uid, quiz_id) in passed else 0, 1))
+        for pair in tried_under:
+            add(
+                "quiz_pass_rate",
+                {"record_unit": pair[2]},
+                (1 if pair in passed_under else 0, 1),
+            )
 
         sessions_of = defaultdict(list)
         for s in self.sessions:
@@ -295,6 +328,7 @@ class Reference:
                     {
                         "total": None,
                         "unit": training_class["unit_id"],
+                        "record_unit": training_class["unit_id"],
                         "course": training_class["course_id"],
                     },
                     1,
@@ -302,9 +336,12 @@ class Reference:
                 for month in {month_of(s["start"]) for s in held}:
                     add("classes_held", {"month": month}, 1)
             for uid in members:
-                keys = {**holder(uid), "course": training_class["course_id"]}
                 for s in held:
                     record = self.records.get((s["id"], uid))
+                    keys = {
+                        **holder(uid, record["unit_id"] if record else None),
+                        "course": training_class["course_id"],
+                    }
                     status = record["status"] if record else None
                     came = status in ATTENDED or (
                         status == "excused" and training_class["count_excused"]
@@ -317,7 +354,10 @@ class Reference:
                 and c["status"] == "valid"
                 and span.holds(c["issued_at"])
             ):
-                keys = {**holder(c["learner_id"]), "course": c["course_id"]}
+                keys = {
+                    **holder(c["learner_id"], c["unit_id"]),
+                    "course": c["course_id"],
+                }
                 keys["month"] = month_of(c["issued_at"])
                 add("certificates_issued", keys, 1)
         return out
@@ -336,18 +376,37 @@ class Reference:
             result[uid] = self.profiles[uid]["category"] or ""
         return result
 
-    # --- Units over time ---------------------------------------------------
+    def participants_under(self, people: set[int], span: Span) -> set:
+        """(person, unit their open enrolment was made under) pairs."""
+        result = set()
+        for e in self.enrolments:
+            uid = e["learner_id"]
+            if uid not in people or e["status"] not in OPEN:
+                continue
+            if e["created_at"] >= span.end_before:
+                continue
+            if e["completed_at"] is not None and e["completed_at"] < span.start_at:
+                continue
+            result.add((uid, e["unit_id"] or self.profiles[uid]["unit_id"]))
+        return result
 
-    def valid(self, unit_id, day) -> bool:
+    # --- Units over time ---------------------------------------------------
+    #
+    # ``day`` alone: the units valid that day (the dashboards). With
+    # ``start``: the units valid at some time from ``start`` to ``day`` (the
+    # yearly report); only a unit that ended before ``start`` is followed
+    # to its successor.
+
+    def valid(self, unit_id, day, start=None) -> bool:
         u = self.units[unit_id]
         return u["valid_from"] <= day and (
-            u["valid_to"] is None or u["valid_to"] >= day
+            u["valid_to"] is None or u["valid_to"] >= (start or day)
         )
 
-    def current(self, unit_id, day):
+    def current(self, unit_id, day, start=None):
         """Follow successions in effect by ``day`` (the first on a split)."""
         seen = set()
-        while not self.valid(unit_id, day) and unit_id not in seen:
+        while not self.valid(unit_id, day, start) and unit_id not in seen:
             seen.add(unit_id)
             nxt = [
                 s["successor_id"]
@@ -362,44 +421,45 @@ class Reference:
     def is_province(self, unit_id) -> bool:
         return self.units[unit_id]["level"] == "province"
 
-    def reporting_unit(self, unit_id, day):
+    def reporting_unit(self, unit_id, day, start=None):
         """The unit directly under the province holding ``unit_id`` on ``day``."""
         if unit_id is None:
             return None
-        unit_id = self.current(unit_id, day)
+        unit_id = self.current(unit_id, day, start)
         seen = set()
         while not self.is_province(unit_id) and unit_id not in seen:
             parent = self.units[unit_id]["parent_id"]
             if parent is None or self.is_province(parent):
                 break
             seen.add(unit_id)
-            unit_id = self.current(parent, day)
+            unit_id = self.current(parent, day, start)
         return unit_id
 
-    def unit_label(self, unit_id, day) -> str:
+    def unit_label(self, unit_id, day, start=None) -> str:
         u = self.units[unit_id]
         if self.is_province(unit_id):
             return f"Cơ quan cấp tỉnh ({u['full_name']})"
-        if self.valid(unit_id, day) or u["valid_to"] is None:
+        if self.valid(unit_id, day, start) or u["valid_to"] is None:
             return u["full_name"]
         after = u["valid_to"] + datetime.timedelta(days=1)
         return f"{u['full_name']} (hết hiệu lực từ {after:%d/%m/%Y})"
 
-    def by_reporting_unit(self, per_unit: dict, day) -> dict:
+    def by_reporting_unit(self, per_unit: dict, day, start=None) -> dict:
         """``{unit key: value}`` rolled up to ``{row label: value}``; every
-        reporting unit valid on ``day`` has a row, the others only with data."""
+        reporting unit valid on ``day`` (with ``start``: on ``start``) has a
+        row, the others only with data."""
         rows = {}
         for u in self.units:
             parent = self.units[u]["parent_id"]
             top = parent is None or self.is_province(parent)
-            if not self.is_province(u) and top and self.valid(u, day):
-                rows[self.unit_label(u, day)] = None
+            if not self.is_province(u) and top and self.valid(u, start or day):
+                rows[self.unit_label(u, day, start)] = None
         for unit_id, value in per_unit.items():
-            target = self.reporting_unit(unit_id, day)
+            target = self.reporting_unit(unit_id, day, start)
             label = (
                 "Không xác định đơn vị"
                 if target is None
-                else self.unit_label(target, day)
+                else self.unit_label(target, day, start)
             )
             rows[label] = value if rows.get(label) is None else plus(rows[label], value)
         return rows

@@ -27,7 +27,7 @@ from elearning.reports.yearly import yearly_report_render
 from tests.factories import reauthenticate
 
 from . import random_dataset
-from .reference import ANSWERS, METRICS, RATES, Reference, Span, zero
+from .reference import ANSWERS, METRICS, OPEN, RATES, Reference, Span, zero
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -96,11 +96,14 @@ def agency_rows(ref, figures, metrics) -> dict:
     return rows
 
 
-def district_rows(ref, figures, metrics, day) -> dict:
+def district_rows(ref, figures, metrics, day, *, group="unit", start=None) -> dict:
+    """Per reporting unit: people by their unit now as on ``day`` (the
+    dashboards), or records by the unit they were made under over the
+    period from ``start`` (the yearly report)."""
     rows = {}
     for metric in metrics:
-        per_unit = {k: v for k, v in figures[metric]["unit"].items() if nonzero(v)}
-        for label, value in ref.by_reporting_unit(per_unit, day).items():
+        per_unit = {k: v for k, v in figures[metric][group].items() if nonzero(v)}
+        for label, value in ref.by_reporting_unit(per_unit, day, start).items():
             rows.setdefault(label, {})[metric] = (
                 zero(metric) if value is None else value
             )
@@ -279,6 +282,22 @@ def test_every_metric_has_a_reference():
     assert {m.key for m in registered_metrics()} == set(METRICS)
 
 
+def want_trend(ref, people) -> dict:
+    """Enrolled, completed and certificates issued of each year from the
+    first enrolment's to this one (five at most), the years with any."""
+    keys = ["enrolled", "completed", "certificates_issued"]
+    this_year = ref.now.astimezone(random_dataset.TZ).year
+    opened = [e["created_at"] for e in ref.enrolments if e["status"] in OPEN]
+    first = max(min(opened).astimezone(random_dataset.TZ).year, this_year - 4)
+    rows = {}
+    for year in range(first, this_year + 1):
+        span = Span(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        totals = total_row(ref.figures(people, span), keys)
+        if any(totals.values()):
+            rows[str(year)] = totals
+    return rows
+
+
 def test_dashboards_and_exports_equal_the_reference(world, client):
     ref = Reference()
     problems: list[str] = []
@@ -320,6 +339,8 @@ def test_dashboards_and_exports_equal_the_reference(world, client):
             for label, v in ref.trainer_activity(span).items()
         }
         same(want_trainer, context_rows(trainer), f"province/{name}/trainer", problems)
+        trend = response.context["tables"][-1]
+        same(want_trend(ref, everyone), context_rows(trend), "trend", problems)
         total = {
             m.key: value_of(response.context["total"].figures.get(m.key), m.is_rate)
             for m in registered_metrics()
@@ -438,8 +459,10 @@ def summed(rows: dict, keys) -> dict:
     return total
 
 
-def participant_rows(ref, people, span, place_of, places: dict) -> dict:
-    """{place label: {category: n, participants: n, staff_count: n}}."""
+def participant_rows(ref, people, span, places_of, places: dict) -> dict:
+    """{place label: {category: n, participants: n, staff_count: n}}; a
+    person counts once in each place ``places_of(uid)`` gives, once in the
+    total."""
     rows = {
         label: {
             **dict.fromkeys(CATEGORIES.values(), 0),
@@ -452,10 +475,10 @@ def participant_rows(ref, people, span, place_of, places: dict) -> dict:
     for uid, category in ref.participants(people, span).items():
         total[category] += 1
         total[PARTICIPANTS] += 1
-        label = place_of(uid)
-        if label in rows:
-            rows[label][category] += 1
-            rows[label][PARTICIPANTS] += 1
+        for label in places_of(uid):
+            if label in rows:
+                rows[label][category] += 1
+                rows[label][PARTICIPANTS] += 1
     return rows, total
 
 
@@ -520,17 +543,25 @@ def yearly_expectations(ref, people, span, day, *, district: bool) -> dict:
     if district:
         places = agency_rows(ref, figures, metrics)
 
-        def place_of(uid):
+        def places_of(uid):
             agency = ref.profiles[uid]["agency_id"]
-            return ref.agencies[agency]["name"] if agency else NO_AGENCY
+            return {ref.agencies[agency]["name"] if agency else NO_AGENCY}
     else:
-        places = district_rows(ref, figures, metrics, day)
+        # Each record under the unit it was made under, over the year.
+        places = district_rows(
+            ref, figures, metrics, day, group="record_unit", start=span.start
+        )
+        made_under = ref.participants_under(people, span)
 
-        def place_of(uid):
-            unit = ref.reporting_unit(ref.profiles[uid]["unit_id"], day)
-            return ref.unit_label(unit, day)
+        def places_of(uid):
+            labels = set()
+            for person, unit in made_under:
+                if person == uid:
+                    target = ref.reporting_unit(unit, day, span.start)
+                    labels.add(ref.unit_label(target, day, span.start))
+            return labels
 
-    participants, by_category = participant_rows(ref, people, span, place_of, places)
+    participants, by_category = participant_rows(ref, people, span, places_of, places)
     by_category["staff_count"] = total["staff_count"]
     expected = {
         "Các khóa bồi dưỡng và lớp tập huấn đã tổ chức": with_total(
