@@ -4,5 +4,6 @@ from tests.certificates.conftest import (  # noqa: F401
     completion,
     course,
     enrol,
+    issuers,
     template,
 )

@@ -76,7 +76,7 @@ def test_register_book_xlsx_keeps_the_name_inert(
     reauthenticate(client)
     response = client.get(
         reverse("certificates:register"),
-        {"unit": units["741"].pk, "year": certificate.series.year},
+        {"issuer": certificate.issuer_id, "year": certificate.series.year},
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
