@@ -77,7 +77,7 @@ def main() -> None:
     quiz.save()
     courses = [c.url for c in CoursePage.objects.live()]
     lessons = [p.url for p in LessonPage.objects.live().descendant_of(course)]
-    admin = User.objects.get(email="quantri@stttt.dongnai.example.gov.vn")
+    admin = User.objects.get(email="quantri@skhcn.dongnai.example.gov.vn")
     args.manifest.write_text(
         json.dumps(
             {

@@ -48,6 +48,85 @@ def seed(*, stdout, style) -> None:
     stdout.write("Certificate issuers: " + ", ".join(issuer.code for issuer in issuers))
     template, created = default_template()
     stdout.write("Certificate template: " + ("created" if created else "already there"))
+    seed_history(stdout=stdout, template=template)
+
+
+# The 2024 certificates of the district's class, issued by the body of then.
+HISTORY_ISSUED = datetime.datetime(2024, 11, 15, 9, 0)
+
+
+def seed_history(*, stdout, template: CertificateTemplate) -> None:
+    """Certificates of the 2024 course for the Xuân Lộc learners who finished
+    it then: issued on 15/11/2024 by the Sở Thông tin và Truyền thông, in its
+    2024 series, under Huyện Xuân Lộc. Written as they were made then (the
+    issuing service takes today's issuer and number). Idempotent."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from courses.demo import history_course
+    from courses.models import Enrolment
+    from elearning.people.demo import history_unit
+
+    from .models import ISSUER_NUMBER_FORMAT, Certificate, CertificateSeries
+    from .selectors import issuer_on
+    from .text import grade_word, new_short_code, new_token
+
+    course = history_course()
+    if course is None:
+        return
+    issued_at = timezone.make_aware(HISTORY_ISSUED)
+    issuer = issuer_on(timezone.localdate(issued_at))
+    unit = history_unit()
+    made = 0
+    enrolments = (
+        Enrolment.objects.filter(course=course, status=Enrolment.Status.COMPLETED)
+        .select_related("learner__profile__agency")
+        .order_by("completed_at", "pk")
+    )
+    with transaction.atomic():
+        series, _created = CertificateSeries.objects.select_for_update().get_or_create(
+            issuer=issuer,
+            unit=None,
+            year=issued_at.year,
+            defaults={"number_format": ISSUER_NUMBER_FORMAT},
+        )
+        for enrolment in enrolments:
+            learner = enrolment.learner
+            if Certificate.objects.filter(learner=learner, course=course).exists():
+                continue
+            profile = learner.profile
+            series.last_number += 1
+            Certificate.objects.create(
+                number=series.format_number(series.last_number),
+                series=series,
+                sequence=series.last_number,
+                learner=learner,
+                unit=unit,
+                course=course,
+                template_revision_id=template.latest_revision_id,
+                issuer=issuer,
+                issuer_revision_id=issuer.latest_revision_id
+                or issuer.save_revision(log_action=False).pk,
+                training_class_code="ATTT-XL-2024",
+                full_name=profile.full_name,
+                date_of_birth=profile.date_of_birth,
+                agency_name=f"Văn phòng HĐND và UBND {unit.full_name[:1].lower()}"
+                f"{unit.full_name[1:]}",
+                unit_name=unit.full_name,
+                course_title=course.title,
+                course_code=course.code,
+                started_on=timezone.localdate(enrolment.created_at),
+                completed_on=timezone.localdate(enrolment.completed_at),
+                grade=grade_word(course, None),
+                issued_at=issued_at,
+                token=new_token(),
+                short_code=new_short_code(),
+            )
+            made += 1
+        series.save(update_fields=["last_number"])
+    stdout.write(
+        f"Certificates of 2024 ({issuer.code}, {unit.full_name}): {made} issued"
+    )
 
 
 def default_template() -> tuple[CertificateTemplate, bool]:

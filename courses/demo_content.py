@@ -354,3 +354,19 @@ LESSONS = [
         ],
     },
 ]
+
+
+# The course of 2024, held while the districts existed: its enrolments,
+# class and certificates are the history the reports show across the reform.
+HISTORY_COURSE = {
+    "title": "Bồi dưỡng kiến thức an toàn thông tin năm 2024",
+    "slug": "boi-duong-an-toan-thong-tin-2024",
+    "code": "ATTT-CB-2024",
+    "summary": (
+        "Khóa bồi dưỡng năm 2024 cho cán bộ, công chức cấp huyện: mật khẩu, thư "
+        "điện tử lừa đảo. Khóa đã kết thúc; giữ lại làm lịch sử học tập."
+    ),
+    "lessons": (0, 1),  # lessons 1 and 2 of LESSONS
+    "enrolled": (2024, 9, 16),
+    "completed": (2024, 10, 25),
+}

@@ -14,7 +14,8 @@ from django.utils import timezone
 from courses.demo_content import COURSE as DEMO_COURSE
 from courses.models import CoursePage
 from elearning.people.demo import demo_users
-from elearning.people.models import AdministrativeUnit, Role
+from elearning.people.models import Role
+from elearning.people.selectors import unit_on
 
 from .models import TrainingClass
 from .services import class_membership_add, class_sessions_create_weekly
@@ -27,9 +28,10 @@ SESSION_WEEKS = (-3, -2, -1, 0, 1)
 SESSION_HOURS = (datetime.time(7, 30), datetime.time(17, 0))
 
 
-def _unit(code: str) -> AdministrativeUnit:
-    # District units ended on 01/07/2025; the demo uses the 2018 list as is.
-    return AdministrativeUnit.objects.filter(code=code).latest("valid_from")
+CLASS_UNIT = "26425"  # Xã Xuân Lộc
+HISTORY_CLASS_CODE = "ATTT-XL-2024"
+# The 2024 class of Huyện Xuân Lộc: four Tuesdays of October 2024.
+HISTORY_SESSION_DAYS = [datetime.date(2024, 10, d) for d in (1, 8, 15, 22)]
 
 
 def _course() -> CoursePage:
@@ -55,7 +57,7 @@ def seed(*, stdout, style) -> None:
     course = _course()
     trainer = demo_users(Role.TRAINER)[0]
     admin = demo_users(Role.ADMIN)[0]
-    learners = demo_users(Role.LEARNER, unit_code="741")
+    learners = demo_users(Role.LEARNER, unit_code=CLASS_UNIT)
     today = timezone.localdate()
     klass = _current_class(course, today)
     if klass is None:
@@ -66,11 +68,11 @@ def seed(*, stdout, style) -> None:
         klass = TrainingClass.objects.create(
             code=code,
             course=course,
-            name="Lớp tập huấn an toàn thông tin – huyện Xuân Lộc",
-            unit=_unit("741"),
+            name="Lớp tập huấn an toàn thông tin – xã Xuân Lộc",
+            unit=unit_on(CLASS_UNIT),
             start_date=days[0],
             end_date=days[-1],
-            place="Hội trường UBND huyện Xuân Lộc",
+            place="Hội trường UBND xã Xuân Lộc",
             capacity=40,
         )
         class_sessions_create_weekly(
@@ -88,4 +90,66 @@ def seed(*, stdout, style) -> None:
     stdout.write(
         f"Training class {klass.code}: {klass.sessions.count()} sessions, "
         f"{klass.memberships.count()} learners (trainer {trainer.email})"
+    )
+    seed_history(stdout=stdout, trainer=trainer)
+
+
+def seed_history(*, stdout, trainer) -> None:
+    """The 2024 class of Huyện Xuân Lộc for the 2024 course, every session
+    attended by the district's learners of then, the records made under the
+    district. Idempotent."""
+    from courses.demo import history_course
+    from elearning.people.demo import HISTORY_PEOPLE, history_unit
+    from elearning.people.models import User
+
+    from .models import (
+        AttendanceMethod,
+        AttendanceRecord,
+        AttendanceStatus,
+        ClassMembership,
+        ClassSession,
+    )
+
+    course = history_course()
+    if course is None or TrainingClass.objects.filter(code=HISTORY_CLASS_CODE).exists():
+        return
+    unit = history_unit()
+    klass = TrainingClass.objects.create(
+        code=HISTORY_CLASS_CODE,
+        course=course,
+        name="Lớp bồi dưỡng an toàn thông tin năm 2024 – huyện Xuân Lộc",
+        unit=unit,
+        start_date=HISTORY_SESSION_DAYS[0],
+        end_date=HISTORY_SESSION_DAYS[-1],
+        place="Hội trường UBND huyện Xuân Lộc",
+        capacity=40,
+    )
+    klass.trainers.add(trainer)
+    sessions = [
+        ClassSession.objects.create(
+            training_class=klass,
+            start=timezone.make_aware(datetime.datetime.combine(day, SESSION_HOURS[0])),
+            end=timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(11, 30))
+            ),
+            topic="An toàn thông tin cơ bản",
+        )
+        for day in HISTORY_SESSION_DAYS
+    ]
+    learners = list(User.objects.filter(email__in=HISTORY_PEOPLE).order_by("email"))
+    for learner in learners:
+        ClassMembership.objects.create(training_class=klass, learner=learner)
+        for session in sessions:
+            AttendanceRecord.objects.create(
+                session=session,
+                learner=learner,
+                unit=unit,
+                status=AttendanceStatus.PRESENT,
+                method=AttendanceMethod.TRAINER,
+                recorded_by=trainer,
+                recorded_at=session.start,
+            )
+    stdout.write(
+        f"Training class {klass.code} (2024, {unit.full_name}): "
+        f"{len(sessions)} sessions, {len(learners)} learners"
     )

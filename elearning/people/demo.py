@@ -6,87 +6,110 @@ add it to an authenticator app to pass the MFA step (docs/people.md).
 
 from __future__ import annotations
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
 
 from .models import STAFF_ROLES, AdministrativeUnit, Role, StaffProfile, User
-from .services import agency_get_or_create, units_load, user_set_role
+from .selectors import unit_on
+from .services import agency_get_or_create, unit_files_load, user_set_role
 
 DEMO_PASSWORD = "hoc-an-toan-2026"  # noqa: S105 - printed demo credential
 
+PROVINCE_AGENCY = "Sở Khoa học và Công nghệ"
+# The offices of a commune or ward since 01/07/2025.
 COMMON_AGENCIES = [
     "Văn phòng HĐND và UBND",
-    "Phòng Văn hóa và Thông tin",
-    "Phòng Nội vụ",
+    "Phòng Văn hóa - Xã hội",
+    "Phòng Kinh tế",
 ]
 
-# (email, role, unit code, agency, full name)
+# (email, role, unit code, agency, full name). Units are those in force
+# today: the province, and communes and wards of 01/07/2025.
 PEOPLE = [
     (
-        "quantri@stttt.dongnai.example.gov.vn",
+        "quantri@skhcn.dongnai.example.gov.vn",
         Role.ADMIN,
         "75",
-        "Sở Thông tin và Truyền thông",
+        PROVINCE_AGENCY,
         "Hoàng Văn Hải",
     ),
     (
-        "giangvien@stttt.dongnai.example.gov.vn",
+        "giangvien@skhcn.dongnai.example.gov.vn",
         Role.TRAINER,
         "75",
-        "Sở Thông tin và Truyền thông",
+        PROVINCE_AGENCY,
         "Võ Thị Giang",
     ),
     (
         "canbo@xuanloc.example.gov.vn",
         Role.OFFICER,
-        "741",
-        "Phòng Văn hóa và Thông tin",
+        "26425",  # Xã Xuân Lộc
+        "Văn phòng HĐND và UBND",
         "Lê Hoàng Đức",
     ),
     (
-        "canbo@bienhoa.example.gov.vn",
+        "canbo@tranbien.example.gov.vn",
         Role.OFFICER,
-        "731",
-        "Phòng Văn hóa và Thông tin",
+        "26041",  # Phường Trấn Biên
+        "Văn phòng HĐND và UBND",
         "Phạm Minh Châu",
     ),
     (
         "an.nv@xuanloc.example.gov.vn",
         Role.LEARNER,
-        "741",
+        "26425",
         "Văn phòng HĐND và UBND",
         "Nguyễn Văn An",
     ),
     (
         "dung.tt@xuanloc.example.gov.vn",
         Role.LEARNER,
-        "741",
-        "Phòng Nội vụ",
+        "26425",
+        "Phòng Kinh tế",
         "Trần Thị Dung",
     ),
     (
         "hoa.pt@xuanloc.example.gov.vn",
         Role.LEARNER,
-        "741",
-        "Phòng Văn hóa và Thông tin",
+        "26425",
+        "Phòng Văn hóa - Xã hội",
         "Phạm Thị Hoa",
     ),
     (
         "minh.lv@xuanloc.example.gov.vn",
         Role.LEARNER,
-        "741",
+        "26425",
         "Văn phòng HĐND và UBND",
         "Lê Văn Minh",
     ),
     (
-        "binh.lt@bienhoa.example.gov.vn",
+        "tam.nt@xuanthanh.example.gov.vn",
         Role.LEARNER,
-        "731",
+        "26434",  # Xã Xuân Thành
+        "Văn phòng HĐND và UBND",
+        "Ngô Thanh Tâm",
+    ),
+    (
+        "binh.lt@tranbien.example.gov.vn",
+        Role.LEARNER,
+        "26041",
         "Văn phòng HĐND và UBND",
         "Lý Thanh Bình",
     ),
+]
+
+# Before 01/07/2025 the Xuân Lộc learners worked for the district (741):
+# their 2024 history (a class, certificates) stays under it.
+HISTORY_UNIT = "741"
+HISTORY_DAY = datetime.date(2024, 10, 1)
+HISTORY_PEOPLE = [
+    "an.nv@xuanloc.example.gov.vn",
+    "dung.tt@xuanloc.example.gov.vn",
+    "hoa.pt@xuanloc.example.gov.vn",
 ]
 
 
@@ -100,30 +123,30 @@ def demo_users(role: Role, *, unit_code: str | None = None) -> list[User]:
     return list(User.objects.filter(email__in=emails).order_by("email"))
 
 
+def agency_name(name: str, unit: AdministrativeUnit) -> str:
+    """ "Văn phòng HĐND và UBND xã Xuân Lộc": the office and its unit."""
+    if unit.level == AdministrativeUnit.Level.PROVINCE:
+        return name
+    return f"{name} {unit.full_name[:1].lower()}{unit.full_name[1:]}"
+
+
 def _agencies() -> int:
+    """The common offices of each unit a demo person works in."""
     created = 0
-    province = AdministrativeUnit.objects.get(code="75", parent__isnull=True)
-    _, was_created = agency_get_or_create(
-        unit=province, name="Sở Thông tin và Truyền thông"
-    )
-    created += was_created
-    # The 2018 districts only: `make setup` also loads the communes.
-    for unit in AdministrativeUnit.objects.filter(
-        parent=province, level=AdministrativeUnit.Level.DISTRICT
-    ):
-        for name in COMMON_AGENCIES:
+    for code in sorted({code for _e, _r, code, *_rest in PEOPLE}):
+        unit = unit_on(code)
+        names = [PROVINCE_AGENCY] if code == "75" else COMMON_AGENCIES
+        for name in names:
             _, was_created = agency_get_or_create(
-                unit=unit, name=f"{name} {unit.full_name}"
+                unit=unit, name=agency_name(name, unit)
             )
             created += was_created
     return created
 
 
-def _person(email, role, unit_code, agency_name, full_name) -> tuple[User, bool]:
-    unit = AdministrativeUnit.objects.filter(code=unit_code).latest("valid_from")
-    if unit.level != AdministrativeUnit.Level.PROVINCE:
-        agency_name = f"{agency_name} {unit.full_name}"
-    agency, _created = agency_get_or_create(unit=unit, name=agency_name)
+def _person(email, role, unit_code, agency, full_name) -> tuple[User, bool]:
+    unit = unit_on(unit_code)
+    agency, _created = agency_get_or_create(unit=unit, name=agency_name(agency, unit))
     user, created = User.objects.get_or_create(email=email)
     if created or not user.has_usable_password():
         user.set_password(DEMO_PASSWORD)
@@ -138,6 +161,11 @@ def _person(email, role, unit_code, agency_name, full_name) -> tuple[User, bool]
     return user, created
 
 
+def history_unit() -> AdministrativeUnit:
+    """The district the history learners belonged to in 2024."""
+    return unit_on(HISTORY_UNIT, HISTORY_DAY)
+
+
 def _totp_secret(user: User) -> str:
     existing = Authenticator.objects.filter(
         user=user, type=Authenticator.Type.TOTP
@@ -150,11 +178,12 @@ def _totp_secret(user: User) -> str:
 
 
 def seed(*, stdout, style) -> None:
-    created, updated, unchanged = units_load()
-    stdout.write(
-        "Administrative units of 2018: "
-        f"{created} created, {updated + unchanged} already there"
-    )
+    # Every unit of 2018 and 2025 and the successions (as `make setup`).
+    for path, _kind, counts in unit_files_load():
+        stdout.write(
+            f"{path.name}: {counts.created} created, "
+            f"{counts.updated + counts.unchanged} already there"
+        )
     stdout.write(f"Agencies: {_agencies()} created")
     stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, role, *rest in PEOPLE:

@@ -53,7 +53,7 @@ AGENCIES = [
     "Phòng Tài nguyên và Môi trường",
     "Phòng Y tế",
 ]
-PROVINCE_AGENCY = "Sở Thông tin và Truyền thông"
+PROVINCE_AGENCY = "Sở Khoa học và Công nghệ"
 CATEGORIES = [
     StaffCategory.CONG_CHUC,
     StaffCategory.CONG_CHUC,

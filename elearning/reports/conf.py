@@ -27,8 +27,14 @@ DEFAULTS = {
     "REPORTS_FIGURES_MAX_AGE": 900,
     "REPORTS_FIGURES_KEEP_WARM": 3600,
     "REPORTS_FONT_DIR": "/usr/share/fonts/truetype/noto",
-    "REPORTS_PROVINCE_ISSUER": "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
-    "REPORTS_PROVINCE_ABBR": "STTTT",
+    # The province's body comes from the issuers kept in the admin
+    # (certificates.Issuer, by date); these names stand in when none is.
+    "REPORTS_PROVINCE_ISSUER": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+    "REPORTS_PROVINCE_ABBR": "SKHCN",
+    # A district's report (records before 01/07/2025) and a commune's or
+    # ward's (the office in charge of culture and information since then).
     "REPORTS_DISTRICT_ISSUER": "PHÒNG VĂN HÓA VÀ THÔNG TIN",
     "REPORTS_DISTRICT_ABBR": "VHTT",
+    "REPORTS_COMMUNE_ISSUER": "PHÒNG VĂN HÓA - XÃ HỘI",
+    "REPORTS_COMMUNE_ABBR": "VHXH",
 }

@@ -66,6 +66,14 @@ def report_filename(
     return f"bao-cao-nam-{year}-{name}"
 
 
+def province_body(day: datetime.date):
+    """The province's issuing body (``certificates.Issuer``) in force on
+    ``day``, or None (the settings' names are used then)."""
+    from certificates.selectors import issuer_on
+
+    return issuer_on(day)
+
+
 def report_year_default(today: datetime.date) -> int:
     """The year a report is asked for by default: the current year, but in
     January the year just ended, whose report is still being closed."""
@@ -315,13 +323,23 @@ def yearly_report_build(
             "name": (province.full_name if province else "").upper()
         }
         issuer = conf.get("REPORTS_PROVINCE_ISSUER")
-        number = _("Số: …/BC-%(abbr)s") % {"abbr": conf.get("REPORTS_PROVINCE_ABBR")}
+        abbr = conf.get("REPORTS_PROVINCE_ABBR")
+        # The province's body on the day the document is made (the Sở Khoa học
+        # và Công nghệ since 01/03/2025), as the admin keeps it for certificates.
+        body = province_body(document_day(year, today))
+        if body is not None:
+            superior = body.issuing_parent or superior
+            issuer, abbr = body.issuing_body, body.code
+        number = _("Số: …/BC-%(abbr)s") % {"abbr": abbr}
         place = province_name
         scope = _("toàn tỉnh")
     else:
         superior = _("UBND %(name)s") % {"name": unit.full_name.upper()}
-        issuer = conf.get("REPORTS_DISTRICT_ISSUER")
-        number = _("Số: …/BC-%(abbr)s") % {"abbr": conf.get("REPORTS_DISTRICT_ABBR")}
+        level = (
+            "COMMUNE" if unit.level == AdministrativeUnit.Level.COMMUNE else "DISTRICT"
+        )
+        issuer = conf.get(f"REPORTS_{level}_ISSUER")
+        number = _("Số: …/BC-%(abbr)s") % {"abbr": conf.get(f"REPORTS_{level}_ABBR")}
         place = unit.name
         scope = unit.full_name
     narrative = [

@@ -43,7 +43,7 @@ def test_a_tester_completes_attendance_on_the_day_the_demo_is_seeded(time_machin
     assert TrainingClass.objects.filter(code__startswith=demo.CLASS_CODE).count() == 1
 
     trainer = demo_users(Role.TRAINER)[0]
-    learner = demo_users(Role.LEARNER, unit_code="741")[0]
+    learner = demo_users(Role.LEARNER, unit_code=demo.CLASS_UNIT)[0]
     enrolment = Enrolment.objects.get(learner=learner, course=klass.course)
     *held, today, _next = klass.sessions.all()
     for session in held:
@@ -74,7 +74,7 @@ def test_a_later_day_gets_a_class_of_its_own(time_machine):
     reseed_class()
     second = TrainingClass.objects.get(code=f"{demo.CLASS_CODE}-20270317")
     assert first.sessions.count() == second.sessions.count() == 5
-    learner = demo_users(Role.LEARNER, unit_code="741")[0]
+    learner = demo_users(Role.LEARNER, unit_code=demo.CLASS_UNIT)[0]
     enrolment = Enrolment.objects.get(learner=learner, course=first.course)
     # The learner counts in the class of today: its next session is theirs.
     requirement = attendance_requirement(enrolment)

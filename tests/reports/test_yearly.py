@@ -125,7 +125,12 @@ def test_province_report_groups_by_units_valid_on_5_december(dataset, xuan_loc_c
         "54,5 %; số giấy chứng nhận đã cấp: 3."
     )
     assert report.place_date == "Đồng Nai, ngày 05 tháng 12 năm 2026"
-    assert report.number == "Số: …/BC-STTTT"
+    # Made in 2026: the province's body of the day, kept in the admin.
+    assert (report.superior, report.issuer, report.number) == (
+        "UBND TỈNH ĐỒNG NAI",
+        "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        "Số: …/BC-SKHCN",
+    )
 
 
 def test_report_for_2024_uses_the_eleven_districts(make_dataset):
@@ -455,3 +460,12 @@ def test_report_file_names_read_as_the_place(units):
     assert report_filename(2026, units["741"]) == "bao-cao-nam-2026-huyen-xuan-loc"
     assert report_filename(2026, None, units["75"]) == "bao-cao-nam-2026-tinh-dong-nai"
     assert report_filename(2026, units["731"]) == "bao-cao-nam-2026-thanh-pho-bien-hoa"
+
+
+def test_a_communes_report_is_headed_by_its_office(dataset, xuan_loc_commune):
+    report = yearly_report_build(year=2026, unit=xuan_loc_commune)
+    assert (report.superior, report.issuer, report.number) == (
+        "UBND XÃ XUÂN LỘC",
+        "PHÒNG VĂN HÓA - XÃ HỘI",
+        "Số: …/BC-VHXH",
+    )
