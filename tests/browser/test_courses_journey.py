@@ -16,7 +16,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_staff_import.csv"
+# A commune's staff list: new people go to units in force today.
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "staff_import_xa_xuan_loc.csv"
 
 
 def login_as(context, user, live_server):
@@ -38,7 +39,19 @@ def login_as(context, user, live_server):
 
 
 @pytest.fixture
-def journey_course(units):
+def commune_officer(units_2025):
+    from tests.factories import make_person
+
+    return make_person(
+        role="officer",
+        unit=units_2025["26425"],
+        full_name="Lê Hoàng Đức",
+        email="canbo@xuanloc.example.gov.vn",
+    )
+
+
+@pytest.fixture
+def journey_course(units_2025):
     from wagtail.models import Site
 
     from courses.models import CourseIndexPage
@@ -91,7 +104,7 @@ def test_import_then_study_on_phone(
     page,
     phone_page,
     live_server,
-    officer,
+    commune_officer,
     journey_course,
     axe_violations,
     screenshot,
@@ -101,7 +114,7 @@ def test_import_then_study_on_phone(
 
     time_machine.move_to(timezone.now(), tick=True)
     # 1. The officer imports the sample list and enrols everyone.
-    login_as(page.context, officer, live_server)
+    login_as(page.context, commune_officer, live_server)
     page.goto(live_server.url + "/quan-ly/nhap-tu-tep/")
     assert axe_violations(page) == []
     page.set_input_files("input[type=file]", str(SAMPLE))
