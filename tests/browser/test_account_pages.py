@@ -73,10 +73,16 @@ def test_mfa_activation_on_a_phone(phone_page, live_server, axe_violations, scre
     _assert_fits_and_clean(page, axe_violations)
     screenshot(page, "i18n_mfa_index_phone")
 
-    page.get_by_role("link", name="Bật").click()
+    # The re-authentication page, as sensitive actions show it.
+    page.goto(live_server.url + "/accounts/reauthenticate/?next=/accounts/2fa/")
     assert page.locator("h1").inner_text() == "Xác nhận quyền truy cập"
+    _assert_fits_and_clean(page, axe_violations)
     page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
     page.locator("main").get_by_role("button", name="Xác nhận").click()
+    assert page.locator("h1").inner_text() == "Xác thực hai yếu tố"
+
+    # No authenticator yet: "Bật" opens the set-up with no password prompt.
+    page.get_by_role("link", name="Bật").click()
     assert page.locator("h1").inner_text() == "Bật ứng dụng xác thực"
     assert page.get_by_label("Mã xác thực").is_visible()
     assert page.locator("img.allauth-qr").is_visible()
