@@ -638,3 +638,16 @@ def test_wagtail_overrides_keep_placeholders_and_markup(catalogue):
         assert _tags(text) in [_tags(s) for s in sources], entry.msgid
         checked += 1
     assert checked > 50
+
+
+@pytest.mark.django_db
+def test_dashboard_is_titled_with_the_site_name_not_localhost(client, province_admin):
+    from django.conf import settings
+
+    Group.objects.get(name="admin").permissions.add(
+        Permission.objects.get(codename="access_admin")
+    )
+    client.force_login(province_admin)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert settings.WAGTAIL_SITE_NAME in html
+    assert Site.objects.get(is_default_site=True).site_name == settings.WAGTAIL_SITE_NAME
