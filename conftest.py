@@ -121,6 +121,20 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_revision_caches():
+    """The certificate PDF module keeps templates and issuers by revision id
+    for the process's life (revisions never change). A test's rolled-back or
+    flushed revisions give their ids to a later test's, so each test starts
+    with none kept (every test: browser journeys issue certificates too)."""
+    import sys
+
+    pdf = sys.modules.get("certificates.pdf")
+    if pdf is not None:
+        pdf._TEMPLATES.clear()
+        pdf._ISSUERS.clear()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the suite's is per process:
     a cached page, user or rate limit must not outlive its test)."""

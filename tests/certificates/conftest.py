@@ -18,17 +18,6 @@ import pytest
 from courses.completion import Requirement
 
 
-@pytest.fixture(autouse=True)
-def _fresh_revision_caches():
-    """The PDF module keeps templates and issuers by revision id for the
-    worker's life (revisions never change). A test's rolled-back revisions
-    give their ids to the next test's, so each test starts with none kept."""
-    from certificates import pdf
-
-    pdf._TEMPLATES.clear()
-    pdf._ISSUERS.clear()
-
-
 @pytest.fixture
 def completion(monkeypatch):
     """Replace the registered completion checks with one the test controls.
