@@ -235,3 +235,74 @@ def test_attendance_of_2025_splits_at_1_july(history, units, courses):
     assert attendance["Huyện Xuân Lộc"]["classes_held"] == Figure(1)
     assert attendance[xuan_thanh.full_name]["attendance_rate"] == Figure(0, 1)
     assert report.total.figures["attendance_rate"] == Figure(1, 2)
+
+
+def test_the_change_of_30_april_2026_breaks_nothing(units_2025, courses):
+    """Ten xã become phường and the province «Thành phố Đồng Nai», entered
+    through the admin's services: the commune's people move, scoping follows
+    them, the 2026 report shows the xã until 29/04 and the phường after, and
+    a certificate issued after the admin renames the superior body says so
+    while one issued before keeps the old name."""
+    from certificates.models import Issuer
+    from certificates.services import issuer_save
+    from elearning.people.scoping import visible_unit_ids
+    from elearning.people.unit_moves import moves_propose, units_migrate
+    from tests.people.test_units_2026 import AFTER, BEFORE, apply_30_april_2026
+
+    a, b = courses
+    xa = units_2025.on("26425", BEFORE)
+    an = make_person(
+        role="learner", unit=xa, full_name="Nguyễn Văn An", email="an@x.vn"
+    )
+    officer = make_person(
+        role="officer", unit=xa, full_name="Lê Hoàng Đức", email="canbo@x.vn"
+    )
+    record(an, a, xa, made=at(2026, 3, 10), completed=at(2026, 4, 2))
+    series = CertificateSeries.objects.create(
+        issuer=Issuer.objects.get(code="SKHCN"),
+        year=2026,
+        number_format="{n:04d}/{year}/GCN-{issuer}",
+    )
+    before = certificate(an, a, series, 1, at(2026, 4, 3))
+    Certificate.objects.filter(pk=before.pk).update(
+        unit=xa, issuer_revision=series.issuer.save_revision(log_action=False)
+    )
+
+    _province, city = apply_30_april_2026()
+    phuong = AdministrativeUnit.objects.get_on("26425", AFTER)
+    # The admin moves the xã's people to the phường (one successor: proposed).
+    proposal = moves_propose(unit=xa, day=AFTER)
+    units_migrate(
+        moves=[(p.profile, p.to) for p in proposal if p.to is not None], day=AFTER
+    )
+    an.profile.refresh_from_db()
+    officer.profile.refresh_from_db()
+    assert an.profile.unit == officer.profile.unit == phuong
+    assert visible_unit_ids(officer) == {phuong.pk}
+    record(an, b, phuong, made=at(2026, 5, 10))
+
+    # The superior body is renamed in the issuer, not in code.
+    issuer = Issuer.objects.get(code="SKHCN")
+    issuer.issuing_parent = "UBND THÀNH PHỐ ĐỒNG NAI"
+    issuer_save(issuer=issuer)
+    after = certificate(an, b, series, 2, at(2026, 6, 1))
+    Certificate.objects.filter(pk=after.pk).update(
+        unit=phuong,
+        issuer_revision_id=Issuer.objects.get(pk=issuer.pk).latest_revision_id,
+    )
+    assert "UBND TỈNH ĐỒNG NAI" in Certificate.objects.get(pk=before.pk).issuer_line
+    assert "UBND THÀNH PHỐ ĐỒNG NAI" in Certificate.objects.get(pk=after.pk).issuer_line
+
+    report = yearly_report_build(year=2026)
+    results, rows = place_rows(report)
+    assert rows["Xã Xuân Lộc"]["enrolled"] == Figure(1)
+    assert rows["Xã Xuân Lộc"]["certificates_issued"] == Figure(1)
+    assert rows["Phường Xuân Lộc"]["enrolled"] == Figure(1)
+    assert rows["Phường Xuân Lộc"]["certificates_issued"] == Figure(1)
+    assert results.total.figures["enrolled"] == Figure(2)
+    # The report made today is headed by the body as the admin keeps it now.
+    assert (report.superior, report.issuer) == (
+        "UBND THÀNH PHỐ ĐỒNG NAI",
+        "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+    )
+    assert city.full_name == "Thành phố Đồng Nai"
