@@ -72,10 +72,30 @@ def enrolments_create(
     return enrolled, already
 
 
-def _enrol(
-    *, learner, course: CoursePage, actor, source: str | None = None
+@transaction.atomic
+def enrolment_create_for_class(
+    *, learner, course: CoursePage, actor
 ) -> tuple[Enrolment, bool]:
-    """The enrolment, and whether it was made active now (False: it was)."""
+    """Enrol ``learner`` in ``course`` because ``actor`` put them in one of
+    its classes (the attendance app decides who may: a trainer fills their
+    class from the people of the unit it serves). Like
+    :func:`enrolment_create` otherwise: audited, a withdrawn enrolment
+    becomes active again. Returns (enrolment, made active now)."""
+    return _enrol(learner=learner, course=course, actor=actor, may=True)
+
+
+def _enrol(
+    *,
+    learner,
+    course: CoursePage,
+    actor,
+    source: str | None = None,
+    may: bool = False,
+) -> tuple[Enrolment, bool]:
+    """The enrolment, and whether it was made active now (False: it was).
+
+    ``may``: the caller has already decided that ``actor`` may enrol
+    ``learner`` (a class membership)."""
     profile = getattr(learner, "profile", None)
     if profile is not None and profile.awaiting_confirmation:
         raise EnrolmentError(
@@ -88,7 +108,7 @@ def _enrol(
             raise EnrolmentError(
                 _("Khóa học này không cho phép tự ghi danh."), code="policy"
             )
-    elif not self_enrol and not _is_manager_of(actor, learner):
+    elif not self_enrol and not may and not _is_manager_of(actor, learner):
         raise PermissionDenied(_("Bạn không quản lý học viên này."))
     if source is None:
         source = Enrolment.Source.SELF if self_enrol else Enrolment.Source.OFFICER

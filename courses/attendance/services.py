@@ -22,8 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from courses.models import Enrolment
-from courses.services import enrolment_refresh
+from courses.services import enrolment_create_for_class, enrolment_refresh
 from elearning.people.models import User
 from elearning.people.names import fold, normalize_text
 from elearning.people.selectors import unit_id_now
@@ -78,9 +77,8 @@ def class_membership_add(
     """Put ``learner`` in the class, enrolling them in its course if needed.
 
     Takes a row lock on the class so that two officers filling the last
-    place at once cannot exceed the capacity. The enrolment is made with
-    ``Enrolment.objects.get_or_create``: the courses app owns enrolments and
-    has no creation service yet.
+    place at once cannot exceed the capacity. The enrolment is made (or a
+    withdrawn one made active again) by the courses app's own service.
     """
     if not _may_add(added_by, training_class, learner):
         raise PermissionDenied
@@ -101,14 +99,8 @@ def class_membership_add(
     )
     membership.full_clean()
     membership.save()
-    enrolment, created = Enrolment.objects.get_or_create(
-        learner=learner,
-        course_id=locked.course_id,
-        defaults={
-            "source": Enrolment.Source.OFFICER,
-            "enrolled_by": added_by,
-            "unit_id": unit_id_now(learner),
-        },
+    _enrolment, created = enrolment_create_for_class(
+        learner=learner, course=locked.course, actor=added_by
     )
     log(
         membership,

@@ -108,3 +108,22 @@ def test_officer_list_shows_the_learners_progress(
     assert "Chuyên cần (1/4)" in html
     page = client.get(reverse("courses:officer_learner", args=[member.pk]))
     assert "Lớp ATTT-XL-01 (01/12/2026–10/12/2026)" in page.content.decode()
+
+
+def test_adding_to_a_class_reactivates_a_withdrawn_enrolment_with_an_audit_entry(
+    klass, learner, trainer, province_admin
+):
+    from wagtail.models import ModelLogEntry
+
+    from courses.services import enrolment_create, enrolment_withdraw
+
+    enrolment = enrolment_create(
+        learner=learner, course=klass.course, actor=province_admin
+    )
+    enrolment_withdraw(enrolment=enrolment, actor=province_admin)
+    class_membership_add(training_class=klass, learner=learner, added_by=trainer)
+    enrolment.refresh_from_db()
+    assert enrolment.is_active and enrolment.enrolled_by == trainer
+    assert ModelLogEntry.objects.filter(
+        object_id=str(enrolment.pk), action="courses.enrolment.create", user=trainer
+    ).exists()
