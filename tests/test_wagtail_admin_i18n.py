@@ -650,4 +650,6 @@ def test_dashboard_is_titled_with_the_site_name_not_localhost(client, province_a
     client.force_login(province_admin)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert settings.WAGTAIL_SITE_NAME in html
-    assert Site.objects.get(is_default_site=True).site_name == settings.WAGTAIL_SITE_NAME
+    assert (
+        Site.objects.get(is_default_site=True).site_name == settings.WAGTAIL_SITE_NAME
+    )
