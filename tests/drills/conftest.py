@@ -22,7 +22,12 @@ from pathlib import Path
 import pytest
 
 # Fixtures the drills share with the feature tests.
-from tests.certificates.conftest import completion, enrol, template  # noqa: F401
+from tests.certificates.conftest import (  # noqa: F401
+    completion,
+    enrol,
+    issuers,
+    template,
+)
 from tests.quizzes.conftest import (  # noqa: F401
     _base_data_for_db_tests,
     bank,
