@@ -92,7 +92,18 @@ class Preview:
 
     @property
     def skipped(self) -> list[Candidate]:
+        """Everyone who will not be issued a certificate now."""
         return [c for c in self.candidates if not c.eligible]
+
+    @property
+    def held(self) -> list[Candidate]:
+        """Those who already hold a valid certificate of the course."""
+        return [c for c in self.candidates if c.certificate is not None]
+
+    @property
+    def not_eligible(self) -> list[Candidate]:
+        """Those without a certificate who have not completed the course."""
+        return [c for c in self.candidates if not c.eligible and c.certificate is None]
 
 
 def issue_preview(

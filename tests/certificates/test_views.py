@@ -275,6 +275,18 @@ def test_bulk_issue_preview_and_issue_for_own_district(
     assert response.status_code == 302
     assert list(Certificate.objects.values_list("learner", flat=True)) == [learner.pk]
     assert Certificate.objects.get().issued_by == officer
+    # Afterwards the holder is listed as issued, with the number, never as
+    # "not issued"; the one still studying stays under "not eligible".
+    preview = client.get(url, {"course": course.pk}).context["preview"]
+    assert [c.learner for c in preview.held] == [learner]
+    assert [c.learner for c in preview.not_eligible] == [waiting]
+    assert preview.eligible == []
+    body = client.get(url, {"course": course.pk}).content.decode()
+    held = body.split('id="held"')[1]
+    assert "Nguyễn Văn An" in held and Certificate.objects.get().number in held
+    assert (
+        "Nguyễn Văn An" not in body.split('id="not-eligible"')[1].split('id="held"')[0]
+    )
 
 
 def test_officer_cannot_pick_another_district(client, officer, course, units):
