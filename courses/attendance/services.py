@@ -22,7 +22,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from courses.services import enrolment_create_for_class, enrolment_refresh
+from courses.services import (
+    enrolment_create_for_class,
+    enrolment_refresh,
+    enrolments_refresh,
+)
 from elearning.people.models import User
 from elearning.people.names import fold, normalize_text
 from elearning.people.selectors import unit_id_now
@@ -214,6 +218,8 @@ def attendance_mark(
         old = {"status": record.status, "note": record.note, "method": record.method}
         if record.status == status and (note is None or note == record.note):
             return record, False
+        # The objects in hand, so that the log's label reads no row again.
+        record.session, record.learner = session, learner
     record.status = status
     record.method = method
     record.recorded_by = recorded_by
@@ -222,7 +228,11 @@ def attendance_mark(
         record.note = normalize_text(note)[:255]
     # The unique (session, learner) constraint is the database's job: a
     # concurrent first mark raises IntegrityError and is retried once.
-    record.full_clean(validate_constraints=False)
+    # The related rows are the ones in hand (no lookups to check them).
+    record.full_clean(
+        validate_constraints=False,
+        exclude=["session", "learner", "unit", "recorded_by"],
+    )
     try:
         with transaction.atomic():
             record.save()
@@ -279,9 +289,10 @@ def attendance_mark_many(
         m.learner_id: m.learner
         for m in ClassMembership.objects.filter(
             training_class_id=session.training_class_id
-        ).select_related("learner")
+        ).select_related("learner__profile")
     }
     outcome = MarkOutcome()
+    marked = []
     for mark in marks:
         learner = members.get(_as_int(mark.get("learner")))
         if learner is None:
@@ -295,14 +306,20 @@ def attendance_mark_many(
                 note=mark.get("note") if isinstance(mark.get("note"), str) else None,
                 method=method,
                 recorded_by=recorded_by,
+                refresh=False,
             )
         except ValidationError as exc:
             outcome.errors.extend(exc.messages)
             continue
         if changed:
             outcome.changed += 1
+            marked.append(learner)
         else:
             outcome.unchanged += 1
+    if marked:
+        # The completion checks once for everyone marked, not once each.
+        with transaction.atomic():
+            enrolments_refresh(learners=marked, course=session.training_class.course)
     return outcome
 
 
@@ -562,7 +579,7 @@ def attendance_import_csv(
         m.learner.email.lower(): m.learner
         for m in ClassMembership.objects.filter(
             training_class_id=session.training_class_id
-        ).select_related("learner")
+        ).select_related("learner__profile")
     }
     statuses = _status_lookup()
     seen: dict[str, int] = {}
