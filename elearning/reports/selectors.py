@@ -301,12 +301,15 @@ class UnitMap:
         self.start = min(start or day, day)
         self.units = {u.pk: u for u in AdministrativeUnit.objects.all()}
         self.successor: dict[int, int] = {}
-        for pred, succ in (
-            UnitSuccession.objects.filter(effective_date__lte=day)
-            .order_by("effective_date", "pk")
-            .values_list("predecessor_id", "successor_id")
-        ):
-            self.successor.setdefault(pred, succ)
+        # Every succession, for a unit that began after the period: the
+        # units it came from (see district()).
+        self.predecessors: dict[int, list[int]] = {}
+        for pred, succ, effective in UnitSuccession.objects.order_by(
+            "effective_date", "pk"
+        ).values_list("predecessor_id", "successor_id", "effective_date"):
+            if effective <= day:
+                self.successor.setdefault(pred, succ)
+            self.predecessors.setdefault(succ, []).append(pred)
         self._cache: dict[int | None, AdministrativeUnit | None] = {}
 
     def on_day(self) -> UnitMap:
@@ -344,10 +347,46 @@ class UnitMap:
         parent = self.units.get(unit.parent_id)
         return parent is None or parent.level == Level.PROVINCE
 
+    def _earlier(self, unit: AdministrativeUnit) -> AdministrativeUnit | None:
+        """For a unit that began after the period (a person's commune of
+        today in the report of 2024): the one reporting unit of the period
+        that all the units it came from rolled up to, or None when they
+        were in several (a commune formed across two districts)."""
+        tops: set[int] = set()
+        frontier, seen = [unit.pk], set()
+        while frontier:
+            pk = frontier.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            for pred in self.predecessors.get(pk, []):
+                before = self.units[pred]
+                if self.valid(before):
+                    top = self._roll_up(before)
+                    if top is not None:
+                        tops.add(top.pk)
+                elif before.valid_from > self.day:
+                    frontier.append(pred)
+        return self.units[tops.pop()] if len(tops) == 1 else None
+
+    def _roll_up(self, unit: AdministrativeUnit | None) -> AdministrativeUnit | None:
+        seen: set[int] = set()
+        while (
+            unit is not None
+            and unit.level != Level.PROVINCE
+            and not self._is_top(unit)
+            and unit.pk not in seen
+        ):
+            seen.add(unit.pk)
+            unit = self._current(unit.parent_id)
+        return unit
+
     def district(self, unit_id: int | None) -> AdministrativeUnit | None:
         if unit_id in self._cache:
             return self._cache[unit_id]
         unit = self._current(unit_id) if unit_id in self.units else None
+        if unit is not None and unit.valid_from > self.day:
+            unit = self._earlier(unit) or unit
         seen: set[int] = set()
         while (
             unit is not None

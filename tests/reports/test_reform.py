@@ -306,3 +306,28 @@ def test_the_change_of_30_april_2026_breaks_nothing(units_2025, courses):
         "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
     )
     assert city.full_name == "Thành phố Đồng Nai"
+
+
+def test_a_past_years_report_counts_todays_staff_under_that_years_units(reform, units):
+    """The 2024 report made today: a person of Xã Xuân Thành (formed from
+    communes of Huyện Xuân Lộc) counts under the district; one of Phường
+    Trảng Dài (formed across Biên Hòa and Vĩnh Cửu) keeps their ward's row."""
+    make_person(
+        role="learner",
+        unit=reform.new("26434"),
+        full_name="Nguyễn Văn An",
+        email="a@x.vn",
+    )
+    make_person(
+        role="learner",
+        unit=reform.new("25993"),
+        full_name="Trần Thị Bình",
+        email="b@x.vn",
+    )
+    report = yearly_report_build(year=2024)
+    _course, people, *_rest = report.tables
+    staff = {r.label: r.figures.get("staff_count") for r in people.rows}
+    assert staff["Huyện Xuân Lộc"] == Figure(1)
+    assert staff["Phường Trảng Dài"] == Figure(1)
+    assert "Xã Xuân Thành" not in staff
+    assert people.total.figures["staff_count"] == Figure(2)
