@@ -469,3 +469,4 @@ def test_a_communes_report_is_headed_by_its_office(dataset, xuan_loc_commune):
         "PHÒNG VĂN HÓA - XÃ HỘI",
         "Số: …/BC-VHXH",
     )
+    assert "trên địa bàn xã Xuân Lộc (số liệu" in report.narrative[0]
