@@ -65,7 +65,7 @@ def seed_history(*, stdout, template: CertificateTemplate) -> None:
 
     from courses.demo import history_course
     from courses.models import Enrolment
-    from elearning.people.demo import history_unit
+    from elearning.people.demo import agency_name, history_unit
 
     from .models import ISSUER_NUMBER_FORMAT, Certificate, CertificateSeries
     from .selectors import issuer_on
@@ -110,8 +110,7 @@ def seed_history(*, stdout, template: CertificateTemplate) -> None:
                 training_class_code="ATTT-XL-2024",
                 full_name=profile.full_name,
                 date_of_birth=profile.date_of_birth,
-                agency_name=f"Văn phòng HĐND và UBND {unit.full_name[:1].lower()}"
-                f"{unit.full_name[1:]}",
+                agency_name=agency_name("Văn phòng HĐND và UBND", unit),
                 unit_name=unit.full_name,
                 course_title=course.title,
                 course_code=course.code,

@@ -127,7 +127,7 @@ def agency_name(name: str, unit: AdministrativeUnit) -> str:
     """ "Văn phòng HĐND và UBND xã Xuân Lộc": the office and its unit."""
     if unit.level == AdministrativeUnit.Level.PROVINCE:
         return name
-    return f"{name} {unit.full_name[:1].lower()}{unit.full_name[1:]}"
+    return f"{name} {unit.in_sentence}"
 
 
 def _agencies() -> int:

@@ -273,6 +273,12 @@ class AdministrativeUnit(models.Model):
             self.valid_to is None or self.valid_to >= day
         )
 
+    @property
+    def in_sentence(self) -> str:
+        """The full name as written mid-sentence, its kind in lower case:
+        "xã Xuân Lộc", "huyện Xuân Lộc"."""
+        return self.full_name[:1].lower() + self.full_name[1:]
+
     def subtree_ids(self) -> set[int]:
         """This unit and every unit beneath it (a few queries: one per level)."""
         ids = {self.pk}

@@ -387,15 +387,7 @@ class UnitMap:
         unit = self._current(unit_id) if unit_id in self.units else None
         if unit is not None and unit.valid_from > self.day:
             unit = self._earlier(unit) or unit
-        seen: set[int] = set()
-        while (
-            unit is not None
-            and unit.level != Level.PROVINCE
-            and not self._is_top(unit)
-            and unit.pk not in seen
-        ):
-            seen.add(unit.pk)
-            unit = self._current(unit.parent_id)
+        unit = self._roll_up(unit)
         self._cache[unit_id] = unit
         return unit
 

@@ -341,8 +341,7 @@ def yearly_report_build(
         issuer = conf.get(f"REPORTS_{level}_ISSUER")
         number = _("Số: …/BC-%(abbr)s") % {"abbr": conf.get(f"REPORTS_{level}_ABBR")}
         place = unit.name
-        # Mid-sentence the kind is lower case: "trên địa bàn xã Xuân Lộc".
-        scope = unit.full_name[:1].lower() + unit.full_name[1:]
+        scope = unit.in_sentence  # "trên địa bàn xã Xuân Lộc"
     narrative = [
         _(
             "Thực hiện Kế hoạch số 83/KH-UBND về bồi dưỡng kiến thức, kỹ năng bảo "
