@@ -71,6 +71,16 @@ def test_a_full_class_prints_whole_rows_with_heads_on_every_page(
     client.force_login(trainer)
     pages = sheet(client, klass, sessions[0])
     assert len(pages) > 2
+    response = client.get(
+        reverse(
+            "attendance:sign_in_sheet",
+            kwargs={"code": klass.code, "session_id": sessions[0].pk},
+        )
+    )
+    # A name a reader can tell apart in a folder of downloads.
+    assert 'filename="danh-sach-ky-ten-attt-xl-01-01-12-2026.pdf"' in (
+        response["Content-Disposition"]
+    )
     for name in full_class:
         on = [n for n, text in enumerate(pages) if name in text]
         assert len(on) == 1, (name, on)  # the whole name, on one page

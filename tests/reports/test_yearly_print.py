@@ -144,9 +144,9 @@ def test_the_province_report_with_every_commune_prints_whole_rows(
             for found in re.finditer(re.escape(name), page):
                 after = page[found.end() :]
                 longer = any(
-                    other != name and other.startswith(name) and after.startswith(
-                        other[len(name) :]
-                    )
+                    other != name
+                    and other.startswith(name)
+                    and after.startswith(other[len(name) :])
                     for other in names
                 )
                 assert longer or re.match(r" \d", after), (number, name, after[:30])
