@@ -18,8 +18,6 @@ from django.test import Client
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.celery_workers import celery_worker, shared_database_url
-
 from .conftest import sign_in_by_cookie
 
 pytestmark = [
@@ -49,28 +47,6 @@ $CATEGORY: Cuối khóa hành trình
 }
 """
 RIGHT = ["Tr@ng-Bom_2026!xanh", "Từ chối, cúp máy và tự gọi lại số chính thức"]
-
-
-@pytest.fixture
-def worker(live_server, settings):
-    """A worker sharing the test database; the platform's tasks go to it."""
-    from elearning.celery import app
-
-    settings.SITE_URL = live_server.url
-    with celery_worker(
-        database=shared_database_url(), env={"SITE_URL": live_server.url}
-    ) as (url, queue):
-        saved = {
-            key: app.conf[key]
-            for key in ("task_always_eager", "broker_url", "task_default_queue")
-        }
-        app.conf.update(
-            task_always_eager=False, broker_url=url, task_default_queue=queue
-        )
-        try:
-            yield
-        finally:
-            app.conf.update(saved)
 
 
 def _world():
