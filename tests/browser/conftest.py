@@ -108,8 +108,7 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
+def _phone(browser):
     context, page = _new_page(
         browser,
         viewport={"width": 390, "height": 844},
@@ -118,6 +117,20 @@ def phone_page(browser, live_server):
         has_touch=True,
     )
     page.watch = PageWatch(page)
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context, page = _phone(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def second_phone_page(browser, live_server):
+    """Another phone, for a second person in the same journey."""
+    context, page = _phone(browser)
     yield page
     context.close()
 
