@@ -34,6 +34,7 @@ from .validation import (
     PackageError,
     ValidatedPackage,
     corrupt,
+    dependencies_of,
     limit,
     validate_package,
 )
@@ -46,15 +47,7 @@ def _installed(key: LibraryKey) -> H5PLibrary | None:
 
 
 def _library_deps(library: H5PLibrary) -> set[LibraryKey]:
-    deps = set()
-    for list_key in ("preloadedDependencies", "dynamicDependencies"):
-        for item in library.library_json.get(list_key, []) or []:
-            deps.add(
-                LibraryKey(
-                    item["machineName"], item["majorVersion"], item["minorVersion"]
-                )
-            )
-    return deps
+    return dependencies_of(library.library_json, library.folder, [])
 
 
 def package_check_against_installed(
@@ -235,7 +228,7 @@ def _install(
             continue
         prefix = f"h5p/libraries/{key.folder}-{uuid.uuid4().hex[:12]}"
         for info in lib.members:
-            relative = info.filename[len(key.folder) + 1 :]
+            relative = info.filename[len(lib.folder) + 1 :]
             _extract(zf, info, f"{prefix}/{relative}", written)
         library = H5PLibrary(
             machine_name=key.machine_name,

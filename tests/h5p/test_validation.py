@@ -151,8 +151,8 @@ def test_per_file_size(settings):
 
 @pytest.mark.parametrize(
     "name",
-    ["content/page.html", "content/x.js", "content/pic.svg", "content/style.css"],
-    ids=["html", "js", "svg", "css"],
+    ["content/page.html", "content/x.js", "content/style.css", "content/run.exe"],
+    ids=["html", "js", "css", "exe"],
 )
 def test_forbidden_extensions_in_content(name):
     members = list(good_members().items()) + [(name, b"<script>alert(1)</script>")]
@@ -184,9 +184,125 @@ def test_hidden_and_underscore_entries_are_skipped():
     assert not (root / "content" / ".DS_Store").exists()
 
 
-def test_stray_top_level_file():
-    members = list(good_members().items()) + [("readme.txt", b"x")]
-    assert_refused(zip_bytes(members), "thư mục gốc")
+def test_stray_top_level_file_is_ignored_as_core_does():
+    """H5P core skips top-level files other than h5p.json (it used to be
+    refused here); they are not extracted."""
+    members = list(good_members().items()) + [
+        ("readme.txt", b"x"),
+        ("build.sh", b"rm -rf /"),
+    ]
+    version = import_bytes(zip_bytes(members)).version
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / version.storage_prefix
+    assert sorted(p.name for p in root.iterdir()) == ["content", "h5p.json"]
+
+
+@pytest.mark.parametrize(
+    "name", ["content/notes.md", "content/fix.diff", "content/pic.svg"]
+)
+def test_core_content_extensions_are_accepted(name):
+    members = list(good_members().items()) + [(name, b"<svg/>")]
+    assert import_bytes(zip_bytes(members)).version.pk
+
+
+@pytest.mark.parametrize("name", ["apply.patch", "changes.diff", "README.md"])
+def test_core_library_extensions_are_accepted(name):
+    members = list(good_members().items()) + [(f"{LIB}/{name}", b"x")]
+    assert import_bytes(zip_bytes(members)).version.pk
+
+
+def _edit_json(members, name, **changes):
+    data = json.loads(members[name])
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    members[name] = json.dumps(data).encode()
+    return members
+
+
+def test_versions_as_digit_strings_as_h5p_writes_them():
+    members = good_members()
+    _edit_json(
+        members,
+        "h5p.json",
+        preloadedDependencies=[
+            {
+                "machineName": "H5P.ElearningTrueFalse",
+                "majorVersion": "1",
+                "minorVersion": "0",
+            }
+        ],
+    )
+    _edit_json(
+        members,
+        f"{LIB}/library.json",
+        majorVersion="1",
+        minorVersion="0",
+        patchVersion="3",
+    )
+    version = import_bytes(zip_bytes(members)).version
+    library = version.main_library
+    assert (library.major, library.minor, library.patch) == (1, 0, 3)
+
+
+@pytest.mark.parametrize("bad", ["1.0", "-1", "x", 1.5, True, "123456"])
+def test_versions_must_be_digits(bad):
+    members = _edit_json(good_members(), f"{LIB}/library.json", patchVersion=bad)
+    assert_refused(zip_bytes(members), "“patchVersion” không hợp lệ")
+
+
+def test_library_folder_may_be_the_machine_name_alone():
+    members = {
+        (k.replace(LIB, "H5P.ElearningTrueFalse") if k.startswith(LIB) else k): v
+        for k, v in good_members().items()
+    }
+    version = import_bytes(zip_bytes(members)).version
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / version.main_library.storage_prefix
+    assert (root / "scripts" / "true-false.js").is_file()
+    assert version.main_library.folder == LIB
+
+
+def test_language_files_must_be_json():
+    members = good_members()
+    members[f"{LIB}/language/vi.json"] = b'{"semantics": ['
+    assert_refused(zip_bytes(members), f"{LIB}/language/vi.json không phải JSON")
+
+
+def test_language_file_names_follow_core():
+    members = good_members()
+    members[f"{LIB}/language/vi!.json"] = b"{}"
+    assert_refused(zip_bytes(members), "Tệp ngôn ngữ không hợp lệ")
+
+
+def test_core_api_newer_than_the_player_is_refused(settings):
+    members = _edit_json(
+        good_members(),
+        f"{LIB}/library.json",
+        coreApi={"majorVersion": 1, "minorVersion": 29},
+    )
+    assert_refused(zip_bytes(members), "cần H5P core 1.29")
+    settings.H5P_CORE_API = (1, 29)
+    assert import_bytes(zip_bytes(members)).version.pk
+
+
+def test_every_error_is_reported_with_file_and_field():
+    members = good_members()
+    _edit_json(members, "h5p.json", language="vi_VN!", embedTypes=["popup"])
+    _edit_json(members, f"{LIB}/library.json", title=None, runnable=2)
+    members[f"{LIB}/language/vi.json"] = b"{"
+    members["content/page.html"] = b"<p>"
+    messages = assert_refused(zip_bytes(members), "h5p.json")
+    assert sorted(messages) == sorted(
+        [
+            "Loại tệp không được phép trong nội dung: content/page.html",
+            "h5p.json: trường “language” không hợp lệ.",
+            "h5p.json: trường “embedTypes” không hợp lệ.",
+            f"{LIB}/library.json: thiếu trường “title”.",
+            f"{LIB}/library.json: trường “runnable” không hợp lệ.",
+            f"{LIB}/language/vi.json không phải JSON hợp lệ (dòng 1, cột 2).",
+        ]
+    )
 
 
 def test_missing_h5p_json():
