@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -133,3 +134,33 @@ class H5PGroup(ViewSetGroup):
 
 
 register_snippet(H5PGroup)
+
+
+@hooks.register("register_log_actions")
+def register_h5p_log_actions(actions):
+    actions.register_action(
+        "h5p.library_approve", _("Duyệt thư viện H5P"), _("Đã duyệt thư viện H5P")
+    )
+    actions.register_action(
+        "h5p.library_block", _("Chặn thư viện H5P"), _("Đã chặn thư viện H5P")
+    )
+    actions.register_action(
+        "h5p.library_unapprove",
+        _("Đưa thư viện H5P về chờ duyệt"),
+        _("Đã đưa thư viện H5P về chờ duyệt"),
+    )
+    actions.register_action(
+        "h5p.upgrade_received",
+        _("Nhận bản vá thư viện H5P"),
+        _("Đã nhận bản vá thư viện H5P, chờ duyệt"),
+    )
+    actions.register_action(
+        "h5p.upgrade_approve",
+        _("Duyệt bản vá thư viện H5P"),
+        _("Đã duyệt bản vá thư viện H5P"),
+    )
+    actions.register_action(
+        "h5p.upgrade_block",
+        _("Chặn bản vá thư viện H5P"),
+        _("Đã chặn bản vá thư viện H5P"),
+    )

@@ -388,16 +388,21 @@ def test_dependency_already_installed_is_enough():
     assert version.main_library.folder == LIB
 
 
-def test_same_version_different_bytes_is_refused():
-    import_bytes(zip_bytes(good_members()))
-    files_before = sorted(private_files())
+def test_same_version_different_bytes_uses_the_installed_library():
+    """A library is machineName major.minor: the same patch with other bytes
+    is ignored and the installed code is used (it used to be refused)."""
+    first = import_bytes(zip_bytes(good_members())).version.main_library
     members = good_members()
     members[f"{LIB}/scripts/true-false.js"] += b"\n// changed\n"
-    with pytest.raises(PackageError) as error:
-        import_bytes(zip_bytes(members))
-    assert any("nội dung tệp khác" in m for m in error.value.messages)
-    assert sorted(private_files()) == files_before
-    assert H5PContentVersion.objects.count() == 1
+    result = import_bytes(zip_bytes(members))
+    assert result.new_libraries == [] and result.new_upgrades == []
+    library = H5PLibrary.objects.get()
+    assert (library.sha256, library.storage_prefix) == (
+        first.sha256,
+        first.storage_prefix,
+    )
+    assert result.version.main_library == library
+    assert H5PContentVersion.objects.count() == 2
 
 
 def test_unapproved_library_is_pending_and_not_playable(learner):
