@@ -13,6 +13,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -38,6 +39,8 @@ from .validation import (
     corrupt,
     dependencies_of,
     limit,
+    read_member,
+    sanitize_svg,
     validate_package,
 )
 
@@ -125,10 +128,20 @@ def _extract(
 ):
     storage = private_storage()
     try:
-        with zf.open(info) as member:
-            name = storage.save(
-                target, File(_CountingReader(member, info), name=target)
+        if target.lower().endswith(".svg"):
+            clean = sanitize_svg(
+                read_member(zf, info, limit("H5P_MAX_FILE_BYTES", 50 * 1024 * 1024))
             )
+            if clean is None:
+                raise PackageError(
+                    [_("Tệp SVG %(name)s không đọc được.") % {"name": info.filename}]
+                )
+            name = storage.save(target, ContentFile(clean, name=target))
+        else:
+            with zf.open(info) as member:
+                name = storage.save(
+                    target, File(_CountingReader(member, info), name=target)
+                )
     except (zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error):
         raise corrupt(info) from None
     written.append(name)

@@ -177,7 +177,7 @@ def corrupt(info: zipfile.ZipInfo) -> PackageError:
     )
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """The member's bytes, refusing more than declared or more than ``cap``."""
     try:
         return _read_member_unchecked(zf, info, cap)
@@ -224,7 +224,7 @@ def _hash_member_unchecked(zf, info, cap, digest) -> None:
 
 def _parse_json(zf, info, what: str, errors: list[str], *, kind=dict):
     """The member's JSON, or None with the reason appended to ``errors``."""
-    raw = _read_member(zf, info, limit("H5P_MAX_JSON_BYTES", 5 * 1024 * 1024))
+    raw = read_member(zf, info, limit("H5P_MAX_JSON_BYTES", 5 * 1024 * 1024))
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -341,6 +341,27 @@ def _check_names(infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
     return kept
 
 
+def sanitize_svg(data: bytes) -> bytes | None:
+    """The SVG without script, event handlers, foreign content or external
+    references (py-svg-hush: Cloudflare's svg-hush); None if unreadable."""
+    from py_svg_hush import filter_svg
+
+    try:
+        return filter_svg(data, {"image": ["png", "jpeg", "gif", "webp"]})
+    except (ValueError, TypeError):
+        return None
+
+
+def _check_svgs(zf, members, errors: list[str]) -> None:
+    cap = limit("H5P_MAX_FILE_BYTES", 50 * 1024 * 1024)
+    for info in members:
+        svg = _extension(info.filename) == "svg"
+        if svg and sanitize_svg(read_member(zf, info, cap)) is None:
+            errors.append(
+                _("Tệp SVG %(name)s không đọc được.") % {"name": info.filename}
+            )
+
+
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     errors = []
     max_entries = limit("H5P_MAX_ENTRIES", 3000)
@@ -429,6 +450,7 @@ def validate_package(
             )
         library_members.setdefault(top, []).append(info)
 
+    _check_svgs(zf, members, errors)
     h5p_json = None
     if "h5p.json" not in by_name:
         errors.append(_("Gói thiếu tệp h5p.json."))

@@ -17,6 +17,7 @@ from .helpers import good_members, import_bytes, symlink_info, zip_bytes
 pytestmark = pytest.mark.django_db
 
 LIB = "H5P.ElearningTrueFalse-1.0"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
 
 
 def private_files() -> list[Path]:
@@ -170,7 +171,7 @@ def test_forbidden_extensions_in_library(name):
 
 
 def test_library_may_hold_svg_and_js():
-    members = list(good_members().items()) + [(f"{LIB}/icon.svg", b"<svg/>")]
+    members = list(good_members().items()) + [(f"{LIB}/icon.svg", SVG)]
     assert import_bytes(zip_bytes(members)).version.pk
 
 
@@ -200,7 +201,7 @@ def test_stray_top_level_file_is_ignored_as_core_does():
     "name", ["content/notes.md", "content/fix.diff", "content/pic.svg"]
 )
 def test_core_content_extensions_are_accepted(name):
-    members = list(good_members().items()) + [(name, b"<svg/>")]
+    members = list(good_members().items()) + [(name, SVG)]
     assert import_bytes(zip_bytes(members)).version.pk
 
 
@@ -458,3 +459,30 @@ def test_lying_header_is_caught():
         import_bytes(bytes(data))
     assert error.value.messages == ["Tệp content/content.json trong gói bị hỏng."]
     assert private_files() == []
+
+
+def test_svg_is_sanitised_on_import():
+    evil = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+        b"<script>alert(document.cookie)</script>"
+        b'<a href="javascript:alert(2)"><circle r="4"/></a></svg>'
+    )
+    members = good_members()
+    members["content/images/logo.svg"] = evil
+    members[f"{LIB}/icon.svg"] = evil
+    version = import_bytes(zip_bytes(members)).version
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    for path in (
+        root / version.storage_prefix / "content" / "images" / "logo.svg",
+        root / version.main_library.storage_prefix / "icon.svg",
+    ):
+        stored = path.read_bytes()
+        assert b"<circle" in stored
+        assert b"script" not in stored
+        assert b"alert" not in stored
+
+
+def test_unreadable_svg_is_refused():
+    members = good_members()
+    members["content/images/logo.svg"] = b"<svg><unclosed></svg>"
+    assert_refused(zip_bytes(members), "Tệp SVG content/images/logo.svg không đọc được")

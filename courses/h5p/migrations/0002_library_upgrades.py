@@ -6,34 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('h5p', '0001_initial'),
+        ("h5p", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='H5PLibraryUpgrade',
+            name="H5PLibraryUpgrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('patch', models.PositiveSmallIntegerField(verbose_name='bản vá')),
-                ('title', models.CharField(blank=True, max_length=255, verbose_name='tiêu đề')),
-                ('sha256', models.CharField(max_length=64, verbose_name='mã băm SHA-256 của thư mục')),
-                ('storage_prefix', models.CharField(max_length=255, unique=True, verbose_name='thư mục lưu')),
-                ('library_json', models.JSONField(default=dict, verbose_name='library.json')),
-                ('status', models.CharField(choices=[('pending', 'Chờ duyệt'), ('approved', 'Đã duyệt'), ('blocked', 'Bị chặn'), ('superseded', 'Đã có bản vá mới hơn')], default='pending', max_length=10, verbose_name='trạng thái')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày tải lên')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='ngày quyết định')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người quyết định')),
-                ('library', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='upgrades', to='h5p.h5plibrary', verbose_name='thư viện H5P')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("patch", models.PositiveSmallIntegerField(verbose_name="bản vá")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="tiêu đề"
+                    ),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        max_length=64, verbose_name="mã băm SHA-256 của thư mục"
+                    ),
+                ),
+                (
+                    "storage_prefix",
+                    models.CharField(
+                        max_length=255, unique=True, verbose_name="thư mục lưu"
+                    ),
+                ),
+                (
+                    "library_json",
+                    models.JSONField(default=dict, verbose_name="library.json"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ duyệt"),
+                            ("approved", "Đã duyệt"),
+                            ("blocked", "Bị chặn"),
+                            ("superseded", "Đã có bản vá mới hơn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, verbose_name="ngày tải lên"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="ngày quyết định"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người quyết định",
+                    ),
+                ),
+                (
+                    "library",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="upgrades",
+                        to="h5p.h5plibrary",
+                        verbose_name="thư viện H5P",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bản nâng cấp thư viện H5P',
-                'verbose_name_plural': 'bản nâng cấp thư viện H5P',
-                'ordering': ['library', '-patch'],
-                'constraints': [models.UniqueConstraint(fields=('library', 'patch'), name='h5p_upgrade_unique_patch')],
+                "verbose_name": "bản nâng cấp thư viện H5P",
+                "verbose_name_plural": "bản nâng cấp thư viện H5P",
+                "ordering": ["library", "-patch"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("library", "patch"), name="h5p_upgrade_unique_patch"
+                    )
+                ],
             },
         ),
     ]
