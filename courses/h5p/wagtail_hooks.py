@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from . import admin_views
 from .forms import H5PContentForm
 from .models import H5PContent, H5PContentVersion, H5PLibrary
 from .services import library_set_status, package_import
@@ -113,6 +116,9 @@ class LibraryEditView(generic.EditView):
 
 
 class H5PLibraryViewSet(ModelViewSet):
+    """Per-library pages (inspect, history: the audit log) behind the
+    library screen; not in the menu."""
+
     model = H5PLibrary
     icon = "cogs"
     menu_label = _("Thư viện H5P")
@@ -127,13 +133,40 @@ class H5PLibraryViewSet(ModelViewSet):
         return LibraryStatusForm
 
 
+class ProvinceAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_province_admin
+
+
+class H5PLibraryScreen(ViewSet):
+    """Installed libraries, the contents using them, pending upgrades."""
+
+    name = "h5p_libraries"
+    url_prefix = "h5p/libraries"
+    icon = "cogs"
+    menu_label = _("Thư viện H5P")
+    menu_item_class = ProvinceAdminMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.index, name="index"),
+            path("<int:pk>/", admin_views.library_decide, name="library"),
+            path("upgrades/<int:pk>/", admin_views.upgrade_decide, name="upgrade"),
+        ]
+
+
 class H5PGroup(ViewSetGroup):
     menu_label = _("H5P")
     menu_icon = "form"
-    items = (H5PContentViewSet, H5PLibraryViewSet)
+    items = (H5PContentViewSet, H5PLibraryScreen)
 
 
 register_snippet(H5PGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_library_pages():
+    return H5PLibraryViewSet("h5plibrary")
 
 
 @hooks.register("register_log_actions")

@@ -191,3 +191,74 @@ def test_only_province_admins_decide(trainer):
 
     with pytest.raises(PermissionDenied):
         library_upgrade_decide(upgrade=upgrade, approve=True, user=trainer)
+
+
+@pytest.fixture
+def admin_client(client, province_admin):
+    province_admin.is_staff = True
+    province_admin.save()
+    client.force_login(province_admin)
+    return client
+
+
+def test_library_screen_lists_usage_and_pending_upgrades(admin_client, trainer):
+    from django.urls import reverse
+
+    import_bytes(package(1, title="Đúng sai"), approve_libraries=True)
+    import_bytes(package(7), user=trainer)
+    page = admin_client.get(reverse("h5p_libraries:index"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Bản vá chờ duyệt" in html
+    assert "1.0.1" in html and "1.0.7" in html
+    assert "Bài tập thử" in html  # the content using the library
+    assert "Đã duyệt" in html
+
+
+def test_screen_approves_and_blocks_with_audit_log(
+    admin_client, trainer, province_admin
+):
+    from django.urls import reverse
+
+    import_bytes(package(1), approve_libraries=True)
+    [upgrade] = import_bytes(package(2), user=trainer).new_upgrades
+    url = reverse("h5p_libraries:upgrade", args=[upgrade.pk])
+    response = admin_client.post(url, {"decision": "approve"}, follow=True)
+    assert "Đã duyệt bản vá" in response.content.decode()
+    library = H5PLibrary.objects.get()
+    assert library.patch == 2
+    [blocked] = import_bytes(package(3), user=trainer).new_upgrades
+    url = reverse("h5p_libraries:upgrade", args=[blocked.pk])
+    admin_client.post(url, {"decision": "block"})
+    blocked.refresh_from_db()
+    assert blocked.status == H5PLibraryUpgrade.Status.BLOCKED
+    admin_client.post(
+        reverse("h5p_libraries:library", args=[library.pk]), {"decision": "block"}
+    )
+    library.refresh_from_db()
+    assert library.status == H5PLibrary.Status.BLOCKED
+    entries = ModelLogEntry.objects.for_instance(library).filter(user=province_admin)
+    assert sorted(entries.values_list("action", flat=True)) == [
+        "h5p.library_block",
+        "h5p.upgrade_approve",
+        "h5p.upgrade_block",
+    ]
+    history = admin_client.get(reverse("h5plibrary:history", args=[library.pk]))
+    assert "Đã chặn bản vá thư viện H5P" in history.content.decode()
+
+
+def test_screen_is_for_province_admins_only(client, trainer):
+    from django.urls import reverse
+
+    import_bytes(package(1), approve_libraries=True)
+    [upgrade] = import_bytes(package(2), user=trainer).new_upgrades
+    trainer.is_staff = True
+    trainer.save()
+    client.force_login(trainer)
+    assert client.get(reverse("h5p_libraries:index")).status_code in (302, 403)
+    response = client.post(
+        reverse("h5p_libraries:upgrade", args=[upgrade.pk]), {"decision": "approve"}
+    )
+    assert response.status_code in (302, 403)
+    upgrade.refresh_from_db()
+    assert upgrade.status == H5PLibraryUpgrade.Status.PENDING
