@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -28,13 +29,22 @@ def _after_save(view, instance):
     max_score = view.form.cleaned_data.get("max_score")
     if upload is not None:
         upload.seek(0)
-        package_import(
+        result = package_import(
             fileobj=upload,
             filename=upload.name,
             size=upload.size,
             content=instance,
             user=view.request.user,
         )
+        for upgrade in result.new_upgrades:
+            messages.info(
+                view.request,
+                _(
+                    "Gói có bản vá mới %(upgrade)s; bài tập dùng bản %(current)s "
+                    "cho đến khi quản trị cấp tỉnh duyệt bản vá."
+                )
+                % {"upgrade": upgrade, "current": upgrade.library},
+            )
     if max_score:
         version = instance.current_version
         if version is not None:
