@@ -262,3 +262,20 @@ def test_screen_is_for_province_admins_only(client, trainer):
     assert response.status_code in (302, 403)
     upgrade.refresh_from_db()
     assert upgrade.status == H5PLibraryUpgrade.Status.PENDING
+
+
+def test_menu_shows_the_library_screen_to_province_admins_only(
+    admin_client, client, trainer
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("h5p_libraries:index")
+    assert url in admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    trainer.is_staff = True
+    trainer.save()
+    other = Client()
+    other.force_login(trainer)
+    home = other.get(reverse("wagtailadmin_home"))
+    assert home.status_code == 200
+    assert url not in home.content.decode()
