@@ -34,6 +34,7 @@ SCREENS = [
     "people_unit_moves:index",
     "people_access_log:index",
     "h5plibrary:index",
+    "h5p_libraries:index",
     "wagtailsnippets_h5p_h5pcontent:list",
     "wagtailsnippets_h5p_h5pcontent:add",
     "wagtailsnippets_quizzes_question:list",
