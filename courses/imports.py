@@ -8,8 +8,9 @@ One service backs the officer's web flow (upload → preview → confirm) and
    marks are combining characters, made NFC here); comma or semicolon.
 2. :func:`validate_rows` checks every row with a fixed number of queries and
    returns an :class:`ImportPlan`. Any error: nothing is written.
-3. :func:`import_apply` writes with bulk queries in chunks: agencies, users
-   (unusable password, invited by email), profiles, learner group, course
+3. :func:`import_apply` writes in chunks: the people through the people
+   app's ``staff_bulk_upsert`` (agencies, users with an unusable password,
+   invited by email, learner role, profiles, audit), then the course
    enrolments. Re-importing the same file changes nothing.
 
 Decision: an agency (``co_quan``) unknown in the row's unit is created
@@ -29,37 +30,30 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from elearning.people.models import (
-    STAFF_ROLES,
     AdministrativeUnit,
-    Agency,
-    Role,
     StaffCategory,
-    StaffProfile,
     User,
 )
 from elearning.people.names import (
     fold,
-    name_match_key,
-    name_sort_key,
     normalize_text,
 )
 from elearning.people.selectors import (
     UnitLookupError,
     unit_check_in_force,
     units_on,
+    users_by_email,
 )
+from elearning.people.services import StaffRecord, staff_bulk_upsert
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -584,71 +578,28 @@ def validate_rows(
     return plan
 
 
-def _unusable() -> str:
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-
-
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-_HOLDS_STAFF_ROLE = Exists(
-    User.groups.through.objects.filter(
-        user_id=OuterRef("pk"), group__name__in=[r.value for r in STAFF_ROLES]
-    )
-)
-
-
 def _existing_users(emails: Iterable[str]) -> dict[str, User]:
-    result: dict[str, User] = {}
-    for chunk in _chunks(sorted(emails)):
-        for user in (
-            # Addresses are stored lower-case (User.save, and here).
-            User.objects.filter(email__in=chunk)
-            .select_related("profile")
-            .annotate(holds_staff_role=_HOLDS_STAFF_ROLE)
-        ):
-            result[user.email.lower()] = user
-    return result
+    return users_by_email(emails, chunk=CHUNK)
 
 
 # --- Writing -------------------------------------------------------------
 
 
-def _agencies(rows: list[StaffRow], *, write: bool) -> tuple[dict, int]:
-    """The rows' agencies keyed by (unit id, ``name_match_key(name)``).
-
-    A name differing from an existing agency of the unit only by case or
-    spacing ("huyện" / "Huyện") is that agency, spelled as it already is;
-    the first spelling in the file names an agency that is new.
-    """
-    wanted: dict[tuple[int, str], str] = {}
-    for row in rows:
-        wanted.setdefault(
-            (row.unit.pk, name_match_key(row.agency_name)), row.agency_name
-        )
-    unit_ids = {unit_id for unit_id, _key in wanted}
-    found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
-    missing = [key for key in wanted if key not in found]
-    if write and missing:
-        Agency.objects.bulk_create(
-            [Agency(unit_id=key[0], name=wanted[key]) for key in missing],
-            ignore_conflicts=True,
-        )
-        found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
-    return found, len(missing)
-
-
-def _profile_values(row: StaffRow, agency_id: int | None) -> dict:
-    return {
-        "full_name": row.full_name,
-        "date_of_birth": row.date_of_birth,
-        "position": row.position,
-        "unit_id": row.unit.pk,
-        "agency_id": agency_id,
-        "category": row.category,
-    }
+def _record(row: StaffRow) -> StaffRecord:
+    return StaffRecord(
+        email=row.email,
+        full_name=row.full_name,
+        unit_id=row.unit.pk,
+        agency_name=row.agency_name,
+        date_of_birth=row.date_of_birth,
+        position=row.position,
+        category=row.category,
+    )
 
 
 def import_apply(
@@ -661,164 +612,119 @@ def import_apply(
 ) -> ImportResult:
     """Write ``plan`` (which must be error-free) in chunks of ``CHUNK`` rows.
 
-    Each chunk is its own transaction and the whole import is idempotent, so
-    a run stopped half-way is finished by running it again. With
-    ``dry_run`` nothing is written and the result says what would change.
-    Invitations are queued on commit for the accounts created.
+    The people are written by the people app (``staff_bulk_upsert``), the
+    enrolments here. Each chunk is its own transaction and the whole import
+    is idempotent, so a run stopped half-way is finished by running it
+    again. With ``dry_run`` nothing is written and the result says what
+    would change. Invitations are queued on commit for the accounts created.
     """
-    from allauth.account.models import EmailAddress
+    if not plan.ok:
+        raise ValueError("import_apply() needs a plan without errors")
+    result = ImportResult()
+    # A dry run sees the whole list at once: agencies new to the first rows
+    # are counted once.
+    batches = [plan.rows] if dry_run else list(_chunks(plan.rows))
+    done = 0
+    for chunk in batches:
+        with transaction.atomic():
+            people = staff_bulk_upsert(
+                [_record(r) for r in chunk], actor=actor, dry_run=dry_run
+            )
+            result.users_created += people.users_created
+            result.profiles_created += people.profiles_created
+            result.profiles_updated += people.profiles_updated
+            result.unchanged += people.unchanged
+            result.agencies_created += people.agencies_created
+            result.invited_user_ids.extend(people.created_ids)
+            if course is not None:
+                result.enrolments_created += _enrol(
+                    chunk,
+                    people.user_ids,
+                    new_ids=set(people.created_ids),
+                    course=course,
+                    actor=actor,
+                    dry_run=dry_run,
+                )
+            if people.created_ids:
+                transaction.on_commit(
+                    lambda ids=people.created_ids: _queue_invitations(ids)
+                )
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return result
+
+
+def _enrol(
+    chunk: list[StaffRow],
+    user_ids: dict[str, int],
+    *,
+    new_ids: set[int],
+    course,
+    actor,
+    dry_run: bool,
+) -> int:
+    """Enrol the chunk's people in ``course`` (those not enrolled yet, in any
+    status); returns how many were (or would be) enrolled. ``new_ids``:
+    accounts made by this import, of which nothing can be cached yet."""
     from wagtail.models import ModelLogEntry
 
     from .caching import forget_enrolments
     from .models import Enrolment
 
-    if not plan.ok:
-        raise ValueError("import_apply() needs a plan without errors")
-    result = ImportResult()
-    learner_group = Group.objects.get(name=Role.LEARNER)
-    with transaction.atomic():
-        agencies, result.agencies_created = _agencies(plan.rows, write=not dry_run)
+    ids = [user_ids[r.email] for r in chunk if r.email in user_ids]
+    # An enrolment keeps the unit its learner was imported into.
+    unit_of = {user_ids[r.email]: r.unit.pk for r in chunk if r.email in user_ids}
+    enrolled = set(
+        Enrolment.objects.filter(course=course, learner_id__in=ids).values_list(
+            "learner_id", flat=True
+        )
+    )
+    missing = list(dict.fromkeys(pk for pk in ids if pk not in enrolled))
+    if dry_run:
+        # New accounts (not written) have no enrolment either.
+        return len(missing) + sum(1 for r in chunk if r.email not in user_ids)
+    if not missing:
+        return 0
+    new = Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                learner_id=pk,
+                course=course,
+                unit_id=unit_of.get(pk),
+                status=Enrolment.Status.ENROLLED,
+                source=Enrolment.Source.IMPORT,
+                enrolled_by=actor,
+            )
+            for pk in missing
+        ],
+        batch_size=500,
+    )
+    if not all(e.pk for e in new):
+        new = Enrolment.objects.filter(course=course, learner_id__in=missing)
+    # Bulk inserts send no signals: a learner who looked at the course
+    # before must now see it as enrolled. (With the embedded default's
+    # database cache, forgetting costs a write per key: 10,000 new accounts
+    # spent 20 s on it for nothing.)
+    forget_enrolments((pk, course.pk) for pk in missing if pk not in new_ids)
     enrolment_type = ContentType.objects.get_for_model(Enrolment)
     now = timezone.now()
-    done = 0
-    for chunk in _chunks(plan.rows):
-        with transaction.atomic():
-            existing = _existing_users(r.email for r in chunk)
-            # Unusable passwords, as make_password(None) makes them, without
-            # 40 secrets.choice() calls per row.
-            new_users = [
-                User(email=r.email, password=_unusable(), is_active=True)
-                for r in chunk
-                if r.email not in existing
-            ]
-            result.users_created += len(new_users)
-            fresh = {u.email for u in new_users}  # no profile yet, no query
-            new_ids: list[int] = []
-            if not dry_run and new_users:
-                User.objects.bulk_create(new_users, batch_size=500)
-                if all(u.pk for u in new_users):  # PostgreSQL, SQLite ≥ 3.35
-                    created = {u.email: u for u in new_users}
-                else:
-                    created = _existing_users(u.email for u in new_users)
-                existing.update(created)
-                new_ids = [u.pk for u in created.values()]
-                User.groups.through.objects.bulk_create(
-                    [
-                        User.groups.through(user_id=pk, group_id=learner_group.pk)
-                        for pk in new_ids
-                    ],
-                    ignore_conflicts=True,
-                )
-                # The officer vouches for the work address; the invitation
-                # link sent there is the first sign-in.
-                EmailAddress.objects.bulk_create(
-                    [
-                        EmailAddress(user=u, email=u.email, verified=True, primary=True)
-                        for u in created.values()
-                    ],
-                    ignore_conflicts=True,
-                )
-                result.invited_user_ids.extend(new_ids)
-            to_create, to_update = [], []
-            for row in chunk:
-                agency = agencies.get((row.unit.pk, name_match_key(row.agency_name)))
-                values = _profile_values(row, agency.pk if agency else None)
-                user = existing.get(row.email)
-                profile = (
-                    getattr(user, "profile", None)
-                    if user and row.email not in fresh
-                    else None
-                )
-                if profile is None:
-                    to_create.append(
-                        StaffProfile(
-                            user_id=user.pk if user else None,
-                            sort_key=name_sort_key(row.full_name),
-                            search_key=fold(row.full_name),
-                            **values,
-                        )
-                    )
-                elif any(getattr(profile, k) != v for k, v in values.items()):
-                    for key, value in values.items():
-                        setattr(profile, key, value)
-                    profile.sort_key = name_sort_key(profile.full_name)
-                    profile.search_key = fold(profile.full_name)
-                    to_update.append(profile)
-                else:
-                    result.unchanged += 1
-            result.profiles_created += len(to_create)
-            result.profiles_updated += len(to_update)
-            if not dry_run:
-                StaffProfile.objects.bulk_create(to_create, batch_size=500)
-                StaffProfile.objects.bulk_update(
-                    to_update,
-                    ["full_name", "sort_key", "search_key", "date_of_birth", "position"]
-                    + ["unit", "agency", "category"],
-                    batch_size=500,
-                )
-            if course is not None:
-                user_ids = [existing[r.email].pk for r in chunk if r.email in existing]
-                # An enrolment keeps the unit its learner was imported into.
-                unit_of = {
-                    existing[r.email].pk: r.unit.pk
-                    for r in chunk
-                    if r.email in existing
-                }
-                enrolled = set(
-                    Enrolment.objects.filter(
-                        course=course, learner_id__in=user_ids
-                    ).values_list("learner_id", flat=True)
-                )
-                missing_ids = [pk for pk in user_ids if pk not in enrolled]
-                if dry_run:
-                    # New accounts have no enrolment either.
-                    missing_ids += [None] * sum(
-                        1 for r in chunk if r.email not in existing
-                    )
-                result.enrolments_created += len(missing_ids)
-                if not dry_run and missing_ids:
-                    new = Enrolment.objects.bulk_create(
-                        [
-                            Enrolment(
-                                learner_id=pk,
-                                course=course,
-                                unit_id=unit_of.get(pk),
-                                status=Enrolment.Status.ENROLLED,
-                                source=Enrolment.Source.IMPORT,
-                                enrolled_by=actor,
-                            )
-                            for pk in missing_ids
-                        ],
-                        batch_size=500,
-                    )
-                    if not all(e.pk for e in new):
-                        new = Enrolment.objects.filter(
-                            course=course, learner_id__in=missing_ids
-                        )
-                    # Bulk inserts send no signals: a learner who looked at
-                    # the course before must now see it as enrolled.
-                    forget_enrolments((pk, course.pk) for pk in missing_ids)
-                    ModelLogEntry.objects.bulk_create(
-                        [
-                            ModelLogEntry(
-                                content_type=enrolment_type,
-                                object_id=str(e.pk),
-                                label=str(course.title)[:255],
-                                action="courses.enrolment.create",
-                                user=actor,
-                                timestamp=now,
-                                data={"source": Enrolment.Source.IMPORT},
-                            )
-                            for e in new
-                        ],
-                        batch_size=500,
-                    )
-            if new_ids:
-                transaction.on_commit(lambda ids=new_ids: _queue_invitations(ids))
-        done += len(chunk)
-        if progress is not None:
-            progress(done)
-    return result
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=enrolment_type,
+                object_id=str(e.pk),
+                label=str(course.title)[:255],
+                action="courses.enrolment.create",
+                user=actor,
+                timestamp=now,
+                data={"source": Enrolment.Source.IMPORT},
+            )
+            for e in new
+        ],
+        batch_size=500,
+    )
+    return len(missing)
 
 
 def _queue_invitations(user_ids: list[int]) -> None:

@@ -227,3 +227,32 @@ def unit_id_now(user) -> int | None:
     Reads the profile already loaded with ``user`` when there is one."""
     profile = getattr(user, "profile", None) if user is not None else None
     return profile.unit_id if profile is not None else None
+
+
+# --- Accounts by address (the staff import) --------------------------------------
+
+
+def users_by_email(emails: Iterable[str], *, chunk: int = 1000) -> dict[str, User]:
+    """The accounts of ``emails`` (lower case), keyed by address, with their
+    profile and ``holds_staff_role`` (officer, trainer or admin) annotated;
+    one query per ``chunk`` addresses."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import STAFF_ROLES
+
+    holds_staff_role = Exists(
+        User.groups.through.objects.filter(
+            user_id=OuterRef("pk"), group__name__in=[r.value for r in STAFF_ROLES]
+        )
+    )
+    wanted = sorted(set(emails))
+    result: dict[str, User] = {}
+    for start in range(0, len(wanted), chunk):
+        for user in (
+            # Addresses are stored lower case (User.save, the services).
+            User.objects.filter(email__in=wanted[start : start + chunk])
+            .select_related("profile")
+            .annotate(holds_staff_role=holds_staff_role)
+        ):
+            result[user.email.lower()] = user
+    return result
