@@ -45,10 +45,12 @@ from elearning.people.models import (
 )
 from elearning.people.names import (
     fold,
+    name_match_key,
     normalize_text,
 )
 from elearning.people.selectors import (
     UnitLookupError,
+    people_named,
     unit_check_in_force,
     units_on,
     users_by_email,
@@ -161,6 +163,69 @@ class StaffRow:
     agency_name: str
     unit: AdministrativeUnit
     category: str
+    # Set by decide(): the officer said this row is a person already known
+    # under another address (an account, or an earlier row of the file).
+    same_as_user_id: int | None = None
+    same_as_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone a row may be: an existing person (``user_id``) or an earlier
+    row of the same file (``line``), with what the officer needs to tell."""
+
+    full_name: str
+    email: str
+    date_of_birth: datetime.date | None
+    agency: str
+    user_id: int | None = None
+    line: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The decision that says "the same person as this one"."""
+        return f"user:{self.user_id}" if self.user_id else f"line:{self.line}"
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "full_name": self.full_name,
+            "email": self.email,
+            "date_of_birth": (
+                self.date_of_birth.strftime("%d/%m/%Y") if self.date_of_birth else ""
+            ),
+            "agency": self.agency,
+            "line": self.line,
+        }
+
+
+@dataclass
+class PossibleDuplicate:
+    """A row with a new address whose person may already be known: same
+    name (case and Unicode form aside) and same birth date, or same name in
+    the same agency."""
+
+    line: int
+    candidates: list[Candidate]
+    row: StaffRow | None = None
+
+    def as_dict(self) -> dict:
+        row = self.row
+        return {
+            "line": self.line,
+            "full_name": row.full_name if row else "",
+            "email": row.email if row else "",
+            "date_of_birth": (
+                row.date_of_birth.strftime("%d/%m/%Y")
+                if row and row.date_of_birth
+                else ""
+            ),
+            "agency": row.agency_name if row else "",
+            "candidates": [c.as_dict() for c in self.candidates],
+        }
+
+
+NEW = "new"  # the decision "another person: create an account"
 
 
 @dataclass
@@ -171,6 +236,8 @@ class ImportPlan:
     # Rows that change an account an officer's import may not touch: only
     # an administrator's import (the command line) gets here, and says so.
     taken_over: list[RowError] = field(default_factory=list)
+    # Rows that may be a person already known, each waiting for a decision.
+    possible: list[PossibleDuplicate] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -575,7 +642,151 @@ def validate_rows(
         plan.errors.append(
             RowError(1, "", Reason.of(gettext_noop("Tệp không có dòng dữ liệu nào.")))
         )
+    if plan.ok:
+        plan.possible = possible_duplicates(
+            plan.rows,
+            known=set(existing),
+            scope_ids=scope_ids,
+            administrator=administrator,
+        )
     return plan
+
+
+# --- Possible duplicates -------------------------------------------------
+
+
+def _agency_key(unit_id: int | None, name: str) -> tuple[int | None, str]:
+    return unit_id, name_match_key(name)
+
+
+def possible_duplicates(
+    rows: list[StaffRow],
+    *,
+    known: set[str],
+    scope_ids: set[int],
+    administrator: bool = False,
+) -> list[PossibleDuplicate]:
+    """The rows with an address no account has (``known``: the file's
+    addresses that have one) whose person may already be known.
+
+    Names are compared NFC, spacing collapsed and case folded
+    (``name_match_key``): "NGUYỄN VĂN AN" in decomposed Unicode is "Nguyễn
+    Văn An"; diacritics still count ("Văn Ân" is another name). A match is
+    the same name with the same birth date, or the same name in the same
+    agency. Candidates are the people of ``scope_ids`` this import may
+    update (an officer's: learners of the unit, see ``_not_for_officers``)
+    whose address is not in the file, then earlier rows of the file. One
+    query per 1,000 distinct names, none when every address is known.
+    """
+    fresh = [r for r in rows if r.email not in known]
+    if not fresh:
+        return []
+    in_file = {r.email for r in rows}
+    by_birth: dict[tuple[str, datetime.date], list[Candidate]] = {}
+    by_agency: dict[tuple[str, int | None, str], list[Candidate]] = {}
+    names = {fold(r.full_name) for r in fresh}
+    for user in people_named(names, unit_ids=scope_ids, chunk=CHUNK):
+        if user.email in in_file or not user.is_active:
+            continue
+        if not administrator and _not_for_officers(user, scope_ids):
+            continue
+        profile = user.profile
+        candidate = Candidate(
+            full_name=profile.full_name,
+            email=user.email,
+            date_of_birth=profile.date_of_birth,
+            agency=profile.agency.name if profile.agency_id else "",
+            user_id=user.pk,
+        )
+        name = name_match_key(profile.full_name)
+        if profile.date_of_birth:
+            by_birth.setdefault((name, profile.date_of_birth), []).append(candidate)
+        if profile.agency_id:
+            key = _agency_key(profile.agency.unit_id, profile.agency.name)
+            by_agency.setdefault((name, *key), []).append(candidate)
+    found: list[PossibleDuplicate] = []
+    earlier_birth: dict[tuple[str, datetime.date], StaffRow] = {}
+    earlier_agency: dict[tuple[str, int | None, str], StaffRow] = {}
+    for row in rows:
+        name = name_match_key(row.full_name)
+        birth_key = (name, row.date_of_birth) if row.date_of_birth else None
+        agency_key = (name, *_agency_key(row.unit.pk, row.agency_name))
+        if row.email not in known:
+            candidates: list[Candidate] = []
+            for candidate in (by_birth.get(birth_key, []) if birth_key else []) + (
+                by_agency.get(agency_key, [])
+            ):
+                if candidate not in candidates:
+                    candidates.append(candidate)
+            twin = (earlier_birth.get(birth_key) if birth_key else None) or (
+                earlier_agency.get(agency_key)
+            )
+            if twin is not None:
+                candidates.append(
+                    Candidate(
+                        full_name=twin.full_name,
+                        email=twin.email,
+                        date_of_birth=twin.date_of_birth,
+                        agency=twin.agency_name,
+                        line=twin.line,
+                    )
+                )
+            if candidates:
+                found.append(PossibleDuplicate(row.line, candidates, row))
+        if birth_key:
+            earlier_birth.setdefault(birth_key, row)
+        earlier_agency.setdefault(agency_key, row)
+    return found
+
+
+def decide(
+    plan: ImportPlan, decisions: dict[str, str], *, default: str | None = None
+) -> None:
+    """Apply the officer's decisions to the plan's possible duplicates.
+
+    ``decisions`` maps a line (as text) to ``NEW`` or a candidate's key
+    (``Candidate.key``); ``default`` (the command line's ``--duplicates``:
+    ``NEW``, or ``"same"`` for each row's first candidate) decides the rest.
+    A row left undecided, or decided for someone no longer a candidate, is
+    the plan's error: nothing is written until every row is decided.
+    """
+    rows = {r.line: r for r in plan.rows}
+    for possible in plan.possible:
+        choice = decisions.get(str(possible.line))
+        if choice is None and default == NEW:
+            choice = NEW
+        elif choice is None and default == "same":
+            choice = possible.candidates[0].key
+        keys = {c.key: c for c in possible.candidates}
+        if choice == NEW:
+            continue
+        if choice not in keys:
+            plan.errors.append(
+                RowError(
+                    possible.line,
+                    FIELDS["full_name"][0],
+                    Reason.of(
+                        gettext_noop(
+                            "Có thể trùng với %(who)s: hãy chọn “Cùng một người” "
+                            "hoặc “Người khác”."
+                        ),
+                        who=", ".join(
+                            f"{c.full_name} ({c.email})" for c in possible.candidates
+                        ),
+                    ),
+                )
+            )
+            continue
+        candidate = keys[choice]
+        row = rows[possible.line]
+        if candidate.user_id:
+            row.same_as_user_id = candidate.user_id
+        else:
+            earlier = rows[candidate.line]
+            # A row the same as a row that is itself someone known is that
+            # someone.
+            row.same_as_user_id = earlier.same_as_user_id
+            row.same_as_line = None if earlier.same_as_user_id else earlier.line
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -590,8 +801,10 @@ def _existing_users(emails: Iterable[str]) -> dict[str, User]:
 # --- Writing -------------------------------------------------------------
 
 
-def _record(row: StaffRow) -> StaffRecord:
+def _record(row: StaffRow, emails: dict[int, str]) -> StaffRecord:
     return StaffRecord(
+        same_as_user_id=row.same_as_user_id,
+        same_as_email=emails[row.same_as_line] if row.same_as_line else "",
         email=row.email,
         full_name=row.full_name,
         unit_id=row.unit.pk,
@@ -624,11 +837,12 @@ def import_apply(
     # A dry run sees the whole list at once: agencies new to the first rows
     # are counted once.
     batches = [plan.rows] if dry_run else list(_chunks(plan.rows))
+    emails = {r.line: r.email for r in plan.rows}
     done = 0
     for chunk in batches:
         with transaction.atomic():
             people = staff_bulk_upsert(
-                [_record(r) for r in chunk], actor=actor, dry_run=dry_run
+                [_record(r, emails) for r in chunk], actor=actor, dry_run=dry_run
             )
             result.users_created += people.users_created
             result.profiles_created += people.profiles_created
@@ -789,17 +1003,23 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     administrator: bool = False,
     on: datetime.date | None = None,
+    decisions: dict[str, str] | None = None,
+    duplicates: str | None = None,
 ) -> tuple[ImportPlan, ImportResult | None]:
-    """Read, validate, and (if every row is good) import ``data``.
+    """Read, validate, and (if every row is good and every possible
+    duplicate decided) import ``data``.
 
     ``administrator``: the command line's import, which may change accounts
     an officer's may not (see :func:`validate_rows`). ``on``: the day the
-    list describes (units are resolved on it; today by default)."""
+    list describes (units are resolved on it; today by default).
+    ``decisions`` / ``duplicates``: see :func:`decide`."""
     try:
         table = read_table(data, filename)
     except ImportFileError as exc:
         return ImportPlan(scope=scope, errors=exc.errors), None
     plan = validate_rows(table, scope=scope, administrator=administrator, on=on)
+    if plan.ok:
+        decide(plan, decisions or {}, default=duplicates)
     if not plan.ok:
         return plan, None
     return plan, import_apply(
@@ -848,7 +1068,8 @@ def import_job_create(*, data: bytes, filename: str, actor, course=None):
         job.result = {
             "preview": import_apply(
                 plan, actor=actor, course=course, dry_run=True
-            ).as_dict()
+            ).as_dict(),
+            "possible": [p.as_dict() for p in plan.possible],
         }
     job.file.save("upload.bin", ContentFile(data), save=False)
     job.full_clean(exclude=["file", "token"])
@@ -856,11 +1077,40 @@ def import_job_create(*, data: bytes, filename: str, actor, course=None):
     return job
 
 
+def import_job_decide(*, job, decisions: dict[str, str]) -> list[int]:
+    """Keep the officer's decisions on the job's possible duplicates.
+
+    ``decisions`` maps a line (as text) to ``NEW`` or one of that line's
+    candidates' keys; anything else is ignored. Returns the lines still
+    undecided (none: the job may be confirmed).
+    """
+    from .models import ImportJob
+
+    choices = {
+        str(p["line"]): {NEW} | {c["key"] for c in p["candidates"]}
+        for p in job.result.get("possible", [])
+    }
+    kept = {
+        line: choice
+        for line, choice in {**job.decisions, **decisions}.items()
+        if choice in choices.get(line, ())
+    }
+    if kept != job.decisions:
+        job.decisions = kept
+        ImportJob.objects.filter(pk=job.pk).update(decisions=kept)
+    return [int(line) for line in choices if line not in kept]
+
+
 def import_job_confirm(*, job) -> None:
-    """Run a READY job: inline when small, in Celery when large."""
+    """Run a READY job: inline when small, in Celery when large.
+
+    Every possible duplicate must have been decided
+    (:func:`import_job_decide`); otherwise nothing happens."""
     from .models import ImportJob
     from .tasks import import_job_run as task
 
+    if import_job_decide(job=job, decisions={}):
+        return
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
         status=ImportJob.Status.QUEUED
     )
@@ -904,6 +1154,7 @@ def import_job_run(*, job_id: int) -> None:
             actor=job.created_by,
             course=job.course,
             progress=progress,
+            decisions=job.decisions,
         )
     except Exception:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)

@@ -1562,6 +1562,13 @@ def staff_bulk_upsert(
                     created[user.pk] = StaffProfile(user=user, **values)
                     result.user_ids[record.email] = user.pk
                     continue
+                if (record.same_as_user_id or record.same_as_email) and (
+                    name_match_key(profile.full_name)
+                    == name_match_key(values["full_name"])
+                ):
+                    # "NGUYỄN VĂN AN" decided to be Nguyễn Văn An keeps the
+                    # spelling the person already has.
+                    values["full_name"] = profile.full_name
                 if any(getattr(profile, k) != v for k, v in values.items()):
                     for key, value in values.items():
                         setattr(profile, key, value)

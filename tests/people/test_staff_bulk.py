@@ -143,3 +143,19 @@ def test_dry_run_writes_nothing(units, learner):
     assert not Agency.objects.filter(name="Phòng Nội vụ").exists()
     learner.profile.refresh_from_db()
     assert learner.profile.position == ""
+
+
+def test_same_person_keeps_the_spelling_of_the_name(units, learner):
+    staff_bulk_upsert(
+        [
+            record(
+                units,
+                "an2@xl.example.gov.vn",
+                "NGUYỄN VĂN AN",
+                same_as_user_id=learner.pk,
+            )
+        ],
+        actor=None,
+    )
+    learner.profile.refresh_from_db()
+    assert learner.profile.full_name == "Nguyễn Văn An"
