@@ -1176,3 +1176,65 @@ def import_job_run(*, job_id: int) -> None:
             user=job.created_by,
             data=result.as_dict(),
         )
+        # Done: the list has nothing more to give; its people are in the
+        # platform now. A refused or failed list waits for the officer at
+        # most IMPORT_UPLOAD_KEEP_DAYS days (import_uploads_delete).
+        _upload_forget(job)
+
+
+# --- Uploads do not linger (personal data) -------------------------------
+
+
+UPLOAD_EXPIRED = gettext_noop(
+    "Tệp tải lên đã được xóa sau %(days)d ngày (dữ liệu cá nhân không được giữ "
+    "lâu hơn); hãy tải lên lại nếu vẫn cần nhập."
+)
+
+
+def _upload_forget(job) -> None:
+    """Delete the job's file and the names and addresses its preview kept;
+    the job keeps its counts, decisions (lines and account ids) and
+    reasons."""
+    from .models import ImportJob
+
+    if job.file:
+        job.file.delete(save=False)
+    job.result = {k: v for k, v in job.result.items() if k != "possible"}
+    ImportJob.objects.filter(pk=job.pk).update(file="", result=job.result)
+
+
+def import_uploads_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete the uploads that should no longer be kept; returns how many.
+
+    A done job's (should one be left), and any job's uploaded
+    ``IMPORT_UPLOAD_KEEP_DAYS`` days ago or more: refused, failed, or never
+    confirmed (that one becomes failed, saying why). Run hourly by beat
+    (``courses.tasks.import_uploads_delete``) and by ``manage.py
+    delete_import_uploads``.
+    """
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .models import ImportJob
+
+    days = settings.IMPORT_UPLOAD_KEEP_DAYS
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    jobs = ImportJob.objects.exclude(file="").filter(
+        Q(status=ImportJob.Status.DONE) | Q(created_at__lte=cutoff)
+    )
+    deleted = 0
+    for job in jobs.iterator():
+        if job.status not in (
+            ImportJob.Status.DONE,
+            ImportJob.Status.INVALID,
+            ImportJob.Status.FAILED,
+        ):
+            # Never confirmed (or stuck): it cannot be run without its file.
+            expired = RowError(0, "", Reason.of(UPLOAD_EXPIRED, days=days))
+            job.errors = [*job.errors, expired.as_dict()]
+            job.status = ImportJob.Status.FAILED
+            job.finished_at = job.finished_at or timezone.now()
+            job.save(update_fields=["errors", "status", "finished_at"])
+        _upload_forget(job)
+        deleted += 1
+    return deleted

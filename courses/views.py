@@ -489,7 +489,7 @@ def import_job(request, token: str):
             import_job_confirm(job=job)
             return redirect("courses:import_job", token=job.token)
     preview_rows = []
-    if job.status == ImportJob.Status.READY:
+    if job.status == ImportJob.Status.READY and job.file:
         from .imports import read_table
 
         with job.file.open("rb") as handle:
