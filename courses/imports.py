@@ -3,9 +3,10 @@
 One service backs the officer's web flow (upload → preview → confirm) and
 ``manage.py import_staff``:
 
-1. :func:`read_table` turns the bytes into rows: XLSX (by content, not by
-   name), or CSV in UTF-8 with or without BOM, or Windows-1258 (whose tone
-   marks are combining characters, made NFC here); comma or semicolon.
+1. :func:`read_table` turns the bytes into rows with the platform's one
+   tabular reader (``elearning.tabular``): XLSX by content, CSV in UTF-8
+   with or without BOM, UTF-16, or Windows-1258 (tone marks made NFC);
+   comma, semicolon or tab.
 2. :func:`validate_rows` checks every row with a fixed number of queries and
    returns an :class:`ImportPlan`. Any error: nothing is written.
 3. :func:`import_apply` writes in chunks: the people through the people
@@ -20,13 +21,9 @@ and the unit itself must already be inside the officer's scope.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 import secrets
-import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -56,6 +53,7 @@ from elearning.people.selectors import (
     users_by_email,
 )
 from elearning.people.services import StaffRecord, staff_bulk_upsert
+from elearning.tabular import TabularError, table_lines
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -267,19 +265,6 @@ def _header_key(value: object) -> str:
     return fold(str(value or "")).strip().replace(" ", "_")
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # Plain "CSV" saved by Vietnamese Windows: tone marks are separate
-            # combining characters, made NFC per cell by normalize_text.
-            text = data.decode("cp1258")
-    return unicodedata.normalize("NFC", text)
-
-
 def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
     iterator = iter(lines)
     header_line = next(iterator, None)
@@ -328,100 +313,18 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
     return RawTable(headers=headers, rows=rows)
 
 
-def _csv_lines(text: str) -> Iterable[tuple[int, list[object]]]:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    if first.count("\t") > max(first.count(";"), first.count(",")):
-        delimiter = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _xlsx_lines(data: bytes) -> Iterable[tuple[int, list[object]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        workbook.close()
-
-
 def read_table(data: bytes, filename: str = "") -> RawTable:
-    """Rows of a CSV or XLSX file; raises :class:`ImportFileError`."""
+    """Rows of a CSV or XLSX file (``elearning.tabular``: by content, strict
+    decoding); raises :class:`ImportFileError`."""
     if len(data) > MAX_BYTES:
         raise ImportFileError(
             [RowError(0, "", Reason.of(gettext_noop("Tệp quá lớn (tối đa 10 MB).")))]
         )
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            return _table(_xlsx_lines(data))
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            if isinstance(exc, ImportFileError):
-                raise
-            raise ImportFileError(
-                [
-                    RowError(
-                        0,
-                        "",
-                        Reason.of(gettext_noop("Không đọc được tệp Excel (.xlsx).")),
-                    )
-                ]
-            ) from exc
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" (UTF-16 with a byte-order mark, tab-separated).
-        try:
-            text = unicodedata.normalize("NFC", data.decode("utf-16"))
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                [RowError(0, "", Reason.of(gettext_noop("Tệp UTF-16 bị hỏng.")))]
-            ) from None
-    elif data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
-        raise ImportFileError(
-            [
-                RowError(
-                    0,
-                    "",
-                    Reason.of(
-                        gettext_noop(
-                            "Chỉ nhận tệp CSV hoặc Excel (.xlsx); hãy lưu lại tệp .xls thành .xlsx."
-                        )
-                    ),
-                )
-            ]
-        )
-    else:
-        try:
-            text = _decode(data)
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                [
-                    RowError(
-                        0,
-                        "",
-                        Reason.of(
-                            gettext_noop(
-                                "Không đọc được bảng mã của tệp (UTF-8, UTF-16 hoặc Windows-1258)."
-                            )
-                        ),
-                    )
-                ]
-            ) from None
     try:
-        return _table(_csv_lines(text))
-    except csv.Error as exc:
-        # A cell over the csv module's field limit (128 KB), a NUL byte...
+        return _table(table_lines(data))
+    except TabularError as exc:
         raise ImportFileError(
-            [
-                RowError(
-                    0, "", Reason.of(gettext_noop("Tệp CSV bị hỏng hoặc có ô quá dài."))
-                )
-            ]
+            [RowError(0, "", Reason.of(exc.msgid, **exc.params))]
         ) from exc
 
 
