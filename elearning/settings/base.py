@@ -371,6 +371,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # shows them older than MAX_AGE seconds (0: computed on every request).
 REPORTS_FIGURES_REFRESH = env.int("REPORTS_FIGURES_REFRESH", default=300)
 REPORTS_FIGURES_MAX_AGE = env.int("REPORTS_FIGURES_MAX_AGE", default=900)
+# Personal data (Decree 356/2025): a staff list uploaded for an import is
+# deleted once the import is done, and kept at most this many days when it
+# failed or was refused (for the officer to see what to fix) or never
+# confirmed.
+IMPORT_UPLOAD_KEEP_DAYS = env.int("IMPORT_UPLOAD_KEEP_DAYS", default=7)
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "elearning.tasks.clear_expired_sessions",
@@ -396,6 +402,12 @@ CELERY_BEAT_SCHEDULE = {
     "close-overdue-quiz-attempts": {
         "task": "quizzes.tasks.close_overdue_attempts",
         "schedule": 60,
+    },
+    # Staff lists uploaded for an import that failed, was refused or never
+    # confirmed are deleted IMPORT_UPLOAD_KEEP_DAYS days after the upload.
+    "delete-old-import-uploads": {
+        "task": "courses.tasks.import_uploads_delete",
+        "schedule": 3600,
     },
 }
 
