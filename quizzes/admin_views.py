@@ -65,8 +65,15 @@ def import_questions(request):
         if report.ok:
             messages.success(
                 request,
-                _("Đã nhập %(created)s câu hỏi mới, cập nhật %(updated)s câu hỏi.")
-                % {"created": report.created, "updated": report.updated},
+                _(
+                    "Đã nhập %(created)s câu hỏi mới, cập nhật %(updated)s câu hỏi, "
+                    "%(unchanged)s câu hỏi không đổi."
+                )
+                % {
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
             )
             return redirect("wagtailsnippets_quizzes_question:list")
         return render(

@@ -28,6 +28,16 @@ class QuizPageForm(WagtailAdminPageForm):
                 data = getattr(form, "cleaned_data", {}) or {}
                 if data.get("question") and not data.get("DELETE"):
                     fixed_ids.add(data["question"].pk)
+                    if data["question"].qtype == "essay":
+                        # Nothing grades an essay yet: it would score 0.
+                        form.add_error(
+                            "question",
+                            _(
+                                "Câu tự luận chưa dùng được trong bài kiểm tra: "
+                                "hệ thống chưa có chấm bài tự luận."
+                            ),
+                        )
+                        self.add_error(None, _("Có câu hỏi chưa dùng được."))
         for form in formset.forms:
             data = getattr(form, "cleaned_data", {}) or {}
             category, count = data.get("category"), data.get("count")
@@ -39,7 +49,8 @@ class QuizPageForm(WagtailAdminPageForm):
                 else {category.pk}
             )
             available = (
-                Question.objects.filter(category_id__in=ids)
+                Question.objects.drawable()
+                .filter(category_id__in=ids)
                 .exclude(pk__in=fixed_ids)
                 .count()
             )

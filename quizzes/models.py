@@ -117,6 +117,28 @@ class QuestionType(models.TextChoices):
     TRUE_FALSE = "true_false", _("Đúng/Sai")
     SHORT = "short", _("Trả lời ngắn")
     MATCHING = "matching", _("Ghép cặp")
+    NUMERICAL = "numerical", _("Trả lời bằng số")
+    ESSAY = "essay", _("Tự luận")
+    DESCRIPTION = "description", _("Đoạn mô tả (không tính điểm)")
+
+
+class TextFormat(models.TextChoices):
+    """How a text is written (Moodle's formats); quizzes/formatting.py shows it."""
+
+    MOODLE = "moodle", _("Tự động (HTML, xuống dòng giữ nguyên)")
+    HTML = "html", _("HTML")
+    PLAIN = "plain", _("Văn bản thường")
+    MARKDOWN = "markdown", _("Markdown")
+
+
+# Types a random draw never picks: a description scores nothing, and an
+# essay needs a trainer to grade it.
+NOT_DRAWN = ("description", "essay")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def drawable(self):
+        return self.exclude(qtype__in=NOT_DRAWN)
 
 
 class Question(index.Indexed, ClusterableModel):
@@ -133,6 +155,7 @@ class Question(index.Indexed, ClusterableModel):
     """
 
     Type = QuestionType
+    Format = TextFormat
 
     category = models.ForeignKey(
         QuestionCategory,
@@ -152,18 +175,39 @@ class Question(index.Indexed, ClusterableModel):
         blank=True,
         help_text=_("Tên ngắn để tìm câu hỏi trong ngân hàng; học viên không thấy."),
     )
+    idnumber = models.CharField(
+        _("mã câu hỏi"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Mã riêng trong nhóm (GIFT: // [id:…]); nhập lại tệp cập nhật câu có "
+            "cùng mã."
+        ),
+    )
     text = models.TextField(_("nội dung câu hỏi"))
+    text_format = models.CharField(
+        _("định dạng nội dung"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+    )
     points = models.DecimalField(
         _("điểm"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0"))],
     )
     general_feedback = models.TextField(
         _("nhận xét chung"),
         blank=True,
         help_text=_("Hiện cho học viên khi xem lại bài, dù trả lời đúng hay sai."),
+    )
+    general_feedback_format = models.CharField(
+        _("định dạng nhận xét chung"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
     )
     ignore_diacritics = models.BooleanField(
         _("bỏ qua dấu khi chấm"),
@@ -182,8 +226,9 @@ class Question(index.Indexed, ClusterableModel):
     panels = [
         FieldPanel("category"),
         FieldRowPanel([FieldPanel("qtype"), FieldPanel("points")]),
-        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("title"), FieldPanel("idnumber")]),
         FieldPanel("text"),
+        FieldPanel("text_format"),
         InlinePanel(
             "choices",
             label=_("Phương án"),
@@ -197,6 +242,7 @@ class Question(index.Indexed, ClusterableModel):
         ),
         FieldPanel("ignore_diacritics"),
         FieldPanel("general_feedback"),
+        FieldPanel("general_feedback_format"),
         FieldPanel("tags"),
     ]
     search_fields = [
@@ -207,23 +253,48 @@ class Question(index.Indexed, ClusterableModel):
         index.FilterField("category"),
     ]
 
+    objects = QuestionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("câu hỏi")
         verbose_name_plural = _("câu hỏi")
         ordering = ["category__name", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "idnumber"],
+                condition=~models.Q(idnumber=""),
+                name="quizzes_question_unique_idnumber",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.text[:80]
 
+    def clean(self):
+        super().clean()
+        if self.qtype != QuestionType.DESCRIPTION and (self.points or 0) <= 0:
+            raise ValidationError(
+                {"points": _("Điểm phải lớn hơn 0 (trừ đoạn mô tả).")}
+            )
+
     def save(self, *args, **kwargs):
         self.title = normalize_text(self.title)
+        self.idnumber = normalize_text(self.idnumber)
         self.text = unicodedata.normalize("NFC", self.text).strip()
+        if self.qtype == QuestionType.DESCRIPTION:
+            self.points = Decimal("0")
         super().save(*args, **kwargs)
 
 
 class Choice(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
-    text = models.TextField(_("phương án"))
+    text = models.TextField(_("phương án"), blank=True)
+    text_format = models.CharField(
+        _("định dạng phương án"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+    )
     match_text = models.CharField(
         _("ghép với"),
         max_length=255,
@@ -238,12 +309,28 @@ class Choice(Orderable):
         validators=[MinValueValidator(-100), MaxValueValidator(100)],
         help_text=_("Phần trăm số điểm của câu hỏi khi chọn phương án này."),
     )
+    tolerance = models.DecimalField(
+        _("sai số cho phép"),
+        max_digits=24,
+        decimal_places=10,
+        null=True,
+        blank=True,
+        help_text=_("Chỉ với câu trả lời bằng số: đáp án ± sai số được chấp nhận."),
+    )
     feedback = models.TextField(_("nhận xét"), blank=True)
+    feedback_format = models.CharField(
+        _("định dạng nhận xét"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+    )
 
     panels = [
-        FieldPanel("text"),
-        FieldRowPanel([FieldPanel("fraction"), FieldPanel("match_text")]),
-        FieldPanel("feedback"),
+        FieldRowPanel([FieldPanel("text"), FieldPanel("text_format")]),
+        FieldRowPanel(
+            [FieldPanel("fraction"), FieldPanel("match_text"), FieldPanel("tolerance")]
+        ),
+        FieldRowPanel([FieldPanel("feedback"), FieldPanel("feedback_format")]),
     ]
 
     class Meta(Orderable.Meta):

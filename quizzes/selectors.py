@@ -294,6 +294,17 @@ def report_histogram(attempts: list[Attempt], *, bins: int = 10) -> list[dict]:
     ]
 
 
+def _accepted(choice: dict, qtype: str) -> str:
+    """An accepted answer as shown in review: "1822 ± 2" for numbers."""
+    if qtype != "numerical":
+        return choice["text"]
+    value = _number(Decimal(choice["text"]))
+    tolerance = Decimal(str(choice.get("tolerance") or 0))
+    if tolerance:
+        return f"{value} ± {_number(tolerance)}"
+    return value
+
+
 def attempt_rows(
     answers: list[AttemptAnswer], *, shown: frozenset[str] | set[str] = frozenset()
 ) -> list[dict]:
@@ -304,11 +315,12 @@ def attempt_rows(
     correct answers and feedback are put in a row only when shown, so no
     page carries what it may not show.
     """
-    from .grading import grade_fraction
+    from .grading import grade_fraction, matching_choice
 
     rows = []
     for answer in answers:
         snap = answer.snapshot
+        typed_kind = snap["type"] in ("short", "numerical")
         response = answer.response or {}
         picked = set()
         if "choice" in response:
@@ -320,6 +332,8 @@ def attempt_rows(
         )
         choices = []
         for c in snap["choices"]:
+            if snap["type"] == "matching" and not c["text"]:
+                continue  # a distractor: one more option on the right only
             item = {
                 "key": c["key"],
                 "text": c["text"],
@@ -342,7 +356,8 @@ def attempt_rows(
             "type": snap["type"],
             "text": snap["text"],
             "points": snap.get("points"),
-            "choices": choices if snap["type"] != "short" else [],
+            "text_format": snap.get("text_format", "plain"),
+            "choices": [] if typed_kind else choices,
             "options": snap.get("options", []),
             "typed": response.get("text", "")
             if isinstance(response.get("text"), str)
@@ -355,7 +370,18 @@ def attempt_rows(
             )
         if "feedback" in shown:
             row["general_feedback"] = snap.get("general_feedback", "")
-        if "correct_answer" in shown and snap["type"] == "short":
-            row["accepted"] = [c["text"] for c in snap["choices"]]
+            row["general_feedback_format"] = snap.get(
+                "general_feedback_format", "plain"
+            )
+            if typed_kind:
+                hit = matching_choice(snap, answer.response) or {}
+                row["answer_feedback"] = hit.get("feedback", "")
+                row["answer_feedback_format"] = hit.get("feedback_format", "plain")
+        if "correct_answer" in shown and typed_kind:
+            row["accepted"] = [
+                _accepted(c, snap["type"])
+                for c in snap["choices"]
+                if Decimal(c["fraction"]) > 0 and c["text"] != "*"
+            ]
         rows.append(row)
     return rows

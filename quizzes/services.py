@@ -57,6 +57,8 @@ class ImportReport:
     errors: list[GiftError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
     categories_created: int = 0
     dry_run: bool = False
 
@@ -99,11 +101,15 @@ def _validate(questions: list[ParsedQuestion]) -> list[GiftError]:
         problems = []
         if len(q.title) > 255:
             problems.append(_("tiêu đề dài quá 255 ký tự."))
+        if len(q.idnumber) > 100:
+            problems.append(_("mã câu hỏi dài quá 100 ký tự."))
+        if any(len(t) > 100 for t in q.tags):
+            problems.append(_("thẻ dài quá 100 ký tự."))
         if any(len(p) > 200 for p in q.category.split("/")):
             problems.append(_("tên nhóm dài quá 200 ký tự."))
         if any(len(c.match) > 255 for c in q.choices):
             problems.append(_("vế ghép dài quá 255 ký tự."))
-        if not q.choices:
+        if not q.choices and q.qtype not in ("essay", "description"):
             problems.append(_("câu hỏi không có phương án."))
         if q.qtype in ("single", "true_false") and not any(
             c.fraction == 100 for c in q.choices
@@ -126,6 +132,26 @@ def category_get_or_create(*, path: str) -> tuple[QuestionCategory, int]:
     return parent, created
 
 
+def _existing(category: QuestionCategory, q: ParsedQuestion) -> Question | None:
+    """The bank's question a parsed one stands for, if any.
+
+    By id number in the category; else by (category, title, type); an
+    untitled question has no identity but its content, so it is the same
+    question only if nothing in it differs.
+    """
+    questions = Question.objects.filter(category=category).prefetch_related(
+        "choices", "tags"
+    )
+    if q.idnumber:
+        return questions.filter(idnumber=q.idnumber).first()
+    if q.title:
+        return questions.filter(title=q.title, qtype=q.qtype).order_by("pk").first()
+    for candidate in questions.filter(title="", qtype=q.qtype, text=q.text):
+        if question_to_parsed(candidate).key() == q.key():
+            return candidate
+    return None
+
+
 def questions_import(
     *,
     questions: list[ParsedQuestion],
@@ -135,10 +161,13 @@ def questions_import(
 ) -> ImportReport:
     """Write parsed questions in one transaction; nothing if any is bad.
 
-    A question whose (category, title) already exists is updated in place
-    (its choices replaced), so importing the same file twice is harmless;
-    attempts keep their own snapshots. ``dry_run`` runs every write and rolls
-    it back, so the counts are exact.
+    A question already in the bank (same id number, or same title and type,
+    in its category; an untitled one with the same content) is updated in
+    place, its choices replaced, or left alone when nothing changed; the
+    same question written twice in one file is written once. Importing the
+    same file twice therefore creates and changes nothing. Attempts keep
+    their own snapshots. ``dry_run`` runs every write and rolls it back, so
+    the counts are exact.
     """
     report = ImportReport(
         questions=questions, errors=list(errors or []), dry_run=dry_run
@@ -148,23 +177,33 @@ def questions_import(
         return report
     with transaction.atomic():
         categories: dict[str, QuestionCategory] = {}
+        written: set[tuple] = set()
         for q in questions:
             if q.category not in categories:
                 categories[q.category], made = category_get_or_create(path=q.category)
                 report.categories_created += made
             category = categories[q.category]
-            existing = (
-                Question.objects.filter(category=category, title=q.title).first()
-                if q.title
-                else None
-            )
+            key = q.key()
+            if key in written:
+                report.duplicates += 1
+                continue
+            written.add(key)
+            existing = _existing(category, q)
+            if existing is not None and question_to_parsed(existing).key() == key:
+                report.unchanged += 1
+                continue
             question = existing or Question(category=category)
             question.qtype = q.qtype
             question.title = q.title
+            question.idnumber = q.idnumber
             question.text = q.text
+            question.text_format = q.text_format
             question.points = q.points
             question.general_feedback = q.general_feedback
+            question.general_feedback_format = q.general_feedback_format
             question.full_clean()
+            question.save()
+            question.tags.set(q.tags, clear=True)
             question.save()
             if existing:
                 existing.choices.all().delete()
@@ -176,9 +215,12 @@ def questions_import(
                     question=question,
                     sort_order=i,
                     text=c.text,
+                    text_format=c.text_format,
                     match_text=c.match,
                     fraction=c.fraction,
+                    tolerance=c.tolerance,
                     feedback=c.feedback,
+                    feedback_format=c.feedback_format,
                 )
                 for i, c in enumerate(q.choices)
             )
@@ -189,7 +231,11 @@ def questions_import(
                 instance=categories[questions[0].category],
                 action="quizzes.questions_imported",
                 user=user,
-                data={"created": report.created, "updated": report.updated},
+                data={
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
             )
     return report
 
@@ -202,8 +248,20 @@ def question_to_parsed(question: Question) -> ParsedQuestion:
         title=question.title,
         general_feedback=question.general_feedback,
         points=question.points,
+        text_format=question.text_format,
+        general_feedback_format=question.general_feedback_format,
+        idnumber=question.idnumber,
+        tags=[t.name for t in question.tags.all()],
         choices=[
-            ParsedChoice(c.text, c.fraction, c.feedback, c.match_text)
+            ParsedChoice(
+                c.text,
+                c.fraction,
+                c.feedback,
+                c.match_text,
+                c.text_format,
+                c.feedback_format,
+                c.tolerance,
+            )
             for c in question.choices.all()
         ],
     )
@@ -212,18 +270,22 @@ def question_to_parsed(question: Question) -> ParsedQuestion:
 # --- Attempts ------------------------------------------------------------------
 
 
+def _choice_snapshot(c: Choice) -> dict:
+    return {
+        "key": str(c.pk),
+        "text": c.text,
+        "text_format": c.text_format,
+        "fraction": str(c.fraction),
+        "tolerance": None if c.tolerance is None else str(c.tolerance),
+        "feedback": c.feedback,
+        "feedback_format": c.feedback_format,
+        "match": c.match_text,
+    }
+
+
 def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict:
     """The question as this attempt shows it (choices in shown order)."""
-    choices = [
-        {
-            "key": str(c.pk),
-            "text": c.text,
-            "fraction": str(c.fraction),
-            "feedback": c.feedback,
-            "match": c.match_text,
-        }
-        for c in question.choices.all()
-    ]
+    choices = [_choice_snapshot(c) for c in question.choices.all()]
     if shuffle_choices and question.qtype in ("single", "multiple", "matching"):
         rng.shuffle(choices)
     snapshot = {
@@ -231,8 +293,10 @@ def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict
         "type": question.qtype,
         "title": question.title,
         "text": question.text,
+        "text_format": question.text_format,
         "points": str(question.points),
         "general_feedback": question.general_feedback,
+        "general_feedback_format": question.general_feedback_format,
         "ignore_diacritics": question.ignore_diacritics,
         "choices": choices,
     }
@@ -247,7 +311,11 @@ def quiz_draw_shortfalls(draws) -> list[str]:
     """Messages for random draws asking more questions than their category has."""
     problems = []
     for draw in draws:
-        available = Question.objects.filter(category_id__in=draw.category_ids()).count()
+        available = (
+            Question.objects.drawable()
+            .filter(category_id__in=draw.category_ids())
+            .count()
+        )
         if available < draw.count:
             problems.append(
                 _(
@@ -267,7 +335,8 @@ def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[Question]:
     chosen = [fq.question_id for fq in quiz.fixed_questions.all()]
     for draw in quiz.random_draws.select_related("category"):
         pool = list(
-            Question.objects.filter(category_id__in=draw.category_ids())
+            Question.objects.drawable()
+            .filter(category_id__in=draw.category_ids())
             .exclude(pk__in=chosen)
             .values_list("pk", flat=True)
         )
@@ -544,9 +613,11 @@ def _refreshed_snapshot(snapshot: dict, question: Question) -> dict:
     fresh = dict(snapshot)
     fresh.update(
         text=question.text,
+        text_format=question.text_format,
         title=question.title,
         points=str(question.points),
         general_feedback=question.general_feedback,
+        general_feedback_format=question.general_feedback_format,
         ignore_diacritics=question.ignore_diacritics,
     )
     choices = []
@@ -555,28 +626,12 @@ def _refreshed_snapshot(snapshot: dict, question: Question) -> dict:
         if c is None:
             choices.append({**choice, "fraction": "0"})
             continue
-        choices.append(
-            {
-                **choice,
-                "text": c.text,
-                "fraction": str(c.fraction),
-                "feedback": c.feedback,
-                "match": c.match_text,
-            }
-        )
+        choices.append(_choice_snapshot(c))
     shown = {c["key"] for c in choices}
-    if question.qtype == "short":
+    if question.qtype in ("short", "numerical"):
         # New accepted answers count too: the learner typed, didn't pick.
         choices.extend(
-            {
-                "key": key,
-                "text": c.text,
-                "fraction": str(c.fraction),
-                "feedback": c.feedback,
-                "match": c.match_text,
-            }
-            for key, c in current.items()
-            if key not in shown
+            _choice_snapshot(c) for key, c in current.items() if key not in shown
         )
     fresh["choices"] = choices
     return fresh

@@ -117,7 +117,7 @@ def responses_from_form(answers, data) -> dict[int, dict]:
             out[answer.question_id] = {"choice": data[name]}
         elif kind == "multiple" and f"{name}-present" in data:
             out[answer.question_id] = {"choices": data.getlist(name)}
-        elif kind == "short" and name in data:
+        elif kind in ("short", "numerical") and name in data:
             out[answer.question_id] = {"text": data[name][:1000]}
         elif kind == "matching":
             matches = {

@@ -83,7 +83,7 @@
       });
       return { choices: keys };
     }
-    if (type === "short") {
+    if (type === "short" || type === "numerical") {
       return { text: fieldset.querySelector("input[type=text]").value };
     }
     var matches = {};
@@ -100,7 +100,7 @@
       fieldset.querySelectorAll("input.form-check-input").forEach(function (input) {
         input.checked = picked.indexOf(input.value) !== -1;
       });
-    } else if (type === "short") {
+    } else if (type === "short" || type === "numerical") {
       fieldset.querySelector("input[type=text]").value = response.text || "";
     } else {
       fieldset.querySelectorAll("select").forEach(function (select) {

@@ -35,6 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}{len(questions)} questions: {report.created} created, "
-                f"{report.updated} updated, {report.categories_created} new categories."
+                f"{report.updated} updated, {report.unchanged} unchanged, "
+                f"{report.duplicates} repeated in the file, "
+                f"{report.categories_created} new categories."
             )
         )
