@@ -27,7 +27,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PreviewableMixin
 from wagtail.search import index
 
 from elearning.pagecache import CachedRestrictionsMixin
@@ -36,6 +36,7 @@ from elearning.people.scoping import restrict
 from elearning.slugs import AsciiSlugMixin
 
 from . import review
+from .formatting import clean_for_storage
 from .forms import QuizPageForm
 
 GRACE_SECONDS = 60  # answers are accepted this long after the deadline
@@ -141,7 +142,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.exclude(qtype__in=NOT_DRAWN)
 
 
-class Question(index.Indexed, ClusterableModel):
+class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     """One question of the bank with its choices (inline).
 
     How the choices are read per type:
@@ -270,6 +271,21 @@ class Question(index.Indexed, ClusterableModel):
     def __str__(self) -> str:
         return self.title or self.text[:80]
 
+    def get_preview_template(self, request, mode_name):
+        return "quizzes/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        """The question as a learner sees it (the editor's preview panel)."""
+        context = super().get_preview_context(request, mode_name)
+        context["question"] = self
+        context["choices"] = [
+            c for c in self.choices.all() if self.qtype != "matching" or c.text
+        ]
+        context["options"] = sorted(
+            {c.match_text for c in self.choices.all() if c.match_text}
+        )
+        return context
+
     def clean(self):
         super().clean()
         if self.qtype != QuestionType.DESCRIPTION and (self.points or 0) <= 0:
@@ -280,7 +296,12 @@ class Question(index.Indexed, ClusterableModel):
     def save(self, *args, **kwargs):
         self.title = normalize_text(self.title)
         self.idnumber = normalize_text(self.idnumber)
-        self.text = unicodedata.normalize("NFC", self.text).strip()
+        self.text = clean_for_storage(
+            unicodedata.normalize("NFC", self.text).strip(), self.text_format
+        )
+        self.general_feedback = clean_for_storage(
+            self.general_feedback, self.general_feedback_format
+        )
         if self.qtype == QuestionType.DESCRIPTION:
             self.points = Decimal("0")
         super().save(*args, **kwargs)
@@ -336,6 +357,11 @@ class Choice(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("phương án")
         verbose_name_plural = _("phương án")
+
+    def save(self, *args, **kwargs):
+        self.text = clean_for_storage(self.text, self.text_format)
+        self.feedback = clean_for_storage(self.feedback, self.feedback_format)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.text[:80]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from courses.completion import Requirement
 from elearning.pagecache import memo_many
 
+from .formatting import to_plain
 from .grading import combine_scores
 from .models import Attempt, AttemptAnswer, QuizPage
 from .review import shown_items
@@ -233,7 +234,10 @@ def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
         entry = per.setdefault(
             answer.snapshot.get("qid"),
             {
-                "title": answer.snapshot.get("title") or answer.snapshot["text"][:60],
+                "title": answer.snapshot.get("title")
+                or to_plain(
+                    answer.snapshot["text"], answer.snapshot.get("text_format", "plain")
+                )[:60],
                 "all": [],
                 "top": [],
                 "bottom": [],
@@ -337,6 +341,7 @@ def attempt_rows(
             item = {
                 "key": c["key"],
                 "text": c["text"],
+                "text_format": c.get("text_format", "plain"),
                 "picked": c["key"] in picked,
                 "chosen_match": matches.get(c["key"], ""),
             }
@@ -346,6 +351,7 @@ def attempt_rows(
                 )
             if "feedback" in shown:
                 item["feedback"] = c.get("feedback", "") if c["key"] in picked else ""
+                item["feedback_format"] = c.get("feedback_format", "plain")
             if "correctness" in shown and snap["type"] == "matching":
                 item["match_right"] = item["chosen_match"] == c.get("match", "")
             choices.append(item)

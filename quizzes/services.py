@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 from elearning.pagecache import memo
 from elearning.people.selectors import unit_id_now
 
+from .formatting import clean_for_storage
 from .gift import GiftError, ParsedChoice, ParsedQuestion
 from .gift import parse as gift_parse
 from .grading import combine_scores, grade_points, percent
@@ -152,6 +153,25 @@ def _existing(category: QuestionCategory, q: ParsedQuestion) -> Question | None:
     return None
 
 
+def _as_stored(q: ParsedQuestion) -> ParsedQuestion:
+    """``q`` with its texts as the bank stores them (HTML sanitised)."""
+    return replace(
+        q,
+        text=clean_for_storage(q.text, q.text_format),
+        general_feedback=clean_for_storage(
+            q.general_feedback, q.general_feedback_format
+        ),
+        choices=[
+            replace(
+                c,
+                text=clean_for_storage(c.text, c.text_format),
+                feedback=clean_for_storage(c.feedback, c.feedback_format),
+            )
+            for c in q.choices
+        ],
+    )
+
+
 def questions_import(
     *,
     questions: list[ParsedQuestion],
@@ -178,7 +198,8 @@ def questions_import(
     with transaction.atomic():
         categories: dict[str, QuestionCategory] = {}
         written: set[tuple] = set()
-        for q in questions:
+        for parsed in questions:
+            q = _as_stored(parsed)
             if q.category not in categories:
                 categories[q.category], made = category_get_or_create(path=q.category)
                 report.categories_created += made

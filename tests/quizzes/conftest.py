@@ -107,14 +107,15 @@ def course(base_data):
 def make_quiz(course, **fields):
     from quizzes.models import QuestionCategory, QuizPage, QuizRandomDraw
 
-    root = QuestionCategory.objects.get(name="ATTT cơ bản", parent=None)
     defaults = {
         "title": "Bài kiểm tra cuối khóa",
         "slug": "kiem-tra",
         "time_limit_minutes": 20,
         "attempts_allowed": 3,
-        "random_draws": [QuizRandomDraw(category=root, count=10)],
     }
+    if "random_draws" not in fields:
+        root = QuestionCategory.objects.get(name="ATTT cơ bản", parent=None)
+        defaults["random_draws"] = [QuizRandomDraw(category=root, count=10)]
     defaults.update(fields)
     return course.add_child(instance=QuizPage(**defaults))
 

@@ -1,0 +1,12 @@
+"""``{{ text|formatted:fmt }}``: a question text in its format, made safe."""
+
+from django import template
+
+from quizzes.formatting import render
+
+register = template.Library()
+
+
+@register.filter
+def formatted(text: str, fmt: str = "plain"):
+    return render(text or "", fmt or "plain")
