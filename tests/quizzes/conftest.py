@@ -142,7 +142,7 @@ def correct_response(snapshot: dict) -> dict:
         return {"choice": best["key"]}
     if kind == "multiple":
         return {"choices": [c["key"] for c in right]}
-    if kind == "short":
+    if kind in ("short", "numerical"):
         return {"text": right[0]["text"]}
     return {"matches": {c["key"]: c["match"] for c in snapshot["choices"]}}
 
@@ -156,4 +156,6 @@ def wrong_response(snapshot: dict) -> dict:
         return {"choices": [c["key"] for c in wrong]}
     if kind == "short":
         return {"text": "không biết"}
+    if kind == "numerical":
+        return {"text": "-999999"}
     return {"matches": {}}
