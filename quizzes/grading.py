@@ -126,7 +126,9 @@ def grade_fraction(snapshot: dict, response: dict | None) -> Decimal:
         if not isinstance(chosen, list):
             return ZERO
         weights = _weights(snapshot)
-        total = sum((weights.get(str(k), ZERO) for k in set(chosen)), ZERO)
+        # Each choice once, whatever the spelling of its key ("11" or 11).
+        picked = {str(k) for k in chosen if isinstance(k, str | int)}
+        total = sum((weights.get(k, ZERO) for k in picked), ZERO)
         # Thirds (33.3333 % × 3) must add up to full credit.
         return _clamp(total.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
     if qtype in ("short", "numerical"):

@@ -35,6 +35,7 @@ from .models import (
     QuestionCategory,
     QuizPage,
 )
+from .responses import ESSAY_MAX_CHARS, InvalidResponse, response_clean
 
 GRACE = timedelta(seconds=GRACE_SECONDS)
 MAX_RESPONSE_CHARS = 4000
@@ -455,31 +456,13 @@ def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> At
     return attempt
 
 
-def _scalar(value) -> bool:
-    return isinstance(value, str | int) and not isinstance(value, bool)
-
-
-# The shape of each key of a response; anything else is refused before it is
-# stored (an unhashable "choices" item would otherwise break grading).
-_RESPONSE_SHAPES = {
-    "choice": _scalar,
-    "choices": lambda v: isinstance(v, list) and all(_scalar(k) for k in v),
-    "text": lambda v: isinstance(v, str),
-    "matches": lambda v: isinstance(v, dict) and all(_scalar(m) for m in v.values()),
-}
-
-
-def _check_response(response) -> dict:
-    if not isinstance(response, dict):
-        raise QuizError(_("Câu trả lời không hợp lệ."))
-    if (
-        not set(response) <= set(_RESPONSE_SHAPES)
-        or len(json.dumps(response)) > MAX_RESPONSE_CHARS
-    ):
-        raise QuizError(_("Câu trả lời không hợp lệ."))
-    if not all(_RESPONSE_SHAPES[key](value) for key, value in response.items()):
-        raise QuizError(_("Câu trả lời không hợp lệ."))
-    return response
+def response_validate(snapshot: dict, response) -> dict:
+    """``response`` checked against its question's schema, normalised
+    (quizzes/responses.py); QuizError when it does not fit."""
+    try:
+        return response_clean(snapshot, response)
+    except InvalidResponse as error:
+        raise QuizError(_("Câu trả lời không hợp lệ.")) from error
 
 
 @dataclass(frozen=True)
@@ -505,16 +488,37 @@ def answer_save(
     grace period has passed. A save whose version is not newer (a late,
     out-of-order request) changes nothing and reports the stored version.
     """
-    response = _check_response(response)
+    if not isinstance(response, dict) or len(json.dumps(response)) > (
+        MAX_RESPONSE_CHARS + ESSAY_MAX_CHARS
+    ):
+        raise QuizError(_("Câu trả lời không hợp lệ."))
     now = now or timezone.now()
     with transaction.atomic():
-        # get(), not first(): no ORDER BY to build (the model's ordering
-        # costs more CPU than the rest of the save).
-        attempt = (
-            Attempt.objects.select_for_update()
-            .only("pk", "state", "deadline", "learner_id")
-            .get(pk=attempt_id, learner=learner)
-        )
+        # One statement reads the question as shown (to check the answer
+        # against it) and locks the attempt row. get(), not first(): no
+        # ORDER BY to build.
+        try:
+            row = (
+                AttemptAnswer.objects.select_for_update(of=("attempt",))
+                .select_related("attempt")
+                .only(
+                    "snapshot",
+                    "attempt__pk",
+                    "attempt__state",
+                    "attempt__deadline",
+                    "attempt__learner_id",
+                )
+                .get(
+                    attempt_id=attempt_id,
+                    question_id=question_id,
+                    attempt__learner=learner,
+                )
+            )
+        except AttemptAnswer.DoesNotExist:
+            Attempt.objects.only("pk").get(pk=attempt_id, learner=learner)
+            raise QuizError(_("Câu hỏi không thuộc lượt làm bài này.")) from None
+        attempt = row.attempt
+        response = response_validate(row.snapshot, response)
         if not accepts_answers_at(attempt, now):
             raise AttemptClosed(
                 _("Đã hết thời gian làm bài; câu trả lời không được lưu.")
@@ -524,14 +528,12 @@ def answer_save(
         ).update(response=response, version=client_version, saved_at=now)
         if updated:
             return SaveResult(client_version, now)
-        row = (
+        stored = (
             AttemptAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id)
             .values("version", "saved_at")
-            .first()
+            .get()
         )
-    if row is None:
-        raise QuizError(_("Câu hỏi không thuộc lượt làm bài này."))
-    return SaveResult(row["version"], row["saved_at"], stale=True)
+    return SaveResult(stored["version"], stored["saved_at"], stale=True)
 
 
 def _grade_answers(answers: list[AttemptAnswer]) -> Decimal:
