@@ -488,9 +488,9 @@ def answer_save(
     grace period has passed. A save whose version is not newer (a late,
     out-of-order request) changes nothing and reports the stored version.
     """
-    if not isinstance(response, dict) or len(json.dumps(response)) > (
-        MAX_RESPONSE_CHARS + ESSAY_MAX_CHARS
-    ):
+    if not isinstance(response, dict) or len(
+        json.dumps(response, ensure_ascii=False)
+    ) > (MAX_RESPONSE_CHARS + ESSAY_MAX_CHARS):
         raise QuizError(_("Câu trả lời không hợp lệ."))
     now = now or timezone.now()
     with transaction.atomic():
@@ -503,7 +503,7 @@ def answer_save(
                 .select_related("attempt")
                 .only(
                     "snapshot",
-                    "attempt__pk",
+                    "attempt__id",
                     "attempt__state",
                     "attempt__deadline",
                     "attempt__learner_id",
@@ -518,11 +518,11 @@ def answer_save(
             Attempt.objects.only("pk").get(pk=attempt_id, learner=learner)
             raise QuizError(_("Câu hỏi không thuộc lượt làm bài này.")) from None
         attempt = row.attempt
-        response = response_validate(row.snapshot, response)
         if not accepts_answers_at(attempt, now):
             raise AttemptClosed(
                 _("Đã hết thời gian làm bài; câu trả lời không được lưu.")
             )
+        response = response_validate(row.snapshot, response)
         updated = AttemptAnswer.objects.filter(
             attempt_id=attempt_id, question_id=question_id, version__lt=client_version
         ).update(response=response, version=client_version, saved_at=now)
