@@ -21,10 +21,22 @@ from elearning.people.reauth import export_personal_data
 from elearning.people.scoping import visible_unit_ids
 from elearning.spreadsheets import safe_cell
 
-from .forms import ImportForm
+from .forms import EssayGradeForm, ImportForm
 from .models import Question, QuizPage
-from .selectors import report_attempts, report_histogram, report_question_stats
-from .services import question_regrade, questions_import, questions_parse_file
+from .selectors import (
+    essay_answers,
+    report_attempts,
+    report_histogram,
+    report_question_stats,
+)
+from .selectors import grading_queue as grading_queue_of
+from .services import (
+    QuizError,
+    essay_grade,
+    question_regrade,
+    questions_import,
+    questions_parse_file,
+)
 
 IMPORT_DIR = "quiz-imports"
 
@@ -251,5 +263,56 @@ def regrade(request, question_id: int):
             "question": question,
             "changes": changes,
             **_header(_("Chấm lại câu hỏi: %(q)s") % {"q": question}, "redirect"),
+        },
+    )
+
+
+def grading_queue(request):
+    """Essays waiting for a mark, per question or per learner (scoped)."""
+    _require(can_author, request.user)
+    by = "learner" if request.GET.get("theo") == "hoc-vien" else "question"
+    return render(
+        request,
+        "quizzes/admin/grading_queue.html",
+        {
+            "groups": grading_queue_of(user=request.user, by=by),
+            "by": by,
+            **_header(_("Chấm bài tự luận"), "edit"),
+        },
+    )
+
+
+def essay_grade_view(request, answer_id: int):
+    _require(can_author, request.user)
+    answer = get_object_or_404(
+        essay_answers(user=request.user, pending_only=False), pk=answer_id
+    )
+    form = EssayGradeForm(
+        request.POST or None,
+        max_points=answer.max_points,
+        initial={"points": answer.points, "comment": answer.comment},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            essay_grade(
+                answer_id=answer.pk,
+                points=form.cleaned_data["points"],
+                comment=form.cleaned_data["comment"],
+                user=request.user,
+            )
+        except QuizError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu điểm và nhận xét."))
+            return redirect(
+                reverse("quizzes_admin:grading") + "?" + request.GET.urlencode()
+            )
+    return render(
+        request,
+        "quizzes/admin/essay_grade.html",
+        {
+            "answer": answer,
+            "form": form,
+            **_header(_("Chấm bài tự luận"), "edit"),
         },
     )

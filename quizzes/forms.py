@@ -28,16 +28,6 @@ class QuizPageForm(WagtailAdminPageForm):
                 data = getattr(form, "cleaned_data", {}) or {}
                 if data.get("question") and not data.get("DELETE"):
                     fixed_ids.add(data["question"].pk)
-                    if data["question"].qtype == "essay":
-                        # Nothing grades an essay yet: it would score 0.
-                        form.add_error(
-                            "question",
-                            _(
-                                "Câu tự luận chưa dùng được trong bài kiểm tra: "
-                                "hệ thống chưa có chấm bài tự luận."
-                            ),
-                        )
-                        self.add_error(None, _("Có câu hỏi chưa dùng được."))
         for form in formset.forms:
             data = getattr(form, "cleaned_data", {}) or {}
             category, count = data.get("category"), data.get("count")
@@ -102,3 +92,32 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Dùng cho các câu hỏi không ghi nhóm, ví dụ “ATTT cơ bản/Khác”."),
     )
+
+
+class EssayGradeForm(forms.Form):
+    points = forms.DecimalField(
+        label=_("Điểm"), min_value=0, decimal_places=2, max_digits=6, localize=True
+    )
+    comment = forms.CharField(
+        label=_("Nhận xét cho học viên"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, max_points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_points = max_points
+        self.fields["points"].max_value = max_points
+        self.fields["points"].help_text = _("Từ 0 đến %(max)s.") % {
+            "max": format(max_points.normalize(), "f").replace(".", ",")
+        }
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if points > self.max_points:
+            raise forms.ValidationError(
+                _("Điểm không được vượt quá %(max)s.")
+                % {"max": format(self.max_points.normalize(), "f").replace(".", ",")}
+            )
+        return points

@@ -133,7 +133,8 @@ class TextFormat(models.TextChoices):
 
 
 # Types a random draw never picks: a description scores nothing, and an
-# essay needs a trainer to grade it.
+# essay needs a trainer to grade it (a quiz takes essays as fixed questions,
+# so that the trainer knows which attempts wait for marking).
 NOT_DRAWN = ("description", "essay")
 
 
@@ -612,6 +613,11 @@ class Attempt(models.Model):
         _("điểm (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("đạt"), null=True, blank=True)
+    grading_pending = models.BooleanField(
+        _("đang chờ chấm"),
+        default=False,
+        help_text=_("Có câu tự luận giảng viên chưa chấm: chưa có điểm."),
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -660,6 +666,17 @@ class AttemptAnswer(models.Model):
     )
     version = models.PositiveIntegerField(default=0)
     saved_at = models.DateTimeField(_("lưu lúc"), null=True, blank=True)
+    # A trainer's marking of an essay (quizzes.services.essay_grade).
+    comment = models.TextField(_("nhận xét của giảng viên"), blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chấm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField(_("chấm lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("câu trả lời")

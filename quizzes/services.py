@@ -536,14 +536,21 @@ def answer_save(
     return SaveResult(stored["version"], stored["saved_at"], stale=True)
 
 
-def _grade_answers(answers: list[AttemptAnswer]) -> Decimal:
+def _grade_answers(answers: list[AttemptAnswer]) -> Decimal | None:
+    """Points of every answer (an essay keeps the trainer's mark) and the
+    score in %; ``None`` while an essay is not marked yet."""
     earned = Decimal("0")
     maximum = Decimal("0")
+    pending = False
     for answer in answers:
-        answer.points = grade_points(answer.snapshot, answer.response)
+        if answer.snapshot.get("type") != "essay":
+            answer.points = grade_points(answer.snapshot, answer.response)
+        elif answer.points is None:
+            pending = True
+            continue
         earned += answer.points
         maximum += answer.max_points
-    return percent(earned, maximum)
+    return None if pending else percent(earned, maximum)
 
 
 def attempt_submit(
@@ -571,7 +578,11 @@ def attempt_submit(
         answers = list(attempt.answers.all())
         attempt.score = _grade_answers(answers)
         AttemptAnswer.objects.bulk_update(answers, ["points"])
-        attempt.passed = attempt.score >= attempt.quiz.pass_mark
+        # With essays to mark the attempt has no score yet: "đang chờ chấm".
+        attempt.grading_pending = attempt.score is None
+        attempt.passed = (
+            None if attempt.score is None else attempt.score >= attempt.quiz.pass_mark
+        )
         attempt.state = (
             Attempt.State.SUBMITTED
             if now <= attempt.deadline + GRACE
@@ -582,12 +593,24 @@ def attempt_submit(
             if attempt.state == Attempt.State.SUBMITTED
             else min(now, attempt.deadline + GRACE)
         )
-        attempt.save(update_fields=["score", "passed", "state", "submitted_at"])
+        attempt.save(
+            update_fields=[
+                "score",
+                "passed",
+                "grading_pending",
+                "state",
+                "submitted_at",
+            ]
+        )
         log(
             instance=attempt,
             action="quizzes.attempt_graded",
             user=user,
-            data={"score": str(attempt.score), "state": attempt.state},
+            data={
+                "score": None if attempt.score is None else str(attempt.score),
+                "state": attempt.state,
+                "grading_pending": attempt.grading_pending,
+            },
         )
         course = quiz_course(attempt.quiz)
         if course is not None:
@@ -692,7 +715,7 @@ def question_regrade(
                 if answer.question_id == question.pk:
                     answer.snapshot = _refreshed_snapshot(answer.snapshot, question)
             new_score = _grade_answers(answers)
-            if new_score == attempt.score:
+            if new_score is None or new_score == attempt.score:
                 continue
             changes.append(RegradeChange(attempt, attempt.score, new_score))
             if not apply:
@@ -712,3 +735,95 @@ def question_regrade(
             if course is not None:
                 enrolment_refresh(learner=attempt.learner, course=course)
     return changes
+
+
+# --- Essay marking -------------------------------------------------------------
+
+
+def essay_grade(
+    *, answer_id: int, points: Decimal, comment: str, user
+) -> AttemptAnswer:
+    """A trainer's mark and comment on one essay answer.
+
+    Takes the attempt's row lock. Refuses (QuizError) an answer the user may
+    not mark (selectors.essay_answers), points outside 0…max. When no essay
+    of the attempt is left unmarked the attempt gets its score and pass
+    mark, and the course completion is re-evaluated (a certificate may
+    follow). Logged (``quizzes.essay_graded``); the learner is emailed.
+    """
+    from courses.services import enrolment_refresh
+    from elearning.services import email_send
+
+    from .selectors import essay_answers
+
+    allowed = essay_answers(user=user, pending_only=False).filter(pk=answer_id)
+    if not allowed.exists():
+        raise QuizError(_("Anh/chị không chấm được câu trả lời này."))
+    with transaction.atomic():
+        answer = AttemptAnswer.objects.select_related("attempt").get(pk=answer_id)
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz", "learner")
+            .get(pk=answer.attempt_id)
+        )
+        if attempt.is_live:
+            raise QuizError(_("Lượt làm bài chưa nộp."))
+        if not (Decimal("0") <= points <= answer.max_points):
+            raise QuizError(
+                _("Điểm phải từ 0 đến %(max)s.")
+                % {"max": format(answer.max_points.normalize(), "f")}
+            )
+        answer.points = points
+        answer.comment = comment.strip()
+        answer.graded_by = user
+        answer.graded_at = timezone.now()
+        answer.save(update_fields=["points", "comment", "graded_by", "graded_at"])
+        answers = list(attempt.answers.all())
+        score = _grade_answers(answers)
+        if score is not None:
+            AttemptAnswer.objects.bulk_update(
+                [a for a in answers if a.snapshot.get("type") != "essay"], ["points"]
+            )
+            attempt.score = score
+            attempt.passed = score >= attempt.quiz.pass_mark
+        attempt.grading_pending = score is None
+        attempt.save(update_fields=["score", "passed", "grading_pending"])
+        log(
+            instance=attempt,
+            action="quizzes.essay_graded",
+            user=user,
+            data={
+                "answer": answer.pk,
+                "points": str(points),
+                "score": None if score is None else str(score),
+            },
+        )
+        email_send(
+            to=[attempt.learner.email],
+            subject=_("Bài tự luận của anh/chị đã được chấm"),
+            body=_(
+                "Bài “%(quiz)s” (lượt %(number)s) có câu tự luận vừa được chấm: "
+                "%(points)s/%(max)s điểm.%(comment)s\n%(score)s"
+            )
+            % {
+                "quiz": attempt.quiz.title,
+                "number": attempt.number,
+                "points": format(points.normalize(), "f").replace(".", ","),
+                "max": format(answer.max_points.normalize(), "f").replace(".", ","),
+                "comment": (
+                    "\n" + _("Nhận xét: %(c)s") % {"c": answer.comment}
+                    if answer.comment
+                    else ""
+                ),
+                "score": (
+                    _("Điểm bài làm: %(s)s%%.")
+                    % {"s": format(score.normalize(), "f").replace(".", ",")}
+                    if score is not None
+                    else _("Bài còn câu tự luận đang chờ chấm.")
+                ),
+            },
+        )
+        course = quiz_course(attempt.quiz)
+        if score is not None and course is not None:
+            enrolment_refresh(learner=attempt.learner, course=course)
+    return answer

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Attempt, QuizPage
-from .responses import TEXT_MAX_CHARS
+from .responses import ESSAY_MAX_CHARS, TEXT_MAX_CHARS
 from .review import shown_items, shown_later
 from .selectors import attempt_rows
 from .services import (
@@ -67,6 +67,7 @@ def attempt(request, attempt_id: int):
             "quiz": attempt.quiz,
             "rows": attempt_rows(answers),
             "server_now": now,
+            "essay_max": ESSAY_MAX_CHARS,
         },
     )
 
@@ -121,6 +122,8 @@ def responses_from_form(answers, data) -> dict[int, dict]:
             out[answer.question_id] = {"choices": data.getlist(name)}
         elif kind in ("short", "numerical") and name in data:
             out[answer.question_id] = {"text": data[name][: TEXT_MAX_CHARS[kind]]}
+        elif kind == "essay" and name in data:
+            out[answer.question_id] = {"text": data[name][:ESSAY_MAX_CHARS]}
         elif kind == "matching":
             matches = {
                 c["key"]: data[f"{name}-{c['key']}"]

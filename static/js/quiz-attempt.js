@@ -86,6 +86,9 @@
     if (type === "short" || type === "numerical") {
       return { text: fieldset.querySelector("input[type=text]").value };
     }
+    if (type === "essay") {
+      return { text: fieldset.querySelector("textarea").value };
+    }
     var matches = {};
     fieldset.querySelectorAll("select").forEach(function (select) {
       if (select.value) matches[select.dataset.key] = select.value;
@@ -102,6 +105,8 @@
       });
     } else if (type === "short" || type === "numerical") {
       fieldset.querySelector("input[type=text]").value = response.text || "";
+    } else if (type === "essay") {
+      fieldset.querySelector("textarea").value = response.text || "";
     } else {
       fieldset.querySelectorAll("select").forEach(function (select) {
         select.value = (response.matches || {})[select.dataset.key] || "";
@@ -208,7 +213,7 @@
       record(fieldset);
     });
     fieldset.addEventListener("input", function (event) {
-      if (event.target.type !== "text") return;
+      if (event.target.type !== "text" && event.target.type !== "textarea") return;
       clearTimeout(typingTimers[id]);
       typingTimers[id] = setTimeout(function () {
         record(fieldset);
