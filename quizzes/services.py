@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -69,16 +70,48 @@ class ImportReport:
         return not self.errors
 
 
+FORMATS = ("gift", "csv", "xlsx")
+
+
+def question_file_format(data: bytes) -> str:
+    """ "xlsx", "csv" or "gift", from the content (not the file's name).
+
+    A zip is a workbook; text whose first line (not a ``//`` comment) is a
+    header with the columns ``loai`` and ``noi_dung`` is CSV; anything else
+    is read as GIFT.
+    """
+    from . import tabular
+
+    if data.startswith(b"PK"):
+        return "xlsx"
+    text = tabular.decode(data[:4096])
+    for line in text.splitlines():
+        stripped = line.strip().lower()
+        if not stripped or stripped.startswith("//"):
+            continue
+        cells = {c.strip().strip('"') for c in stripped.replace(";", ",").split(",")}
+        return "csv" if {"loai", "noi_dung"} <= cells else "gift"
+    return "gift"
+
+
 def questions_parse_file(
-    *, name: str, data: bytes, default_category: str = ""
+    *, name: str, data: bytes, default_category: str = "", fmt: str | None = None
 ) -> tuple[list[ParsedQuestion], list[GiftError]]:
-    """Read a GIFT, CSV or XLSX file (by extension, checked by content)."""
+    """Read a GIFT, CSV or XLSX file: ``fmt`` as given, else guessed from the
+    content (:func:`question_file_format`)."""
     from . import tabular
 
     if len(data) > MAX_IMPORT_BYTES:
         return [], [GiftError(0, _("tệp lớn hơn 5 MB."))]
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
+    if fmt is None:
+        suffix = PurePath(name.lower()).suffix
+        if suffix and suffix not in (".gift", ".txt", ".csv", ".xlsx"):
+            return [], [GiftError(0, _("chỉ nhận tệp .gift, .txt, .csv hoặc .xlsx."))]
+        # A name ending in .xlsx is a claim checked below; else the content says.
+        fmt = "xlsx" if suffix == ".xlsx" else question_file_format(data)
+    if fmt not in FORMATS:
+        return [], [GiftError(0, _("chỉ nhận định dạng gift, csv hoặc xlsx."))]
+    if fmt == "xlsx":
         if not data.startswith(b"PK"):
             return [], [GiftError(0, _("tệp không phải là tệp Excel (.xlsx)."))]
         try:
@@ -88,13 +121,11 @@ def questions_parse_file(
         return tabular.parse_rows(rows, default_category=default_category)
     if b"\x00" in data[:4096]:
         return [], [GiftError(0, _("tệp không phải là văn bản."))]
-    if lower.endswith(".csv"):
+    if fmt == "csv":
         return tabular.parse_rows(
             tabular.rows_from_csv(data), default_category=default_category
         )
-    if lower.endswith((".gift", ".txt")):
-        return gift_parse(tabular.decode(data), default_category=default_category)
-    return [], [GiftError(0, _("chỉ nhận tệp .gift, .txt, .csv hoặc .xlsx."))]
+    return gift_parse(tabular.decode(data), default_category=default_category)
 
 
 def _validate(questions: list[ParsedQuestion]) -> list[GiftError]:

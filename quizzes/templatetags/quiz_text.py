@@ -10,3 +10,14 @@ register = template.Library()
 @register.filter
 def formatted(text: str, fmt: str = "plain"):
     return render(text or "", fmt or "plain")
+
+
+@register.filter
+def qtype_label(value: str) -> str:
+    """ "single" → "Một đáp án đúng"."""
+    from quizzes.models import QuestionType
+
+    try:
+        return QuestionType(value).label
+    except ValueError:
+        return value
