@@ -416,3 +416,13 @@ def test_matching_distractor_is_an_option_not_an_unlabelled_item(fixture_questio
     (row,) = attempt_rows([AttemptAnswer(slot=1, snapshot=snapshot, version=0)])
     assert [c["text"] for c in row["choices"]] == [c.text for c in q.choices[:4]]
     assert "Chat" in row["options"]
+
+
+@pytest.mark.parametrize(
+    "name", ["examples.txt", "questions.gift.txt", "giftformat_test_imports.gift"]
+)
+def test_moodle_files_round_trip_through_the_writer(name):
+    questions = read(name)
+    again, errors = gift.parse(gift.write(questions))
+    assert errors == []
+    assert [q.key() for q in again] == [q.key() for q in questions]
