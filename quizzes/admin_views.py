@@ -229,7 +229,9 @@ def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
             a.submitted_at.strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
             str(a.get_state_display()),
             float(a.score) if a.score is not None else None,
-            _("Đạt") if a.passed else _("Không đạt"),
+            _("Đang chờ chấm")
+            if a.grading_pending
+            else (_("Đạt") if a.passed else _("Không đạt")),
         ]
         sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()
