@@ -22,7 +22,8 @@ from elearning.people.scoping import visible_unit_ids
 from elearning.spreadsheets import safe_cell
 
 from .forms import EssayGradeForm, ImportForm
-from .models import Question, QuizPage
+from .gift import write as gift_write
+from .models import Question, QuestionCategory, QuizPage
 from .selectors import (
     essay_answers,
     report_attempts,
@@ -34,6 +35,7 @@ from .services import (
     QuizError,
     essay_grade,
     question_regrade,
+    question_to_parsed,
     questions_import,
     questions_parse_file,
 )
@@ -130,7 +132,12 @@ def import_questions(request):
     return render(
         request,
         "quizzes/admin/import.html",
-        {"form": form, "report": report, **_header(_("Nhập câu hỏi từ tệp"))},
+        {
+            "form": form,
+            "report": report,
+            "categories": QuestionCategory.objects.filter(parent=None),
+            **_header(_("Nhập câu hỏi từ tệp")),
+        },
     )
 
 
@@ -318,3 +325,25 @@ def essay_grade_view(request, answer_id: int):
             **_header(_("Chấm bài tự luận"), "edit"),
         },
     )
+
+
+def export_gift(request):
+    """A category of the bank (with its sub-categories) as a GIFT file."""
+    _require(can_author, request.user)
+    try:
+        category_id = int(request.GET.get("category") or 0)
+    except ValueError:
+        category_id = 0
+    category = get_object_or_404(QuestionCategory, pk=category_id)
+    questions = (
+        Question.objects.filter(category_id__in=category.subtree_ids())
+        .select_related("category")
+        .prefetch_related("choices", "tags")
+        .order_by("category_id", "pk")
+    )
+    text = gift_write([question_to_parsed(q) for q in questions])
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ngan-hang-{category.pk}.gift.txt"'
+    )
+    return response

@@ -42,6 +42,7 @@ admin_patterns = (
         path("reports/<int:quiz_id>/", admin_views.quiz_report, name="report"),
         path("regrade/<int:question_id>/", admin_views.regrade, name="regrade"),
         path("grading/", admin_views.grading_queue, name="grading"),
+        path("export/", admin_views.export_gift, name="export_gift"),
         path(
             "grading/<int:answer_id>/", admin_views.essay_grade_view, name="essay_grade"
         ),

@@ -371,6 +371,15 @@ PROJECT_RULES.update(
         "quizzes_admin:import": TRAINER_ADMIN,
         "quizzes_admin:regrade": r(*TRAINER_ADMIN.expect.values(), kwargs=question_id),
         "quizzes_admin:grading": TRAINER_ADMIN,
+        "quizzes_admin:export_gift": r(
+            LOGIN,
+            LOGIN,
+            DENIED,
+            DENIED,
+            404,
+            404,
+            note="without ?category= there is nothing to export",
+        ),
         "quizzes_admin:essay_grade": r(
             LOGIN,
             LOGIN,

@@ -67,3 +67,33 @@ def test_import_preview_shows_each_question_as_a_learner_sees_it(trainer, client
     assert "Đoạn mô tả (không tính điểm)" in body
     assert "an toàn" in body
     assert Question.objects.count() == 0
+
+
+def test_gift_export_reads_back_to_the_same_questions(trainer, client):
+    from pathlib import Path
+
+    from quizzes import gift
+    from quizzes.models import QuestionCategory
+    from quizzes.services import question_to_parsed, questions_import
+
+    data = Path(__file__).resolve().parents[1] / "data" / "moodle-gift"
+    questions, errors = gift.parse(
+        (data / "questions.gift.txt").read_text(encoding="utf-8"),
+        default_category="Moodle/Kiểm thử",
+    )
+    assert errors == []
+    questions_import(questions=questions)
+    client.force_login(trainer)
+    page = client.get(reverse("quizzes_admin:import")).content.decode()
+    assert "Xuất ra tệp GIFT" in page
+    root = QuestionCategory.objects.get(name="Moodle", parent=None)
+    response = client.get(reverse("quizzes_admin:export_gift"), {"category": root.pk})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    exported, errors = gift.parse(response.content.decode("utf-8"))
+    assert errors == []
+    stored = [question_to_parsed(q) for q in Question.objects.order_by("pk")]
+    assert sorted(q.key() for q in exported) == sorted(q.key() for q in stored)
+    # Importing the export again changes nothing.
+    again = questions_import(questions=exported)
+    assert (again.created, again.updated) == (0, 0)
