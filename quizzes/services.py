@@ -142,6 +142,8 @@ def _validate(questions: list[ParsedQuestion]) -> list[GiftError]:
             problems.append(_("tên nhóm dài quá 200 ký tự."))
         if any(len(c.match) > 255 for c in q.choices):
             problems.append(_("vế ghép dài quá 255 ký tự."))
+        if any(c.tolerance is not None and c.tolerance >= 10**14 for c in q.choices):
+            problems.append(_("sai số cho phép quá lớn."))
         if not q.choices and q.qtype not in ("essay", "description"):
             problems.append(_("câu hỏi không có phương án."))
         if q.qtype in ("single", "true_false") and not any(

@@ -133,3 +133,11 @@ def test_numerical_attempt_with_a_decimal_comma(course, learner, client):
     assert attempt.score == 100
     result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert "1,5 ± 0,1" in result
+
+
+@pytest.mark.django_db
+def test_a_tolerance_too_large_to_store_is_refused():
+    questions, errors = gift.parse("Câu {#1:1e20}", default_category="A")
+    assert errors == []
+    report = questions_import(questions=questions)
+    assert [e.message for e in report.errors] == ["sai số cho phép quá lớn."]
