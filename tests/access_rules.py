@@ -246,6 +246,10 @@ def question_id(ctx):
     return {"question_id": ctx["question"].pk}
 
 
+def answer_id(ctx):
+    return {"answer_id": ctx["attempt"].answers.order_by("pk").first().pk}
+
+
 def class_code(ctx):
     return {"code": ctx["klass"].code}
 
@@ -366,6 +370,26 @@ PROJECT_RULES.update(
         ),
         "quizzes_admin:import": TRAINER_ADMIN,
         "quizzes_admin:regrade": r(*TRAINER_ADMIN.expect.values(), kwargs=question_id),
+        "quizzes_admin:grading": TRAINER_ADMIN,
+        "quizzes_admin:export_gift": r(
+            LOGIN,
+            LOGIN,
+            DENIED,
+            DENIED,
+            404,
+            404,
+            note="without ?category= there is nothing to export",
+        ),
+        "quizzes_admin:essay_grade": r(
+            LOGIN,
+            LOGIN,
+            DENIED,
+            DENIED,
+            404,
+            404,
+            kwargs=answer_id,
+            note="only essays are marked, and the sample answer is not one",
+        ),
         # Results are scoped: each officer sees their own district's attempts.
         "quizzes_admin:reports": r(LOGIN, LOGIN, 200, 200, 200, 200),
         "quizzes_admin:report": r(LOGIN, LOGIN, 200, 200, 200, 200, kwargs=quiz_id),
