@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from elearning.pagecache import memo
 from elearning.people.selectors import unit_id_now
+from elearning.tabular import TabularError
 
 from .formatting import clean_for_storage
 from .gift import GiftError, ParsedChoice, ParsedQuestion
@@ -84,7 +85,12 @@ def question_file_format(data: bytes) -> str:
 
     if data.startswith(b"PK"):
         return "xlsx"
-    text = tabular.decode(data[:4096])
+    try:
+        text = tabular.decode(data[:4096])
+    except TabularError:
+        # Only the header's ASCII words matter here; reading the whole file
+        # reports what cannot be decoded.
+        text = data[:4096].decode("latin-1")
     for line in text.splitlines():
         stripped = line.strip().lower()
         if not stripped or stripped.startswith("//"):
@@ -119,13 +125,17 @@ def questions_parse_file(
         except Exception:  # noqa: BLE001 - any unreadable workbook is one error
             return [], [GiftError(0, _("không đọc được tệp Excel."))]
         return tabular.parse_rows(rows, default_category=default_category)
-    if b"\x00" in data[:4096]:
+    # Text, or UTF-16 as Excel's "Unicode text" writes it (with its BOM).
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [], [GiftError(0, _("tệp không phải là văn bản."))]
-    if fmt == "csv":
-        return tabular.parse_rows(
-            tabular.rows_from_csv(data), default_category=default_category
-        )
-    return gift_parse(tabular.decode(data), default_category=default_category)
+    try:
+        if fmt == "csv":
+            return tabular.parse_rows(
+                tabular.rows_from_csv(data), default_category=default_category
+            )
+        return gift_parse(tabular.decode(data), default_category=default_category)
+    except TabularError as exc:
+        return [], [GiftError(0, str(exc))]
 
 
 def _validate(questions: list[ParsedQuestion]) -> list[GiftError]:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from quizzes.models import Question
-from quizzes.services import question_file_format
+from quizzes.services import question_file_format, questions_parse_file
 
 CSV = (
     "nhom,loai,tieu_de,noi_dung,diem,phuong_an_1,phuong_an_2,dap_an,nhan_xet\n"
@@ -97,3 +97,23 @@ def test_gift_export_reads_back_to_the_same_questions(trainer, client):
     # Importing the export again changes nothing.
     again = questions_import(questions=exported)
     assert (again.created, again.updated) == (0, 0)
+
+
+def test_a_gift_file_saved_as_unicode_text_is_read():
+    """Windows' "Unicode text" is UTF-16 with a BOM: NUL bytes everywhere,
+    yet text."""
+    source = "$CATEGORY: ATTT\n\n::Q1:: Mật khẩu mạnh? {T}\n"
+    questions, errors = questions_parse_file(
+        name="ngan-hang.txt", data=source.encode("utf-16")
+    )
+    assert errors == []
+    assert [q.title for q in questions] == ["Q1"]
+
+
+def test_a_gift_file_that_is_no_known_text_is_one_clear_error():
+    # 0x81 is undefined in both Windows-1258 and Windows-1252.
+    data = "::Q1:: Câu {T}\n".encode("cp1258") + b"\x81\x8d\x8f\x90\x9d"
+    questions, errors = questions_parse_file(name="ngan-hang.gift", data=data)
+    assert questions == []
+    assert len(errors) == 1 and errors[0].line == 0
+    assert str(errors[0].message)
