@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from courses.completion import Requirement
 
-from .models import H5PAttempt, H5PContent, H5PContentVersion, H5PLibrary
+from .models import (
+    H5PAttempt,
+    H5PContent,
+    H5PContentVersion,
+    H5PLibrary,
+    ScoreSource,
+)
 
 
 def playable_version(content: H5PContent) -> H5PContentVersion | None:
@@ -89,26 +95,67 @@ def _graded_order() -> tuple[str, ...]:
     return ("-scaled_score", "-finished_at", "-pk")
 
 
-def graded_attempt(*, learner, content: H5PContent) -> H5PAttempt | None:
+def _graded_filter(server_only: bool) -> dict:
+    """Attempts that can count: scored against a known maximum, and
+    re-graded by the server when the course asks for it."""
+    conditions = {"finished_at__isnull": False, "scaled_score__isnull": False}
+    if server_only:
+        conditions["score_source"] = ScoreSource.SERVER
+    return conditions
+
+
+def graded_attempt(
+    *, learner, content: H5PContent, server_only: bool = False
+) -> H5PAttempt | None:
     """The finished attempt that counts for ``learner`` on ``content``
     (highest, or last with H5P_GRADING_METHOD = "last"), if any."""
     return (
         H5PAttempt.objects.filter(
-            learner=learner, version__content=content, finished_at__isnull=False
+            learner=learner, version__content=content, **_graded_filter(server_only)
         )
         .order_by(*_graded_order())
         .first()
     )
 
 
-def graded_score(*, learner, content: H5PContent) -> Decimal | None:
+def shown_attempt(*, learner, content: H5PContent) -> H5PAttempt | None:
+    """What the lesson shows as recorded: the attempt that counts, else the
+    latest finished one (recorded, but without a known maximum)."""
+    return graded_attempt(learner=learner, content=content) or (
+        H5PAttempt.objects.filter(
+            learner=learner, version__content=content, finished_at__isnull=False
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def graded_score(
+    *, learner, content: H5PContent, server_only: bool = False
+) -> Decimal | None:
     """The learner's graded percentage on ``content``, None if no attempt is
     finished."""
-    attempt = graded_attempt(learner=learner, content=content)
+    attempt = graded_attempt(learner=learner, content=content, server_only=server_only)
     return attempt.scaled_score if attempt is not None else None
 
 
-def graded_scores(*, learner_ids, content_ids) -> dict[tuple[int, int], Decimal | None]:
+def counting_contents(contents, *, server_only: bool = False) -> list[H5PContent]:
+    """The exercises that count toward completion: those with a known maximum
+    score (and, when the course asks for it, graded by the server). One
+    query."""
+    contents = list(contents)
+    if not contents:
+        return []
+    versions = H5PContentVersion.objects.filter(content__in=contents, max_score__gt=0)
+    if server_only:
+        versions = versions.filter(server_graded=True)
+    ids = set(versions.values_list("content_id", flat=True))
+    return [content for content in contents if content.pk in ids]
+
+
+def graded_scores(
+    *, learner_ids, content_ids, server_only: bool = False
+) -> dict[tuple[int, int], Decimal | None]:
     """:func:`graded_score` for every (learner, content) pair that has a
     finished attempt, in one query: ``{(learner_id, content_id): score}``."""
     result: dict[tuple[int, int], Decimal | None] = {}
@@ -116,7 +163,7 @@ def graded_scores(*, learner_ids, content_ids) -> dict[tuple[int, int], Decimal 
         H5PAttempt.objects.filter(
             learner_id__in=learner_ids,
             version__content_id__in=content_ids,
-            finished_at__isnull=False,
+            **_graded_filter(server_only),
         )
         .order_by(*_graded_order())
         .values_list("learner_id", "version__content_id", "scaled_score")
@@ -135,18 +182,22 @@ def h5p_requirement(enrolment) -> Requirement | None:
     minimum = getattr(course, "min_h5p_percent", None)
     if minimum is None:
         return None
-    contents = course_h5p_contents(course)
+    server_only = getattr(course, "h5p_server_scores_only", False)
+    contents = counting_contents(course_h5p_contents(course), server_only=server_only)
     if not contents:
         return None
     scores = {
-        content.pk: graded_score(learner=enrolment.learner, content=content)
+        content.pk: graded_score(
+            learner=enrolment.learner, content=content, server_only=server_only
+        )
         for content in contents
     }
     return _h5p_requirement(contents, scores, minimum)
 
 
 def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
-    """:func:`h5p_requirement` of many enrolments in three queries."""
+    """:func:`h5p_requirement` of many enrolments in four queries (five when
+    a course counts only server-graded scores)."""
     result: dict[int, Requirement | None] = {e.pk: None for e in enrolments}
     courses = {
         e.course_id: e.course
@@ -156,18 +207,48 @@ def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
     if not courses:
         return result
     contents = courses_h5p_contents(courses.values())
+    all_contents = {
+        c.pk: c for course_contents in contents.values() for c in course_contents
+    }
+    graded: dict[int, bool] = {}  # content id → has a server-graded version
+    for content_id, server in H5PContentVersion.objects.filter(
+        content_id__in=all_contents, max_score__gt=0
+    ).values_list("content_id", "server_graded"):
+        graded[content_id] = graded.get(content_id, False) or server
+    for course_id, course in courses.items():
+        server_only = getattr(course, "h5p_server_scores_only", False)
+        contents[course_id] = [
+            c
+            for c in contents.get(course_id, [])
+            if c.pk in graded and (graded[c.pk] or not server_only)
+        ]
     wanted = [e for e in enrolments if contents.get(e.course_id)]
     if not wanted:
         return result
-    scores = graded_scores(
-        learner_ids={e.learner_id for e in wanted},
-        content_ids={c.pk for e in wanted for c in contents[e.course_id]},
-    )
+    scores = {}
+    for server_only in (False, True):
+        group = [
+            e
+            for e in wanted
+            if bool(getattr(e.course, "h5p_server_scores_only", False)) == server_only
+        ]
+        if group:
+            scores[server_only] = graded_scores(
+                learner_ids={e.learner_id for e in group},
+                content_ids={c.pk for e in group for c in contents[e.course_id]},
+                server_only=server_only,
+            )
     for enrolment in wanted:
         course_contents = contents[enrolment.course_id]
+        course_scores = scores[
+            bool(getattr(enrolment.course, "h5p_server_scores_only", False))
+        ]
         result[enrolment.pk] = _h5p_requirement(
             course_contents,
-            {c.pk: scores.get((enrolment.learner_id, c.pk)) for c in course_contents},
+            {
+                c.pk: course_scores.get((enrolment.learner_id, c.pk))
+                for c in course_contents
+            },
             enrolment.course.min_h5p_percent,
         )
     return result

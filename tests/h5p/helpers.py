@@ -55,3 +55,39 @@ def import_bytes(data: bytes, *, filename: str = "bai-tap.h5p", **kwargs):
 
 def true_false_package(title: str = "Bài tập thử") -> bytes:
     return build_true_false_package(title=title, questions=QUESTIONS)
+
+
+REAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "h5p-real"
+
+
+def real_content(name: str) -> tuple[dict, dict]:
+    """(h5p.json, content/content.json) of a package of the corpus."""
+    with zipfile.ZipFile(REAL / f"{name}.h5p") as zf:
+        return (
+            json.loads(zf.read("h5p.json").decode("utf-8-sig")),
+            json.loads(zf.read("content/content.json").decode("utf-8-sig")),
+        )
+
+
+def real_package(name: str) -> bytes:
+    """A package of the corpus as the upload takes it on this branch: the
+    dependency versions in h5p.json as numbers and the library files the
+    upload does not take (build leftovers such as .diff and .swf) left out.
+    The content, the libraries' code and h5p.json's libraries are H5P's."""
+    members = {}
+    with zipfile.ZipFile(REAL / f"{name}.h5p") as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            data = zf.read(info)
+            if info.filename == "h5p.json":
+                h5p = json.loads(data.decode("utf-8-sig"))
+                for dep in h5p.get("preloadedDependencies", []):
+                    dep["majorVersion"] = int(dep["majorVersion"])
+                    dep["minorVersion"] = int(dep["minorVersion"])
+                data = json.dumps(h5p).encode()
+            elif "/" in info.filename and not info.filename.startswith("content/"):
+                if info.filename.rsplit(".", 1)[-1].lower() in ("diff", "swf"):
+                    continue
+            members[info.filename] = data
+    return zip_bytes(members)
