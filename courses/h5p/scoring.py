@@ -450,25 +450,27 @@ def items_of(
                     sub_content_id=child.get("subContentId") or "",
                 )
             )
-        if name == "H5P.QuestionSet":
-            items = _question_set_pool(params, items)
+        if name == "H5P.QuestionSet" and _pool_size(params):
+            # A random pool: only the top level's maximum can be told, and
+            # only when every question is worth the same.
+            maxima = {item.max_score for item in items}
+            if sub_content_id is not None or len(maxima) > 1:
+                raise UnknownScore(name)
+            if len(items) != len(_list(params.get("questions"))):
+                raise UnknownScore(name)
         return items
     if name in UNSCORED:
         return []
     raise UnknownScore(name)
 
 
-def _question_set_pool(params: dict, items: list[Item]) -> list[Item]:
+def _pool_size(params: dict) -> int | None:
+    """The Question Set's random pool size, None when every question plays."""
     pool = params.get("poolSize")
     questions = len(_list(params.get("questions")))
-    if not isinstance(pool, int) or not 0 < pool < questions:
-        return items
-    # A random pool of questions: the maximum is fixed only when every
-    # question is worth the same.
-    maxima = {item.max_score for item in items}
-    if len(items) != questions or len(maxima) != 1:
-        raise UnknownScore("H5P.QuestionSet")
-    return items
+    if isinstance(pool, int) and not isinstance(pool, bool) and 0 < pool < questions:
+        return pool
+    return None
 
 
 def content_items(h5p_json: dict, content_json: dict) -> list[Item] | None:
@@ -486,6 +488,9 @@ def max_score(h5p_json: dict, content_json: dict) -> int | None:
     items = content_items(h5p_json, content_json)
     if items is None:
         return None
+    pool = _pool_size(_dict(content_json))
+    if pool and machine_name(str(h5p_json.get("mainLibrary"))) == "H5P.QuestionSet":
+        return pool * items[0].max_score  # questions are worth the same
     return sum(item.max_score for item in items)
 
 

@@ -86,8 +86,9 @@ def real_package(name: str) -> bytes:
                     dep["majorVersion"] = int(dep["majorVersion"])
                     dep["minorVersion"] = int(dep["minorVersion"])
                 data = json.dumps(h5p).encode()
-            elif "/" in info.filename and not info.filename.startswith("content/"):
-                if info.filename.rsplit(".", 1)[-1].lower() in ("diff", "swf"):
-                    continue
+            elif not info.filename.startswith("content/") and info.filename.rsplit(
+                ".", 1
+            )[-1].lower() in ("diff", "swf"):
+                continue
             members[info.filename] = data
     return zip_bytes(members)

@@ -66,8 +66,12 @@
 
   new H5PStandalone.H5P(container, options).then(function () {
     document.documentElement.dataset.h5pReady = "true";
+    // One statement at a time, in order: a container's total is graded
+    // from its parts' answers, which must reach the server first.
+    var queue = Promise.resolve();
     H5P.externalDispatcher.on("xAPI", function (event) {
-      send(event.data.statement, 3);
+      var statement = event.data.statement;
+      queue = queue.then(function () { return send(statement, 3); });
     });
     reportHeight();
   }).catch(function () {
