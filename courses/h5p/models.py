@@ -103,6 +103,17 @@ class H5PContentQuerySet(models.QuerySet):
     def playable(self):
         return self.filter(versions__isnull=False).distinct()
 
+    def with_scoring(self):
+        """Annotate ``scored`` (a version has a known maximum score) and
+        ``server_scored`` (one is also graded by the server)."""
+        versions = H5PContentVersion.objects.filter(
+            content=models.OuterRef("pk"), max_score__gt=0
+        )
+        return self.annotate(
+            scored=models.Exists(versions),
+            server_scored=models.Exists(versions.filter(server_graded=True)),
+        )
+
 
 class H5PContent(index.Indexed, models.Model):
     """An H5P exercise as trainers see it: a Wagtail snippet.

@@ -80,7 +80,7 @@ def courses_h5p_contents(courses) -> dict[int, list[H5PContent]]:
                 ):
                     course_ids.append(block["value"])
     wanted = {pk for course_ids in ids.values() for pk in course_ids}
-    by_id = H5PContent.objects.in_bulk(wanted) if wanted else {}
+    by_id = H5PContent.objects.with_scoring().in_bulk(wanted) if wanted else {}
     return {
         pk: [by_id[i] for i in course_ids if i in by_id]
         for pk, course_ids in ids.items()
@@ -141,16 +141,13 @@ def graded_score(
 
 def counting_contents(contents, *, server_only: bool = False) -> list[H5PContent]:
     """The exercises that count toward completion: those with a known maximum
-    score (and, when the course asks for it, graded by the server). One
-    query."""
-    contents = list(contents)
-    if not contents:
-        return []
-    versions = H5PContentVersion.objects.filter(content__in=contents, max_score__gt=0)
-    if server_only:
-        versions = versions.filter(server_graded=True)
-    ids = set(versions.values_list("content_id", flat=True))
-    return [content for content in contents if content.pk in ids]
+    score (and, when the course asks for it, graded by the server). Reads the
+    annotations of ``H5PContent.objects.with_scoring()``."""
+    return [
+        content
+        for content in contents
+        if (content.server_scored if server_only else content.scored)
+    ]
 
 
 def graded_scores(
@@ -196,8 +193,8 @@ def h5p_requirement(enrolment) -> Requirement | None:
 
 
 def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
-    """:func:`h5p_requirement` of many enrolments in four queries (five when
-    a course counts only server-graded scores)."""
+    """:func:`h5p_requirement` of many enrolments in three queries (four when
+    some courses count only server-graded scores and others do not)."""
     result: dict[int, Requirement | None] = {e.pk: None for e in enrolments}
     courses = {
         e.course_id: e.course
@@ -207,21 +204,11 @@ def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
     if not courses:
         return result
     contents = courses_h5p_contents(courses.values())
-    all_contents = {
-        c.pk: c for course_contents in contents.values() for c in course_contents
-    }
-    graded: dict[int, bool] = {}  # content id → has a server-graded version
-    for content_id, server in H5PContentVersion.objects.filter(
-        content_id__in=all_contents, max_score__gt=0
-    ).values_list("content_id", "server_graded"):
-        graded[content_id] = graded.get(content_id, False) or server
     for course_id, course in courses.items():
-        server_only = getattr(course, "h5p_server_scores_only", False)
-        contents[course_id] = [
-            c
-            for c in contents.get(course_id, [])
-            if c.pk in graded and (graded[c.pk] or not server_only)
-        ]
+        contents[course_id] = counting_contents(
+            contents.get(course_id, []),
+            server_only=getattr(course, "h5p_server_scores_only", False),
+        )
     wanted = [e for e in enrolments if contents.get(e.course_id)]
     if not wanted:
         return result

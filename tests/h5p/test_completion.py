@@ -69,7 +69,7 @@ def test_finished_attempt_moves_completion(course_tree, learner, h5p_version, cl
     client.defaults.pop("HTTP_HOST")
     client.force_login(learner)
     html = client.get(course_tree["lesson"].url).content.decode()
-    assert "Kết quả đã ghi nhận: 2/2 điểm (100 %)" in html
+    assert "Kết quả đã ghi nhận: 2/2 điểm (100 %, trình duyệt báo)" in html
 
 
 def test_lesson_renders_iframe_to_content_origin(

@@ -39,18 +39,29 @@
   }
 
   var lastHeight = 0;
-  function reportHeight() {
-    // The player renders into a same-origin iframe of its own: fit it to
-    // its content, then tell the lesson page our height.
+  function fitPlayer() {
+    // The player renders into a same-origin iframe of its own, which H5P
+    // core sizes on its "resize" event. Ask for one when that frame's height
+    // and its content's differ (content that changed without telling).
     var inner = container.querySelector("iframe.h5p-iframe");
-    if (inner && inner.contentDocument && inner.contentDocument.body) {
-      var innerHeight = Math.ceil(inner.contentDocument.body.scrollHeight);
-      if (innerHeight > 0 && inner.style.height !== innerHeight + "px") {
-        inner.style.height = innerHeight + "px";
-      }
+    var win = inner && inner.contentWindow;
+    var content = inner && inner.contentDocument &&
+      inner.contentDocument.querySelector(".h5p-content");
+    if (!content || !win.H5P || !win.H5P.instances) {
+      return;
     }
-    var height = Math.ceil(document.documentElement.scrollHeight);
-    if (height !== lastHeight && window.parent !== window) {
+    var wanted = Math.ceil(content.getBoundingClientRect().height);
+    if (wanted > 0 && Math.abs(inner.getBoundingClientRect().height - wanted) > 1) {
+      win.H5P.instances.forEach(function (instance) {
+        win.H5P.trigger(instance, "resize");
+      });
+    }
+  }
+  function reportHeight() {
+    // The page's content height, not the viewport's: the lesson's iframe
+    // must be able to shrink as well as grow.
+    var height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height > 0 && height !== lastHeight && window.parent !== window) {
       lastHeight = height;
       window.parent.postMessage(
         { context: "elearning-h5p", action: "resize", height: height },
@@ -62,10 +73,11 @@
     new ResizeObserver(reportHeight).observe(document.body);
   }
   window.addEventListener("load", reportHeight);
-  setInterval(reportHeight, 500);
+  setInterval(function () { fitPlayer(); reportHeight(); }, 500);
 
   new H5PStandalone.H5P(container, options).then(function () {
     document.documentElement.dataset.h5pReady = "true";
+    fitPlayer();
     // One statement at a time, in order: a container's total is graded
     // from its parts' answers, which must reach the server first.
     var queue = Promise.resolve();
