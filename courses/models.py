@@ -414,6 +414,13 @@ class LessonPage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
     # measures (kept by save(); an embedded video cannot be measured).
     video_tracked = models.BooleanField(default=False, editable=False)
 
+    @property
+    def body_is_personal(self) -> bool:
+        """Whether the body renders differently for each learner (an H5P
+        exercise carries the learner's own signed token): such a body is
+        never kept in the shared page cache."""
+        return any(block.block_type == "h5p" for block in self.body)
+
     content_panels = [
         *Page.content_panels,
         FieldRowPanel(

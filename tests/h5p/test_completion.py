@@ -91,6 +91,21 @@ def test_lesson_renders_iframe_to_content_origin(
     assert grant.course_id == course_tree["course"].pk
 
 
+def test_each_learner_gets_their_own_exercise_token(
+    course_tree, learner, other_learner, client
+):
+    """Lesson bodies are kept in the shared page cache; one with an exercise
+    is not: its iframe carries the learner's own token."""
+    tokens = {}
+    for person in (learner, other_learner, learner):
+        Enrolment.objects.get_or_create(learner=person, course=course_tree["course"])
+        client.force_login(person)
+        html = client.get(course_tree["lesson"].url).content.decode()
+        token = html.split("/h5p-embed/")[1].split("/")[0]
+        tokens.setdefault(person.pk, set()).add(token_read(token).learner_id)
+    assert tokens == {learner.pk: {learner.pk}, other_learner.pk: {other_learner.pk}}
+
+
 def test_lesson_without_login_shows_no_iframe(course_tree, client, rf):
     from django.contrib.auth.models import AnonymousUser
 
