@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 import pytest
 from django.test import Client
 
+from .conftest import ARTIFACTS
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.integration,
@@ -180,22 +182,24 @@ def frame_band(embed_frame) -> dict:
     )
 
 
-def assert_fitted(page, embeds, label):
+def assert_fitted(embeds, label) -> list[dict]:
     """Every exercise's iframe is as tall as its content: no scroll bar, no
-    empty band (a few pixels of rounding and borders allowed)."""
-    measured = []
+    empty band (one pixel of rounding allowed). Returns the heights."""
+    bands = []
     for embed in embeds:
+        measured = []
 
-        def fitted(embed=embed):
+        def fitted(embed=embed, measured=measured):
             band = frame_band(embed)
             measured.append(band)
             return (
-                abs(band["viewport"] - band["page"]) <= 2
-                and abs(band["player"] - band["content"]) <= 2
+                abs(band["viewport"] - band["page"]) <= 1
+                and abs(band["player"] - band["content"]) <= 1
             )
 
         assert wait_for(fitted), (label, measured[-1])
-    print(label, [measured[-1] for _ in range(1)], flush=True)
+        bands.append(measured[-1])
+    return bands
 
 
 def test_real_packages_scored_by_the_server_and_fitted(
@@ -265,7 +269,7 @@ def test_real_packages_scored_by_the_server_and_fitted(
     # Multiple choice, answered wrong: the blackcurrant is "Blue" (it is
     # very dark purple).
     choice = player(1)
-    choice.get_by_text("Blue", exact=True).click()
+    choice.get_by_role("radio", name="Blue").click()
     choice.get_by_role("button", name="Check").click()
     saved(1)
 
@@ -292,15 +296,23 @@ def test_real_packages_scored_by_the_server_and_fitted(
         f for f in page.frames if f.url.startswith(content_origin + "/h5p-embed/")
     ]
     assert len(embeds) == 3
-    assert_fitted(page, embeds, "390x844")
+    phone = assert_fitted(embeds, "390x844")
     screenshot(page, "h5p_real_phone")
     page.set_viewport_size({"width": 1366, "height": 768})
-    assert_fitted(page, embeds, "1366x768")
+    desktop = assert_fitted(embeds, "1366x768")
+    for i in range(3):  # each exercise as it shows, no band below it
+        frames.nth(i).scroll_into_view_if_needed()
+        frames.nth(i).screenshot(path=str(ARTIFACTS / f"h5p_real_{i + 1}.png"))
+    # The layout changed with the width, and the frames followed it.
+    assert phone != desktop
+    # The lesson's iframe element is exactly as tall as the exercise page.
+    heights = frames.evaluate_all("(fs) => fs.map((f) => f.clientHeight)")
+    assert heights == [b["viewport"] for b in desktop]
     screenshot(page, "h5p_real_desktop")
 
     # The lesson says what is recorded, and who computed it.
     page.reload()
     recorded = page.locator(".h5p-recorded")
     assert recorded.count() == 3
-    assert "2/3 điểm (66,67 %, hệ thống chấm)" in recorded.nth(2).inner_text()
+    assert "2/3 điểm (66,7 %, hệ thống chấm)" in recorded.nth(2).inner_text()
     assert page.watch.foreign_requests == []

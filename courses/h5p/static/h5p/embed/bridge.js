@@ -40,21 +40,18 @@
 
   var lastHeight = 0;
   function fitPlayer() {
-    // The player renders into a same-origin iframe of its own, which H5P
-    // core sizes on its "resize" event. Ask for one when that frame's height
-    // and its content's differ (content that changed without telling).
+    // The player renders into a same-origin iframe of its own: make it as
+    // tall as the content in it (H5P's .h5p-content grows with its content;
+    // the frame's body is 100 % of the frame, so it cannot tell).
     var inner = container.querySelector("iframe.h5p-iframe");
-    var win = inner && inner.contentWindow;
     var content = inner && inner.contentDocument &&
       inner.contentDocument.querySelector(".h5p-content");
-    if (!content || !win.H5P || !win.H5P.instances) {
+    if (!content) {
       return;
     }
     var wanted = Math.ceil(content.getBoundingClientRect().height);
     if (wanted > 0 && Math.abs(inner.getBoundingClientRect().height - wanted) > 1) {
-      win.H5P.instances.forEach(function (instance) {
-        win.H5P.trigger(instance, "resize");
-      });
+      inner.style.height = wanted + "px";
     }
   }
   function reportHeight() {
