@@ -3,9 +3,11 @@ course completion check "h5p"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from courses.completion import Requirement
@@ -130,15 +132,6 @@ def shown_attempt(*, learner, content: H5PContent) -> H5PAttempt | None:
     )
 
 
-def graded_score(
-    *, learner, content: H5PContent, server_only: bool = False
-) -> Decimal | None:
-    """The learner's graded percentage on ``content``, None if no attempt is
-    finished."""
-    attempt = graded_attempt(learner=learner, content=content, server_only=server_only)
-    return attempt.scaled_score if attempt is not None else None
-
-
 def counting_contents(contents, *, server_only: bool = False) -> list[H5PContent]:
     """The exercises that count toward completion: those with a known maximum
     score (and, when the course asks for it, graded by the server). Reads the
@@ -150,12 +143,32 @@ def counting_contents(contents, *, server_only: bool = False) -> list[H5PContent
     ]
 
 
+@dataclass(frozen=True)
+class GradedScore:
+    """The score that counts for one learner on one exercise."""
+
+    percent: Decimal
+    raw: int
+    max_score: int
+    source: str
+
+    def __str__(self) -> str:
+        return _("%(raw)s/%(max)s điểm (%(percent)s %%, %(source)s)") % {
+            "raw": self.raw,
+            "max": self.max_score,
+            "percent": floatformat(self.percent, -1),
+            "source": ScoreSource(self.source).label
+            if self.source
+            else ScoreSource.BROWSER.label,
+        }
+
+
 def graded_scores(
     *, learner_ids, content_ids, server_only: bool = False
-) -> dict[tuple[int, int], Decimal | None]:
-    """:func:`graded_score` for every (learner, content) pair that has a
-    finished attempt, in one query: ``{(learner_id, content_id): score}``."""
-    result: dict[tuple[int, int], Decimal | None] = {}
+) -> dict[tuple[int, int], GradedScore]:
+    """The counting score of every (learner, content) pair that has one, in
+    one query: ``{(learner_id, content_id): GradedScore}``."""
+    result: dict[tuple[int, int], GradedScore] = {}
     rows = (
         H5PAttempt.objects.filter(
             learner_id__in=learner_ids,
@@ -163,18 +176,27 @@ def graded_scores(
             **_graded_filter(server_only),
         )
         .order_by(*_graded_order())
-        .values_list("learner_id", "version__content_id", "scaled_score")
+        .values_list(
+            "learner_id",
+            "version__content_id",
+            "scaled_score",
+            "raw_score",
+            "max_score",
+            "score_source",
+        )
     )
-    for learner_id, content_id, score in rows:
+    for learner_id, content_id, percent, raw, max_score, source in rows:
         # Rows come in grading order: the first of each pair is the one.
-        result.setdefault((learner_id, content_id), score)
+        result.setdefault(
+            (learner_id, content_id), GradedScore(percent, raw, max_score, source)
+        )
     return result
 
 
 def h5p_requirement(enrolment) -> Requirement | None:
-    """Completion check "h5p": every H5P exercise of the course reaches the
-    course's minimum percentage. H5P scores are computed in the browser and
-    can be forged, so this rule is for low-stakes completion only."""
+    """Completion check "h5p": every H5P exercise of the course that can
+    count reaches the course's minimum percentage. Scores the browser
+    reports can be forged: a course may count only server-graded ones."""
     course = enrolment.course
     minimum = getattr(course, "min_h5p_percent", None)
     if minimum is None:
@@ -183,13 +205,16 @@ def h5p_requirement(enrolment) -> Requirement | None:
     contents = counting_contents(course_h5p_contents(course), server_only=server_only)
     if not contents:
         return None
-    scores = {
-        content.pk: graded_score(
-            learner=enrolment.learner, content=content, server_only=server_only
-        )
-        for content in contents
-    }
-    return _h5p_requirement(contents, scores, minimum)
+    scores = graded_scores(
+        learner_ids=[enrolment.learner_id],
+        content_ids=[c.pk for c in contents],
+        server_only=server_only,
+    )
+    return _h5p_requirement(
+        contents,
+        {c.pk: scores.get((enrolment.learner_id, c.pk)) for c in contents},
+        minimum,
+    )
 
 
 def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
@@ -243,10 +268,15 @@ def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
 
 def _h5p_requirement(contents, scores, minimum) -> Requirement:
     reasons = []
+    details = []
     done = 0
     for content in contents:
         score = scores[content.pk]
-        if score is not None and score >= minimum:
+        details.append(
+            _("“%(title)s”: %(score)s")
+            % {"title": content.title, "score": score or _("chưa làm")}
+        )
+        if score is not None and score.percent >= minimum:
             done += 1
         else:
             reasons.append(
@@ -259,4 +289,5 @@ def _h5p_requirement(contents, scores, minimum) -> Requirement:
         done=not reasons,
         reasons=reasons,
         progress=(done, len(contents)),
+        details=details,
     )

@@ -150,3 +150,28 @@ def test_import_command(tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_h5p", str(bad))
     assert "Đường dẫn không hợp lệ: ../x.json" in capsys.readouterr().err
+
+
+def test_officer_sees_each_score_and_who_computed_it(
+    course_tree, learner, officer, h5p_version, client
+):
+    from django.urls import reverse
+
+    course = course_tree["course"]
+    course.min_h5p_percent = 50
+    course.save()
+    Enrolment.objects.create(learner=learner, course=course)
+    attempt = attempt_start(learner=learner, version=h5p_version)
+    client.defaults["HTTP_HOST"] = "localhost:8000"
+    client.post(
+        f"/h5p-embed/{token_make(attempt=attempt, course=course)}/xapi",
+        answered(h5p_version, 1),
+        content_type="application/json",
+    )
+    client.defaults.pop("HTTP_HOST")
+    client.force_login(officer)
+    response = client.get(reverse("courses:officer_learner", args=[learner.pk]))
+    assert response.status_code == 200
+    assert "“Bài tập thử”: 1/2 điểm (50 %, trình duyệt báo)" in (
+        response.content.decode()
+    )

@@ -234,12 +234,22 @@ def test_course_can_count_only_server_graded_scores(learner, course_tree):
         top(graded, raw=1, max_score=1, response="true"),
         course=course,
     )
-    assert h5p_requirement(enrolment).done
-    assert h5p_requirements([enrolment])[enrolment.pk].done
+    requirement = h5p_requirement(enrolment)
+    assert requirement.done
+    assert requirement.details == [
+        f"“{graded.content.title}”: 1/1 điểm (100 %, hệ thống chấm)"
+    ]
+    assert h5p_requirements([enrolment])[enrolment.pk] == requirement
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.COMPLETED
 
     course.h5p_server_scores_only = False
     course.save()
     enrolment.course.refresh_from_db()
-    assert h5p_requirement(enrolment).progress == (2, 2)
+    requirement = h5p_requirement(enrolment)
+    assert requirement.progress == (2, 2)
+    # Every role reading the rule sees who computed each score.
+    assert requirement.details == [
+        f"“{graded.content.title}”: 1/1 điểm (100 %, hệ thống chấm)",
+        f"“{browser.content.title}”: 2/2 điểm (100 %, trình duyệt báo)",
+    ]
