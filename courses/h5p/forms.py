@@ -17,9 +17,9 @@ class H5PContentForm(WagtailAdminModelForm):
         help_text=_(
             "Mỗi lần tải lên tạo một phiên bản mới; phiên bản cũ được giữ lại "
             "cho các lượt làm bài đã có. Thư viện mới cần quản trị cấp tỉnh "
-            "duyệt trước khi học viên làm được bài. Điểm H5P do trình duyệt "
-            "tính nên có thể bị giả mạo: chỉ dùng cho yêu cầu hoàn thành mức "
-            "thấp."
+            "duyệt trước khi học viên làm được bài. Hệ thống tự tính điểm tối "
+            "đa và chấm lại câu trả lời của các loại bài tập phổ biến; với các "
+            "loại khác, điểm do trình duyệt báo và có thể bị giả mạo."
         ),
     )
     max_score = forms.IntegerField(
@@ -27,8 +27,9 @@ class H5PContentForm(WagtailAdminModelForm):
         required=False,
         min_value=1,
         help_text=_(
-            "Chỉ cần nhập khi hệ thống không tự tính được điểm tối đa của loại "
-            "bài tập này. Điểm học viên gửi lên lớn hơn con số này bị từ chối."
+            "Chỉ cần nhập khi danh sách bài tập ghi “cần nhập điểm tối đa”. "
+            "Trước khi có điểm tối đa, bài tập vẫn làm được nhưng chưa tính "
+            "vào điều kiện hoàn thành."
         ),
     )
 

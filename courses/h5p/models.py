@@ -126,9 +126,10 @@ class H5PContent(index.Indexed, models.Model):
         _("ngưỡng đạt (%)"),
         default=80,
         help_text=_(
-            "Tỷ lệ điểm tối thiểu để bài tập được tính là đạt. Điểm H5P do "
-            "trình duyệt tính nên có thể bị giả mạo: chỉ dùng cho yêu cầu "
-            "hoàn thành mức thấp, không dùng để cấp giấy chứng nhận."
+            "Tỷ lệ điểm tối thiểu để bài tập được tính là đạt. Với các loại bài "
+            "tập phổ biến hệ thống tự chấm lại câu trả lời; các loại khác dùng "
+            "điểm trình duyệt báo, có thể bị giả mạo: chỉ dùng cho yêu cầu hoàn "
+            "thành mức thấp, không dùng để cấp giấy chứng nhận."
         ),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)

@@ -66,3 +66,33 @@ def test_admin_upload_creates_a_version_and_refuses_bad_packages(admin_client):
     assert version.content.title == "Thử"
     assert version.uploaded_by is not None
     assert version.main_library.status == H5PLibrary.Status.PENDING
+
+
+def test_admin_lists_exercises_needing_a_maximum_and_takes_it(admin_client):
+    from django.urls import reverse
+
+    from .helpers import import_bytes, real_package
+
+    version = import_bytes(
+        real_package("H5P.Essay"), filename="essay.h5p", approve_libraries=True
+    ).version
+    graded = import_bytes(
+        real_package("H5P.TrueFalse"), filename="tf.h5p", approve_libraries=True
+    ).version
+    listing = admin_client.get(reverse("wagtailsnippets_h5p_h5pcontent:list"))
+    html = listing.content.decode()
+    assert "cần nhập điểm tối đa" in html
+    assert "1 (hệ thống chấm)" in html
+
+    edit = reverse("wagtailsnippets_h5p_h5pcontent:edit", args=[version.content_id])
+    response = admin_client.post(
+        edit,
+        {"title": version.content.title, "pass_threshold": 80, "max_score": 10},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    graded.refresh_from_db()
+    assert (version.max_score, graded.max_score) == (10, 1)
+    html = admin_client.get(reverse("wagtailsnippets_h5p_h5pcontent:list")).content
+    assert "cần nhập điểm tối đa" not in html.decode()
+    assert "10 (trình duyệt báo)" in html.decode()
