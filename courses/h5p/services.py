@@ -386,6 +386,7 @@ class Score:
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 INVALID_SCORE = gettext_lazy("Điểm không hợp lệ.")
+MAX_CLAIMED = 2**31 - 1  # what the statement's claimed score is stored in
 
 
 def _sub_content_id(statement: dict) -> str:
@@ -502,7 +503,13 @@ def _scoring_result(statement: dict, attempt: H5PAttempt) -> Score | None:
         return None
     raw = score.get("raw")
     reported_max = score.get("max")
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != int(raw):
+    if (
+        isinstance(raw, bool)
+        or not isinstance(raw, int | float)
+        or raw != raw  # NaN
+        or abs(raw) > MAX_CLAIMED
+        or raw != int(raw)
+    ):
         raise StatementRejected(str(INVALID_SCORE))
     raw = int(raw)
     if version.max_score <= 0:

@@ -106,6 +106,15 @@ def test_forged_score_beyond_the_maximum_is_graded_not_believed(learner):
     assert (outcome.attempt.raw_score, outcome.attempt.flagged) == (0, True)
 
 
+@pytest.mark.parametrize("raw", [10**12, -(10**12), 1e300], ids=str)
+def test_absurd_claimed_score_is_refused(learner, raw):
+    version = install("H5P.TrueFalse")
+    attempt = attempt_start(learner=learner, version=version)
+    outcome = send(attempt, top(version, raw=raw, max_score=1, response="true"))
+    assert outcome.statement.outcome == H5PStatement.Outcome.REJECTED
+    assert outcome.statement.reason == "Điểm không hợp lệ."
+
+
 def test_single_choice_set_total_from_its_questions(learner):
     version = install("H5P.SingleChoiceSet")
     _h, content = real_content("H5P.SingleChoiceSet")
