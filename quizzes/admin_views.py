@@ -19,6 +19,7 @@ from wagtail.models import Page
 from elearning.people.models import AdministrativeUnit
 from elearning.people.reauth import export_personal_data
 from elearning.people.scoping import visible_unit_ids
+from elearning.slugs import ascii_slug
 from elearning.spreadsheets import safe_cell
 
 from .forms import ImportForm
@@ -219,7 +220,8 @@ def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="ket-qua-{quiz.pk}.xlsx"'
+    name = ascii_slug(f"ket qua {quiz.title}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
 

@@ -441,6 +441,12 @@ PROJECT_RULES.update(
             },
             host="content",
         ),
+        # The library screen: province admins only; decisions are POST only.
+        "h5p_libraries:index": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),
+        "h5p_libraries:library": r(LOGIN, LOGIN, 405, 405, 405, 405, kwargs=library_pk),
+        "h5p_libraries:upgrade": r(
+            LOGIN, LOGIN, 405, 405, 405, 405, kwargs=lambda ctx: {"pk": 1}
+        ),
         "h5plibrary:index": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),
         "h5plibrary:index_results": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),
         "h5plibrary:add": NOBODY,

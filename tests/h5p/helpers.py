@@ -70,25 +70,5 @@ def real_content(name: str) -> tuple[dict, dict]:
 
 
 def real_package(name: str) -> bytes:
-    """A package of the corpus as the upload takes it on this branch: the
-    dependency versions in h5p.json as numbers and the library files the
-    upload does not take (build leftovers such as .diff and .swf) left out.
-    The content, the libraries' code and h5p.json's libraries are H5P's."""
-    members = {}
-    with zipfile.ZipFile(REAL / f"{name}.h5p") as zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            data = zf.read(info)
-            if info.filename == "h5p.json":
-                h5p = json.loads(data.decode("utf-8-sig"))
-                for dep in h5p.get("preloadedDependencies", []):
-                    dep["majorVersion"] = int(dep["majorVersion"])
-                    dep["minorVersion"] = int(dep["minorVersion"])
-                data = json.dumps(h5p).encode()
-            elif not info.filename.startswith("content/") and info.filename.rsplit(
-                ".", 1
-            )[-1].lower() in ("diff", "swf"):
-                continue
-            members[info.filename] = data
-    return zip_bytes(members)
+    """A package of the corpus, as H5P exported it."""
+    return (REAL / f"{name}.h5p").read_bytes()

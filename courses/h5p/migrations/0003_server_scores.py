@@ -12,7 +12,7 @@ def browser_reported(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("h5p", "0001_initial"),
+        ("h5p", "0002_library_upgrades"),
     ]
 
     operations = [
