@@ -6,7 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .services import package_check_against_installed
+from .services import (
+    MAX_SCORE_COMPUTED,
+    max_score_is_computed,
+    package_check_against_installed,
+)
 from .validation import PackageError, validate_package
 
 
@@ -32,6 +36,13 @@ class H5PContentForm(WagtailAdminModelForm):
             "vào điều kiện hoàn thành."
         ),
     )
+
+    def clean_max_score(self):
+        max_score = self.cleaned_data.get("max_score")
+        version = self.instance.current_version if self.instance.pk else None
+        if max_score and version is not None and max_score_is_computed(version):
+            raise forms.ValidationError(MAX_SCORE_COMPUTED)
+        return max_score
 
     def clean_package(self):
         upload = self.cleaned_data.get("package")

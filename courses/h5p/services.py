@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -393,6 +393,19 @@ def _library_upgrade(zf, library, lib, *, user, approve, written):
     return upgrade
 
 
+MAX_SCORE_COMPUTED = gettext_lazy(
+    "Hệ thống đã tự tính điểm tối đa của bài tập này; không cần nhập."
+)
+
+
+def max_score_is_computed(version: H5PContentVersion) -> bool:
+    """Whether the server knows the version's maximum from its content (then
+    nobody enters another one: its re-grading relies on it)."""
+    if version.h5p_json.get("mainLibrary") == "H5P.ElearningTrueFalse":
+        return True
+    return (scoring.max_score(version.h5p_json, _content_json(version)) or 0) > 0
+
+
 @transaction.atomic
 def version_set_max_score(
     *, version: H5PContentVersion, max_score: int, user=None
@@ -400,9 +413,18 @@ def version_set_max_score(
     """Enter the maximum score of a version the server cannot compute. Scores
     recorded from then on count; earlier ones stay without a maximum."""
     version = H5PContentVersion.objects.select_for_update().get(pk=version.pk)
+    if max_score_is_computed(version):
+        raise ValidationError(MAX_SCORE_COMPUTED)
+    previous = version.max_score
     version.max_score = max_score
     version.full_clean()
     version.save(update_fields=["max_score"])
+    log(
+        instance=version.content,
+        action="h5p.max_score_set",
+        user=user,
+        data={"version": version.number, "max_score": max_score, "was": previous},
+    )
     return version
 
 

@@ -209,3 +209,8 @@ def register_h5p_log_actions(actions):
         _("Chặn bản vá thư viện H5P"),
         _("Đã chặn bản vá thư viện H5P"),
     )
+    actions.register_action(
+        "h5p.max_score_set",
+        _("Nhập điểm tối đa bài tập H5P"),
+        _("Đã nhập điểm tối đa bài tập H5P"),
+    )

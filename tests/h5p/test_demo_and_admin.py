@@ -93,6 +93,21 @@ def test_admin_lists_exercises_needing_a_maximum_and_takes_it(admin_client):
     version.refresh_from_db()
     graded.refresh_from_db()
     assert (version.max_score, graded.max_score) == (10, 1)
+    from wagtail.models import ModelLogEntry
+
+    entry = ModelLogEntry.objects.get(action="h5p.max_score_set")
+    assert entry.user_id is not None
+    assert entry.data == {"version": 1, "max_score": 10, "was": 0}
+
+    # A maximum the system computed is not overridden.
+    edit = reverse("wagtailsnippets_h5p_h5pcontent:edit", args=[graded.content_id])
+    response = admin_client.post(
+        edit, {"title": graded.content.title, "pass_threshold": 80, "max_score": 5}
+    )
+    assert response.status_code == 200
+    assert "Hệ thống đã tự tính điểm tối đa" in response.content.decode()
+    graded.refresh_from_db()
+    assert graded.max_score == 1
     html = admin_client.get(reverse("wagtailsnippets_h5p_h5pcontent:list")).content
     assert "cần nhập điểm tối đa" not in html.decode()
     assert "10 (trình duyệt báo)" in html.decode()
