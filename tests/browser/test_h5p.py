@@ -310,9 +310,31 @@ def test_real_packages_scored_by_the_server_and_fitted(
     assert heights == [b["viewport"] for b in desktop]
     screenshot(page, "h5p_real_desktop")
 
+    # A learner who edits requests: full marks claimed with a wrong answer,
+    # sent from the exercise's own page. Recorded as the server's 0, flagged.
+    from courses.h5p.services import content_iri
+
+    forged = {
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": content_iri(versions[0])},
+        "result": {"score": {"raw": 1, "max": 1}, "response": "false"},
+    }
+    answer = embeds[0].evaluate(
+        """(statement) => fetch(
+            document.getElementById('h5p-container').dataset.xapiUrl,
+            {method: 'POST', body: JSON.stringify(statement),
+             headers: {'Content-Type': 'application/json'}}
+        ).then((r) => r.json())""",
+        forged,
+    )
+    assert answer == {"success": True, "outcome": "accepted"}
+    latest = H5PAttempt.objects.filter(version=versions[0]).latest("finished_at")
+    assert (latest.raw_score, latest.flagged) == (0, True)
+
     # The lesson says what is recorded, and who computed it.
     page.reload()
     recorded = page.locator(".h5p-recorded")
     assert recorded.count() == 3
+    assert "1/1 điểm (100 %, hệ thống chấm)" in recorded.nth(0).inner_text()
     assert "2/3 điểm (66,7 %, hệ thống chấm)" in recorded.nth(2).inner_text()
     assert page.watch.foreign_requests == []

@@ -72,18 +72,37 @@
   window.addEventListener("load", reportHeight);
   setInterval(function () { fitPlayer(); reportHeight(); }, 500);
 
-  new H5PStandalone.H5P(container, options).then(function () {
-    document.documentElement.dataset.h5pReady = "true";
-    fitPlayer();
-    // One statement at a time, in order: a container's total is graded
-    // from its parts' answers, which must reach the server first.
-    var queue = Promise.resolve();
-    H5P.externalDispatcher.on("xAPI", function (event) {
+  // One statement at a time, in order: a container's total is graded from
+  // its parts' answers, which must reach the server first.
+  var queue = Promise.resolve();
+  var listening = false;
+  function listen() {
+    // As early as H5P's dispatcher exists: a learner can answer before the
+    // player's promise settles, and a statement missed is a score lost.
+    if (listening || !window.H5P || !window.H5P.externalDispatcher) {
+      return;
+    }
+    listening = true;
+    window.H5P.externalDispatcher.on("xAPI", function (event) {
       var statement = event.data.statement;
       queue = queue.then(function () { return send(statement, 3); });
     });
+  }
+  listen();
+
+  new H5PStandalone.H5P(container, options).then(function () {
+    listen();
+    document.documentElement.dataset.h5pReady = "true";
+    fitPlayer();
     reportHeight();
   }).catch(function () {
     status.textContent = messages.loadFailed;
   });
+  // The player creates H5P's dispatcher while it starts: catch it then.
+  var early = setInterval(function () {
+    listen();
+    if (listening) {
+      clearInterval(early);
+    }
+  }, 50);
 })();
