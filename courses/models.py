@@ -194,6 +194,14 @@ class CoursePage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
         validators=PERCENT,
         help_text=_("Để trống nếu không yêu cầu điểm bài tập tương tác (H5P)."),
     )
+    h5p_server_scores_only = models.BooleanField(
+        _("chỉ tính điểm H5P do hệ thống chấm"),
+        default=False,
+        help_text=_(
+            "Bài tập H5P mà hệ thống không tự chấm lại được (điểm do trình duyệt "
+            "báo) không được tính vào điều kiện hoàn thành."
+        ),
+    )
     # Grading scale: a score (0–100) at or above a threshold earns its word.
     pass_mark = models.DecimalField(
         _("điểm đạt"),
@@ -264,6 +272,7 @@ class CoursePage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
                 FieldPanel("require_quizzes"),
                 FieldPanel("min_attendance_percent"),
                 FieldPanel("min_h5p_percent"),
+                FieldPanel("h5p_server_scores_only"),
             ],
             heading=_("Điều kiện hoàn thành"),
             help_text=_("Học viên hoàn thành khi đạt mọi điều kiện đã chọn."),
@@ -404,6 +413,13 @@ class LessonPage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
     # Whether the body holds an uploaded video, whose watching the page
     # measures (kept by save(); an embedded video cannot be measured).
     video_tracked = models.BooleanField(default=False, editable=False)
+
+    @property
+    def body_is_personal(self) -> bool:
+        """Whether the body renders differently for each learner (an H5P
+        exercise carries the learner's own signed token): such a body is
+        never kept in the shared page cache."""
+        return any(block.block_type == "h5p" for block in self.body)
 
     content_panels = [
         *Page.content_panels,

@@ -27,7 +27,7 @@ class H5PBlock(SnippetChooserBlock):
         super().__init__("h5p.H5PContent", **kwargs)
 
     def get_context(self, value, parent_context=None):
-        from .selectors import graded_attempt, live_attempt, playable_version
+        from .selectors import live_attempt, playable_version, shown_attempt
         from .services import attempt_start
         from .tokens import token_make
 
@@ -58,7 +58,8 @@ class H5PBlock(SnippetChooserBlock):
             context["state"] = "ready"
             # What is recorded stays in sight when the exercise opens afresh
             # (after a reload, on another device).
-            context["graded"] = graded_attempt(learner=user, content=value)
+            context["graded"] = shown_attempt(learner=user, content=value)
+            context["unscored"] = not version.max_score
         return context
 
     class Meta:

@@ -6,7 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .services import package_check_against_installed
+from .services import (
+    MAX_SCORE_COMPUTED,
+    max_score_is_computed,
+    package_check_against_installed,
+)
 from .validation import PackageError, validate_package
 
 
@@ -17,9 +21,9 @@ class H5PContentForm(WagtailAdminModelForm):
         help_text=_(
             "Mỗi lần tải lên tạo một phiên bản mới; phiên bản cũ được giữ lại "
             "cho các lượt làm bài đã có. Thư viện mới cần quản trị cấp tỉnh "
-            "duyệt trước khi học viên làm được bài. Điểm H5P do trình duyệt "
-            "tính nên có thể bị giả mạo: chỉ dùng cho yêu cầu hoàn thành mức "
-            "thấp."
+            "duyệt trước khi học viên làm được bài. Hệ thống tự tính điểm tối "
+            "đa và chấm lại câu trả lời của các loại bài tập phổ biến; với các "
+            "loại khác, điểm do trình duyệt báo và có thể bị giả mạo."
         ),
     )
     max_score = forms.IntegerField(
@@ -27,10 +31,18 @@ class H5PContentForm(WagtailAdminModelForm):
         required=False,
         min_value=1,
         help_text=_(
-            "Chỉ cần nhập khi hệ thống không tự tính được điểm tối đa của loại "
-            "bài tập này. Điểm học viên gửi lên lớn hơn con số này bị từ chối."
+            "Chỉ cần nhập khi danh sách bài tập ghi “cần nhập điểm tối đa”. "
+            "Trước khi có điểm tối đa, bài tập vẫn làm được nhưng chưa tính "
+            "vào điều kiện hoàn thành."
         ),
     )
+
+    def clean_max_score(self):
+        max_score = self.cleaned_data.get("max_score")
+        version = self.instance.current_version if self.instance.pk else None
+        if max_score and version is not None and max_score_is_computed(version):
+            raise forms.ValidationError(MAX_SCORE_COMPUTED)
+        return max_score
 
     def clean_package(self):
         upload = self.cleaned_data.get("package")

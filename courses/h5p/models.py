@@ -9,6 +9,7 @@ always points at the exact files the learner played.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.db import models
@@ -91,6 +92,13 @@ class H5PLibrary(models.Model):
         return f"{self.machine_name}-{self.major}.{self.minor}"
 
 
+class ScoreSource(models.TextChoices):
+    """Who computed a recorded score."""
+
+    SERVER = "server", _("hệ thống chấm")
+    BROWSER = "browser", _("trình duyệt báo")
+
+
 class H5PLibraryUpgrade(models.Model):
     """A higher patch of an installed library, brought by a package.
 
@@ -158,6 +166,17 @@ class H5PContentQuerySet(models.QuerySet):
     def playable(self):
         return self.filter(versions__isnull=False).distinct()
 
+    def with_scoring(self):
+        """Annotate ``scored`` (a version has a known maximum score) and
+        ``server_scored`` (one is also graded by the server)."""
+        versions = H5PContentVersion.objects.filter(
+            content=models.OuterRef("pk"), max_score__gt=0
+        )
+        return self.annotate(
+            scored=models.Exists(versions),
+            server_scored=models.Exists(versions.filter(server_graded=True)),
+        )
+
 
 class H5PContent(index.Indexed, models.Model):
     """An H5P exercise as trainers see it: a Wagtail snippet.
@@ -170,9 +189,10 @@ class H5PContent(index.Indexed, models.Model):
         _("ngưỡng đạt (%)"),
         default=80,
         help_text=_(
-            "Tỷ lệ điểm tối thiểu để bài tập được tính là đạt. Điểm H5P do "
-            "trình duyệt tính nên có thể bị giả mạo: chỉ dùng cho yêu cầu "
-            "hoàn thành mức thấp, không dùng để cấp giấy chứng nhận."
+            "Tỷ lệ điểm tối thiểu để bài tập được tính là đạt. Với các loại bài "
+            "tập phổ biến hệ thống tự chấm lại câu trả lời; các loại khác dùng "
+            "điểm trình duyệt báo, có thể bị giả mạo: chỉ dùng cho yêu cầu hoàn "
+            "thành mức thấp, không dùng để cấp giấy chứng nhận."
         ),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
@@ -193,6 +213,18 @@ class H5PContent(index.Indexed, models.Model):
     @property
     def current_version(self) -> H5PContentVersion | None:
         return self.versions.order_by("-number").first()
+
+    @admin.display(description=_("điểm tối đa"))
+    def score_status(self) -> str:
+        """The admin list's column: the maximum score and who grades, or that
+        a trainer must enter the maximum."""
+        version = self.current_version
+        if version is None:
+            return "—"
+        if not version.max_score:
+            return str(_("cần nhập điểm tối đa"))
+        source = ScoreSource.SERVER if version.server_graded else ScoreSource.BROWSER
+        return f"{version.max_score} ({ScoreSource(source).label})"
 
 
 class H5PContentVersion(models.Model):
@@ -218,7 +250,19 @@ class H5PContentVersion(models.Model):
         H5PLibrary, verbose_name=_("thư viện"), related_name="content_versions"
     )
     storage_prefix = models.CharField(_("thư mục lưu"), max_length=255, unique=True)
-    max_score = models.PositiveIntegerField(_("điểm tối đa"), default=0)
+    max_score = models.PositiveIntegerField(
+        _("điểm tối đa"),
+        default=0,
+        help_text=_("0: hệ thống không tự tính được, cần nhập điểm tối đa."),
+    )
+    server_graded = models.BooleanField(
+        _("hệ thống chấm lại điểm"),
+        default=False,
+        help_text=_(
+            "Hệ thống tự chấm lại câu trả lời theo đáp án trong gói; nếu không, "
+            "điểm là điểm trình duyệt báo."
+        ),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người tải lên"),
@@ -277,6 +321,12 @@ class H5PAttempt(models.Model):
     )
     success = models.BooleanField(_("đạt"), null=True, blank=True)
     completion = models.BooleanField(_("hoàn thành"), default=False)
+    score_source = models.CharField(
+        _("nguồn điểm"), max_length=10, choices=ScoreSource.choices, blank=True
+    )
+    flagged = models.BooleanField(
+        _("điểm trình duyệt báo khác điểm hệ thống chấm"), default=False
+    )
 
     objects = H5PAttemptQuerySet.as_manager()
 
@@ -319,6 +369,15 @@ class H5PStatement(models.Model):
     statement = models.JSONField(_("câu lệnh xAPI"), null=True, blank=True)
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    claimed_score = models.IntegerField(
+        _("điểm trình duyệt báo"), null=True, blank=True
+    )
+    recorded_score = models.PositiveIntegerField(
+        _("điểm ghi nhận"), null=True, blank=True
+    )
+    flagged = models.BooleanField(
+        _("điểm trình duyệt báo khác điểm hệ thống chấm"), default=False
+    )
     received_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
 
     class Meta:

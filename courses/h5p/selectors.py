@@ -3,14 +3,22 @@ course completion check "h5p"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from courses.completion import Requirement
 
-from .models import H5PAttempt, H5PContent, H5PContentVersion, H5PLibrary
+from .models import (
+    H5PAttempt,
+    H5PContent,
+    H5PContentVersion,
+    H5PLibrary,
+    ScoreSource,
+)
 
 
 def playable_version(content: H5PContent) -> H5PContentVersion | None:
@@ -74,7 +82,7 @@ def courses_h5p_contents(courses) -> dict[int, list[H5PContent]]:
                 ):
                     course_ids.append(block["value"])
     wanted = {pk for course_ids in ids.values() for pk in course_ids}
-    by_id = H5PContent.objects.in_bulk(wanted) if wanted else {}
+    by_id = H5PContent.objects.with_scoring().in_bulk(wanted) if wanted else {}
     return {
         pk: [by_id[i] for i in course_ids if i in by_id]
         for pk, course_ids in ids.items()
@@ -89,64 +97,129 @@ def _graded_order() -> tuple[str, ...]:
     return ("-scaled_score", "-finished_at", "-pk")
 
 
-def graded_attempt(*, learner, content: H5PContent) -> H5PAttempt | None:
+def _graded_filter(server_only: bool) -> dict:
+    """Attempts that can count: scored against a known maximum, and
+    re-graded by the server when the course asks for it."""
+    conditions = {"finished_at__isnull": False, "scaled_score__isnull": False}
+    if server_only:
+        conditions["score_source"] = ScoreSource.SERVER
+    return conditions
+
+
+def graded_attempt(
+    *, learner, content: H5PContent, server_only: bool = False
+) -> H5PAttempt | None:
     """The finished attempt that counts for ``learner`` on ``content``
     (highest, or last with H5P_GRADING_METHOD = "last"), if any."""
     return (
         H5PAttempt.objects.filter(
-            learner=learner, version__content=content, finished_at__isnull=False
+            learner=learner, version__content=content, **_graded_filter(server_only)
         )
         .order_by(*_graded_order())
         .first()
     )
 
 
-def graded_score(*, learner, content: H5PContent) -> Decimal | None:
-    """The learner's graded percentage on ``content``, None if no attempt is
-    finished."""
-    attempt = graded_attempt(learner=learner, content=content)
-    return attempt.scaled_score if attempt is not None else None
+def shown_attempt(*, learner, content: H5PContent) -> H5PAttempt | None:
+    """What the lesson shows as recorded: the attempt that counts, else the
+    latest finished one (recorded, but without a known maximum)."""
+    return graded_attempt(learner=learner, content=content) or (
+        H5PAttempt.objects.filter(
+            learner=learner, version__content=content, finished_at__isnull=False
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
 
 
-def graded_scores(*, learner_ids, content_ids) -> dict[tuple[int, int], Decimal | None]:
-    """:func:`graded_score` for every (learner, content) pair that has a
-    finished attempt, in one query: ``{(learner_id, content_id): score}``."""
-    result: dict[tuple[int, int], Decimal | None] = {}
+def counting_contents(contents, *, server_only: bool = False) -> list[H5PContent]:
+    """The exercises that count toward completion: those with a known maximum
+    score (and, when the course asks for it, graded by the server). Reads the
+    annotations of ``H5PContent.objects.with_scoring()``."""
+    return [
+        content
+        for content in contents
+        if (content.server_scored if server_only else content.scored)
+    ]
+
+
+@dataclass(frozen=True)
+class GradedScore:
+    """The score that counts for one learner on one exercise."""
+
+    percent: Decimal
+    raw: int
+    max_score: int
+    source: str
+
+    def __str__(self) -> str:
+        return _("%(raw)s/%(max)s điểm (%(percent)s %%, %(source)s)") % {
+            "raw": self.raw,
+            "max": self.max_score,
+            "percent": floatformat(self.percent, -1),
+            "source": ScoreSource(self.source).label
+            if self.source
+            else ScoreSource.BROWSER.label,
+        }
+
+
+def graded_scores(
+    *, learner_ids, content_ids, server_only: bool = False
+) -> dict[tuple[int, int], GradedScore]:
+    """The counting score of every (learner, content) pair that has one, in
+    one query: ``{(learner_id, content_id): GradedScore}``."""
+    result: dict[tuple[int, int], GradedScore] = {}
     rows = (
         H5PAttempt.objects.filter(
             learner_id__in=learner_ids,
             version__content_id__in=content_ids,
-            finished_at__isnull=False,
+            **_graded_filter(server_only),
         )
         .order_by(*_graded_order())
-        .values_list("learner_id", "version__content_id", "scaled_score")
+        .values_list(
+            "learner_id",
+            "version__content_id",
+            "scaled_score",
+            "raw_score",
+            "max_score",
+            "score_source",
+        )
     )
-    for learner_id, content_id, score in rows:
+    for learner_id, content_id, percent, raw, max_score, source in rows:
         # Rows come in grading order: the first of each pair is the one.
-        result.setdefault((learner_id, content_id), score)
+        result.setdefault(
+            (learner_id, content_id), GradedScore(percent, raw, max_score, source)
+        )
     return result
 
 
 def h5p_requirement(enrolment) -> Requirement | None:
-    """Completion check "h5p": every H5P exercise of the course reaches the
-    course's minimum percentage. H5P scores are computed in the browser and
-    can be forged, so this rule is for low-stakes completion only."""
+    """Completion check "h5p": every H5P exercise of the course that can
+    count reaches the course's minimum percentage. Scores the browser
+    reports can be forged: a course may count only server-graded ones."""
     course = enrolment.course
     minimum = getattr(course, "min_h5p_percent", None)
     if minimum is None:
         return None
-    contents = course_h5p_contents(course)
+    server_only = getattr(course, "h5p_server_scores_only", False)
+    contents = counting_contents(course_h5p_contents(course), server_only=server_only)
     if not contents:
         return None
-    scores = {
-        content.pk: graded_score(learner=enrolment.learner, content=content)
-        for content in contents
-    }
-    return _h5p_requirement(contents, scores, minimum)
+    scores = graded_scores(
+        learner_ids=[enrolment.learner_id],
+        content_ids=[c.pk for c in contents],
+        server_only=server_only,
+    )
+    return _h5p_requirement(
+        contents,
+        {c.pk: scores.get((enrolment.learner_id, c.pk)) for c in contents},
+        minimum,
+    )
 
 
 def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
-    """:func:`h5p_requirement` of many enrolments in three queries."""
+    """:func:`h5p_requirement` of many enrolments in three queries (four when
+    some courses count only server-graded scores and others do not)."""
     result: dict[int, Requirement | None] = {e.pk: None for e in enrolments}
     courses = {
         e.course_id: e.course
@@ -156,18 +229,38 @@ def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
     if not courses:
         return result
     contents = courses_h5p_contents(courses.values())
+    for course_id, course in courses.items():
+        contents[course_id] = counting_contents(
+            contents.get(course_id, []),
+            server_only=getattr(course, "h5p_server_scores_only", False),
+        )
     wanted = [e for e in enrolments if contents.get(e.course_id)]
     if not wanted:
         return result
-    scores = graded_scores(
-        learner_ids={e.learner_id for e in wanted},
-        content_ids={c.pk for e in wanted for c in contents[e.course_id]},
-    )
+    scores = {}
+    for server_only in (False, True):
+        group = [
+            e
+            for e in wanted
+            if bool(getattr(e.course, "h5p_server_scores_only", False)) == server_only
+        ]
+        if group:
+            scores[server_only] = graded_scores(
+                learner_ids={e.learner_id for e in group},
+                content_ids={c.pk for e in group for c in contents[e.course_id]},
+                server_only=server_only,
+            )
     for enrolment in wanted:
         course_contents = contents[enrolment.course_id]
+        course_scores = scores[
+            bool(getattr(enrolment.course, "h5p_server_scores_only", False))
+        ]
         result[enrolment.pk] = _h5p_requirement(
             course_contents,
-            {c.pk: scores.get((enrolment.learner_id, c.pk)) for c in course_contents},
+            {
+                c.pk: course_scores.get((enrolment.learner_id, c.pk))
+                for c in course_contents
+            },
             enrolment.course.min_h5p_percent,
         )
     return result
@@ -175,10 +268,15 @@ def h5p_requirements(enrolments) -> dict[int, Requirement | None]:
 
 def _h5p_requirement(contents, scores, minimum) -> Requirement:
     reasons = []
+    details = []
     done = 0
     for content in contents:
         score = scores[content.pk]
-        if score is not None and score >= minimum:
+        details.append(
+            _("“%(title)s”: %(score)s")
+            % {"title": content.title, "score": score or _("chưa làm")}
+        )
+        if score is not None and score.percent >= minimum:
             done += 1
         else:
             reasons.append(
@@ -191,6 +289,7 @@ def _h5p_requirement(contents, scores, minimum) -> Requirement:
         done=not reasons,
         reasons=reasons,
         progress=(done, len(contents)),
+        details=details,
     )
 
 

@@ -11,15 +11,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from . import scoring
 from .models import (
     H5PAttempt,
     H5PContent,
@@ -28,6 +30,7 @@ from .models import (
     H5PLibraryUpgrade,
     H5PState,
     H5PStatement,
+    ScoreSource,
     private_storage,
 )
 from .validation import (
@@ -155,9 +158,7 @@ def max_score_of(h5p_json: dict, content_json: dict) -> int:
     main = h5p_json.get("mainLibrary")
     if main == "H5P.ElearningTrueFalse":
         return len(content_json.get("questions") or [])
-    if main == "H5P.TrueFalse":
-        return 1
-    return 0
+    return scoring.max_score(h5p_json, content_json) or 0
 
 
 @dataclass
@@ -277,6 +278,7 @@ def _install(
         main_library=libraries[package.main_library],
         storage_prefix=content_prefix,
         max_score=max_score_of(package.h5p_json, content_json),
+        server_graded=scoring.server_graded(package.h5p_json, content_json),
         uploaded_by=user,
     )
     version.package.save(f"{uuid.uuid4().hex}.h5p", File(fileobj), save=False)
@@ -389,6 +391,41 @@ def _library_upgrade(zf, library, lib, *, user, approve, written):
         except UpgradeRefused:
             upgrade.refresh_from_db()  # it stays pending, for the screen
     return upgrade
+
+
+MAX_SCORE_COMPUTED = gettext_lazy(
+    "Hệ thống đã tự tính điểm tối đa của bài tập này; không cần nhập."
+)
+
+
+def max_score_is_computed(version: H5PContentVersion) -> bool:
+    """Whether the server knows the version's maximum from its content (then
+    nobody enters another one: its re-grading relies on it)."""
+    if version.h5p_json.get("mainLibrary") == "H5P.ElearningTrueFalse":
+        return True
+    return (scoring.max_score(version.h5p_json, _content_json(version)) or 0) > 0
+
+
+@transaction.atomic
+def version_set_max_score(
+    *, version: H5PContentVersion, max_score: int, user=None
+) -> H5PContentVersion:
+    """Enter the maximum score of a version the server cannot compute. Scores
+    recorded from then on count; earlier ones stay without a maximum."""
+    version = H5PContentVersion.objects.select_for_update().get(pk=version.pk)
+    if max_score_is_computed(version):
+        raise ValidationError(MAX_SCORE_COMPUTED)
+    previous = version.max_score
+    version.max_score = max_score
+    version.full_clean()
+    version.save(update_fields=["max_score"])
+    log(
+        instance=version.content,
+        action="h5p.max_score_set",
+        user=user,
+        data={"version": version.number, "max_score": max_score, "was": previous},
+    )
+    return version
 
 
 @transaction.atomic
@@ -549,13 +586,116 @@ class StatementRejected(Exception):
         self.reason = reason
 
 
-def _scoring_result(
-    statement: dict, version: H5PContentVersion
-) -> tuple[int, bool] | None:
-    """(raw score, completion) of a statement we act on; None to ignore it.
+@dataclass
+class Score:
+    """What a scoring statement records: the score (the server's where it
+    re-grades), who computed it, what the browser claimed, and whether the
+    two differ."""
 
-    Raises StatementRejected when a statement claims what it cannot.
+    raw: int
+    source: str
+    claimed: int
+    flagged: bool = False
+
+
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+INVALID_SCORE = gettext_lazy("Điểm không hợp lệ.")
+MAX_CLAIMED = 2**31 - 1  # what the statement's claimed score is stored in
+
+
+def _sub_content_id(statement: dict) -> str:
+    obj = statement.get("object") or {}
+    if not isinstance(obj, dict):
+        return ""
+    extensions = (obj.get("definition") or {}).get("extensions") or {}
+    sub_id = ""
+    if isinstance(extensions, dict):
+        sub_id = extensions.get("http://h5p.org/x-api/h5p-subContentId") or ""
+    if not sub_id and isinstance(obj.get("id"), str) and "?subContentId=" in obj["id"]:
+        sub_id = obj["id"].split("?subContentId=", 1)[1]
+    return str(sub_id)[:64]
+
+
+def _content_json(version: H5PContentVersion) -> dict:
+    import json
+
+    with private_storage().open(
+        f"{version.storage_prefix}/content/content.json", "rb"
+    ) as handle:
+        return json.loads(handle.read().decode("utf-8-sig"))
+
+
+def _latest_answers(attempt: H5PAttempt, sub_ids: set[str]) -> dict[str, dict]:
+    """The learner's latest answered statement of each part, by subContentId,
+    over every attempt on this version (a part keeps its answer until the
+    learner answers it again)."""
+    latest: dict[str, dict] = {}
+    rows = (
+        H5PStatement.objects.filter(
+            attempt__learner_id=attempt.learner_id,
+            attempt__version_id=attempt.version_id,
+            sub_content_id__in=sub_ids,
+            verb=ANSWERED,
+        )
+        .order_by("pk")
+        .values_list("sub_content_id", "statement")
+    )
+    for sub_id, statement in rows:
+        if isinstance(statement, dict) and isinstance(statement.get("result"), dict):
+            latest[sub_id] = statement["result"]
+    return latest
+
+
+def _claimed_part(result: dict | None, item: scoring.Item) -> int:
+    """A part's score as its statement claims it, kept within the part's
+    maximum (for the parts the server cannot grade)."""
+    raw = ((result or {}).get("score") or {}).get("raw")
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return 0
+    return min(max(int(raw), 0), item.max_score)
+
+
+def _server_score(
+    attempt: H5PAttempt, result: dict, claimed: int
+) -> tuple[int, str] | None:
+    """(score, source) computed from the stored content.json, None when the
+    server knows nothing about this content's parts."""
+    version = attempt.version
+    if version.h5p_json.get("mainLibrary") == "H5P.ElearningTrueFalse":
+        return None  # the platform's own type: its maximum is all we know
+    items = scoring.content_items(version.h5p_json, _content_json(version))
+    if not items:
+        return None
+    source = (
+        ScoreSource.SERVER if scoring.fully_gradable(items) else ScoreSource.BROWSER
+    )
+    if len(items) == 1 and items[0].sub_content_id is None:
+        item = items[0]
+        if item.gradable:
+            response = result.get("response")
+            return item.grade(response if isinstance(response, str) else ""), source
+        return min(max(claimed, 0), item.max_score), source
+    if source == ScoreSource.BROWSER and not all(i.sub_content_id for i in items):
+        return None  # parts without ids: the browser's total is all there is
+    answers = _latest_answers(attempt, {i.sub_content_id for i in items})
+    total = 0
+    for item in items:
+        part = answers.get(item.sub_content_id)
+        if item.gradable:
+            response = (part or {}).get("response")
+            total += item.grade(response) if isinstance(response, str) else 0
+        else:
+            total += _claimed_part(part, item)
+    return total, source
+
+
+def _scoring_result(statement: dict, attempt: H5PAttempt) -> Score | None:
+    """The score a statement records; None to ignore it.
+
+    Raises StatementRejected when a statement claims what it cannot. Every
+    score problem gets the same message: it must not tell the maximum.
     """
+    version = attempt.version
     verb = ((statement.get("verb") or {}).get("id") or "").rsplit("/", 1)[-1]
     obj = statement.get("object") or {}
     object_id = obj.get("id") if isinstance(obj, dict) else None
@@ -577,16 +717,51 @@ def _scoring_result(
         return None
     raw = score.get("raw")
     reported_max = score.get("max")
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != int(raw):
-        raise StatementRejected(_("Điểm không hợp lệ."))
+    if (
+        isinstance(raw, bool)
+        or not isinstance(raw, int | float)
+        or raw != raw  # NaN
+        or abs(raw) > MAX_CLAIMED
+        or raw != int(raw)
+    ):
+        raise StatementRejected(str(INVALID_SCORE))
     raw = int(raw)
     if version.max_score <= 0:
-        raise StatementRejected(_("Bài tập chưa có điểm tối đa trên hệ thống."))
-    if raw < 0 or raw > version.max_score:
-        raise StatementRejected(_("Điểm nằm ngoài khoảng cho phép."))
-    if reported_max is not None and reported_max != version.max_score:
-        raise StatementRejected(_("Điểm tối đa không khớp với bài tập."))
-    return raw, True
+        # Nobody knows the maximum yet: recorded as the browser reports it,
+        # counting for nothing until a trainer enters the maximum.
+        if (
+            isinstance(reported_max, bool)
+            or not isinstance(reported_max, int | float)
+            or not 0 <= raw <= reported_max
+        ):
+            raise StatementRejected(str(INVALID_SCORE))
+        return Score(raw=raw, source=ScoreSource.BROWSER, claimed=raw)
+    computed = _server_score(attempt, result, raw)
+    if computed is not None and computed[1] == ScoreSource.SERVER:
+        server_raw = min(computed[0], version.max_score)
+        return Score(
+            raw=server_raw,
+            source=ScoreSource.SERVER,
+            claimed=raw,
+            flagged=server_raw != raw or reported_max != version.max_score,
+        )
+    if (
+        raw < 0
+        or raw > version.max_score
+        or (reported_max is not None and reported_max != version.max_score)
+    ):
+        raise StatementRejected(str(INVALID_SCORE))
+    if computed is not None:
+        # Partly graded by the server (a container with parts it cannot
+        # grade): its total, the browser's parts kept within their maxima.
+        server_raw = min(computed[0], version.max_score)
+        return Score(
+            raw=server_raw,
+            source=ScoreSource.BROWSER,
+            claimed=raw,
+            flagged=server_raw != raw,
+        )
+    return Score(raw=raw, source=ScoreSource.BROWSER, claimed=raw)
 
 
 def _rate_exceeded(attempt: H5PAttempt) -> bool:
@@ -639,28 +814,19 @@ def statement_record(
 
     with transaction.atomic():
         attempt = H5PAttempt.objects.select_for_update().get(pk=attempt.pk)
-        verb, object_id, sub_id, scoring = "", "", "", None
+        verb, object_id, sub_id, scored = "", "", "", None
         if data is not None:
             verb = str((data.get("verb") or {}).get("id") or "")[:255]
             obj = data.get("object") or {}
             object_id = str(obj.get("id") or "")[:500] if isinstance(obj, dict) else ""
-            extensions = (
-                ((obj.get("definition") or {}).get("extensions") or {})
-                if isinstance(obj, dict)
-                else {}
-            )
-            sub_id = str(
-                extensions.get("http://h5p.org/x-api/h5p-subContentId", "")
-                if isinstance(extensions, dict)
-                else ""
-            )[:64]
+            sub_id = _sub_content_id(data)
             try:
-                scoring = _scoring_result(data, attempt.version)
+                scored = _scoring_result(data, attempt)
             except StatementRejected as rejected:
                 reason = rejected.reason
         if reason:
             outcome = H5PStatement.Outcome.REJECTED
-        elif scoring is None:
+        elif scored is None:
             outcome = H5PStatement.Outcome.IGNORED
         else:
             outcome = H5PStatement.Outcome.ACCEPTED
@@ -675,10 +841,12 @@ def statement_record(
             statement=data,
             outcome=outcome,
             reason=reason,
+            claimed_score=scored.claimed if scored else None,
+            recorded_score=scored.raw if scored else None,
+            flagged=scored.flagged if scored else False,
         )
         if outcome == H5PStatement.Outcome.ACCEPTED:
-            raw, completion = scoring
-            _attempt_finish(attempt, raw=raw, completion=completion)
+            _attempt_finish(attempt, score=scored)
             if course is not None:
                 from courses.services import enrolment_refresh
 
@@ -705,15 +873,20 @@ def _next_attempt(finished: H5PAttempt) -> H5PAttempt:
     )
 
 
-def _attempt_finish(attempt: H5PAttempt, *, raw: int, completion: bool) -> None:
+def _attempt_finish(attempt: H5PAttempt, *, score: Score) -> None:
     version = attempt.version
-    attempt.raw_score = raw
-    attempt.max_score = version.max_score
-    attempt.scaled_score = (Decimal(raw) * 100 / Decimal(version.max_score)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-    attempt.success = attempt.scaled_score >= version.content.pass_threshold
-    attempt.completion = completion
+    attempt.raw_score = score.raw
+    attempt.score_source = score.source
+    attempt.flagged = score.flagged
+    if version.max_score > 0:
+        attempt.max_score = version.max_score
+        attempt.scaled_score = (
+            Decimal(score.raw) * 100 / Decimal(version.max_score)
+        ).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        attempt.success = attempt.scaled_score >= version.content.pass_threshold
+    else:  # recorded, but it counts for nothing until the maximum is known
+        attempt.max_score = attempt.scaled_score = attempt.success = None
+    attempt.completion = True
     attempt.finished_at = timezone.now()
     attempt.full_clean()
     attempt.save()

@@ -20,8 +20,8 @@ from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from . import admin_views
 from .forms import H5PContentForm
-from .models import H5PContent, H5PContentVersion, H5PLibrary
-from .services import library_set_status, package_import
+from .models import H5PContent, H5PLibrary
+from .services import library_set_status, package_import, version_set_max_score
 
 
 def _after_save(view, instance):
@@ -48,7 +48,9 @@ def _after_save(view, instance):
     if max_score:
         version = instance.current_version
         if version is not None:
-            H5PContentVersion.objects.filter(pk=version.pk).update(max_score=max_score)
+            version_set_max_score(
+                version=version, max_score=max_score, user=view.request.user
+            )
     return instance
 
 
@@ -68,7 +70,7 @@ class H5PContentViewSet(SnippetViewSet):
     menu_label = _("Bài tập H5P")
     add_view_class = H5PContentCreateView
     edit_view_class = H5PContentEditView
-    list_display = ["title", "pass_threshold", "created_at"]
+    list_display = ["title", "score_status", "pass_threshold", "created_at"]
     search_fields = ["title"]
 
     def get_edit_handler(self):
@@ -206,4 +208,9 @@ def register_h5p_log_actions(actions):
         "h5p.upgrade_block",
         _("Chặn bản vá thư viện H5P"),
         _("Đã chặn bản vá thư viện H5P"),
+    )
+    actions.register_action(
+        "h5p.max_score_set",
+        _("Nhập điểm tối đa bài tập H5P"),
+        _("Đã nhập điểm tối đa bài tập H5P"),
     )

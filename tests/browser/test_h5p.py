@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 import pytest
 from django.test import Client
 
+from .conftest import ARTIFACTS
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.integration,
@@ -156,3 +158,183 @@ def test_learner_plays_exercise_from_content_origin(
     # (the content origin is another site) refuses it and H5P carries on.
     assert [e for e in page.watch.console_errors if "'localStorage'" not in e] == []
     screenshot(page, "h5p_lesson_answered")
+
+
+# Three exercises of H5P's own example content, in one lesson.
+REAL_EXERCISES = ["H5P.TrueFalse", "H5P.MultiChoice", "H5P.Blanks"]
+
+
+def frame_band(embed_frame) -> dict:
+    """Heights inside one exercise: the lesson's iframe (the embed page's
+    viewport), the embed page's content, the player's frame and its
+    content."""
+    return embed_frame.evaluate(
+        """() => {
+          const inner = document.querySelector('iframe.h5p-iframe');
+          const content = inner.contentDocument.querySelector('.h5p-content');
+          return {
+            viewport: window.innerHeight,
+            page: Math.ceil(document.body.getBoundingClientRect().height),
+            player: Math.ceil(inner.getBoundingClientRect().height),
+            content: Math.ceil(content.getBoundingClientRect().height),
+          };
+        }"""
+    )
+
+
+def assert_fitted(embeds, label) -> list[dict]:
+    """Every exercise's iframe is as tall as its content: no scroll bar, no
+    empty band (one pixel of rounding allowed). Returns the heights."""
+    bands = []
+    for embed in embeds:
+        measured = []
+
+        def fitted(embed=embed, measured=measured):
+            band = frame_band(embed)
+            measured.append(band)
+            return (
+                abs(band["viewport"] - band["page"]) <= 1
+                and abs(band["player"] - band["content"]) <= 1
+            )
+
+        assert wait_for(fitted), (label, measured[-1])
+        bands.append(measured[-1])
+    return bands
+
+
+def test_real_packages_scored_by_the_server_and_fitted(
+    phone_page, live_server, two_origins, role_groups, site_root, learner, screenshot
+):
+    """A learner on a phone plays three of H5P's own example exercises; the
+    server records its own scores; every iframe follows its content's height
+    on the phone and on a 1366×768 screen."""
+    from courses.h5p.models import H5PAttempt, H5PStatement, ScoreSource
+    from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage
+    from tests.h5p.helpers import import_bytes, real_package
+
+    page = phone_page
+    platform, content_origin = two_origins
+    versions = [
+        import_bytes(
+            real_package(name), filename=f"{name}.h5p", approve_libraries=True
+        ).version
+        for name in REAL_EXERCISES
+    ]
+    index = site_root.add_child(
+        instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc")
+    )
+    course = index.add_child(
+        instance=CoursePage(
+            title="An toàn thông tin",
+            slug="attt",
+            code="ATTT-CB",
+            min_h5p_percent=60,
+            require_lessons=False,
+            h5p_server_scores_only=True,
+        )
+    )
+    lesson = course.add_child(
+        instance=LessonPage(
+            title="Bài 1",
+            slug="bai-1",
+            body=[("h5p", v.content) for v in versions],
+        )
+    )
+    Enrolment.objects.create(learner=learner, course=course)
+
+    sign_in(page, learner, platform)
+    assert page.goto(platform + lesson.url).status == 200
+    frames = page.locator("iframe.h5p-frame")
+    assert frames.count() == 3
+
+    def player(i):
+        frames.nth(i).scroll_into_view_if_needed()
+        return (
+            page.frame_locator("iframe.h5p-frame")
+            .nth(i)
+            .frame_locator("iframe.h5p-iframe")
+        )
+
+    def saved(i):
+        page.frame_locator("iframe.h5p-frame").nth(i).get_by_text(
+            "Đã lưu kết quả."
+        ).wait_for()
+
+    # True/false, answered right: "Oslo is the capital of Norway." — Yes.
+    true_false = player(0)
+    true_false.get_by_role("radio", name="Yes").click()
+    true_false.get_by_role("button", name="Check").click()
+    saved(0)
+
+    # Multiple choice, answered wrong: the blackcurrant is "Blue" (it is
+    # very dark purple).
+    choice = player(1)
+    choice.get_by_role("radio", name="Blue").click()
+    choice.get_by_role("button", name="Check").click()
+    saved(1)
+
+    # Fill in the blanks, two of three right (checked as the last is left).
+    blanks = player(2)
+    inputs = blanks.locator("input.h5p-text-input")
+    for i, word in enumerate(["blue", "Cloud", "white"]):
+        inputs.nth(i).fill(word)
+    inputs.nth(2).press("Tab")
+    saved(2)
+
+    scores = {}
+    for version in versions:
+        attempt = H5PAttempt.objects.get(version=version, finished_at__isnull=False)
+        assert attempt.score_source == ScoreSource.SERVER
+        assert not attempt.flagged  # the player and the server agree
+        scores[version.content.title] = (attempt.raw_score, attempt.max_score)
+    assert list(scores.values()) == [(1, 1), (0, 1), (2, 3)]
+    assert H5PStatement.objects.filter(outcome="rejected").count() == 0
+    # 1 of 3 exercises reaches 60 %: not complete.
+    assert Enrolment.objects.get().status != Enrolment.Status.COMPLETED
+
+    embeds = [
+        f for f in page.frames if f.url.startswith(content_origin + "/h5p-embed/")
+    ]
+    assert len(embeds) == 3
+    phone = assert_fitted(embeds, "390x844")
+    screenshot(page, "h5p_real_phone")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    desktop = assert_fitted(embeds, "1366x768")
+    for i in range(3):  # each exercise as it shows, no band below it
+        frames.nth(i).scroll_into_view_if_needed()
+        frames.nth(i).screenshot(path=str(ARTIFACTS / f"h5p_real_{i + 1}.png"))
+    # The layout changed with the width, and the frames followed it.
+    assert phone != desktop
+    # The lesson's iframe element is exactly as tall as the exercise page.
+    heights = frames.evaluate_all("(fs) => fs.map((f) => f.clientHeight)")
+    assert heights == [b["viewport"] for b in desktop]
+    screenshot(page, "h5p_real_desktop")
+
+    # A learner who edits requests: full marks claimed with a wrong answer,
+    # sent from the exercise's own page. Recorded as the server's 0, flagged.
+    from courses.h5p.services import content_iri
+
+    forged = {
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": content_iri(versions[0])},
+        "result": {"score": {"raw": 1, "max": 1}, "response": "false"},
+    }
+    answer = embeds[0].evaluate(
+        """(statement) => fetch(
+            document.getElementById('h5p-container').dataset.xapiUrl,
+            {method: 'POST', body: JSON.stringify(statement),
+             headers: {'Content-Type': 'application/json'}}
+        ).then((r) => r.json())""",
+        forged,
+    )
+    assert answer == {"success": True, "outcome": "accepted"}
+    latest = H5PAttempt.objects.filter(version=versions[0]).latest("finished_at")
+    assert (latest.raw_score, latest.flagged) == (0, True)
+
+    # The lesson says what is recorded, and who computed it.
+    page.reload()
+    recorded = page.locator(".h5p-recorded")
+    assert recorded.count() == 3
+    assert "1/1 điểm (100 %, hệ thống chấm)" in recorded.nth(0).inner_text()
+    assert "2/3 điểm (66,7 %, hệ thống chấm)" in recorded.nth(2).inner_text()
+    assert page.watch.foreign_requests == []

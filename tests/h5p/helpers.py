@@ -55,3 +55,20 @@ def import_bytes(data: bytes, *, filename: str = "bai-tap.h5p", **kwargs):
 
 def true_false_package(title: str = "Bài tập thử") -> bytes:
     return build_true_false_package(title=title, questions=QUESTIONS)
+
+
+REAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "h5p-real"
+
+
+def real_content(name: str) -> tuple[dict, dict]:
+    """(h5p.json, content/content.json) of a package of the corpus."""
+    with zipfile.ZipFile(REAL / f"{name}.h5p") as zf:
+        return (
+            json.loads(zf.read("h5p.json").decode("utf-8-sig")),
+            json.loads(zf.read("content/content.json").decode("utf-8-sig")),
+        )
+
+
+def real_package(name: str) -> bytes:
+    """A package of the corpus, as H5P exported it."""
+    return (REAL / f"{name}.h5p").read_bytes()

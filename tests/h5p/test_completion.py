@@ -69,7 +69,7 @@ def test_finished_attempt_moves_completion(course_tree, learner, h5p_version, cl
     client.defaults.pop("HTTP_HOST")
     client.force_login(learner)
     html = client.get(course_tree["lesson"].url).content.decode()
-    assert "Kết quả đã ghi nhận: 2/2 điểm (100 %)" in html
+    assert "Kết quả đã ghi nhận: 2/2 điểm (100 %, trình duyệt báo)" in html
 
 
 def test_lesson_renders_iframe_to_content_origin(
@@ -89,6 +89,21 @@ def test_lesson_renders_iframe_to_content_origin(
     grant = token_read(token)
     assert grant.learner_id == learner.pk
     assert grant.course_id == course_tree["course"].pk
+
+
+def test_each_learner_gets_their_own_exercise_token(
+    course_tree, learner, other_learner, client
+):
+    """Lesson bodies are kept in the shared page cache; one with an exercise
+    is not: its iframe carries the learner's own token."""
+    tokens = {}
+    for person in (learner, other_learner, learner):
+        Enrolment.objects.get_or_create(learner=person, course=course_tree["course"])
+        client.force_login(person)
+        html = client.get(course_tree["lesson"].url).content.decode()
+        token = html.split("/h5p-embed/")[1].split("/")[0]
+        tokens.setdefault(person.pk, set()).add(token_read(token).learner_id)
+    assert tokens == {learner.pk: {learner.pk}, other_learner.pk: {other_learner.pk}}
 
 
 def test_lesson_without_login_shows_no_iframe(course_tree, client, rf):
@@ -135,3 +150,28 @@ def test_import_command(tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_h5p", str(bad))
     assert "Đường dẫn không hợp lệ: ../x.json" in capsys.readouterr().err
+
+
+def test_officer_sees_each_score_and_who_computed_it(
+    course_tree, learner, officer, h5p_version, client
+):
+    from django.urls import reverse
+
+    course = course_tree["course"]
+    course.min_h5p_percent = 50
+    course.save()
+    Enrolment.objects.create(learner=learner, course=course)
+    attempt = attempt_start(learner=learner, version=h5p_version)
+    client.defaults["HTTP_HOST"] = "localhost:8000"
+    client.post(
+        f"/h5p-embed/{token_make(attempt=attempt, course=course)}/xapi",
+        answered(h5p_version, 1),
+        content_type="application/json",
+    )
+    client.defaults.pop("HTTP_HOST")
+    client.force_login(officer)
+    response = client.get(reverse("courses:officer_learner", args=[learner.pk]))
+    assert response.status_code == 200
+    assert "“Bài tập thử”: 1/2 điểm (50 %, trình duyệt báo)" in (
+        response.content.decode()
+    )

@@ -68,6 +68,51 @@ def test_admin_upload_creates_a_version_and_refuses_bad_packages(admin_client):
     assert version.main_library.status == H5PLibrary.Status.PENDING
 
 
+def test_admin_lists_exercises_needing_a_maximum_and_takes_it(admin_client):
+    from django.urls import reverse
+
+    from .helpers import import_bytes, real_package
+
+    version = import_bytes(
+        real_package("H5P.Essay"), filename="essay.h5p", approve_libraries=True
+    ).version
+    graded = import_bytes(
+        real_package("H5P.TrueFalse"), filename="tf.h5p", approve_libraries=True
+    ).version
+    listing = admin_client.get(reverse("wagtailsnippets_h5p_h5pcontent:list"))
+    html = listing.content.decode()
+    assert "cần nhập điểm tối đa" in html
+    assert "1 (hệ thống chấm)" in html
+
+    edit = reverse("wagtailsnippets_h5p_h5pcontent:edit", args=[version.content_id])
+    response = admin_client.post(
+        edit,
+        {"title": version.content.title, "pass_threshold": 80, "max_score": 10},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    graded.refresh_from_db()
+    assert (version.max_score, graded.max_score) == (10, 1)
+    from wagtail.models import ModelLogEntry
+
+    entry = ModelLogEntry.objects.get(action="h5p.max_score_set")
+    assert entry.user_id is not None
+    assert entry.data == {"version": 1, "max_score": 10, "was": 0}
+
+    # A maximum the system computed is not overridden.
+    edit = reverse("wagtailsnippets_h5p_h5pcontent:edit", args=[graded.content_id])
+    response = admin_client.post(
+        edit, {"title": graded.content.title, "pass_threshold": 80, "max_score": 5}
+    )
+    assert response.status_code == 200
+    assert "Hệ thống đã tự tính điểm tối đa" in response.content.decode()
+    graded.refresh_from_db()
+    assert graded.max_score == 1
+    html = admin_client.get(reverse("wagtailsnippets_h5p_h5pcontent:list")).content
+    assert "cần nhập điểm tối đa" not in html.decode()
+    assert "10 (trình duyệt báo)" in html.decode()
+
+
 REAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "h5p-real"
 
 

@@ -39,18 +39,26 @@
   }
 
   var lastHeight = 0;
-  function reportHeight() {
-    // The player renders into a same-origin iframe of its own: fit it to
-    // its content, then tell the lesson page our height.
+  function fitPlayer() {
+    // The player renders into a same-origin iframe of its own: make it as
+    // tall as the content in it (H5P's .h5p-content grows with its content;
+    // the frame's body is 100 % of the frame, so it cannot tell).
     var inner = container.querySelector("iframe.h5p-iframe");
-    if (inner && inner.contentDocument && inner.contentDocument.body) {
-      var innerHeight = Math.ceil(inner.contentDocument.body.scrollHeight);
-      if (innerHeight > 0 && inner.style.height !== innerHeight + "px") {
-        inner.style.height = innerHeight + "px";
-      }
+    var content = inner && inner.contentDocument &&
+      inner.contentDocument.querySelector(".h5p-content");
+    if (!content) {
+      return;
     }
-    var height = Math.ceil(document.documentElement.scrollHeight);
-    if (height !== lastHeight && window.parent !== window) {
+    var wanted = Math.ceil(content.getBoundingClientRect().height);
+    if (wanted > 0 && Math.abs(inner.getBoundingClientRect().height - wanted) > 1) {
+      inner.style.height = wanted + "px";
+    }
+  }
+  function reportHeight() {
+    // The page's content height, not the viewport's: the lesson's iframe
+    // must be able to shrink as well as grow.
+    var height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height > 0 && height !== lastHeight && window.parent !== window) {
       lastHeight = height;
       window.parent.postMessage(
         { context: "elearning-h5p", action: "resize", height: height },
@@ -62,15 +70,39 @@
     new ResizeObserver(reportHeight).observe(document.body);
   }
   window.addEventListener("load", reportHeight);
-  setInterval(reportHeight, 500);
+  setInterval(function () { fitPlayer(); reportHeight(); }, 500);
+
+  // One statement at a time, in order: a container's total is graded from
+  // its parts' answers, which must reach the server first.
+  var queue = Promise.resolve();
+  var listening = false;
+  function listen() {
+    // As early as H5P's dispatcher exists: a learner can answer before the
+    // player's promise settles, and a statement missed is a score lost.
+    if (listening || !window.H5P || !window.H5P.externalDispatcher) {
+      return;
+    }
+    listening = true;
+    window.H5P.externalDispatcher.on("xAPI", function (event) {
+      var statement = event.data.statement;
+      queue = queue.then(function () { return send(statement, 3); });
+    });
+  }
+  listen();
 
   new H5PStandalone.H5P(container, options).then(function () {
+    listen();
     document.documentElement.dataset.h5pReady = "true";
-    H5P.externalDispatcher.on("xAPI", function (event) {
-      send(event.data.statement, 3);
-    });
+    fitPlayer();
     reportHeight();
   }).catch(function () {
     status.textContent = messages.loadFailed;
   });
+  // The player creates H5P's dispatcher while it starts: catch it then.
+  var early = setInterval(function () {
+    listen();
+    if (listening) {
+      clearInterval(early);
+    }
+  }, 50);
 })();

@@ -12,7 +12,7 @@
     for (var i = 0; i < frames.length; i++) {
       var frame = frames[i];
       if (frame.contentWindow === event.source && frame.dataset.origin === event.origin) {
-        var height = Math.max(200, Math.min(Number(data.height) || 0, 5000));
+        var height = Math.max(80, Math.min(Number(data.height) || 0, 5000));
         frame.style.height = height + "px";
       }
     }
