@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0008_default_site_name"),
+        ("courses", "0009_importjob_decisions"),
     ]
 
     operations = [
