@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,11 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .audit import client_ip
 from .decorators import officer_required
 from .middleware import CONSENT_SESSION_KEY
+from .models import AccessLog
+from .personal_data import (
+    personal_data_json,
+    personal_data_tables,
+    personal_data_xlsx,
+)
 from .reauth import require_reauthentication
-from .selectors import personal_data_for
-from .services import PRIVACY_NOTICE_VERSION, consent_record
+from .services import PRIVACY_NOTICE_VERSION, access_log_record, consent_record
 
 
 @require_safe
@@ -55,28 +59,51 @@ def consent(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def my_data(request: HttpRequest) -> HttpResponse:
+    tables = personal_data_tables(request.user)
+    # The profile is shown from its record: no second read of it.
+    profile_rows = next(rows for kind, rows in tables if kind.key == "profile")
+    profile = dict(zip(*profile_rows[:2], strict=True)) if len(profile_rows) > 1 else {}
     return render(
-        request, "people/my_data.html", {"data": personal_data_for(request.user)}
+        request,
+        "people/my_data.html",
+        {"email": request.user.email, "profile": profile, "tables": tables},
     )
+
+
+MY_DATA_FORMATS = {
+    "json": ("application/json; charset=utf-8", "json"),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+}
 
 
 @never_cache
 @login_required
 @require_safe
 def my_data_download(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "json")
+    if fmt not in MY_DATA_FORMATS:
+        fmt = "json"
     require_reauthentication(request)
-    payload = {
-        "exported_at": timezone.now().isoformat(),
-        "privacy_notice_version": PRIVACY_NOTICE_VERSION,
-        **personal_data_for(request.user),
-    }
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
+    if fmt == "xlsx":
+        body = personal_data_xlsx(request.user)
+    else:
+        body = personal_data_json(request.user, notice_version=PRIVACY_NOTICE_VERSION)
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.EXPORT,
+        what=_("Tải dữ liệu của mình (%(format)s)") % {"format": fmt.upper()},
+        subject_user_id=request.user.pk,
+        path=request.path,
+        ip=client_ip(request),
     )
+    content_type, extension = MY_DATA_FORMATS[fmt]
+    response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = (
-        f'attachment; filename="du-lieu-ca-nhan-{stamp}.json"'
+        f'attachment; filename="du-lieu-ca-nhan-{stamp}.{extension}"'
     )
     return response
 

@@ -97,10 +97,10 @@ def test_learner_downloads_own_data_as_json(client, learner, other_learner):
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert data["account"]["email"] == learner.email
-    assert data["account"]["roles"] == ["learner"]
-    assert data["profile"]["full_name"] == "Nguyễn Văn An"
-    assert data["profile"]["unit"] == "Huyện Xuân Lộc"
+    assert data["account"][0]["email"] == learner.email
+    assert data["account"][0]["roles"] == "learner"
+    assert data["profile"][0]["full_name"] == "Nguyễn Văn An"
+    assert data["profile"][0]["unit"] == "Huyện Xuân Lộc"
     assert data["privacy_consents"][0]["notice_version"] == PRIVACY_NOTICE_VERSION
     assert other_learner.email not in response.content.decode()
 
