@@ -248,10 +248,12 @@ def register_book(request):
             what=_("Sổ cấp giấy chứng nhận %(unit)s năm %(year)s (XLSX)")
             % {"unit": code, "year": year},
         )
+        rows = register_rows(user=request.user, issuer=issuer, unit=unit, year=year)
         content = register_xlsx(
-            rows=register_rows(user=request.user, issuer=issuer, unit=unit, year=year),
+            rows=rows,
             book=issuer.issuing_body if issuer else unit.full_name,
             year=year,
+            with_date_of_birth=rows.filter(issuer__print_date_of_birth=True).exists(),
         )
         response = HttpResponse(
             content,

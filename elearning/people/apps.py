@@ -72,7 +72,10 @@ def register_personal_data() -> None:
             label=_("Xác nhận thông báo xử lý dữ liệu"),
             columns=(
                 ("notice_version", _("Phiên bản thông báo")),
+                ("notice_sha256", _("Mã SHA-256 của thông báo")),
                 ("accepted_at", _("Thời điểm xác nhận")),
+                ("ip", _("Địa chỉ IP")),
+                ("legal_bases", _("Cơ sở pháp lý theo mục đích")),
             ),
             records=consent_records,
             holders=lambda: PrivacyConsent.objects.values_list("user_id", flat=True),

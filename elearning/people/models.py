@@ -505,7 +505,15 @@ class PrivacyConsent(models.Model):
         related_name="privacy_consents",
     )
     notice_version = models.CharField(_("phiên bản thông báo"), max_length=20)
+    # The SHA-256 of the notice's text exactly as shown (its body rendered in
+    # the reader's language), so what was accepted can be proved later.
+    notice_sha256 = models.CharField(
+        _("mã SHA-256 của thông báo"), max_length=64, blank=True
+    )
     accepted_at = models.DateTimeField(_("thời điểm đồng ý"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # Purpose → legal basis (personal_data.PURPOSES / LegalBasis).
+    legal_bases = models.JSONField(_("cơ sở pháp lý"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("đồng ý xử lý dữ liệu cá nhân")

@@ -29,6 +29,7 @@ in the download.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -60,6 +61,52 @@ class LegalBasis:
         CONSENT: gettext_lazy("Sự đồng ý của chủ thể dữ liệu"),
         LEGAL_OBLIGATION: gettext_lazy("Nghĩa vụ theo quy định của pháp luật"),
     }
+
+
+# Why the platform processes personal data, each with its legal basis. Staff
+# whose agency put them on the platform (a staff file, an officer, an admin)
+# are trained as a public duty of their employer: their data is processed
+# for it, not on their consent. An account its owner registered themselves
+# (SIGNUP_EMAIL_DOMAINS) rests on their consent. The platform's security and
+# the access log are legal obligations either way.
+PURPOSES = {
+    "training": gettext_lazy(
+        "Tổ chức bồi dưỡng: ghi danh, học tập, kiểm tra, điểm danh"
+    ),
+    "certificates": gettext_lazy("Cấp, xác minh và thu hồi giấy chứng nhận"),
+    "reports": gettext_lazy("Báo cáo kết quả thực hiện năm của đơn vị và của tỉnh"),
+    "security": gettext_lazy("Bảo đảm an toàn hệ thống; nhật ký truy cập"),
+}
+
+
+def legal_bases_for(user) -> dict[str, str]:
+    """The legal basis of each purpose for ``user``."""
+    from wagtail.models import ModelLogEntry
+
+    self_registered = ModelLogEntry.objects.filter(
+        action="people.self_registered", object_id=str(user.pk)
+    ).exists()
+    duty = LegalBasis.CONSENT if self_registered else LegalBasis.PUBLIC_DUTY
+    return {
+        "training": duty,
+        "certificates": duty,
+        "reports": duty,
+        "security": LegalBasis.LEGAL_OBLIGATION,
+    }
+
+
+def privacy_notice_text() -> str:
+    """The notice exactly as shown, in the active language: what a consent's
+    SHA-256 is taken of."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "people/_privacy_notice_body.html", {"periods": retention_periods()}
+    )
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,10 @@ def consent_records(user: User) -> list[dict[str, Any]]:
     return [
         {
             "notice_version": c.notice_version,
+            "notice_sha256": c.notice_sha256,
             "accepted_at": c.accepted_at,
+            "ip": c.ip,
+            "legal_bases": c.legal_bases,
         }
         for c in PrivacyConsent.objects.filter(user=user)
     ]

@@ -59,7 +59,7 @@ SUCCESSION_COLUMNS = (
 
 # The version of templates/people/privacy_notice.html people agree to. Bump it
 # when the notice changes in substance: everyone is asked again.
-PRIVACY_NOTICE_VERSION = "2026-12"
+PRIVACY_NOTICE_VERSION = "2026-12-05"
 
 
 def agency_get_or_create(*, unit: AdministrativeUnit, name: str) -> tuple[Agency, bool]:
@@ -1307,10 +1307,28 @@ def person_refuse(*, user: User, actor: User) -> None:
 
 
 def consent_record(
-    *, user: User, version: str = PRIVACY_NOTICE_VERSION
+    *,
+    user: User,
+    version: str = PRIVACY_NOTICE_VERSION,
+    notice_text: str | None = None,
+    ip: str | None = None,
 ) -> PrivacyConsent:
+    """Record that ``user`` accepted notice ``version``: with the SHA-256 of
+    the exact text shown (``notice_text``, rendered now when not given), the
+    time, the client address and the legal basis of each purpose. Accepting
+    the same version again changes nothing."""
+    from .personal_data import legal_bases_for, privacy_notice_text, text_sha256
+
+    if notice_text is None:
+        notice_text = privacy_notice_text()
     consent, _created = PrivacyConsent.objects.get_or_create(
-        user=user, notice_version=version
+        user=user,
+        notice_version=version,
+        defaults={
+            "notice_sha256": text_sha256(notice_text),
+            "ip": ip or None,
+            "legal_bases": legal_bases_for(user),
+        },
     )
     return consent
 

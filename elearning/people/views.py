@@ -14,9 +14,14 @@ from .decorators import officer_required
 from .middleware import CONSENT_SESSION_KEY
 from .models import AccessLog
 from .personal_data import (
+    PURPOSES,
+    LegalBasis,
+    legal_bases_for,
     personal_data_json,
     personal_data_tables,
     personal_data_xlsx,
+    privacy_notice_text,
+    retention_periods,
 )
 from .reauth import require_reauthentication
 from .services import PRIVACY_NOTICE_VERSION, access_log_record, consent_record
@@ -27,8 +32,15 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/privacy_notice.html",
-        {"notice_version": PRIVACY_NOTICE_VERSION},
+        {"notice_version": PRIVACY_NOTICE_VERSION, "periods": retention_periods()},
     )
+
+
+def _legal_bases(user) -> list[tuple[str, str]]:
+    return [
+        (str(PURPOSES[purpose]), str(LegalBasis.LABELS[basis]))
+        for purpose, basis in legal_bases_for(user).items()
+    ]
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -45,13 +57,23 @@ def _safe_next(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        consent_record(user=request.user, version=PRIVACY_NOTICE_VERSION)
+        consent_record(
+            user=request.user,
+            version=PRIVACY_NOTICE_VERSION,
+            notice_text=privacy_notice_text(),
+            ip=client_ip(request),
+        )
         request.session[CONSENT_SESSION_KEY] = PRIVACY_NOTICE_VERSION
         return redirect(_safe_next(request))
     return render(
         request,
         "people/consent.html",
-        {"notice_version": PRIVACY_NOTICE_VERSION, "next": _safe_next(request)},
+        {
+            "notice_version": PRIVACY_NOTICE_VERSION,
+            "next": _safe_next(request),
+            "periods": retention_periods(),
+            "legal_bases": _legal_bases(request.user),
+        },
     )
 
 
