@@ -27,6 +27,23 @@ def certificate_records(user) -> list[dict[str, Any]]:
     ]
 
 
+def certificates_anonymise(user_ids: list[int]) -> None:
+    """Keep what verifies a certificate (number, course, dates, status) and
+    the holder's initials; drop the name, birth date and agency. The PDF
+    carries the full name: it is deleted (the holder has their copy)."""
+    from elearning.people.names import initials
+
+    for certificate in Certificate.objects.filter(learner_id__in=user_ids):
+        if certificate.pdf:
+            certificate.pdf.delete(save=False)
+        certificate.full_name = initials(certificate.full_name)
+        certificate.date_of_birth = None
+        certificate.agency_name = ""
+        certificate.save(
+            update_fields=["full_name", "date_of_birth", "agency_name", "pdf"]
+        )
+
+
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -58,5 +75,6 @@ def register() -> None:
                 "khóa học, ngày cấp, trạng thái và chữ cái đầu của họ tên"
             ),
             app="certificates",
+            anonymise=certificates_anonymise,
         )
     )

@@ -53,6 +53,13 @@ def lesson_study_records(user) -> list[dict[str, Any]]:
     ]
 
 
+def enrolment_reasons_clear(user_ids: list[int]) -> None:
+    """A refusal's or withdrawal's reason may be about the person: it goes."""
+    Enrolment.objects.filter(learner_id__in=user_ids).exclude(
+        decision_reason=""
+    ).update(decision_reason="")
+
+
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +84,7 @@ def register() -> None:
                 ("decision_reason", _("Lý do")),
             ),
             records=enrolment_records,
+            anonymise=enrolment_reasons_clear,
             holders=lambda: Enrolment.objects.values_list("learner_id", flat=True),
             purpose=purpose,
             retention=retention,

@@ -39,6 +39,13 @@ def attendance_records(user) -> list[dict[str, Any]]:
     ]
 
 
+def attendance_notes_clear(user_ids: list[int]) -> None:
+    """A trainer's note may say why someone was absent: it goes."""
+    AttendanceRecord.objects.filter(learner_id__in=user_ids).exclude(note="").update(
+        note=""
+    )
+
+
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +89,7 @@ def register() -> None:
                 ("note", _("Ghi chú")),
             ),
             records=attendance_records,
+            anonymise=attendance_notes_clear,
             holders=lambda: AttendanceRecord.objects.values_list(
                 "learner_id", flat=True
             ),

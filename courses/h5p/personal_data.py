@@ -43,6 +43,11 @@ def h5p_state_records(user) -> list[dict[str, Any]]:
     ]
 
 
+def h5p_states_delete(user_ids: list[int]) -> None:
+    """Saved progress is worth nothing once the account has ended."""
+    H5PState.objects.filter(learner_id__in=user_ids).delete()
+
+
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -89,5 +94,6 @@ def register() -> None:
             purpose=purpose,
             retention=retention,
             app="h5p",
+            anonymise=h5p_states_delete,
         )
     )

@@ -96,6 +96,15 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("địa chỉ thư điện tử"), unique=True)
+    # When the account stopped being active (set by signals.py whatever
+    # screen disables it); retention counts from it.
+    ended_at = models.DateTimeField(
+        _("tài khoản kết thúc lúc"), null=True, blank=True, editable=False
+    )
+    # When the retention job took the person's identity out of their records.
+    anonymised_at = models.DateTimeField(
+        _("ẩn danh lúc"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -20,6 +20,8 @@ its ``AppConfig.ready()``::
   sub-query; an incident's people affected are computed from it.
 - ``purpose``, ``legal_basis`` and ``retention`` (texts) feed the register of
   processing activities.
+- ``anonymise(user_ids)`` (optional) takes the people's identity out of the
+  records when their retention period ends (``retention.py``).
 
 "Dữ liệu của tôi" shows and downloads every registered kind (JSON and XLSX);
 a test checks that a person who has records of every kind finds each of them
@@ -120,6 +122,9 @@ class Kind:
     retention: str | Promise = ""
     legal_basis: str = LegalBasis.PUBLIC_DUTY
     app: str = ""
+    # anonymise(user_ids): take the people's identity out of these records
+    # (retention.person_anonymise calls it); None: nothing identifying here.
+    anonymise: Callable[[list[int]], Any] | None = None
 
     @property
     def legal_basis_label(self) -> str:

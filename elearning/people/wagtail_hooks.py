@@ -53,6 +53,11 @@ def register_people_actions(actions):
     actions.register_action(
         "people.refused", _("Từ chối tài khoản"), _("Đã từ chối tài khoản")
     )
+    actions.register_action(
+        "people.anonymised",
+        _("Ẩn danh"),
+        _("Đã ẩn danh khi hết thời hạn lưu giữ"),
+    )
 
     @actions.register_action("people.unit_ended")
     class UnitEnded(LogFormatter):

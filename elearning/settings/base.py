@@ -401,6 +401,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "elearning.reports.tasks.refresh_province_figures",
         "schedule": REPORTS_FIGURES_REFRESH,
     },
+    # Personal data past its retention period (docs/people.md, "Retention").
+    "apply-personal-data-retention": {
+        "task": "elearning.people.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "close-overdue-quiz-attempts": {
         "task": "quizzes.tasks.close_overdue_attempts",
         "schedule": 60,
