@@ -226,6 +226,10 @@ def request_pk(ctx):
     return {"pk": ctx["request"].pk}
 
 
+def data_request_pk(ctx):
+    return {"pk": ctx["data_request"].pk}
+
+
 def learner_id(ctx):
     return {"user_id": ctx["learner"].pk}
 
@@ -330,6 +334,12 @@ PROJECT_RULES.update(
         "courses:lesson_beat": r(*POST_ONLY.expect.values(), kwargs=lesson_id),
         # --- courses: officer -------------------------------------------------
         "people:confirmations": OFFICER_PAGE,
+        # --- people: requests about one's data ---------------------------------
+        "people:data_request_create": POST_ONLY,
+        "people:data_requests": OFFICER_PAGE,
+        "people:data_request": r(
+            *OFFICER_RECORD.expect.values(), kwargs=data_request_pk
+        ),
         "courses:officer_enrolments": OFFICER_PAGE,
         "courses:officer_enrolments_export": OFFICER_PAGE,
         "courses:officer_enrol": OFFICER_PAGE,

@@ -117,7 +117,12 @@ def matrix(
     access_log = AccessLog.objects.create(
         actor=officer, action="view", what="Hồ sơ cán bộ", subject_user_id=learner.pk
     )
+    from elearning.people.data_requests import data_request_file
+
     ctx = {
+        "data_request": data_request_file(
+            person=learner, kind="correction", details="Sửa chức vụ"
+        ),
         "access_log": access_log,
         "units": units,
         "learner": learner,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .audit import client_ip
 from .decorators import officer_required
 from .middleware import CONSENT_SESSION_KEY
-from .models import AccessLog
+from .models import AccessLog, DataRequest
 from .personal_data import (
     PURPOSES,
     LegalBasis,
@@ -88,7 +89,15 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/my_data.html",
-        {"email": request.user.email, "profile": profile, "tables": tables},
+        {
+            "email": request.user.email,
+            "profile": profile,
+            "tables": tables,
+            "requests": DataRequest.objects.visible_to(request.user)
+            .filter(person=request.user)
+            .order_by("-created_at"),
+            "request_kinds": DataRequest.Kind.choices,
+        },
     )
 
 
@@ -168,3 +177,104 @@ def confirmations(request: HttpRequest) -> HttpResponse:
             )
         return redirect("people:confirmations")
     return render(request, "people/confirmations.html", {"people": people})
+
+
+# --- Requests about one's data ---------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def data_request_create(request: HttpRequest) -> HttpResponse:
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    from .data_requests import data_request_file
+
+    try:
+        data_request_file(
+            person=request.user,
+            kind=request.POST.get("kind", ""),
+            details=request.POST.get("details", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã gửi yêu cầu. Cán bộ phụ trách sẽ trả lời trong thời hạn ghi bên dưới."
+            ),
+        )
+    return redirect(reverse("people:my_data") + "#yeu-cau")
+
+
+@never_cache
+@officer_required
+@require_safe
+def data_requests(request: HttpRequest) -> HttpResponse:
+    from .data_requests import data_request_queue
+
+    return render(
+        request,
+        "people/data_requests.html",
+        {"requests": data_request_queue(request.user), "today": timezone.localdate()},
+    )
+
+
+@never_cache
+@officer_required
+@require_http_methods(["GET", "POST"])
+def data_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+
+    from . import data_requests as service
+    from .models import DataRequest
+
+    item = get_object_or_404(
+        DataRequest.objects.visible_to(request.user)
+        .exclude(person=request.user)
+        .select_related("person__profile__unit", "decided_by__profile"),
+        pk=pk,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "acknowledge":
+                service.data_request_acknowledge(request=item, actor=request.user)
+            elif action == "extend":
+                service.data_request_extend(
+                    request=item, actor=request.user, reason=reason
+                )
+            elif action in ("grant", "refuse"):
+                service.data_request_decide(
+                    request=item,
+                    actor=request.user,
+                    granted=action == "grant",
+                    reason=reason,
+                )
+            else:
+                raise ValidationError(_("Thao tác không hợp lệ."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã lưu."))
+        return redirect("people:data_request", pk=item.pk)
+    access_log_record(
+        actor=request.user,
+        action=AccessLog.Action.VIEW,
+        what=_("Yêu cầu về dữ liệu cá nhân #%(pk)s") % {"pk": item.pk},
+        subject_user_id=item.person_id,
+        path=request.path,
+        ip=client_ip(request),
+    )
+    return render(
+        request,
+        "people/data_request.html",
+        {"item": item, "today": timezone.localdate()},
+    )

@@ -53,6 +53,14 @@ def register_people_actions(actions):
     actions.register_action(
         "people.refused", _("Từ chối tài khoản"), _("Đã từ chối tài khoản")
     )
+    for action, label, message in (
+        ("filed", _("Gửi yêu cầu về dữ liệu"), _("Đã gửi yêu cầu về dữ liệu")),
+        ("acknowledged", _("Xác nhận đã nhận yêu cầu"), _("Đã xác nhận yêu cầu")),
+        ("extended", _("Gia hạn trả lời yêu cầu"), _("Đã gia hạn trả lời")),
+        ("granted", _("Chấp nhận yêu cầu"), _("Đã chấp nhận yêu cầu")),
+        ("refused", _("Từ chối yêu cầu"), _("Đã từ chối yêu cầu")),
+    ):
+        actions.register_action(f"people.data_request.{action}", label, message)
     actions.register_action(
         "people.anonymised",
         _("Ẩn danh"),
@@ -371,7 +379,14 @@ class AgencyViewSet(ScopedViewSet):
 
 class StaffIndexView(ScopedIndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("user", "agency", "unit")
+        # A restricted profile (at its owner's request) is kept, and still
+        # opens by its URL, but is not listed.
+        return (
+            super()
+            .get_base_queryset()
+            .exclude(processing_restricted=True)
+            .select_related("user", "agency", "unit")
+        )
 
     def search_queryset(self, queryset):
         # Case and diacritics never matter: "nguyen van a" finds "Nguyễn Văn A".
