@@ -61,8 +61,9 @@ def own_budget(name: str) -> int | None:
     if name == "people:my_data":
         from elearning.people.personal_data import personal_data_kinds
 
-        # One query per registered kind of personal data, plus the page's.
-        return len(personal_data_kinds()) + 4
+        # One query per registered kind of personal data, plus the page's
+        # (requests, who saw the data).
+        return len(personal_data_kinds()) + 6
     return None
 
 

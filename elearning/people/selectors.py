@@ -82,6 +82,20 @@ def access_log_records(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def who_saw_my_data(user: User, *, limit: int = 100) -> list[AccessLog]:
+    """Who else viewed or exported ``user``'s data, latest first: the
+    person, when and what for (the line's ``what``). One query."""
+    return list(
+        AccessLog.objects.filter(
+            subject_user_id=user.pk,
+            action__in=[AccessLog.Action.VIEW, AccessLog.Action.EXPORT],
+        )
+        .exclude(actor_id=user.pk)
+        .select_related("actor__profile")
+        .order_by("-at")[:limit]
+    )
+
+
 # --- Units at a date ------------------------------------------------------------
 # Codes are reused after reforms (26005 was Phường Tân Hòa until 30/06/2025
 # and is Phường Hố Nai since 01/07/2025): a code names a unit only together

@@ -25,6 +25,7 @@ from .personal_data import (
     retention_periods,
 )
 from .reauth import require_reauthentication
+from .selectors import who_saw_my_data
 from .services import PRIVACY_NOTICE_VERSION, access_log_record, consent_record
 
 
@@ -97,6 +98,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             .filter(person=request.user)
             .order_by("-created_at"),
             "request_kinds": DataRequest.Kind.choices,
+            "viewers": who_saw_my_data(request.user),
         },
     )
 
