@@ -226,6 +226,10 @@ def request_pk(ctx):
     return {"pk": ctx["request"].pk}
 
 
+def incident_pk(ctx):
+    return {"pk": ctx["incident"].pk}
+
+
 def data_request_pk(ctx):
     return {"pk": ctx["data_request"].pk}
 
@@ -337,6 +341,10 @@ PROJECT_RULES.update(
         # --- people: requests about one's data ---------------------------------
         "people:data_request_create": POST_ONLY,
         "people:data_requests": OFFICER_PAGE,
+        # --- people: records for the authority (province admins) ---------------
+        "people:processing_register": r(LOGIN, 403, 403, 403, 403, 200),
+        "people:incidents": r(LOGIN, 403, 403, 403, 403, 200),
+        "people:incident": r(LOGIN, 403, 403, 403, 403, 200, kwargs=incident_pk),
         "people:data_request": r(
             *OFFICER_RECORD.expect.values(), kwargs=data_request_pk
         ),

@@ -119,6 +119,8 @@ def _context(batch, learner, units):
     from certificates.models import Certificate
     from courses.attendance.models import ClassSession, TrainingClass
     from courses.models import Enrolment, LessonPage
+    from elearning.people.data_requests import data_request_file
+    from elearning.people.incidents import incident_record
     from quizzes.models import Attempt, Question
     from quizzes.services import attempt_start
 
@@ -149,6 +151,18 @@ def _context(batch, learner, units):
         "certificate": Certificate.objects.get(learner=learner, course=course),
         "question": Question.objects.first(),
         "catalogue": course.get_parent(),
+        "data_request": data_request_file(
+            person=learner, kind="correction", details="Sửa chức vụ"
+        ),
+        "incident": incident_record(
+            title="Lộ danh sách",
+            description="Gửi nhầm tệp",
+            discovered_at=now,
+            kinds=["profile"],
+            unit=None,
+            measures="",
+            actor=learner,
+        ),
     }
 
 

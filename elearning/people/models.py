@@ -654,3 +654,52 @@ class DataRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.RECEIVED, self.Status.ACKNOWLEDGED)
+
+
+class DataIncident(models.Model):
+    """A personal-data breach recorded by a province admin: what happened,
+    when it was discovered, which kinds of data (keys of the personal-data
+    registry) and, optionally, which unit; the people affected are computed
+    from the registry. The authority is to be notified within 72 hours of
+    discovery. Written by ``incidents``' services only."""
+
+    NOTIFY_WITHIN = datetime.timedelta(hours=72)
+
+    title = models.CharField(_("sự cố"), max_length=200)
+    description = models.TextField(_("diễn biến"), max_length=5000)
+    discovered_at = models.DateTimeField(_("phát hiện lúc"))
+    kinds = models.JSONField(_("loại dữ liệu bị ảnh hưởng"), default=list)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị bị ảnh hưởng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Để trống nếu sự cố ảnh hưởng toàn hệ thống."),
+    )
+    measures = models.TextField(_("biện pháp đã thực hiện"), blank=True)
+    affected_count = models.PositiveIntegerField(_("số người bị ảnh hưởng"), default=0)
+    notified_at = models.DateTimeField(
+        _("đã thông báo cơ quan chức năng lúc"), null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sự cố dữ liệu cá nhân")
+        verbose_name_plural = _("sự cố dữ liệu cá nhân")
+        ordering = ["-discovered_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def notify_by(self) -> datetime.datetime:
+        return self.discovered_at + self.NOTIFY_WITHIN

@@ -22,6 +22,13 @@ urlpatterns = [
         name="data_request",
     ),
     path(
+        "quan-tri/du-lieu-ca-nhan/hoat-dong-xu-ly/",
+        views.processing_register,
+        name="processing_register",
+    ),
+    path("quan-tri/du-lieu-ca-nhan/su-co/", views.incidents, name="incidents"),
+    path("quan-tri/du-lieu-ca-nhan/su-co/<int:pk>/", views.incident, name="incident"),
+    path(
         "ca-nhan/du-lieu-cua-toi/tai-ve/",
         views.my_data_download,
         name="my_data_download",

@@ -280,3 +280,113 @@ def data_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/data_request.html",
         {"item": item, "today": timezone.localdate()},
     )
+
+
+# --- Records for the authority (province admins) ---------------------------------
+
+
+def _province_admin(request: HttpRequest) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not request.user.is_province_admin:
+        raise PermissionDenied
+
+
+@never_cache
+@login_required
+@require_safe
+def processing_register(request: HttpRequest) -> HttpResponse:
+    from .incidents import (
+        CONTROLLER,
+        processing_activities,
+        processing_activities_xlsx,
+    )
+
+    _province_admin(request)
+    if request.GET.get("format") == "xlsx":
+        require_reauthentication(request)
+        response = HttpResponse(
+            processing_activities_xlsx(),
+            content_type=MY_DATA_FORMATS["xlsx"][0],
+        )
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = (
+            f'attachment; filename="hoat-dong-xu-ly-du-lieu-{stamp}.xlsx"'
+        )
+        return response
+    return render(
+        request,
+        "people/processing_register.html",
+        {"activities": processing_activities(), "controller": CONTROLLER},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def incidents(request: HttpRequest) -> HttpResponse:
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    from .forms import IncidentForm
+    from .incidents import incident_hours_left, incident_record
+    from .models import DataIncident
+
+    _province_admin(request)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = incident_record(
+                title=data["title"],
+                description=data["description"],
+                discovered_at=data["discovered_at"],
+                kinds=data["kinds"],
+                unit=data["unit"],
+                measures=data["measures"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã ghi nhận sự cố."))
+            return redirect("people:incident", pk=incident.pk)
+    items = list(DataIncident.objects.select_related("unit")[:100])
+    for item in items:
+        item.hours_left = incident_hours_left(item)
+    return render(request, "people/incidents.html", {"form": form, "items": items})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from .incidents import (
+        incident_hours_left,
+        incident_mark_notified,
+        incident_notification_text,
+    )
+    from .models import DataIncident
+    from .personal_data import personal_data_kinds
+
+    _province_admin(request)
+    item = get_object_or_404(DataIncident.objects.select_related("unit"), pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "notified":
+        incident_mark_notified(incident=item, actor=request.user)
+        return redirect("people:incident", pk=item.pk)
+    labels = {kind.key: kind.label for kind in personal_data_kinds()}
+    return render(
+        request,
+        "people/incident.html",
+        {
+            "item": item,
+            "hours_left": incident_hours_left(item),
+            "kinds": [labels.get(key, key) for key in item.kinds],
+            "notification": incident_notification_text(item),
+        },
+    )

@@ -62,6 +62,14 @@ def register_people_actions(actions):
     ):
         actions.register_action(f"people.data_request.{action}", label, message)
     actions.register_action(
+        "people.incident.recorded", _("Ghi nhận sự cố dữ liệu"), _("Đã ghi nhận sự cố")
+    )
+    actions.register_action(
+        "people.incident.notified",
+        _("Thông báo sự cố"),
+        _("Đã thông báo cơ quan chức năng"),
+    )
+    actions.register_action(
         "people.anonymised",
         _("Ẩn danh"),
         _("Đã ẩn danh khi hết thời hạn lưu giữ"),
