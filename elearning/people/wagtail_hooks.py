@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -458,6 +458,32 @@ class AccessLogViewSet(ModelViewSet):
     form_fields = ["what"]
 
 
+class SitePageLink(ViewSet):
+    """A menu entry of the admin that opens one of the site's pages (for
+    province admins; the page checks it too)."""
+
+    menu_item_class = ProvinceAdminMenuItem
+    target = ""
+
+    @property
+    def menu_url(self):
+        return reverse(self.target)
+
+
+class ProcessingRegisterLink(SitePageLink):
+    name = "people_processing_register"
+    icon = "list-ul"
+    menu_label = _("Hồ sơ hoạt động xử lý dữ liệu")
+    target = "people:processing_register"
+
+
+class IncidentsLink(SitePageLink):
+    name = "people_incidents"
+    icon = "warning"
+    menu_label = _("Sổ sự cố dữ liệu cá nhân")
+    target = "people:incidents"
+
+
 class PeopleGroup(ViewSetGroup):
     menu_label = _("Người dùng và đơn vị")
     menu_icon = "group"
@@ -469,6 +495,8 @@ class PeopleGroup(ViewSetGroup):
         UnitSuccessionViewSet,
         UnitMovesViewSet,
         AccessLogViewSet,
+        ProcessingRegisterLink,
+        IncidentsLink,
     )
 
 

@@ -140,3 +140,15 @@ def test_admin_records_an_incident_and_marks_it_notified(
     incident.refresh_from_db()
     assert incident.notified_at == NOW
     assert "Đã thông báo" in client.get(reverse("people:incidents")).content.decode()
+
+
+def test_the_admin_menu_leads_province_admins_to_both_registers(
+    client, province_admin, officer
+):
+    client.force_login(province_admin)
+    page = client.get("/admin/").content.decode()
+    assert reverse("people:processing_register") in page
+    assert reverse("people:incidents") in page
+    client.force_login(officer)
+    page = client.get("/admin/").content.decode()
+    assert reverse("people:incidents") not in page
