@@ -83,10 +83,15 @@ PURPOSES = {
 
 def legal_bases_for(user) -> dict[str, str]:
     """The legal basis of each purpose for ``user``."""
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import ModelLogEntry
 
+    from .models import User
+
     self_registered = ModelLogEntry.objects.filter(
-        action="people.self_registered", object_id=str(user.pk)
+        content_type=ContentType.objects.get_for_model(User),
+        action="people.self_registered",
+        object_id=str(user.pk),
     ).exists()
     duty = LegalBasis.CONSENT if self_registered else LegalBasis.PUBLIC_DUTY
     return {
