@@ -16,7 +16,6 @@ notice.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -103,23 +102,17 @@ def processing_activities_rows() -> list[list]:
 
 
 def processing_activities_xlsx() -> bytes:
-    from openpyxl import Workbook
+    from elearning.reports.exports import sheets_xlsx
 
-    from elearning.reports.exports import write_sheet
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Hoạt động xử lý"))[:31]
     title = _(
         "Hồ sơ hoạt động xử lý dữ liệu cá nhân – %(controller)s – ngày %(day)s"
     ) % {
         "controller": CONTROLLER,
         "day": timezone.localdate().strftime("%d/%m/%Y"),
     }
-    write_sheet(sheet, title, processing_activities_rows())
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return sheets_xlsx(
+        [(str(_("Hoạt động xử lý"))[:31], title, processing_activities_rows())]
+    )
 
 
 # --- Incidents ---------------------------------------------------------------------

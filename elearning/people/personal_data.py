@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -234,22 +233,15 @@ def personal_data_tables(user) -> list[tuple[Kind, list[list[Any]]]]:
 def personal_data_xlsx(user) -> bytes:
     """The download as a workbook: one sheet per kind, through the project's
     XLSX writer (every cell made formula-safe)."""
-    from openpyxl import Workbook
+    from elearning.reports.exports import sheets_xlsx
 
-    from elearning.reports.exports import write_sheet
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
     used: set[str] = set()
+    sheets = []
     for kind, rows in personal_data_tables(user):
-        title = _sheet_title(str(kind.label), used)
-        sheet = workbook.create_sheet(title)
         if len(rows) == 1:
             rows = [*rows, [_("Không có dữ liệu")] + [""] * (len(rows[0]) - 1)]
-        write_sheet(sheet, str(kind.label), rows)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheets.append((_sheet_title(str(kind.label), used), str(kind.label), rows))
+    return sheets_xlsx(sheets)
 
 
 def _sheet_title(label: str, used: set[str]) -> str:
