@@ -523,10 +523,12 @@ def main() -> int:  # noqa: C901, PLR0915
             for label in ("import", "re-import"):
                 started = time.monotonic()
                 # A list of the district of Xuân Lộc, which ended on
-                # 30/06/2025: imported as of that day.
+                # 30/06/2025: imported as of that day. Its 64 names repeat
+                # in the same agencies: those rows are other people.
                 out = run(
                     [PY, "manage.py", "import_staff", str(csv), "--unit", "741",
-                     "--on", "30/06/2025", "--course", course],
+                     "--on", "30/06/2025", "--course", course,
+                     "--duplicates", "new"],
                     quiet, capture_output=True, text=True,
                 )  # fmt: skip
                 seconds = time.monotonic() - started

@@ -3,13 +3,15 @@
 One service backs the officer's web flow (upload → preview → confirm) and
 ``manage.py import_staff``:
 
-1. :func:`read_table` turns the bytes into rows: XLSX (by content, not by
-   name), or CSV in UTF-8 with or without BOM, or Windows-1258 (whose tone
-   marks are combining characters, made NFC here); comma or semicolon.
+1. :func:`read_table` turns the bytes into rows with the platform's one
+   tabular reader (``elearning.tabular``): XLSX by content, CSV in UTF-8
+   with or without BOM, UTF-16, or Windows-1258 (tone marks made NFC);
+   comma, semicolon or tab.
 2. :func:`validate_rows` checks every row with a fixed number of queries and
    returns an :class:`ImportPlan`. Any error: nothing is written.
-3. :func:`import_apply` writes with bulk queries in chunks: agencies, users
-   (unusable password, invited by email), profiles, learner group, course
+3. :func:`import_apply` writes in chunks: the people through the people
+   app's ``staff_bulk_upsert`` (agencies, users with an unusable password,
+   invited by email, learner role, profiles, audit), then the course
    enrolments. Re-importing the same file changes nothing.
 
 Decision: an agency (``co_quan``) unknown in the row's unit is created
@@ -19,47 +21,39 @@ and the unit itself must already be inside the officer's scope.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 import secrets
-import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from elearning.people.models import (
-    STAFF_ROLES,
     AdministrativeUnit,
-    Agency,
-    Role,
     StaffCategory,
-    StaffProfile,
     User,
 )
 from elearning.people.names import (
     fold,
     name_match_key,
-    name_sort_key,
     normalize_text,
 )
 from elearning.people.selectors import (
     UnitLookupError,
+    people_named,
     unit_check_in_force,
     units_on,
+    users_by_email,
 )
+from elearning.people.services import StaffRecord, staff_bulk_upsert
+from elearning.tabular import TabularError, table_lines
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -167,6 +161,69 @@ class StaffRow:
     agency_name: str
     unit: AdministrativeUnit
     category: str
+    # Set by decide(): the officer said this row is a person already known
+    # under another address (an account, or an earlier row of the file).
+    same_as_user_id: int | None = None
+    same_as_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone a row may be: an existing person (``user_id``) or an earlier
+    row of the same file (``line``), with what the officer needs to tell."""
+
+    full_name: str
+    email: str
+    date_of_birth: datetime.date | None
+    agency: str
+    user_id: int | None = None
+    line: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The decision that says "the same person as this one"."""
+        return f"user:{self.user_id}" if self.user_id else f"line:{self.line}"
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "full_name": self.full_name,
+            "email": self.email,
+            "date_of_birth": (
+                self.date_of_birth.strftime("%d/%m/%Y") if self.date_of_birth else ""
+            ),
+            "agency": self.agency,
+            "line": self.line,
+        }
+
+
+@dataclass
+class PossibleDuplicate:
+    """A row with a new address whose person may already be known: same
+    name (case and Unicode form aside) and same birth date, or same name in
+    the same agency."""
+
+    line: int
+    candidates: list[Candidate]
+    row: StaffRow | None = None
+
+    def as_dict(self) -> dict:
+        row = self.row
+        return {
+            "line": self.line,
+            "full_name": row.full_name if row else "",
+            "email": row.email if row else "",
+            "date_of_birth": (
+                row.date_of_birth.strftime("%d/%m/%Y")
+                if row and row.date_of_birth
+                else ""
+            ),
+            "agency": row.agency_name if row else "",
+            "candidates": [c.as_dict() for c in self.candidates],
+        }
+
+
+NEW = "new"  # the decision "another person: create an account"
 
 
 @dataclass
@@ -177,6 +234,8 @@ class ImportPlan:
     # Rows that change an account an officer's import may not touch: only
     # an administrator's import (the command line) gets here, and says so.
     taken_over: list[RowError] = field(default_factory=list)
+    # Rows that may be a person already known, each waiting for a decision.
+    possible: list[PossibleDuplicate] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -204,19 +263,6 @@ class ImportResult:
 
 def _header_key(value: object) -> str:
     return fold(str(value or "")).strip().replace(" ", "_")
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # Plain "CSV" saved by Vietnamese Windows: tone marks are separate
-            # combining characters, made NFC per cell by normalize_text.
-            text = data.decode("cp1258")
-    return unicodedata.normalize("NFC", text)
 
 
 def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
@@ -267,100 +313,18 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> RawTable:
     return RawTable(headers=headers, rows=rows)
 
 
-def _csv_lines(text: str) -> Iterable[tuple[int, list[object]]]:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    if first.count("\t") > max(first.count(";"), first.count(",")):
-        delimiter = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _xlsx_lines(data: bytes) -> Iterable[tuple[int, list[object]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        workbook.close()
-
-
 def read_table(data: bytes, filename: str = "") -> RawTable:
-    """Rows of a CSV or XLSX file; raises :class:`ImportFileError`."""
+    """Rows of a CSV or XLSX file (``elearning.tabular``: by content, strict
+    decoding); raises :class:`ImportFileError`."""
     if len(data) > MAX_BYTES:
         raise ImportFileError(
             [RowError(0, "", Reason.of(gettext_noop("Tệp quá lớn (tối đa 10 MB).")))]
         )
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            return _table(_xlsx_lines(data))
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            if isinstance(exc, ImportFileError):
-                raise
-            raise ImportFileError(
-                [
-                    RowError(
-                        0,
-                        "",
-                        Reason.of(gettext_noop("Không đọc được tệp Excel (.xlsx).")),
-                    )
-                ]
-            ) from exc
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" (UTF-16 with a byte-order mark, tab-separated).
-        try:
-            text = unicodedata.normalize("NFC", data.decode("utf-16"))
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                [RowError(0, "", Reason.of(gettext_noop("Tệp UTF-16 bị hỏng.")))]
-            ) from None
-    elif data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
-        raise ImportFileError(
-            [
-                RowError(
-                    0,
-                    "",
-                    Reason.of(
-                        gettext_noop(
-                            "Chỉ nhận tệp CSV hoặc Excel (.xlsx); hãy lưu lại tệp .xls thành .xlsx."
-                        )
-                    ),
-                )
-            ]
-        )
-    else:
-        try:
-            text = _decode(data)
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                [
-                    RowError(
-                        0,
-                        "",
-                        Reason.of(
-                            gettext_noop(
-                                "Không đọc được bảng mã của tệp (UTF-8, UTF-16 hoặc Windows-1258)."
-                            )
-                        ),
-                    )
-                ]
-            ) from None
     try:
-        return _table(_csv_lines(text))
-    except csv.Error as exc:
-        # A cell over the csv module's field limit (128 KB), a NUL byte...
+        return _table(table_lines(data))
+    except TabularError as exc:
         raise ImportFileError(
-            [
-                RowError(
-                    0, "", Reason.of(gettext_noop("Tệp CSV bị hỏng hoặc có ô quá dài."))
-                )
-            ]
+            [RowError(0, "", Reason.of(exc.msgid, **exc.params))]
         ) from exc
 
 
@@ -581,11 +545,151 @@ def validate_rows(
         plan.errors.append(
             RowError(1, "", Reason.of(gettext_noop("Tệp không có dòng dữ liệu nào.")))
         )
+    if plan.ok:
+        plan.possible = possible_duplicates(
+            plan.rows,
+            known=set(existing),
+            scope_ids=scope_ids,
+            administrator=administrator,
+        )
     return plan
 
 
-def _unusable() -> str:
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+# --- Possible duplicates -------------------------------------------------
+
+
+def _agency_key(unit_id: int | None, name: str) -> tuple[int | None, str]:
+    return unit_id, name_match_key(name)
+
+
+def possible_duplicates(
+    rows: list[StaffRow],
+    *,
+    known: set[str],
+    scope_ids: set[int],
+    administrator: bool = False,
+) -> list[PossibleDuplicate]:
+    """The rows with an address no account has (``known``: the file's
+    addresses that have one) whose person may already be known.
+
+    Names are compared NFC, spacing collapsed and case folded
+    (``name_match_key``): "NGUYỄN VĂN AN" in decomposed Unicode is "Nguyễn
+    Văn An"; diacritics still count ("Văn Ân" is another name). A match is
+    the same name with the same birth date, or the same name in the same
+    agency. Candidates are the people of ``scope_ids`` this import may
+    update (an officer's: learners of the unit, see ``_not_for_officers``)
+    whose address is not in the file, then earlier rows of the file. One
+    query per 1,000 distinct names, none when every address is known.
+    """
+    fresh = [r for r in rows if r.email not in known]
+    if not fresh:
+        return []
+    in_file = {r.email for r in rows}
+    by_birth: dict[tuple[str, datetime.date], list[Candidate]] = {}
+    by_agency: dict[tuple[str, int | None, str], list[Candidate]] = {}
+    names = {fold(r.full_name) for r in fresh}
+    for user in people_named(names, unit_ids=scope_ids, chunk=CHUNK):
+        if user.email in in_file or not user.is_active:
+            continue
+        if not administrator and _not_for_officers(user, scope_ids):
+            continue
+        profile = user.profile
+        candidate = Candidate(
+            full_name=profile.full_name,
+            email=user.email,
+            date_of_birth=profile.date_of_birth,
+            agency=profile.agency.name if profile.agency_id else "",
+            user_id=user.pk,
+        )
+        name = name_match_key(profile.full_name)
+        if profile.date_of_birth:
+            by_birth.setdefault((name, profile.date_of_birth), []).append(candidate)
+        if profile.agency_id:
+            key = _agency_key(profile.agency.unit_id, profile.agency.name)
+            by_agency.setdefault((name, *key), []).append(candidate)
+    found: list[PossibleDuplicate] = []
+    earlier_birth: dict[tuple[str, datetime.date], StaffRow] = {}
+    earlier_agency: dict[tuple[str, int | None, str], StaffRow] = {}
+    for row in rows:
+        name = name_match_key(row.full_name)
+        birth_key = (name, row.date_of_birth) if row.date_of_birth else None
+        agency_key = (name, *_agency_key(row.unit.pk, row.agency_name))
+        if row.email not in known:
+            candidates: list[Candidate] = []
+            for candidate in (by_birth.get(birth_key, []) if birth_key else []) + (
+                by_agency.get(agency_key, [])
+            ):
+                if candidate not in candidates:
+                    candidates.append(candidate)
+            twin = (earlier_birth.get(birth_key) if birth_key else None) or (
+                earlier_agency.get(agency_key)
+            )
+            if twin is not None:
+                candidates.append(
+                    Candidate(
+                        full_name=twin.full_name,
+                        email=twin.email,
+                        date_of_birth=twin.date_of_birth,
+                        agency=twin.agency_name,
+                        line=twin.line,
+                    )
+                )
+            if candidates:
+                found.append(PossibleDuplicate(row.line, candidates, row))
+        if birth_key:
+            earlier_birth.setdefault(birth_key, row)
+        earlier_agency.setdefault(agency_key, row)
+    return found
+
+
+def decide(
+    plan: ImportPlan, decisions: dict[str, str], *, default: str | None = None
+) -> None:
+    """Apply the officer's decisions to the plan's possible duplicates.
+
+    ``decisions`` maps a line (as text) to ``NEW`` or a candidate's key
+    (``Candidate.key``); ``default`` (the command line's ``--duplicates``:
+    ``NEW``, or ``"same"`` for each row's first candidate) decides the rest.
+    A row left undecided, or decided for someone no longer a candidate, is
+    the plan's error: nothing is written until every row is decided.
+    """
+    rows = {r.line: r for r in plan.rows}
+    for possible in plan.possible:
+        choice = decisions.get(str(possible.line))
+        if choice is None and default == NEW:
+            choice = NEW
+        elif choice is None and default == "same":
+            choice = possible.candidates[0].key
+        keys = {c.key: c for c in possible.candidates}
+        if choice == NEW:
+            continue
+        if choice not in keys:
+            plan.errors.append(
+                RowError(
+                    possible.line,
+                    FIELDS["full_name"][0],
+                    Reason.of(
+                        gettext_noop(
+                            "Có thể trùng với %(who)s: hãy chọn “Cùng một người” "
+                            "hoặc “Người khác”."
+                        ),
+                        who=", ".join(
+                            f"{c.full_name} ({c.email})" for c in possible.candidates
+                        ),
+                    ),
+                )
+            )
+            continue
+        candidate = keys[choice]
+        row = rows[possible.line]
+        if candidate.user_id:
+            row.same_as_user_id = candidate.user_id
+        else:
+            earlier = rows[candidate.line]
+            # A row the same as a row that is itself someone known is that
+            # someone.
+            row.same_as_user_id = earlier.same_as_user_id
+            row.same_as_line = None if earlier.same_as_user_id else earlier.line
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -593,62 +697,25 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
-_HOLDS_STAFF_ROLE = Exists(
-    User.groups.through.objects.filter(
-        user_id=OuterRef("pk"), group__name__in=[r.value for r in STAFF_ROLES]
-    )
-)
-
-
 def _existing_users(emails: Iterable[str]) -> dict[str, User]:
-    result: dict[str, User] = {}
-    for chunk in _chunks(sorted(emails)):
-        for user in (
-            # Addresses are stored lower-case (User.save, and here).
-            User.objects.filter(email__in=chunk)
-            .select_related("profile")
-            .annotate(holds_staff_role=_HOLDS_STAFF_ROLE)
-        ):
-            result[user.email.lower()] = user
-    return result
+    return users_by_email(emails, chunk=CHUNK)
 
 
 # --- Writing -------------------------------------------------------------
 
 
-def _agencies(rows: list[StaffRow], *, write: bool) -> tuple[dict, int]:
-    """The rows' agencies keyed by (unit id, ``name_match_key(name)``).
-
-    A name differing from an existing agency of the unit only by case or
-    spacing ("huyện" / "Huyện") is that agency, spelled as it already is;
-    the first spelling in the file names an agency that is new.
-    """
-    wanted: dict[tuple[int, str], str] = {}
-    for row in rows:
-        wanted.setdefault(
-            (row.unit.pk, name_match_key(row.agency_name)), row.agency_name
-        )
-    unit_ids = {unit_id for unit_id, _key in wanted}
-    found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
-    missing = [key for key in wanted if key not in found]
-    if write and missing:
-        Agency.objects.bulk_create(
-            [Agency(unit_id=key[0], name=wanted[key]) for key in missing],
-            ignore_conflicts=True,
-        )
-        found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
-    return found, len(missing)
-
-
-def _profile_values(row: StaffRow, agency_id: int | None) -> dict:
-    return {
-        "full_name": row.full_name,
-        "date_of_birth": row.date_of_birth,
-        "position": row.position,
-        "unit_id": row.unit.pk,
-        "agency_id": agency_id,
-        "category": row.category,
-    }
+def _record(row: StaffRow, emails: dict[int, str]) -> StaffRecord:
+    return StaffRecord(
+        same_as_user_id=row.same_as_user_id,
+        same_as_email=emails[row.same_as_line] if row.same_as_line else "",
+        email=row.email,
+        full_name=row.full_name,
+        unit_id=row.unit.pk,
+        agency_name=row.agency_name,
+        date_of_birth=row.date_of_birth,
+        position=row.position,
+        category=row.category,
+    )
 
 
 def import_apply(
@@ -661,164 +728,120 @@ def import_apply(
 ) -> ImportResult:
     """Write ``plan`` (which must be error-free) in chunks of ``CHUNK`` rows.
 
-    Each chunk is its own transaction and the whole import is idempotent, so
-    a run stopped half-way is finished by running it again. With
-    ``dry_run`` nothing is written and the result says what would change.
-    Invitations are queued on commit for the accounts created.
+    The people are written by the people app (``staff_bulk_upsert``), the
+    enrolments here. Each chunk is its own transaction and the whole import
+    is idempotent, so a run stopped half-way is finished by running it
+    again. With ``dry_run`` nothing is written and the result says what
+    would change. Invitations are queued on commit for the accounts created.
     """
-    from allauth.account.models import EmailAddress
+    if not plan.ok:
+        raise ValueError("import_apply() needs a plan without errors")
+    result = ImportResult()
+    # A dry run sees the whole list at once: agencies new to the first rows
+    # are counted once.
+    batches = [plan.rows] if dry_run else list(_chunks(plan.rows))
+    emails = {r.line: r.email for r in plan.rows}
+    done = 0
+    for chunk in batches:
+        with transaction.atomic():
+            people = staff_bulk_upsert(
+                [_record(r, emails) for r in chunk], actor=actor, dry_run=dry_run
+            )
+            result.users_created += people.users_created
+            result.profiles_created += people.profiles_created
+            result.profiles_updated += people.profiles_updated
+            result.unchanged += people.unchanged
+            result.agencies_created += people.agencies_created
+            result.invited_user_ids.extend(people.created_ids)
+            if course is not None:
+                result.enrolments_created += _enrol(
+                    chunk,
+                    people.user_ids,
+                    new_ids=set(people.created_ids),
+                    course=course,
+                    actor=actor,
+                    dry_run=dry_run,
+                )
+            if people.created_ids:
+                transaction.on_commit(
+                    lambda ids=people.created_ids: _queue_invitations(ids)
+                )
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return result
+
+
+def _enrol(
+    chunk: list[StaffRow],
+    user_ids: dict[str, int],
+    *,
+    new_ids: set[int],
+    course,
+    actor,
+    dry_run: bool,
+) -> int:
+    """Enrol the chunk's people in ``course`` (those not enrolled yet, in any
+    status); returns how many were (or would be) enrolled. ``new_ids``:
+    accounts made by this import, of which nothing can be cached yet."""
     from wagtail.models import ModelLogEntry
 
     from .caching import forget_enrolments
     from .models import Enrolment
 
-    if not plan.ok:
-        raise ValueError("import_apply() needs a plan without errors")
-    result = ImportResult()
-    learner_group = Group.objects.get(name=Role.LEARNER)
-    with transaction.atomic():
-        agencies, result.agencies_created = _agencies(plan.rows, write=not dry_run)
+    ids = [user_ids[r.email] for r in chunk if r.email in user_ids]
+    # An enrolment keeps the unit its learner was imported into.
+    unit_of = {user_ids[r.email]: r.unit.pk for r in chunk if r.email in user_ids}
+    enrolled = set(
+        Enrolment.objects.filter(course=course, learner_id__in=ids).values_list(
+            "learner_id", flat=True
+        )
+    )
+    missing = list(dict.fromkeys(pk for pk in ids if pk not in enrolled))
+    if dry_run:
+        # New accounts (not written) have no enrolment either.
+        return len(missing) + sum(1 for r in chunk if r.email not in user_ids)
+    if not missing:
+        return 0
+    new = Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                learner_id=pk,
+                course=course,
+                unit_id=unit_of.get(pk),
+                status=Enrolment.Status.ENROLLED,
+                source=Enrolment.Source.IMPORT,
+                enrolled_by=actor,
+            )
+            for pk in missing
+        ],
+        batch_size=500,
+    )
+    if not all(e.pk for e in new):
+        new = Enrolment.objects.filter(course=course, learner_id__in=missing)
+    # Bulk inserts send no signals: a learner who looked at the course
+    # before must now see it as enrolled. (With the embedded default's
+    # database cache, forgetting costs a write per key: 10,000 new accounts
+    # spent 20 s on it for nothing.)
+    forget_enrolments((pk, course.pk) for pk in missing if pk not in new_ids)
     enrolment_type = ContentType.objects.get_for_model(Enrolment)
     now = timezone.now()
-    done = 0
-    for chunk in _chunks(plan.rows):
-        with transaction.atomic():
-            existing = _existing_users(r.email for r in chunk)
-            # Unusable passwords, as make_password(None) makes them, without
-            # 40 secrets.choice() calls per row.
-            new_users = [
-                User(email=r.email, password=_unusable(), is_active=True)
-                for r in chunk
-                if r.email not in existing
-            ]
-            result.users_created += len(new_users)
-            fresh = {u.email for u in new_users}  # no profile yet, no query
-            new_ids: list[int] = []
-            if not dry_run and new_users:
-                User.objects.bulk_create(new_users, batch_size=500)
-                if all(u.pk for u in new_users):  # PostgreSQL, SQLite ≥ 3.35
-                    created = {u.email: u for u in new_users}
-                else:
-                    created = _existing_users(u.email for u in new_users)
-                existing.update(created)
-                new_ids = [u.pk for u in created.values()]
-                User.groups.through.objects.bulk_create(
-                    [
-                        User.groups.through(user_id=pk, group_id=learner_group.pk)
-                        for pk in new_ids
-                    ],
-                    ignore_conflicts=True,
-                )
-                # The officer vouches for the work address; the invitation
-                # link sent there is the first sign-in.
-                EmailAddress.objects.bulk_create(
-                    [
-                        EmailAddress(user=u, email=u.email, verified=True, primary=True)
-                        for u in created.values()
-                    ],
-                    ignore_conflicts=True,
-                )
-                result.invited_user_ids.extend(new_ids)
-            to_create, to_update = [], []
-            for row in chunk:
-                agency = agencies.get((row.unit.pk, name_match_key(row.agency_name)))
-                values = _profile_values(row, agency.pk if agency else None)
-                user = existing.get(row.email)
-                profile = (
-                    getattr(user, "profile", None)
-                    if user and row.email not in fresh
-                    else None
-                )
-                if profile is None:
-                    to_create.append(
-                        StaffProfile(
-                            user_id=user.pk if user else None,
-                            sort_key=name_sort_key(row.full_name),
-                            search_key=fold(row.full_name),
-                            **values,
-                        )
-                    )
-                elif any(getattr(profile, k) != v for k, v in values.items()):
-                    for key, value in values.items():
-                        setattr(profile, key, value)
-                    profile.sort_key = name_sort_key(profile.full_name)
-                    profile.search_key = fold(profile.full_name)
-                    to_update.append(profile)
-                else:
-                    result.unchanged += 1
-            result.profiles_created += len(to_create)
-            result.profiles_updated += len(to_update)
-            if not dry_run:
-                StaffProfile.objects.bulk_create(to_create, batch_size=500)
-                StaffProfile.objects.bulk_update(
-                    to_update,
-                    ["full_name", "sort_key", "search_key", "date_of_birth", "position"]
-                    + ["unit", "agency", "category"],
-                    batch_size=500,
-                )
-            if course is not None:
-                user_ids = [existing[r.email].pk for r in chunk if r.email in existing]
-                # An enrolment keeps the unit its learner was imported into.
-                unit_of = {
-                    existing[r.email].pk: r.unit.pk
-                    for r in chunk
-                    if r.email in existing
-                }
-                enrolled = set(
-                    Enrolment.objects.filter(
-                        course=course, learner_id__in=user_ids
-                    ).values_list("learner_id", flat=True)
-                )
-                missing_ids = [pk for pk in user_ids if pk not in enrolled]
-                if dry_run:
-                    # New accounts have no enrolment either.
-                    missing_ids += [None] * sum(
-                        1 for r in chunk if r.email not in existing
-                    )
-                result.enrolments_created += len(missing_ids)
-                if not dry_run and missing_ids:
-                    new = Enrolment.objects.bulk_create(
-                        [
-                            Enrolment(
-                                learner_id=pk,
-                                course=course,
-                                unit_id=unit_of.get(pk),
-                                status=Enrolment.Status.ENROLLED,
-                                source=Enrolment.Source.IMPORT,
-                                enrolled_by=actor,
-                            )
-                            for pk in missing_ids
-                        ],
-                        batch_size=500,
-                    )
-                    if not all(e.pk for e in new):
-                        new = Enrolment.objects.filter(
-                            course=course, learner_id__in=missing_ids
-                        )
-                    # Bulk inserts send no signals: a learner who looked at
-                    # the course before must now see it as enrolled.
-                    forget_enrolments((pk, course.pk) for pk in missing_ids)
-                    ModelLogEntry.objects.bulk_create(
-                        [
-                            ModelLogEntry(
-                                content_type=enrolment_type,
-                                object_id=str(e.pk),
-                                label=str(course.title)[:255],
-                                action="courses.enrolment.create",
-                                user=actor,
-                                timestamp=now,
-                                data={"source": Enrolment.Source.IMPORT},
-                            )
-                            for e in new
-                        ],
-                        batch_size=500,
-                    )
-            if new_ids:
-                transaction.on_commit(lambda ids=new_ids: _queue_invitations(ids))
-        done += len(chunk)
-        if progress is not None:
-            progress(done)
-    return result
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=enrolment_type,
+                object_id=str(e.pk),
+                label=str(course.title)[:255],
+                action="courses.enrolment.create",
+                user=actor,
+                timestamp=now,
+                data={"source": Enrolment.Source.IMPORT},
+            )
+            for e in new
+        ],
+        batch_size=500,
+    )
+    return len(missing)
 
 
 def _queue_invitations(user_ids: list[int]) -> None:
@@ -883,17 +906,23 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     administrator: bool = False,
     on: datetime.date | None = None,
+    decisions: dict[str, str] | None = None,
+    duplicates: str | None = None,
 ) -> tuple[ImportPlan, ImportResult | None]:
-    """Read, validate, and (if every row is good) import ``data``.
+    """Read, validate, and (if every row is good and every possible
+    duplicate decided) import ``data``.
 
     ``administrator``: the command line's import, which may change accounts
     an officer's may not (see :func:`validate_rows`). ``on``: the day the
-    list describes (units are resolved on it; today by default)."""
+    list describes (units are resolved on it; today by default).
+    ``decisions`` / ``duplicates``: see :func:`decide`."""
     try:
         table = read_table(data, filename)
     except ImportFileError as exc:
         return ImportPlan(scope=scope, errors=exc.errors), None
     plan = validate_rows(table, scope=scope, administrator=administrator, on=on)
+    if plan.ok:
+        decide(plan, decisions or {}, default=duplicates)
     if not plan.ok:
         return plan, None
     return plan, import_apply(
@@ -942,7 +971,8 @@ def import_job_create(*, data: bytes, filename: str, actor, course=None):
         job.result = {
             "preview": import_apply(
                 plan, actor=actor, course=course, dry_run=True
-            ).as_dict()
+            ).as_dict(),
+            "possible": [p.as_dict() for p in plan.possible],
         }
     job.file.save("upload.bin", ContentFile(data), save=False)
     job.full_clean(exclude=["file", "token"])
@@ -950,11 +980,40 @@ def import_job_create(*, data: bytes, filename: str, actor, course=None):
     return job
 
 
+def import_job_decide(*, job, decisions: dict[str, str]) -> list[int]:
+    """Keep the officer's decisions on the job's possible duplicates.
+
+    ``decisions`` maps a line (as text) to ``NEW`` or one of that line's
+    candidates' keys; anything else is ignored. Returns the lines still
+    undecided (none: the job may be confirmed).
+    """
+    from .models import ImportJob
+
+    choices = {
+        str(p["line"]): {NEW} | {c["key"] for c in p["candidates"]}
+        for p in job.result.get("possible", [])
+    }
+    kept = {
+        line: choice
+        for line, choice in {**job.decisions, **decisions}.items()
+        if choice in choices.get(line, ())
+    }
+    if kept != job.decisions:
+        job.decisions = kept
+        ImportJob.objects.filter(pk=job.pk).update(decisions=kept)
+    return [int(line) for line in choices if line not in kept]
+
+
 def import_job_confirm(*, job) -> None:
-    """Run a READY job: inline when small, in Celery when large."""
+    """Run a READY job: inline when small, in Celery when large.
+
+    Every possible duplicate must have been decided
+    (:func:`import_job_decide`); otherwise nothing happens."""
     from .models import ImportJob
     from .tasks import import_job_run as task
 
+    if import_job_decide(job=job, decisions={}):
+        return
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
         status=ImportJob.Status.QUEUED
     )
@@ -998,6 +1057,7 @@ def import_job_run(*, job_id: int) -> None:
             actor=job.created_by,
             course=job.course,
             progress=progress,
+            decisions=job.decisions,
         )
     except Exception:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
@@ -1019,3 +1079,65 @@ def import_job_run(*, job_id: int) -> None:
             user=job.created_by,
             data=result.as_dict(),
         )
+        # Done: the list has nothing more to give; its people are in the
+        # platform now. A refused or failed list waits for the officer at
+        # most IMPORT_UPLOAD_KEEP_DAYS days (import_uploads_delete).
+        _upload_forget(job)
+
+
+# --- Uploads do not linger (personal data) -------------------------------
+
+
+UPLOAD_EXPIRED = gettext_noop(
+    "Tệp tải lên đã được xóa sau %(days)d ngày (dữ liệu cá nhân không được giữ "
+    "lâu hơn); hãy tải lên lại nếu vẫn cần nhập."
+)
+
+
+def _upload_forget(job) -> None:
+    """Delete the job's file and the names and addresses its preview kept;
+    the job keeps its counts, decisions (lines and account ids) and
+    reasons."""
+    from .models import ImportJob
+
+    if job.file:
+        job.file.delete(save=False)
+    job.result = {k: v for k, v in job.result.items() if k != "possible"}
+    ImportJob.objects.filter(pk=job.pk).update(file="", result=job.result)
+
+
+def import_uploads_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete the uploads that should no longer be kept; returns how many.
+
+    A done job's (should one be left), and any job's uploaded
+    ``IMPORT_UPLOAD_KEEP_DAYS`` days ago or more: refused, failed, or never
+    confirmed (that one becomes failed, saying why). Run hourly by beat
+    (``courses.tasks.import_uploads_delete``) and by ``manage.py
+    delete_import_uploads``.
+    """
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .models import ImportJob
+
+    days = settings.IMPORT_UPLOAD_KEEP_DAYS
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    jobs = ImportJob.objects.exclude(file="").filter(
+        Q(status=ImportJob.Status.DONE) | Q(created_at__lte=cutoff)
+    )
+    deleted = 0
+    for job in jobs.iterator():
+        if job.status not in (
+            ImportJob.Status.DONE,
+            ImportJob.Status.INVALID,
+            ImportJob.Status.FAILED,
+        ):
+            # Never confirmed (or stuck): it cannot be run without its file.
+            expired = RowError(0, "", Reason.of(UPLOAD_EXPIRED, days=days))
+            job.errors = [*job.errors, expired.as_dict()]
+            job.status = ImportJob.Status.FAILED
+            job.finished_at = job.finished_at or timezone.now()
+            job.save(update_fields=["errors", "status", "finished_at"])
+        _upload_forget(job)
+        deleted += 1
+    return deleted

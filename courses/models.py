@@ -685,6 +685,9 @@ class ImportJob(models.Model):
     processed = models.PositiveIntegerField(_("đã xử lý"), default=0)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
     result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    # The officer's answer for each row that may be a known person: line
+    # (as text) -> "new" or the candidate's key ("user:<id>", "line:<n>").
+    decisions = models.JSONField(_("quyết định"), default=dict, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 

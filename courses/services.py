@@ -8,7 +8,7 @@ views.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -335,13 +335,20 @@ def lesson_study_beat(
     study = next((row for row in studies if row.lesson_id == lesson.pk), None)
     duration = min(max(video_duration, 0), _REPORT_MAX)
     if study is None:
-        return LessonStudy.objects.create(
-            learner=learner,
-            lesson=lesson,
-            first_opened_at=now,
-            last_beat_at=now,
-            video_duration=duration,
-        )
+        try:
+            with transaction.atomic():
+                return LessonStudy.objects.create(
+                    learner=learner,
+                    lesson=lesson,
+                    first_opened_at=now,
+                    last_beat_at=now,
+                    video_duration=duration,
+                )
+        except IntegrityError:
+            # Another first beat of this page (a second tab, a retry) made
+            # the row meanwhile: that one opened the lesson, and a first
+            # beat credits nothing, so this one has nothing to add.
+            return LessonStudy.objects.get(learner=learner, lesson=lesson)
     study.video_duration = max(study.video_duration, duration)
     if visible:
         since = max(

@@ -17,3 +17,10 @@ def invitations_send(*, user_ids: list[int]) -> int:
     from .imports import invitations_send as send
 
     return send(user_ids=user_ids)
+
+
+@shared_task(max_retries=3, retry_backoff=60)
+def import_uploads_delete() -> int:
+    from .imports import import_uploads_delete as delete
+
+    return delete()

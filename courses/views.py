@@ -25,7 +25,7 @@ from elearning.spreadsheets import safe_cell
 from . import services
 from .caching import cached_for_learner
 from .forms import EnrolStaffForm, ImportUploadForm, RefuseForm
-from .imports import import_job_confirm, import_job_create
+from .imports import import_job_confirm, import_job_create, import_job_decide
 from .models import CoursePage, Enrolment, ImportJob, LessonPage, LessonStudy
 from .selectors import (
     catalogue_url,
@@ -482,13 +482,23 @@ def _job(request, token: str) -> ImportJob:
 @officer_required
 def import_job(request, token: str):
     job = _job(request, token)
+    undecided: list[int] = []
     if request.method == "POST":
         if job.status != ImportJob.Status.READY:
             raise Http404
-        import_job_confirm(job=job)
-        return redirect("courses:import_job", token=job.token)
+        undecided = import_job_decide(
+            job=job,
+            decisions={
+                key.removeprefix("dup-"): value
+                for key, value in request.POST.items()
+                if key.startswith("dup-")
+            },
+        )
+        if not undecided:
+            import_job_confirm(job=job)
+            return redirect("courses:import_job", token=job.token)
     preview_rows = []
-    if job.status == ImportJob.Status.READY:
+    if job.status == ImportJob.Status.READY and job.file:
         from .imports import read_table
 
         with job.file.open("rb") as handle:
@@ -500,6 +510,13 @@ def import_job(request, token: str):
         {
             "job": job,
             "preview_rows": preview_rows,
+            "undecided": undecided,
+            "possible": [
+                {**p, "chosen": job.decisions.get(str(p["line"]))}
+                for p in job.result.get("possible", [])
+            ]
+            if job.status == ImportJob.Status.READY
+            else [],
             "status_url": reverse("courses:import_job_status", args=[job.token]),
         },
     )

@@ -19,12 +19,27 @@ from wagtail.models import Page
 from elearning.people.models import AdministrativeUnit
 from elearning.people.reauth import export_personal_data
 from elearning.people.scoping import visible_unit_ids
+from elearning.slugs import ascii_slug
 from elearning.spreadsheets import safe_cell
 
-from .forms import ImportForm
-from .models import Question, QuizPage
-from .selectors import report_attempts, report_histogram, report_question_stats
-from .services import question_regrade, questions_import, questions_parse_file
+from .forms import EssayGradeForm, ImportForm
+from .gift import write as gift_write
+from .models import Question, QuestionCategory, QuizPage
+from .selectors import (
+    essay_answers,
+    report_attempts,
+    report_histogram,
+    report_question_stats,
+)
+from .selectors import grading_queue as grading_queue_of
+from .services import (
+    QuizError,
+    essay_grade,
+    question_regrade,
+    question_to_parsed,
+    questions_import,
+    questions_parse_file,
+)
 
 IMPORT_DIR = "quiz-imports"
 
@@ -65,8 +80,15 @@ def import_questions(request):
         if report.ok:
             messages.success(
                 request,
-                _("Đã nhập %(created)s câu hỏi mới, cập nhật %(updated)s câu hỏi.")
-                % {"created": report.created, "updated": report.updated},
+                _(
+                    "Đã nhập %(created)s câu hỏi mới, cập nhật %(updated)s câu hỏi, "
+                    "%(unchanged)s câu hỏi không đổi."
+                )
+                % {
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
             )
             return redirect("wagtailsnippets_quizzes_question:list")
         return render(
@@ -111,7 +133,12 @@ def import_questions(request):
     return render(
         request,
         "quizzes/admin/import.html",
-        {"form": form, "report": report, **_header(_("Nhập câu hỏi từ tệp"))},
+        {
+            "form": form,
+            "report": report,
+            "categories": QuestionCategory.objects.filter(parent=None),
+            **_header(_("Nhập câu hỏi từ tệp")),
+        },
     )
 
 
@@ -212,7 +239,9 @@ def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
             a.submitted_at.strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
             str(a.get_state_display()),
             float(a.score) if a.score is not None else None,
-            _("Đạt") if a.passed else _("Không đạt"),
+            _("Đang chờ chấm")
+            if a.grading_pending
+            else (_("Đạt") if a.passed else _("Không đạt")),
         ]
         sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()
@@ -221,7 +250,8 @@ def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="ket-qua-{quiz.pk}.xlsx"'
+    name = ascii_slug(f"ket qua {quiz.title}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
 
@@ -248,3 +278,76 @@ def regrade(request, question_id: int):
             **_header(_("Chấm lại câu hỏi: %(q)s") % {"q": question}, "redirect"),
         },
     )
+
+
+def grading_queue(request):
+    """Essays waiting for a mark, per question or per learner (scoped)."""
+    _require(can_author, request.user)
+    by = "learner" if request.GET.get("theo") == "hoc-vien" else "question"
+    return render(
+        request,
+        "quizzes/admin/grading_queue.html",
+        {
+            "groups": grading_queue_of(user=request.user, by=by),
+            "by": by,
+            **_header(_("Chấm bài tự luận"), "edit"),
+        },
+    )
+
+
+def essay_grade_view(request, answer_id: int):
+    _require(can_author, request.user)
+    answer = get_object_or_404(
+        essay_answers(user=request.user, pending_only=False), pk=answer_id
+    )
+    form = EssayGradeForm(
+        request.POST or None,
+        max_points=answer.max_points,
+        initial={"points": answer.points, "comment": answer.comment},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            essay_grade(
+                answer_id=answer.pk,
+                points=form.cleaned_data["points"],
+                comment=form.cleaned_data["comment"],
+                user=request.user,
+            )
+        except QuizError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu điểm và nhận xét."))
+            return redirect(
+                reverse("quizzes_admin:grading") + "?" + request.GET.urlencode()
+            )
+    return render(
+        request,
+        "quizzes/admin/essay_grade.html",
+        {
+            "answer": answer,
+            "form": form,
+            **_header(_("Chấm bài tự luận"), "edit"),
+        },
+    )
+
+
+def export_gift(request):
+    """A category of the bank (with its sub-categories) as a GIFT file."""
+    _require(can_author, request.user)
+    try:
+        category_id = int(request.GET.get("category") or 0)
+    except ValueError:
+        category_id = 0
+    category = get_object_or_404(QuestionCategory, pk=category_id)
+    questions = (
+        Question.objects.filter(category_id__in=category.subtree_ids())
+        .select_related("category")
+        .prefetch_related("choices", "tags")
+        .order_by("category_id", "pk")
+    )
+    text = gift_write([question_to_parsed(q) for q in questions])
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ngan-hang-{category.pk}.gift.txt"'
+    )
+    return response

@@ -39,7 +39,8 @@ class QuizPageForm(WagtailAdminPageForm):
                 else {category.pk}
             )
             available = (
-                Question.objects.filter(category_id__in=ids)
+                Question.objects.drawable()
+                .filter(category_id__in=ids)
                 .exclude(pk__in=fixed_ids)
                 .count()
             )
@@ -91,3 +92,32 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Dùng cho các câu hỏi không ghi nhóm, ví dụ “ATTT cơ bản/Khác”."),
     )
+
+
+class EssayGradeForm(forms.Form):
+    points = forms.DecimalField(
+        label=_("Điểm"), min_value=0, decimal_places=2, max_digits=6, localize=True
+    )
+    comment = forms.CharField(
+        label=_("Nhận xét cho học viên"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, max_points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_points = max_points
+        self.fields["points"].max_value = max_points
+        self.fields["points"].help_text = _("Từ 0 đến %(max)s.") % {
+            "max": format(max_points.normalize(), "f").replace(".", ",")
+        }
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if points > self.max_points:
+            raise forms.ValidationError(
+                _("Điểm không được vượt quá %(max)s.")
+                % {"max": format(self.max_points.normalize(), "f").replace(".", ",")}
+            )
+        return points

@@ -1,12 +1,13 @@
-"""Grading: pure functions from (snapshot, response) to a fraction in [0, 1].
+r"""Grading: pure functions from (snapshot, response) to a fraction in [0, 1].
 
 A snapshot is the question as the learner saw it (see
 ``services.question_snapshot``); a response is what the browser sent:
 
 - single choice, true/false: ``{"choice": key}``
 - multiple choice: ``{"choices": [key, ...]}``
-- short answer: ``{"text": "..."}``
+- short answer, numerical: ``{"text": "..."}``
 - matching: ``{"matches": {left_key: right_text, ...}}``
+- description: nothing (it scores nothing: its points are 0)
 
 Rules (docs/quizzes.md):
 
@@ -16,15 +17,20 @@ Rules (docs/quizzes.md):
   0 and capped at 100 %. Correct choices share +100 % (k correct choices:
   +1/k each unless the author set weights), wrong choices carry negative
   weights (−1/k each by default), so ticking everything earns nothing.
-- short answer: the best-matching accepted answer; compared after NFC,
-  trimming and collapsing spaces, case-insensitively; optionally also
-  ignoring Vietnamese diacritics (``fold``).
+- short answer: the first accepted answer, in the author's order, that
+  matches (as Moodle); compared after NFC, trimming and collapsing spaces,
+  case-insensitively; optionally also ignoring Vietnamese diacritics
+  (``fold``). ``*`` in an accepted answer matches any text (``\*`` is a
+  literal star), so ``=%0%*#…`` catches every other answer.
+- numerical: the first answer whose value ± tolerance holds the number
+  typed (``1,5`` and ``1.5`` both read); ``*`` matches any number.
 - matching: the share of left items matched to their right partner.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from elearning.people.names import fold, normalize_text
 
@@ -48,6 +54,66 @@ def normalise_short_answer(text: str, *, ignore_diacritics: bool) -> str:
     return fold(text) if ignore_diacritics else text.casefold()
 
 
+def short_answer_matches(accepted: str, given: str, *, ignore_diacritics: bool) -> bool:
+    """Whether ``given`` matches the accepted answer (``*`` is a wildcard)."""
+    pattern = normalise_short_answer(accepted, ignore_diacritics=ignore_diacritics)
+    text = normalise_short_answer(given, ignore_diacritics=ignore_diacritics)
+    if "*" not in pattern:
+        return pattern == text
+    parts = re.split(r"(?<!\\)\*", pattern)
+    regex = ".*".join(re.escape(p.replace("\\*", "*")) for p in parts)
+    return re.fullmatch(regex, text, flags=re.DOTALL) is not None
+
+
+def matching_choice(snapshot: dict, response: dict | None) -> dict | None:
+    """The answer of a short-answer or numerical question the response hit."""
+    if not response or not isinstance(response, dict):
+        return None
+    text = response.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if snapshot["type"] == "numerical":
+        number = parse_number(text)
+        if number is None:
+            return None
+        for choice in snapshot["choices"]:
+            if choice["text"] == "*":
+                return choice
+            try:
+                value = Decimal(choice["text"])
+                tolerance = Decimal(str(choice.get("tolerance") or 0))
+            except InvalidOperation:
+                continue
+            if abs(number - value) <= abs(tolerance):
+                return choice
+        return None
+    fold_it = bool(snapshot.get("ignore_diacritics"))
+    for choice in snapshot["choices"]:
+        if short_answer_matches(choice["text"], text, ignore_diacritics=fold_it):
+            return choice
+    return None
+
+
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as a learner types it: ``1,5`` (Vietnamese) or ``1.5``.
+
+    Spaces are ignored; a comma is the decimal separator when there is no
+    dot. Thousands separators are not read (``1.000,5`` is refused).
+    """
+    raw = "".join(text.split())
+    if not raw or not _NUMBER.fullmatch(raw):
+        return None
+    raw = raw.replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
 def grade_fraction(snapshot: dict, response: dict | None) -> Decimal:
     """Credit in [0, 1] for ``response`` to the question in ``snapshot``."""
     if not response or not isinstance(response, dict):
@@ -60,21 +126,16 @@ def grade_fraction(snapshot: dict, response: dict | None) -> Decimal:
         if not isinstance(chosen, list):
             return ZERO
         weights = _weights(snapshot)
-        total = sum((weights.get(str(k), ZERO) for k in set(chosen)), ZERO)
+        # Each choice once, whatever the spelling of its key ("11" or 11).
+        picked = {str(k) for k in chosen if isinstance(k, str | int)}
+        total = sum((weights.get(k, ZERO) for k in picked), ZERO)
         # Thirds (33.3333 % × 3) must add up to full credit.
         return _clamp(total.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
-    if qtype == "short":
-        text = response.get("text")
-        if not isinstance(text, str) or not text.strip():
+    if qtype in ("short", "numerical"):
+        choice = matching_choice(snapshot, response)
+        if choice is None:
             return ZERO
-        fold_it = bool(snapshot.get("ignore_diacritics"))
-        given = normalise_short_answer(text, ignore_diacritics=fold_it)
-        best = ZERO
-        for choice in snapshot["choices"]:
-            accepted = normalise_short_answer(choice["text"], ignore_diacritics=fold_it)
-            if accepted == given:
-                best = max(best, Decimal(str(choice["fraction"])) / HUNDRED)
-        return _clamp(best)
+        return _clamp(Decimal(str(choice["fraction"])) / HUNDRED)
     if qtype == "matching":
         matches = response.get("matches") or {}
         if not isinstance(matches, dict):

@@ -27,7 +27,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PreviewableMixin
 from wagtail.search import index
 
 from elearning.pagecache import CachedRestrictionsMixin
@@ -36,6 +36,7 @@ from elearning.people.scoping import restrict
 from elearning.slugs import AsciiSlugMixin
 
 from . import review
+from .formatting import clean_for_storage
 from .forms import QuizPageForm
 
 GRACE_SECONDS = 60  # answers are accepted this long after the deadline
@@ -117,9 +118,32 @@ class QuestionType(models.TextChoices):
     TRUE_FALSE = "true_false", _("Đúng/Sai")
     SHORT = "short", _("Trả lời ngắn")
     MATCHING = "matching", _("Ghép cặp")
+    NUMERICAL = "numerical", _("Trả lời bằng số")
+    ESSAY = "essay", _("Tự luận")
+    DESCRIPTION = "description", _("Đoạn mô tả (không tính điểm)")
 
 
-class Question(index.Indexed, ClusterableModel):
+class TextFormat(models.TextChoices):
+    """How a text is written (Moodle's formats); quizzes/formatting.py shows it."""
+
+    MOODLE = "moodle", _("Tự động (HTML, xuống dòng giữ nguyên)")
+    HTML = "html", _("HTML")
+    PLAIN = "plain", _("Văn bản thường")
+    MARKDOWN = "markdown", _("Markdown")
+
+
+# Types a random draw never picks: a description scores nothing, and an
+# essay needs a trainer to grade it (a quiz takes essays as fixed questions,
+# so that the trainer knows which attempts wait for marking).
+NOT_DRAWN = ("description", "essay")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def drawable(self):
+        return self.exclude(qtype__in=NOT_DRAWN)
+
+
+class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     """One question of the bank with its choices (inline).
 
     How the choices are read per type:
@@ -133,6 +157,7 @@ class Question(index.Indexed, ClusterableModel):
     """
 
     Type = QuestionType
+    Format = TextFormat
 
     category = models.ForeignKey(
         QuestionCategory,
@@ -152,18 +177,39 @@ class Question(index.Indexed, ClusterableModel):
         blank=True,
         help_text=_("Tên ngắn để tìm câu hỏi trong ngân hàng; học viên không thấy."),
     )
+    idnumber = models.CharField(
+        _("mã câu hỏi"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Mã riêng trong nhóm (GIFT: // [id:…]); nhập lại tệp cập nhật câu có "
+            "cùng mã."
+        ),
+    )
     text = models.TextField(_("nội dung câu hỏi"))
+    text_format = models.CharField(
+        _("định dạng nội dung"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+    )
     points = models.DecimalField(
         _("điểm"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0"))],
     )
     general_feedback = models.TextField(
         _("nhận xét chung"),
         blank=True,
         help_text=_("Hiện cho học viên khi xem lại bài, dù trả lời đúng hay sai."),
+    )
+    general_feedback_format = models.CharField(
+        _("định dạng nhận xét chung"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
     )
     ignore_diacritics = models.BooleanField(
         _("bỏ qua dấu khi chấm"),
@@ -182,8 +228,9 @@ class Question(index.Indexed, ClusterableModel):
     panels = [
         FieldPanel("category"),
         FieldRowPanel([FieldPanel("qtype"), FieldPanel("points")]),
-        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("title"), FieldPanel("idnumber")]),
         FieldPanel("text"),
+        FieldPanel("text_format"),
         InlinePanel(
             "choices",
             label=_("Phương án"),
@@ -197,6 +244,7 @@ class Question(index.Indexed, ClusterableModel):
         ),
         FieldPanel("ignore_diacritics"),
         FieldPanel("general_feedback"),
+        FieldPanel("general_feedback_format"),
         FieldPanel("tags"),
     ]
     search_fields = [
@@ -207,23 +255,68 @@ class Question(index.Indexed, ClusterableModel):
         index.FilterField("category"),
     ]
 
+    objects = QuestionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("câu hỏi")
         verbose_name_plural = _("câu hỏi")
         ordering = ["category__name", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "idnumber"],
+                condition=~models.Q(idnumber=""),
+                name="quizzes_question_unique_idnumber",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.text[:80]
 
+    def get_preview_template(self, request, mode_name):
+        return "quizzes/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        """The question as a learner sees it (the editor's preview panel)."""
+        context = super().get_preview_context(request, mode_name)
+        context["question"] = self
+        context["choices"] = [
+            c for c in self.choices.all() if self.qtype != "matching" or c.text
+        ]
+        context["options"] = sorted(
+            {c.match_text for c in self.choices.all() if c.match_text}
+        )
+        return context
+
+    def clean(self):
+        super().clean()
+        if self.qtype != QuestionType.DESCRIPTION and (self.points or 0) <= 0:
+            raise ValidationError(
+                {"points": _("Điểm phải lớn hơn 0 (trừ đoạn mô tả).")}
+            )
+
     def save(self, *args, **kwargs):
         self.title = normalize_text(self.title)
-        self.text = unicodedata.normalize("NFC", self.text).strip()
+        self.idnumber = normalize_text(self.idnumber)
+        self.text = clean_for_storage(
+            unicodedata.normalize("NFC", self.text).strip(), self.text_format
+        )
+        self.general_feedback = clean_for_storage(
+            self.general_feedback, self.general_feedback_format
+        )
+        if self.qtype == QuestionType.DESCRIPTION:
+            self.points = Decimal("0")
         super().save(*args, **kwargs)
 
 
 class Choice(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
-    text = models.TextField(_("phương án"))
+    text = models.TextField(_("phương án"), blank=True)
+    text_format = models.CharField(
+        _("định dạng phương án"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+    )
     match_text = models.CharField(
         _("ghép với"),
         max_length=255,
@@ -238,17 +331,38 @@ class Choice(Orderable):
         validators=[MinValueValidator(-100), MaxValueValidator(100)],
         help_text=_("Phần trăm số điểm của câu hỏi khi chọn phương án này."),
     )
+    tolerance = models.DecimalField(
+        _("sai số cho phép"),
+        max_digits=24,
+        decimal_places=10,
+        null=True,
+        blank=True,
+        help_text=_("Chỉ với câu trả lời bằng số: đáp án ± sai số được chấp nhận."),
+    )
     feedback = models.TextField(_("nhận xét"), blank=True)
+    feedback_format = models.CharField(
+        _("định dạng nhận xét"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+    )
 
     panels = [
-        FieldPanel("text"),
-        FieldRowPanel([FieldPanel("fraction"), FieldPanel("match_text")]),
-        FieldPanel("feedback"),
+        FieldRowPanel([FieldPanel("text"), FieldPanel("text_format")]),
+        FieldRowPanel(
+            [FieldPanel("fraction"), FieldPanel("match_text"), FieldPanel("tolerance")]
+        ),
+        FieldRowPanel([FieldPanel("feedback"), FieldPanel("feedback_format")]),
     ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("phương án")
         verbose_name_plural = _("phương án")
+
+    def save(self, *args, **kwargs):
+        self.text = clean_for_storage(self.text, self.text_format)
+        self.feedback = clean_for_storage(self.feedback, self.feedback_format)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -499,6 +613,11 @@ class Attempt(models.Model):
         _("điểm (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("đạt"), null=True, blank=True)
+    grading_pending = models.BooleanField(
+        _("đang chờ chấm"),
+        default=False,
+        help_text=_("Có câu tự luận giảng viên chưa chấm: chưa có điểm."),
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -547,6 +666,17 @@ class AttemptAnswer(models.Model):
     )
     version = models.PositiveIntegerField(default=0)
     saved_at = models.DateTimeField(_("lưu lúc"), null=True, blank=True)
+    # A trainer's marking of an essay (quizzes.services.essay_grade).
+    comment = models.TextField(_("nhận xét của giảng viên"), blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chấm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField(_("chấm lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("câu trả lời")

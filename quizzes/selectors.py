@@ -6,12 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.completion import Requirement
 from elearning.pagecache import memo_many
 
+from .formatting import to_plain
 from .grading import combine_scores
 from .models import Attempt, AttemptAnswer, QuizPage
 from .review import shown_items
@@ -48,16 +50,27 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
     }
 
 
-def learner_grades(*, learner, quizzes: list[QuizPage]) -> dict[int, Decimal | None]:
-    """Each quiz's grade (by its grading method) for ``learner``: one query."""
+def learner_grades(
+    *, learner, quizzes: list[QuizPage], pending: set[int] | None = None
+) -> dict[int, Decimal | None]:
+    """Each quiz's grade (by its grading method) for ``learner``: one query.
+
+    ``pending``, when given, receives the quizzes with an attempt whose
+    essays wait for a trainer's mark.
+    """
     scores: dict[int, list[Decimal]] = defaultdict(list)
     rows = (
         Attempt.objects.finished()
-        .filter(learner=learner, quiz__in=[q.pk for q in quizzes], score__isnull=False)
+        .filter(learner=learner, quiz__in=[q.pk for q in quizzes])
+        .filter(models.Q(score__isnull=False) | models.Q(grading_pending=True))
         .order_by("number")
         .values_list("quiz_id", "score")
     )
     for quiz_id, score in rows:
+        if score is None:
+            if pending is not None:
+                pending.add(quiz_id)
+            continue
         scores[quiz_id].append(score)
     return {q.pk: combine_scores(scores[q.pk], q.grading_method) for q in quizzes}
 
@@ -75,8 +88,9 @@ def quizzes_requirement(enrolment) -> Requirement | None:
     quizzes = counting_quizzes([course])[course.pk]
     if not quizzes:
         return None
-    grades = learner_grades(learner=enrolment.learner, quizzes=quizzes)
-    return _quizzes_requirement(quizzes, grades)
+    pending: set[int] = set()
+    grades = learner_grades(learner=enrolment.learner, quizzes=quizzes, pending=pending)
+    return _quizzes_requirement(quizzes, grades, pending)
 
 
 def counting_quizzes(courses) -> dict[int, list[QuizPage]]:
@@ -124,17 +138,21 @@ def quizzes_requirements(enrolments) -> dict[int, Requirement | None]:
     if not wanted:
         return result
     scores: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    pending: dict[int, set[int]] = defaultdict(set)
     rows = (
         Attempt.objects.finished()
         .filter(
             learner_id__in={e.learner_id for e in wanted},
             quiz__in={q.pk for qs in quizzes_of.values() for q in qs},
-            score__isnull=False,
         )
+        .filter(models.Q(score__isnull=False) | models.Q(grading_pending=True))
         .order_by("number")
         .values_list("learner_id", "quiz_id", "score")
     )
     for learner_id, quiz_id, score in rows:
+        if score is None:
+            pending[learner_id].add(quiz_id)
+            continue
         scores[learner_id, quiz_id].append(score)
     for enrolment in wanted:
         quizzes = quizzes_of[enrolment.course_id]
@@ -142,11 +160,13 @@ def quizzes_requirements(enrolments) -> dict[int, Requirement | None]:
             q.pk: combine_scores(scores[enrolment.learner_id, q.pk], q.grading_method)
             for q in quizzes
         }
-        result[enrolment.pk] = _quizzes_requirement(quizzes, grades)
+        result[enrolment.pk] = _quizzes_requirement(
+            quizzes, grades, pending[enrolment.learner_id]
+        )
     return result
 
 
-def _quizzes_requirement(quizzes, grades) -> Requirement:
+def _quizzes_requirement(quizzes, grades, pending=frozenset()) -> Requirement:
     reasons = []
     passed = 0
     for quiz in quizzes:
@@ -154,7 +174,9 @@ def _quizzes_requirement(quizzes, grades) -> Requirement:
         if grade is not None and grade >= quiz.pass_mark:
             passed += 1
             continue
-        if grade is None:
+        if quiz.pk in pending and (grade is None or grade < quiz.pass_mark):
+            detail = _("đang chờ chấm bài tự luận")
+        elif grade is None:
             detail = _("chưa làm bài")
         else:
             detail = _("đạt %(score)s%%, cần %(mark)s%%") % {
@@ -233,7 +255,10 @@ def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
         entry = per.setdefault(
             answer.snapshot.get("qid"),
             {
-                "title": answer.snapshot.get("title") or answer.snapshot["text"][:60],
+                "title": answer.snapshot.get("title")
+                or to_plain(
+                    answer.snapshot["text"], answer.snapshot.get("text_format", "plain")
+                )[:60],
                 "all": [],
                 "top": [],
                 "bottom": [],
@@ -294,6 +319,17 @@ def report_histogram(attempts: list[Attempt], *, bins: int = 10) -> list[dict]:
     ]
 
 
+def _accepted(choice: dict, qtype: str) -> str:
+    """An accepted answer as shown in review: "1822 ± 2" for numbers."""
+    if qtype != "numerical":
+        return choice["text"]
+    value = _number(Decimal(choice["text"]))
+    tolerance = Decimal(str(choice.get("tolerance") or 0))
+    if tolerance:
+        return f"{value} ± {_number(tolerance)}"
+    return value
+
+
 def attempt_rows(
     answers: list[AttemptAnswer], *, shown: frozenset[str] | set[str] = frozenset()
 ) -> list[dict]:
@@ -304,11 +340,12 @@ def attempt_rows(
     correct answers and feedback are put in a row only when shown, so no
     page carries what it may not show.
     """
-    from .grading import grade_fraction
+    from .grading import grade_fraction, matching_choice
 
     rows = []
     for answer in answers:
         snap = answer.snapshot
+        typed_kind = snap["type"] in ("short", "numerical")
         response = answer.response or {}
         picked = set()
         if "choice" in response:
@@ -320,9 +357,12 @@ def attempt_rows(
         )
         choices = []
         for c in snap["choices"]:
+            if snap["type"] == "matching" and not c["text"]:
+                continue  # a distractor: one more option on the right only
             item = {
                 "key": c["key"],
                 "text": c["text"],
+                "text_format": c.get("text_format", "plain"),
                 "picked": c["key"] in picked,
                 "chosen_match": matches.get(c["key"], ""),
             }
@@ -332,6 +372,7 @@ def attempt_rows(
                 )
             if "feedback" in shown:
                 item["feedback"] = c.get("feedback", "") if c["key"] in picked else ""
+                item["feedback_format"] = c.get("feedback_format", "plain")
             if "correctness" in shown and snap["type"] == "matching":
                 item["match_right"] = item["chosen_match"] == c.get("match", "")
             choices.append(item)
@@ -342,7 +383,8 @@ def attempt_rows(
             "type": snap["type"],
             "text": snap["text"],
             "points": snap.get("points"),
-            "choices": choices if snap["type"] != "short" else [],
+            "text_format": snap.get("text_format", "plain"),
+            "choices": [] if typed_kind else choices,
             "options": snap.get("options", []),
             "typed": response.get("text", "")
             if isinstance(response.get("text"), str)
@@ -355,7 +397,85 @@ def attempt_rows(
             )
         if "feedback" in shown:
             row["general_feedback"] = snap.get("general_feedback", "")
-        if "correct_answer" in shown and snap["type"] == "short":
-            row["accepted"] = [c["text"] for c in snap["choices"]]
+            row["general_feedback_format"] = snap.get(
+                "general_feedback_format", "plain"
+            )
+            if typed_kind:
+                hit = matching_choice(snap, answer.response) or {}
+                row["answer_feedback"] = hit.get("feedback", "")
+                row["answer_feedback_format"] = hit.get("feedback_format", "plain")
+        if "correct_answer" in shown and typed_kind:
+            row["accepted"] = [
+                _accepted(c, snap["type"])
+                for c in snap["choices"]
+                if Decimal(c["fraction"]) > 0 and c["text"] != "*"
+            ]
         rows.append(row)
     return rows
+
+
+# --- Essay marking -------------------------------------------------------------
+
+
+def grader_quiz_ids(user) -> set[int] | None:
+    """Quizzes whose essays ``user`` marks: ``None`` for all (province
+    admin); for a trainer, the quizzes of the courses they own or teach a
+    class of."""
+    from courses.attendance.models import TrainingClass
+    from courses.models import CoursePage
+
+    if user.is_superuser or user.is_province_admin:
+        return None
+    if not user.is_trainer:
+        return set()
+    taught = TrainingClass.objects.filter(trainers=user).values("course_id")
+    paths = CoursePage.objects.filter(
+        models.Q(owner=user) | models.Q(pk__in=taught)
+    ).values_list("path", flat=True)
+    ids: set[int] = set()
+    for path in paths:
+        ids.update(
+            QuizPage.objects.filter(path__startswith=path).values_list("pk", flat=True)
+        )
+    return ids
+
+
+def essay_answers(*, user, pending_only: bool = True):
+    """Essay answers of handed-in attempts that ``user`` may mark."""
+    qs = (
+        AttemptAnswer.objects.filter(snapshot__type="essay")
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .select_related("attempt__learner__profile", "attempt__quiz", "graded_by")
+        .order_by("attempt__submitted_at", "slot")
+    )
+    if pending_only:
+        qs = qs.filter(points__isnull=True)
+    quiz_ids = grader_quiz_ids(user)
+    if quiz_ids is not None:
+        qs = qs.filter(attempt__quiz_id__in=quiz_ids)
+    return qs
+
+
+def grading_queue(*, user, by: str) -> list[dict]:
+    """Essays waiting for a mark, grouped per question or per learner:
+    ``[{"label": …, "answers": [AttemptAnswer, …]}]``."""
+    groups: dict = {}
+    for answer in essay_answers(user=user):
+        if by == "learner":
+            learner = answer.attempt.learner
+            key = learner.pk
+            label = getattr(getattr(learner, "profile", None), "full_name", "") or (
+                learner.email
+            )
+        else:
+            key = answer.snapshot.get("qid")
+            label = (
+                answer.snapshot.get("title")
+                or to_plain(
+                    answer.snapshot["text"], answer.snapshot.get("text_format", "plain")
+                )[:80]
+            )
+        groups.setdefault(key, {"label": label, "answers": []})["answers"].append(
+            answer
+        )
+    return sorted(groups.values(), key=lambda g: g["label"])

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,7 +22,9 @@ from wagtail.log_actions import log
 
 from elearning.pagecache import memo
 from elearning.people.selectors import unit_id_now
+from elearning.tabular import TabularError
 
+from .formatting import clean_for_storage
 from .gift import GiftError, ParsedChoice, ParsedQuestion
 from .gift import parse as gift_parse
 from .grading import combine_scores, grade_points, percent
@@ -34,6 +37,7 @@ from .models import (
     QuestionCategory,
     QuizPage,
 )
+from .responses import ESSAY_MAX_CHARS, InvalidResponse, response_clean
 
 GRACE = timedelta(seconds=GRACE_SECONDS)
 MAX_RESPONSE_CHARS = 4000
@@ -57,6 +61,8 @@ class ImportReport:
     errors: list[GiftError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
     categories_created: int = 0
     dry_run: bool = False
 
@@ -65,16 +71,53 @@ class ImportReport:
         return not self.errors
 
 
+FORMATS = ("gift", "csv", "xlsx")
+
+
+def question_file_format(data: bytes) -> str:
+    """ "xlsx", "csv" or "gift", from the content (not the file's name).
+
+    A zip is a workbook; text whose first line (not a ``//`` comment) is a
+    header with the columns ``loai`` and ``noi_dung`` is CSV; anything else
+    is read as GIFT.
+    """
+    from . import tabular
+
+    if data.startswith(b"PK"):
+        return "xlsx"
+    try:
+        text = tabular.decode(data[:4096])
+    except TabularError:
+        # Only the header's ASCII words matter here; reading the whole file
+        # reports what cannot be decoded.
+        text = data[:4096].decode("latin-1")
+    for line in text.splitlines():
+        stripped = line.strip().lower()
+        if not stripped or stripped.startswith("//"):
+            continue
+        cells = {c.strip().strip('"') for c in stripped.replace(";", ",").split(",")}
+        return "csv" if {"loai", "noi_dung"} <= cells else "gift"
+    return "gift"
+
+
 def questions_parse_file(
-    *, name: str, data: bytes, default_category: str = ""
+    *, name: str, data: bytes, default_category: str = "", fmt: str | None = None
 ) -> tuple[list[ParsedQuestion], list[GiftError]]:
-    """Read a GIFT, CSV or XLSX file (by extension, checked by content)."""
+    """Read a GIFT, CSV or XLSX file: ``fmt`` as given, else guessed from the
+    content (:func:`question_file_format`)."""
     from . import tabular
 
     if len(data) > MAX_IMPORT_BYTES:
         return [], [GiftError(0, _("tệp lớn hơn 5 MB."))]
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
+    if fmt is None:
+        suffix = PurePath(name.lower()).suffix
+        if suffix and suffix not in (".gift", ".txt", ".csv", ".xlsx"):
+            return [], [GiftError(0, _("chỉ nhận tệp .gift, .txt, .csv hoặc .xlsx."))]
+        # A name ending in .xlsx is a claim checked below; else the content says.
+        fmt = "xlsx" if suffix == ".xlsx" else question_file_format(data)
+    if fmt not in FORMATS:
+        return [], [GiftError(0, _("chỉ nhận định dạng gift, csv hoặc xlsx."))]
+    if fmt == "xlsx":
         if not data.startswith(b"PK"):
             return [], [GiftError(0, _("tệp không phải là tệp Excel (.xlsx)."))]
         try:
@@ -82,15 +125,17 @@ def questions_parse_file(
         except Exception:  # noqa: BLE001 - any unreadable workbook is one error
             return [], [GiftError(0, _("không đọc được tệp Excel."))]
         return tabular.parse_rows(rows, default_category=default_category)
-    if b"\x00" in data[:4096]:
+    # Text, or UTF-16 as Excel's "Unicode text" writes it (with its BOM).
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [], [GiftError(0, _("tệp không phải là văn bản."))]
-    if lower.endswith(".csv"):
-        return tabular.parse_rows(
-            tabular.rows_from_csv(data), default_category=default_category
-        )
-    if lower.endswith((".gift", ".txt")):
+    try:
+        if fmt == "csv":
+            return tabular.parse_rows(
+                tabular.rows_from_csv(data), default_category=default_category
+            )
         return gift_parse(tabular.decode(data), default_category=default_category)
-    return [], [GiftError(0, _("chỉ nhận tệp .gift, .txt, .csv hoặc .xlsx."))]
+    except TabularError as exc:
+        return [], [GiftError(0, str(exc))]
 
 
 def _validate(questions: list[ParsedQuestion]) -> list[GiftError]:
@@ -99,11 +144,17 @@ def _validate(questions: list[ParsedQuestion]) -> list[GiftError]:
         problems = []
         if len(q.title) > 255:
             problems.append(_("tiêu đề dài quá 255 ký tự."))
+        if len(q.idnumber) > 100:
+            problems.append(_("mã câu hỏi dài quá 100 ký tự."))
+        if any(len(t) > 100 for t in q.tags):
+            problems.append(_("thẻ dài quá 100 ký tự."))
         if any(len(p) > 200 for p in q.category.split("/")):
             problems.append(_("tên nhóm dài quá 200 ký tự."))
         if any(len(c.match) > 255 for c in q.choices):
             problems.append(_("vế ghép dài quá 255 ký tự."))
-        if not q.choices:
+        if any(c.tolerance is not None and c.tolerance >= 10**14 for c in q.choices):
+            problems.append(_("sai số cho phép quá lớn."))
+        if not q.choices and q.qtype not in ("essay", "description"):
             problems.append(_("câu hỏi không có phương án."))
         if q.qtype in ("single", "true_false") and not any(
             c.fraction == 100 for c in q.choices
@@ -126,6 +177,45 @@ def category_get_or_create(*, path: str) -> tuple[QuestionCategory, int]:
     return parent, created
 
 
+def _existing(category: QuestionCategory, q: ParsedQuestion) -> Question | None:
+    """The bank's question a parsed one stands for, if any.
+
+    By id number in the category; else by (category, title, type); an
+    untitled question has no identity but its content, so it is the same
+    question only if nothing in it differs.
+    """
+    questions = Question.objects.filter(category=category).prefetch_related(
+        "choices", "tags"
+    )
+    if q.idnumber:
+        return questions.filter(idnumber=q.idnumber).first()
+    if q.title:
+        return questions.filter(title=q.title, qtype=q.qtype).order_by("pk").first()
+    for candidate in questions.filter(title="", qtype=q.qtype, text=q.text):
+        if question_to_parsed(candidate).key() == q.key():
+            return candidate
+    return None
+
+
+def _as_stored(q: ParsedQuestion) -> ParsedQuestion:
+    """``q`` with its texts as the bank stores them (HTML sanitised)."""
+    return replace(
+        q,
+        text=clean_for_storage(q.text, q.text_format),
+        general_feedback=clean_for_storage(
+            q.general_feedback, q.general_feedback_format
+        ),
+        choices=[
+            replace(
+                c,
+                text=clean_for_storage(c.text, c.text_format),
+                feedback=clean_for_storage(c.feedback, c.feedback_format),
+            )
+            for c in q.choices
+        ],
+    )
+
+
 def questions_import(
     *,
     questions: list[ParsedQuestion],
@@ -135,10 +225,13 @@ def questions_import(
 ) -> ImportReport:
     """Write parsed questions in one transaction; nothing if any is bad.
 
-    A question whose (category, title) already exists is updated in place
-    (its choices replaced), so importing the same file twice is harmless;
-    attempts keep their own snapshots. ``dry_run`` runs every write and rolls
-    it back, so the counts are exact.
+    A question already in the bank (same id number, or same title and type,
+    in its category; an untitled one with the same content) is updated in
+    place, its choices replaced, or left alone when nothing changed; the
+    same question written twice in one file is written once. Importing the
+    same file twice therefore creates and changes nothing. Attempts keep
+    their own snapshots. ``dry_run`` runs every write and rolls it back, so
+    the counts are exact.
     """
     report = ImportReport(
         questions=questions, errors=list(errors or []), dry_run=dry_run
@@ -148,23 +241,34 @@ def questions_import(
         return report
     with transaction.atomic():
         categories: dict[str, QuestionCategory] = {}
-        for q in questions:
+        written: set[tuple] = set()
+        for parsed in questions:
+            q = _as_stored(parsed)
             if q.category not in categories:
                 categories[q.category], made = category_get_or_create(path=q.category)
                 report.categories_created += made
             category = categories[q.category]
-            existing = (
-                Question.objects.filter(category=category, title=q.title).first()
-                if q.title
-                else None
-            )
+            key = q.key()
+            if key in written:
+                report.duplicates += 1
+                continue
+            written.add(key)
+            existing = _existing(category, q)
+            if existing is not None and question_to_parsed(existing).key() == key:
+                report.unchanged += 1
+                continue
             question = existing or Question(category=category)
             question.qtype = q.qtype
             question.title = q.title
+            question.idnumber = q.idnumber
             question.text = q.text
+            question.text_format = q.text_format
             question.points = q.points
             question.general_feedback = q.general_feedback
+            question.general_feedback_format = q.general_feedback_format
             question.full_clean()
+            question.save()
+            question.tags.set(q.tags, clear=True)
             question.save()
             if existing:
                 existing.choices.all().delete()
@@ -176,9 +280,12 @@ def questions_import(
                     question=question,
                     sort_order=i,
                     text=c.text,
+                    text_format=c.text_format,
                     match_text=c.match,
                     fraction=c.fraction,
+                    tolerance=c.tolerance,
                     feedback=c.feedback,
+                    feedback_format=c.feedback_format,
                 )
                 for i, c in enumerate(q.choices)
             )
@@ -189,7 +296,11 @@ def questions_import(
                 instance=categories[questions[0].category],
                 action="quizzes.questions_imported",
                 user=user,
-                data={"created": report.created, "updated": report.updated},
+                data={
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
             )
     return report
 
@@ -202,8 +313,20 @@ def question_to_parsed(question: Question) -> ParsedQuestion:
         title=question.title,
         general_feedback=question.general_feedback,
         points=question.points,
+        text_format=question.text_format,
+        general_feedback_format=question.general_feedback_format,
+        idnumber=question.idnumber,
+        tags=[t.name for t in question.tags.all()],
         choices=[
-            ParsedChoice(c.text, c.fraction, c.feedback, c.match_text)
+            ParsedChoice(
+                c.text,
+                c.fraction,
+                c.feedback,
+                c.match_text,
+                c.text_format,
+                c.feedback_format,
+                c.tolerance,
+            )
             for c in question.choices.all()
         ],
     )
@@ -212,18 +335,22 @@ def question_to_parsed(question: Question) -> ParsedQuestion:
 # --- Attempts ------------------------------------------------------------------
 
 
+def _choice_snapshot(c: Choice) -> dict:
+    return {
+        "key": str(c.pk),
+        "text": c.text,
+        "text_format": c.text_format,
+        "fraction": str(c.fraction),
+        "tolerance": None if c.tolerance is None else str(c.tolerance),
+        "feedback": c.feedback,
+        "feedback_format": c.feedback_format,
+        "match": c.match_text,
+    }
+
+
 def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict:
     """The question as this attempt shows it (choices in shown order)."""
-    choices = [
-        {
-            "key": str(c.pk),
-            "text": c.text,
-            "fraction": str(c.fraction),
-            "feedback": c.feedback,
-            "match": c.match_text,
-        }
-        for c in question.choices.all()
-    ]
+    choices = [_choice_snapshot(c) for c in question.choices.all()]
     if shuffle_choices and question.qtype in ("single", "multiple", "matching"):
         rng.shuffle(choices)
     snapshot = {
@@ -231,8 +358,10 @@ def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict
         "type": question.qtype,
         "title": question.title,
         "text": question.text,
+        "text_format": question.text_format,
         "points": str(question.points),
         "general_feedback": question.general_feedback,
+        "general_feedback_format": question.general_feedback_format,
         "ignore_diacritics": question.ignore_diacritics,
         "choices": choices,
     }
@@ -247,7 +376,11 @@ def quiz_draw_shortfalls(draws) -> list[str]:
     """Messages for random draws asking more questions than their category has."""
     problems = []
     for draw in draws:
-        available = Question.objects.filter(category_id__in=draw.category_ids()).count()
+        available = (
+            Question.objects.drawable()
+            .filter(category_id__in=draw.category_ids())
+            .count()
+        )
         if available < draw.count:
             problems.append(
                 _(
@@ -267,7 +400,8 @@ def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[Question]:
     chosen = [fq.question_id for fq in quiz.fixed_questions.all()]
     for draw in quiz.random_draws.select_related("category"):
         pool = list(
-            Question.objects.filter(category_id__in=draw.category_ids())
+            Question.objects.drawable()
+            .filter(category_id__in=draw.category_ids())
             .exclude(pk__in=chosen)
             .values_list("pk", flat=True)
         )
@@ -365,31 +499,13 @@ def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> At
     return attempt
 
 
-def _scalar(value) -> bool:
-    return isinstance(value, str | int) and not isinstance(value, bool)
-
-
-# The shape of each key of a response; anything else is refused before it is
-# stored (an unhashable "choices" item would otherwise break grading).
-_RESPONSE_SHAPES = {
-    "choice": _scalar,
-    "choices": lambda v: isinstance(v, list) and all(_scalar(k) for k in v),
-    "text": lambda v: isinstance(v, str),
-    "matches": lambda v: isinstance(v, dict) and all(_scalar(m) for m in v.values()),
-}
-
-
-def _check_response(response) -> dict:
-    if not isinstance(response, dict):
-        raise QuizError(_("Câu trả lời không hợp lệ."))
-    if (
-        not set(response) <= set(_RESPONSE_SHAPES)
-        or len(json.dumps(response)) > MAX_RESPONSE_CHARS
-    ):
-        raise QuizError(_("Câu trả lời không hợp lệ."))
-    if not all(_RESPONSE_SHAPES[key](value) for key, value in response.items()):
-        raise QuizError(_("Câu trả lời không hợp lệ."))
-    return response
+def response_validate(snapshot: dict, response) -> dict:
+    """``response`` checked against its question's schema, normalised
+    (quizzes/responses.py); QuizError when it does not fit."""
+    try:
+        return response_clean(snapshot, response)
+    except InvalidResponse as error:
+        raise QuizError(_("Câu trả lời không hợp lệ.")) from error
 
 
 @dataclass(frozen=True)
@@ -415,43 +531,69 @@ def answer_save(
     grace period has passed. A save whose version is not newer (a late,
     out-of-order request) changes nothing and reports the stored version.
     """
-    response = _check_response(response)
+    if not isinstance(response, dict) or len(
+        json.dumps(response, ensure_ascii=False)
+    ) > (MAX_RESPONSE_CHARS + ESSAY_MAX_CHARS):
+        raise QuizError(_("Câu trả lời không hợp lệ."))
     now = now or timezone.now()
     with transaction.atomic():
-        # get(), not first(): no ORDER BY to build (the model's ordering
-        # costs more CPU than the rest of the save).
-        attempt = (
-            Attempt.objects.select_for_update()
-            .only("pk", "state", "deadline", "learner_id")
-            .get(pk=attempt_id, learner=learner)
-        )
+        # One statement reads the question as shown (to check the answer
+        # against it) and locks the attempt row. get(), not first(): no
+        # ORDER BY to build.
+        try:
+            row = (
+                AttemptAnswer.objects.select_for_update(of=("attempt",))
+                .select_related("attempt")
+                .only(
+                    "snapshot",
+                    "attempt__id",
+                    "attempt__state",
+                    "attempt__deadline",
+                    "attempt__learner_id",
+                )
+                .get(
+                    attempt_id=attempt_id,
+                    question_id=question_id,
+                    attempt__learner=learner,
+                )
+            )
+        except AttemptAnswer.DoesNotExist:
+            Attempt.objects.only("pk").get(pk=attempt_id, learner=learner)
+            raise QuizError(_("Câu hỏi không thuộc lượt làm bài này.")) from None
+        attempt = row.attempt
         if not accepts_answers_at(attempt, now):
             raise AttemptClosed(
                 _("Đã hết thời gian làm bài; câu trả lời không được lưu.")
             )
+        response = response_validate(row.snapshot, response)
         updated = AttemptAnswer.objects.filter(
             attempt_id=attempt_id, question_id=question_id, version__lt=client_version
         ).update(response=response, version=client_version, saved_at=now)
         if updated:
             return SaveResult(client_version, now)
-        row = (
+        stored = (
             AttemptAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id)
             .values("version", "saved_at")
-            .first()
+            .get()
         )
-    if row is None:
-        raise QuizError(_("Câu hỏi không thuộc lượt làm bài này."))
-    return SaveResult(row["version"], row["saved_at"], stale=True)
+    return SaveResult(stored["version"], stored["saved_at"], stale=True)
 
 
-def _grade_answers(answers: list[AttemptAnswer]) -> Decimal:
+def _grade_answers(answers: list[AttemptAnswer]) -> Decimal | None:
+    """Points of every answer (an essay keeps the trainer's mark) and the
+    score in %; ``None`` while an essay is not marked yet."""
     earned = Decimal("0")
     maximum = Decimal("0")
+    pending = False
     for answer in answers:
-        answer.points = grade_points(answer.snapshot, answer.response)
+        if answer.snapshot.get("type") != "essay":
+            answer.points = grade_points(answer.snapshot, answer.response)
+        elif answer.points is None:
+            pending = True
+            continue
         earned += answer.points
         maximum += answer.max_points
-    return percent(earned, maximum)
+    return None if pending else percent(earned, maximum)
 
 
 def attempt_submit(
@@ -479,7 +621,11 @@ def attempt_submit(
         answers = list(attempt.answers.all())
         attempt.score = _grade_answers(answers)
         AttemptAnswer.objects.bulk_update(answers, ["points"])
-        attempt.passed = attempt.score >= attempt.quiz.pass_mark
+        # With essays to mark the attempt has no score yet: "đang chờ chấm".
+        attempt.grading_pending = attempt.score is None
+        attempt.passed = (
+            None if attempt.score is None else attempt.score >= attempt.quiz.pass_mark
+        )
         attempt.state = (
             Attempt.State.SUBMITTED
             if now <= attempt.deadline + GRACE
@@ -490,12 +636,24 @@ def attempt_submit(
             if attempt.state == Attempt.State.SUBMITTED
             else min(now, attempt.deadline + GRACE)
         )
-        attempt.save(update_fields=["score", "passed", "state", "submitted_at"])
+        attempt.save(
+            update_fields=[
+                "score",
+                "passed",
+                "grading_pending",
+                "state",
+                "submitted_at",
+            ]
+        )
         log(
             instance=attempt,
             action="quizzes.attempt_graded",
             user=user,
-            data={"score": str(attempt.score), "state": attempt.state},
+            data={
+                "score": None if attempt.score is None else str(attempt.score),
+                "state": attempt.state,
+                "grading_pending": attempt.grading_pending,
+            },
         )
         course = quiz_course(attempt.quiz)
         if course is not None:
@@ -544,9 +702,11 @@ def _refreshed_snapshot(snapshot: dict, question: Question) -> dict:
     fresh = dict(snapshot)
     fresh.update(
         text=question.text,
+        text_format=question.text_format,
         title=question.title,
         points=str(question.points),
         general_feedback=question.general_feedback,
+        general_feedback_format=question.general_feedback_format,
         ignore_diacritics=question.ignore_diacritics,
     )
     choices = []
@@ -555,28 +715,12 @@ def _refreshed_snapshot(snapshot: dict, question: Question) -> dict:
         if c is None:
             choices.append({**choice, "fraction": "0"})
             continue
-        choices.append(
-            {
-                **choice,
-                "text": c.text,
-                "fraction": str(c.fraction),
-                "feedback": c.feedback,
-                "match": c.match_text,
-            }
-        )
+        choices.append(_choice_snapshot(c))
     shown = {c["key"] for c in choices}
-    if question.qtype == "short":
+    if question.qtype in ("short", "numerical"):
         # New accepted answers count too: the learner typed, didn't pick.
         choices.extend(
-            {
-                "key": key,
-                "text": c.text,
-                "fraction": str(c.fraction),
-                "feedback": c.feedback,
-                "match": c.match_text,
-            }
-            for key, c in current.items()
-            if key not in shown
+            _choice_snapshot(c) for key, c in current.items() if key not in shown
         )
     fresh["choices"] = choices
     return fresh
@@ -614,7 +758,7 @@ def question_regrade(
                 if answer.question_id == question.pk:
                     answer.snapshot = _refreshed_snapshot(answer.snapshot, question)
             new_score = _grade_answers(answers)
-            if new_score == attempt.score:
+            if new_score is None or new_score == attempt.score:
                 continue
             changes.append(RegradeChange(attempt, attempt.score, new_score))
             if not apply:
@@ -634,3 +778,95 @@ def question_regrade(
             if course is not None:
                 enrolment_refresh(learner=attempt.learner, course=course)
     return changes
+
+
+# --- Essay marking -------------------------------------------------------------
+
+
+def essay_grade(
+    *, answer_id: int, points: Decimal, comment: str, user
+) -> AttemptAnswer:
+    """A trainer's mark and comment on one essay answer.
+
+    Takes the attempt's row lock. Refuses (QuizError) an answer the user may
+    not mark (selectors.essay_answers), points outside 0…max. When no essay
+    of the attempt is left unmarked the attempt gets its score and pass
+    mark, and the course completion is re-evaluated (a certificate may
+    follow). Logged (``quizzes.essay_graded``); the learner is emailed.
+    """
+    from courses.services import enrolment_refresh
+    from elearning.services import email_send
+
+    from .selectors import essay_answers
+
+    allowed = essay_answers(user=user, pending_only=False).filter(pk=answer_id)
+    if not allowed.exists():
+        raise QuizError(_("Anh/chị không chấm được câu trả lời này."))
+    with transaction.atomic():
+        answer = AttemptAnswer.objects.select_related("attempt").get(pk=answer_id)
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz", "learner")
+            .get(pk=answer.attempt_id)
+        )
+        if attempt.is_live:
+            raise QuizError(_("Lượt làm bài chưa nộp."))
+        if not (Decimal("0") <= points <= answer.max_points):
+            raise QuizError(
+                _("Điểm phải từ 0 đến %(max)s.")
+                % {"max": format(answer.max_points.normalize(), "f")}
+            )
+        answer.points = points
+        answer.comment = comment.strip()
+        answer.graded_by = user
+        answer.graded_at = timezone.now()
+        answer.save(update_fields=["points", "comment", "graded_by", "graded_at"])
+        answers = list(attempt.answers.all())
+        score = _grade_answers(answers)
+        if score is not None:
+            AttemptAnswer.objects.bulk_update(
+                [a for a in answers if a.snapshot.get("type") != "essay"], ["points"]
+            )
+            attempt.score = score
+            attempt.passed = score >= attempt.quiz.pass_mark
+        attempt.grading_pending = score is None
+        attempt.save(update_fields=["score", "passed", "grading_pending"])
+        log(
+            instance=attempt,
+            action="quizzes.essay_graded",
+            user=user,
+            data={
+                "answer": answer.pk,
+                "points": str(points),
+                "score": None if score is None else str(score),
+            },
+        )
+        email_send(
+            to=[attempt.learner.email],
+            subject=_("Bài tự luận của anh/chị đã được chấm"),
+            body=_(
+                "Bài “%(quiz)s” (lượt %(number)s) có câu tự luận vừa được chấm: "
+                "%(points)s/%(max)s điểm.%(comment)s\n%(score)s"
+            )
+            % {
+                "quiz": attempt.quiz.title,
+                "number": attempt.number,
+                "points": format(points.normalize(), "f").replace(".", ","),
+                "max": format(answer.max_points.normalize(), "f").replace(".", ","),
+                "comment": (
+                    "\n" + _("Nhận xét: %(c)s") % {"c": answer.comment}
+                    if answer.comment
+                    else ""
+                ),
+                "score": (
+                    _("Điểm bài làm: %(s)s%%.")
+                    % {"s": format(score.normalize(), "f").replace(".", ",")}
+                    if score is not None
+                    else _("Bài còn câu tự luận đang chờ chấm.")
+                ),
+            },
+        )
+        course = quiz_course(attempt.quiz)
+        if score is not None and course is not None:
+            enrolment_refresh(learner=attempt.learner, course=course)
+    return answer

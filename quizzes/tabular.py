@@ -19,19 +19,21 @@ Columns (first row, names as below, order free):
 ``nhan_xet``       general feedback (optional)
 =================  ============================================================
 
-CSV may be UTF-8 (with or without BOM) or Windows-1258; all text is NFC.
+Files are read by ``elearning.tabular`` (the platform's one reader): CSV in
+UTF-8 with or without BOM, UTF-16, or Windows-1258, separated by commas,
+semicolons or tabs, or XLSX; all text is NFC, and a file that cannot be
+decoded is refused, never read with replacement characters.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from elearning.people.names import fold, normalize_text
+from elearning.tabular import TabularError, decode_text, table_dicts
 
 from .gift import GiftError, ParsedChoice, ParsedQuestion, _category_path
 from .grading import default_multiple_weights
@@ -51,42 +53,35 @@ TYPES = {
 MAX_ROWS = 5000
 
 
+class TableRows(list):
+    """Rows read from a file; ``error`` says why none could be read."""
+
+    error: str = ""
+
+
 def decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+    """The text of a GIFT or CSV file (``elearning.tabular.decode_text``:
+    strict, never replacing what it cannot read). Raises
+    ``elearning.tabular.TabularError`` (a ``ValueError``)."""
+    return decode_text(data)
+
+
+def _rows(data: bytes) -> TableRows:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")
+        _header, lines = table_dicts(data)
+    except TabularError as exc:
+        rows = TableRows()
+        rows.error = str(exc)
+        return rows
+    return TableRows(row for _number, row in lines[: MAX_ROWS + 1])
 
 
 def rows_from_csv(data: bytes) -> list[dict[str, str]]:
-    text = decode(data)
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    return _rows(data)
 
 
 def rows_from_xlsx(data: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h or "").strip() for h in next(rows, [])]
-    out = []
-    for row in rows:
-        out.append(
-            {
-                header[i]: "" if v is None else str(v)
-                for i, v in enumerate(row)
-                if i < len(header)
-            }
-        )
-        if len(out) > MAX_ROWS:
-            break
-    book.close()
-    return out
+    return _rows(data)
 
 
 def parse_rows(
@@ -94,6 +89,8 @@ def parse_rows(
 ) -> tuple[list[ParsedQuestion], list[GiftError]]:
     questions: list[ParsedQuestion] = []
     errors: list[GiftError] = []
+    if getattr(rows, "error", ""):
+        return [], [GiftError(0, rows.error)]
     if len(rows) > MAX_ROWS:
         return [], [GiftError(1, _("tệp có quá %(n)s dòng.") % {"n": MAX_ROWS})]
     for number, raw in enumerate(rows, start=2):

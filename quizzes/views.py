@@ -7,7 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Attempt, QuizPage
+from .responses import ESSAY_MAX_CHARS, TEXT_MAX_CHARS
 from .review import shown_items, shown_later
 from .selectors import attempt_rows
 from .services import (
@@ -24,6 +25,7 @@ from .services import (
     answer_save,
     attempt_start,
     attempt_submit,
+    response_validate,
 )
 
 TIME_UP_SLACK = datetime.timedelta(seconds=5)
@@ -65,6 +67,7 @@ def attempt(request, attempt_id: int):
             "quiz": attempt.quiz,
             "rows": attempt_rows(answers),
             "server_now": now,
+            "essay_max": ESSAY_MAX_CHARS,
         },
     )
 
@@ -117,8 +120,10 @@ def responses_from_form(answers, data) -> dict[int, dict]:
             out[answer.question_id] = {"choice": data[name]}
         elif kind == "multiple" and f"{name}-present" in data:
             out[answer.question_id] = {"choices": data.getlist(name)}
-        elif kind == "short" and name in data:
-            out[answer.question_id] = {"text": data[name][:1000]}
+        elif kind in ("short", "numerical") and name in data:
+            out[answer.question_id] = {"text": data[name][: TEXT_MAX_CHARS[kind]]}
+        elif kind == "essay" and name in data:
+            out[answer.question_id] = {"text": data[name][:ESSAY_MAX_CHARS]}
         elif kind == "matching":
             matches = {
                 c["key"]: data[f"{name}-{c['key']}"]
@@ -139,6 +144,16 @@ def submit(request, attempt_id: int):
         # so a learner without JavaScript (or with unsent saves) loses nothing.
         answers = list(attempt.answers.all())
         posted = responses_from_form(answers, request.POST)
+        # Every posted answer is checked before anything is stored: one
+        # that fits no schema refuses the whole submit (nothing saved).
+        try:
+            for answer in answers:
+                if answer.question_id in posted:
+                    posted[answer.question_id] = response_validate(
+                        answer.snapshot, posted[answer.question_id]
+                    )
+        except QuizError as error:
+            return HttpResponseBadRequest(str(error))
         for answer in answers:
             response = posted.get(answer.question_id)
             if response is None or response == answer.response:

@@ -41,6 +41,11 @@ admin_patterns = (
         path("reports/", admin_views.reports_index, name="reports"),
         path("reports/<int:quiz_id>/", admin_views.quiz_report, name="report"),
         path("regrade/<int:question_id>/", admin_views.regrade, name="regrade"),
+        path("grading/", admin_views.grading_queue, name="grading"),
+        path("export/", admin_views.export_gift, name="export_gift"),
+        path(
+            "grading/<int:answer_id>/", admin_views.essay_grade_view, name="essay_grade"
+        ),
     ],
     "quizzes_admin",
 )
@@ -82,11 +87,25 @@ def reports_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def grading_menu_item():
+    return _RoleMenuItem(
+        _("Chấm bài tự luận"),
+        reverse("quizzes_admin:grading"),
+        icon_name="edit",
+        order=275,
+        check=admin_views.can_author,
+    )
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action("quizzes.attempt_graded", _("Chấm bài"), _("Đã chấm bài"))
     actions.register_action(
         "quizzes.attempt_regraded", _("Chấm lại"), _("Đã chấm lại bài")
+    )
+    actions.register_action(
+        "quizzes.essay_graded", _("Chấm tự luận"), _("Đã chấm câu tự luận")
     )
     actions.register_action(
         "quizzes.questions_imported", _("Nhập câu hỏi"), _("Đã nhập câu hỏi từ tệp")

@@ -254,6 +254,10 @@ def question_id(ctx):
     return {"question_id": ctx["question"].pk}
 
 
+def answer_id(ctx):
+    return {"answer_id": ctx["attempt"].answers.order_by("pk").first().pk}
+
+
 def class_code(ctx):
     return {"code": ctx["klass"].code}
 
@@ -384,6 +388,26 @@ PROJECT_RULES.update(
         ),
         "quizzes_admin:import": TRAINER_ADMIN,
         "quizzes_admin:regrade": r(*TRAINER_ADMIN.expect.values(), kwargs=question_id),
+        "quizzes_admin:grading": TRAINER_ADMIN,
+        "quizzes_admin:export_gift": r(
+            LOGIN,
+            LOGIN,
+            DENIED,
+            DENIED,
+            404,
+            404,
+            note="without ?category= there is nothing to export",
+        ),
+        "quizzes_admin:essay_grade": r(
+            LOGIN,
+            LOGIN,
+            DENIED,
+            DENIED,
+            404,
+            404,
+            kwargs=answer_id,
+            note="only essays are marked, and the sample answer is not one",
+        ),
         # Results are scoped: each officer sees their own district's attempts.
         "quizzes_admin:reports": r(LOGIN, LOGIN, 200, 200, 200, 200),
         "quizzes_admin:report": r(LOGIN, LOGIN, 200, 200, 200, 200, kwargs=quiz_id),
@@ -458,6 +482,12 @@ PROJECT_RULES.update(
                 "sub_content_id": "0",
             },
             host="content",
+        ),
+        # The library screen: province admins only; decisions are POST only.
+        "h5p_libraries:index": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),
+        "h5p_libraries:library": r(LOGIN, LOGIN, 405, 405, 405, 405, kwargs=library_pk),
+        "h5p_libraries:upgrade": r(
+            LOGIN, LOGIN, 405, 405, 405, 405, kwargs=lambda ctx: {"pk": 1}
         ),
         "h5plibrary:index": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),
         "h5plibrary:index_results": r(LOGIN, LOGIN, DENIED, DENIED, DENIED, 200),

@@ -33,16 +33,33 @@ def long_date(value) -> str:
     }
 
 
+def organiser_on(day) -> tuple[str, str]:
+    """The province's body that runs classes on ``day`` and its superior, as
+    a sheet's heading prints them: the Sở Thông tin và Truyền thông until
+    28/02/2025, the Sở Khoa học và Công nghệ since (the issuers the province
+    admin keeps), else the report settings' names."""
+    from certificates.selectors import issuer_on
+    from elearning.reports import conf
+
+    body = issuer_on(day)
+    if body is not None:
+        return body.issuing_parent, body.issuing_body
+    return _("UBND TỈNH ĐỒNG NAI"), conf.get("REPORTS_PROVINCE_ISSUER")
+
+
 def sign_in_sheet_pdf(*, session, rows) -> bytes:
     from weasyprint import CSS, HTML
 
     start = timezone.localtime(session.start)
+    superior, organiser = organiser_on(start.date())
     html = render_to_string(
         "attendance/sign_in_sheet.html",
         {
             "session": session,
             "klass": session.training_class,
             "rows": rows,
+            "superior": superior,
+            "organiser": organiser,
             "day": long_date(start),
             "start": date_format(start, "TIME_FORMAT"),
             "end": date_format(

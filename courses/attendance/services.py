@@ -7,12 +7,9 @@ are logged too (``attendance.checkin_refused``).
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import ipaddress
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +27,7 @@ from courses.services import (
 from elearning.people.models import User
 from elearning.people.names import fold, normalize_text
 from elearning.people.selectors import unit_id_now
+from elearning.tabular import TabularError, table_dicts
 
 from . import tokens
 from .models import (
@@ -547,31 +545,26 @@ def _status_lookup() -> dict[str, str]:
     return table
 
 
-def decode_upload(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            # Windows-1258 keeps tone marks as combining characters.
-            return unicodedata.normalize("NFC", data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("Không đọc được tệp: cần tệp CSV mã UTF-8."))
-
-
 def attendance_import_csv(
     *, session: ClassSession, data: bytes, recorded_by: User, dry_run: bool = False
 ) -> ImportResult:
     """Import a filled-in sign-in sheet: columns ``email``, ``trang_thai``
-    and optionally ``ghi_chu`` (the template from :func:`sheet_csv`).
+    and optionally ``ghi_chu`` (the template from :func:`sheet_csv`), as CSV
+    (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1258) or XLSX, read
+    by ``elearning.tabular``; a file that cannot be read is a
+    ``ValidationError`` with the reason.
 
     Every row is checked first; if any row is wrong nothing is written and
     each error names its line.
     """
     if not session.training_class.is_led_by(recorded_by):
         raise PermissionDenied
-    text = decode_upload(data)
+    try:
+        header, lines = table_dicts(data)
+    except TabularError as exc:
+        raise ValidationError(str(exc)) from exc
     result = ImportResult()
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {(h or "").strip().lower() for h in reader.fieldnames or []}
+    headers = {h.lower() for h in header}
     if not {"email", "trang_thai"} <= headers:
         result.errors.append(_("Tệp cần có các cột email và trang_thai (xem tệp mẫu)."))
         return result
@@ -584,9 +577,8 @@ def attendance_import_csv(
     statuses = _status_lookup()
     seen: dict[str, int] = {}
     rows = []
-    for row in reader:
-        line = reader.line_num
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    for line, row in lines:
+        row = {k.lower(): v.strip() for k, v in row.items()}
         email = row.get("email", "").lower()
         raw_status = row.get("trang_thai", "")
         if not email and not raw_status:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elearning.people.reauth import export_personal_data
+from elearning.slugs import ascii_slug
 
 from . import documents, selectors, services, tokens
 from .forms import ImportForm, MemberAddForm, SessionBulkForm
@@ -276,6 +277,11 @@ def check_in(request, code, session_id, token):
     )
 
 
+def session_day(session) -> str:
+    """A session's day for a file name: "05-12-2026"."""
+    return f"{timezone.localtime(session.start):%d-%m-%Y}"
+
+
 @login_required
 @require_GET
 def sign_in_sheet(request, code, session_id):
@@ -285,9 +291,8 @@ def sign_in_sheet(request, code, session_id):
     rows = selectors.session_roster(user=request.user, session=access.session)
     pdf = documents.sign_in_sheet_pdf(session=access.session, rows=rows)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="danh-sach-ky-ten-{code}-{session_id}.pdf"'
-    )
+    name = ascii_slug(f"danh sach ky ten {code} {session_day(access.session)}")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 
@@ -304,9 +309,8 @@ def sheet_template(request, code, session_id):
     response = HttpResponse(
         documents.sheet_csv(rows=rows), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="diem-danh-{code}-{session_id}.csv"'
-    )
+    name = ascii_slug(f"diem danh {code} {session_day(session)}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
@@ -455,5 +459,6 @@ def report_xlsx(request, code):
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="diem-danh-{code}.xlsx"'
+    name = ascii_slug(f"diem danh {code}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

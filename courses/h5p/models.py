@@ -91,6 +91,69 @@ class H5PLibrary(models.Model):
         return f"{self.machine_name}-{self.major}.{self.minor}"
 
 
+class H5PLibraryUpgrade(models.Model):
+    """A higher patch of an installed library, brought by a package.
+
+    Contents keep using the library's approved code until a province admin
+    approves the upgrade; the library then takes this code and every content
+    uses it. An equal or lower patch is never recorded: the installed code
+    is used.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        BLOCKED = "blocked", _("Bị chặn")
+        SUPERSEDED = "superseded", _("Đã có bản vá mới hơn")
+
+    library = models.ForeignKey(
+        H5PLibrary,
+        verbose_name=_("thư viện H5P"),
+        on_delete=models.CASCADE,
+        related_name="upgrades",
+    )
+    patch = models.PositiveSmallIntegerField(_("bản vá"))
+    title = models.CharField(_("tiêu đề"), max_length=255, blank=True)
+    sha256 = models.CharField(_("mã băm SHA-256 của thư mục"), max_length=64)
+    storage_prefix = models.CharField(_("thư mục lưu"), max_length=255, unique=True)
+    library_json = models.JSONField(_("library.json"), default=dict)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("ngày quyết định"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản nâng cấp thư viện H5P")
+        verbose_name_plural = _("bản nâng cấp thư viện H5P")
+        ordering = ["library", "-patch"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library", "patch"], name="h5p_upgrade_unique_patch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        library = self.library
+        return f"{library.machine_name} {library.major}.{library.minor}.{self.patch}"
+
+
 class H5PContentQuerySet(models.QuerySet):
     def playable(self):
         return self.filter(versions__isnull=False).distinct()

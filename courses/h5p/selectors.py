@@ -192,3 +192,41 @@ def _h5p_requirement(contents, scores, minimum) -> Requirement:
         reasons=reasons,
         progress=(done, len(contents)),
     )
+
+
+def libraries_overview():
+    """The library screen: every library with the contents that use it and
+    its upgrades (four queries whatever the number of libraries).
+
+    Returns (libraries, pending upgrades); each library carries ``contents``
+    (titles, sorted) and ``upgrade_list`` (newest patch first).
+    """
+    from django.db.models import Prefetch
+
+    from .models import H5PLibraryUpgrade
+
+    upgrades = H5PLibraryUpgrade.objects.select_related(
+        "uploaded_by", "decided_by"
+    ).order_by("-patch")
+    libraries = list(
+        H5PLibrary.objects.select_related("approved_by")
+        .prefetch_related(
+            Prefetch("upgrades", queryset=upgrades, to_attr="upgrade_list")
+        )
+        .order_by("machine_name", "major", "minor")
+    )
+    usage: dict[int, set[str]] = {}
+    rows = H5PContentVersion.libraries.through.objects.values_list(
+        "h5plibrary_id", "h5pcontentversion__content__title"
+    ).distinct()
+    for library_id, title in rows:
+        usage.setdefault(library_id, set()).add(title)
+    pending = []
+    for library in libraries:
+        library.contents = sorted(usage.get(library.pk, ()))
+        pending.extend(
+            upgrade
+            for upgrade in library.upgrade_list
+            if upgrade.status == H5PLibraryUpgrade.Status.PENDING
+        )
+    return libraries, pending

@@ -13,16 +13,19 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from .models import (
     H5PAttempt,
     H5PContent,
     H5PContentVersion,
     H5PLibrary,
+    H5PLibraryUpgrade,
     H5PState,
     H5PStatement,
     private_storage,
@@ -34,7 +37,10 @@ from .validation import (
     PackageError,
     ValidatedPackage,
     corrupt,
+    dependencies_of,
     limit,
+    read_member,
+    sanitize_svg,
     validate_package,
 )
 
@@ -46,44 +52,23 @@ def _installed(key: LibraryKey) -> H5PLibrary | None:
 
 
 def _library_deps(library: H5PLibrary) -> set[LibraryKey]:
-    deps = set()
-    for list_key in ("preloadedDependencies", "dynamicDependencies"):
-        for item in library.library_json.get(list_key, []) or []:
-            deps.add(
-                LibraryKey(
-                    item["machineName"], item["majorVersion"], item["minorVersion"]
-                )
-            )
-    return deps
+    return dependencies_of(library.library_json, library.folder, [])
 
 
 def package_check_against_installed(
     package: ValidatedPackage,
 ) -> dict[LibraryKey, H5PLibrary]:
     """Resolve every library the content needs; raise PackageError if one is
-    missing, blocked, or a known version comes back with other bytes.
+    missing or blocked.
 
-    Returns the libraries already installed, by key.
+    A library is ``machineName major.minor``: one the package brings at the
+    same or a lower patch than the installed one is ignored (the installed
+    code is used), whatever its bytes; a higher patch becomes an upgrade
+    (see :func:`package_import`). Returns the libraries already installed,
+    by key.
     """
     errors: list[str] = []
     installed: dict[LibraryKey, H5PLibrary] = {}
-    for key, lib in package.libraries.items():
-        existing = _installed(key)
-        if existing is None:
-            continue
-        installed[key] = existing
-        if existing.status == H5PLibrary.Status.BLOCKED:
-            errors.append(
-                _("Thư viện %(lib)s đã bị chặn trên hệ thống.") % {"lib": key}
-            )
-        elif existing.sha256 != lib.sha256:
-            errors.append(
-                _(
-                    "Thư viện %(lib)s đã có trên hệ thống nhưng nội dung tệp khác. "
-                    "Không thể ghi đè một phiên bản thư viện; hãy tăng số phiên bản."
-                )
-                % {"lib": key}
-            )
     needed: set[LibraryKey] = set()
     pending = list(package.dependencies)
     missing: list[LibraryKey] = []
@@ -92,19 +77,20 @@ def package_check_against_installed(
         if key in needed:
             continue
         needed.add(key)
+        existing = _installed(key)
+        if existing is not None:
+            installed[key] = existing
+            if existing.status == H5PLibrary.Status.BLOCKED:
+                errors.append(
+                    _("Thư viện %(lib)s đã bị chặn trên hệ thống.") % {"lib": key}
+                )
+            pending.extend(_library_deps(existing))
         if key in package.libraries:
+            # The package's patch may need more than the installed one (it
+            # may become an upgrade): both must be satisfiable.
             pending.extend(package.libraries[key].dependencies)
-            continue
-        existing = installed.get(key) or _installed(key)
-        if existing is None:
+        elif existing is None:
             missing.append(key)
-            continue
-        installed[key] = existing
-        if existing.status == H5PLibrary.Status.BLOCKED:
-            errors.append(
-                _("Thư viện %(lib)s đã bị chặn trên hệ thống.") % {"lib": key}
-            )
-        pending.extend(_library_deps(existing))
     if missing:
         names = ", ".join(sorted(str(k) for k in missing))
         errors.append(_("Gói thiếu thư viện: %(names)s.") % {"names": names})
@@ -142,10 +128,20 @@ def _extract(
 ):
     storage = private_storage()
     try:
-        with zf.open(info) as member:
-            name = storage.save(
-                target, File(_CountingReader(member, info), name=target)
+        if target.lower().endswith(".svg"):
+            clean = sanitize_svg(
+                read_member(zf, info, limit("H5P_MAX_FILE_BYTES", 50 * 1024 * 1024))
             )
+            if clean is None:
+                raise PackageError(
+                    [_("Tệp SVG %(name)s không đọc được.") % {"name": info.filename}]
+                )
+            name = storage.save(target, ContentFile(clean, name=target))
+        else:
+            with zf.open(info) as member:
+                name = storage.save(
+                    target, File(_CountingReader(member, info), name=target)
+                )
     except (zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error):
         raise corrupt(info) from None
     written.append(name)
@@ -168,6 +164,7 @@ def max_score_of(h5p_json: dict, content_json: dict) -> int:
 class ImportResult:
     version: H5PContentVersion
     new_libraries: list[H5PLibrary]
+    new_upgrades: list[H5PLibraryUpgrade]
 
 
 def package_import(
@@ -227,42 +224,32 @@ def _install(
     installed = package_check_against_installed(package)
     fileobj.seek(0)
     zf = zipfile.ZipFile(fileobj)
-    now = timezone.now()
     new_libraries = []
+    new_upgrades = []
     libraries: dict[LibraryKey, H5PLibrary] = dict(installed)
-    for key, lib in package.libraries.items():
-        if key in installed or key not in package.all_libraries:
-            continue
-        prefix = f"h5p/libraries/{key.folder}-{uuid.uuid4().hex[:12]}"
-        for info in lib.members:
-            relative = info.filename[len(key.folder) + 1 :]
-            _extract(zf, info, f"{prefix}/{relative}", written)
-        library = H5PLibrary(
-            machine_name=key.machine_name,
-            major=key.major,
-            minor=key.minor,
-            patch=lib.patch,
-            title=lib.title,
-            sha256=lib.sha256,
-            storage_prefix=prefix,
-            library_json=lib.library_json,
-            status=H5PLibrary.Status.APPROVED if approve else H5PLibrary.Status.PENDING,
-            approved_by=user if approve else None,
-            approved_at=now if approve else None,
-        )
-        library.full_clean()
-        try:
-            with transaction.atomic():
-                library.save()
-        except IntegrityError:
-            raise PackageError(
-                [
-                    _("Thư viện %(lib)s vừa được tải lên bởi người khác; hãy thử lại.")
-                    % {"lib": key}
-                ]
-            ) from None
-        libraries[key] = library
-        new_libraries.append(library)
+    brought = sorted(
+        (
+            item
+            for item in package.libraries.items()
+            if item[0] in package.all_libraries
+        ),
+        key=lambda item: str(item[0]),
+    )
+    for key, lib in brought:  # new libraries first: upgrades may need them
+        if key not in installed:
+            library = _library_create(
+                zf, lib, user=user, approve=approve, written=written
+            )
+            libraries[key] = library
+            new_libraries.append(library)
+    for key, lib in brought:
+        existing = installed.get(key)
+        if existing is not None and lib.patch > _known_patch(existing):
+            upgrade = _library_upgrade(
+                zf, existing, lib, user=user, approve=approve, written=written
+            )
+            if upgrade is not None:
+                new_upgrades.append(upgrade)
 
     content_prefix = f"h5p/content/{uuid.uuid4().hex}"
     _extract(zf, zf.getinfo("h5p.json"), f"{content_prefix}/h5p.json", written)
@@ -297,22 +284,227 @@ def _install(
     version.full_clean()
     version.save()
     version.libraries.set([libraries[k] for k in package.all_libraries])
-    return ImportResult(version=version, new_libraries=new_libraries)
+    return ImportResult(
+        version=version, new_libraries=new_libraries, new_upgrades=new_upgrades
+    )
+
+
+def _extract_library(zf, lib, written: list[str]) -> str:
+    prefix = f"h5p/libraries/{lib.key.folder}-{uuid.uuid4().hex[:12]}"
+    for info in lib.members:
+        relative = info.filename[len(lib.folder) + 1 :]
+        _extract(zf, info, f"{prefix}/{relative}", written)
+    return prefix
+
+
+def _retry_error(key) -> PackageError:
+    return PackageError(
+        [
+            _("Thư viện %(lib)s vừa được tải lên bởi người khác; hãy thử lại.")
+            % {"lib": key}
+        ]
+    )
+
+
+def _library_create(zf, lib, *, user, approve, written) -> H5PLibrary:
+    key = lib.key
+    library = H5PLibrary(
+        machine_name=key.machine_name,
+        major=key.major,
+        minor=key.minor,
+        patch=lib.patch,
+        title=lib.title,
+        sha256=lib.sha256,
+        storage_prefix=_extract_library(zf, lib, written),
+        library_json=lib.library_json,
+        status=H5PLibrary.Status.APPROVED if approve else H5PLibrary.Status.PENDING,
+        approved_by=user if approve else None,
+        approved_at=timezone.now() if approve else None,
+    )
+    library.full_clean()
+    try:
+        with transaction.atomic():
+            library.save()
+    except IntegrityError:
+        raise _retry_error(key) from None
+    if approve:
+        log(
+            instance=library,
+            action="h5p.library_approve",
+            user=user,
+            data={"patch": library.patch},
+        )
+    return library
+
+
+def _known_patch(library: H5PLibrary) -> int:
+    """The highest patch the system has seen of ``library``: its code's, or
+    an upgrade's (pending, approved, blocked or superseded)."""
+    upgraded = library.upgrades.aggregate(n=Max("patch"))["n"]
+    return max(library.patch, upgraded if upgraded is not None else -1)
+
+
+def _library_upgrade(zf, library, lib, *, user, approve, written):
+    """A higher patch of an installed library. A library never approved takes
+    the new code at once (nothing runs it yet); otherwise the new code waits
+    as an upgrade for a province admin (applied at once with ``approve``)."""
+    library = H5PLibrary.objects.select_for_update().get(pk=library.pk)
+    if lib.patch <= _known_patch(library):
+        return None  # a parallel upload brought it first
+    prefix = _extract_library(zf, lib, written)
+    if library.status == H5PLibrary.Status.PENDING:
+        library.patch = lib.patch
+        library.title = lib.title
+        library.sha256 = lib.sha256
+        library.storage_prefix = prefix
+        library.library_json = lib.library_json
+        library.full_clean()
+        library.save()
+        return None
+    upgrade = H5PLibraryUpgrade(
+        library=library,
+        patch=lib.patch,
+        title=lib.title,
+        sha256=lib.sha256,
+        storage_prefix=prefix,
+        library_json=lib.library_json,
+        uploaded_by=user,
+    )
+    upgrade.full_clean()
+    try:
+        with transaction.atomic():
+            upgrade.save()
+    except IntegrityError:
+        raise _retry_error(lib.key) from None
+    log(
+        instance=library,
+        action="h5p.upgrade_received",
+        user=user,
+        data={"patch": upgrade.patch, "current_patch": library.patch},
+    )
+    if approve:
+        try:
+            with transaction.atomic():
+                _upgrade_apply(upgrade, user=user)
+        except UpgradeRefused:
+            upgrade.refresh_from_db()  # it stays pending, for the screen
+    return upgrade
 
 
 @transaction.atomic
 def library_set_status(*, library: H5PLibrary, status: str, user) -> H5PLibrary:
-    """Approve or block a library: province admins only."""
+    """Approve or block a library: province admins only; logged."""
     if not user.is_province_admin:
         raise PermissionDenied
     library = H5PLibrary.objects.select_for_update().get(pk=library.pk)
+    if status == library.status:
+        return library
     library.status = status
     if status == H5PLibrary.Status.APPROVED:
         library.approved_by = user
         library.approved_at = timezone.now()
     library.full_clean()
     library.save()
+    action = {
+        H5PLibrary.Status.APPROVED: "h5p.library_approve",
+        H5PLibrary.Status.BLOCKED: "h5p.library_block",
+        H5PLibrary.Status.PENDING: "h5p.library_unapprove",
+    }[status]
+    log(instance=library, action=action, user=user, data={"patch": library.patch})
     return library
+
+
+class UpgradeRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _versions_using(library: H5PLibrary):
+    return H5PContentVersion.objects.filter(libraries=library)
+
+
+def _upgrade_apply(upgrade: H5PLibraryUpgrade, *, user) -> None:
+    library = upgrade.library
+    previous = library.patch
+    needed = set()
+    pending = list(dependencies_of(upgrade.library_json, library.folder, []))
+    rows = []
+    while pending:
+        key = pending.pop()
+        if key in needed:
+            continue
+        needed.add(key)
+        row = _installed(key)
+        if row is None:
+            raise UpgradeRefused(
+                _("Bản vá cần thư viện %(lib)s chưa có trên hệ thống.") % {"lib": key}
+            )
+        if row.status != H5PLibrary.Status.APPROVED:
+            raise UpgradeRefused(
+                _("Hãy duyệt thư viện %(lib)s trước: bản vá này cần nó.") % {"lib": key}
+            )
+        rows.append(row)
+        pending.extend(_library_deps(row))
+    library.patch = upgrade.patch
+    library.title = upgrade.title
+    library.sha256 = upgrade.sha256
+    library.storage_prefix = upgrade.storage_prefix
+    library.library_json = upgrade.library_json
+    library.full_clean()
+    library.save()
+    # Contents that use the library also need what its new code needs.
+    if rows:
+        for version in _versions_using(library):
+            version.libraries.add(*rows)
+    now = timezone.now()
+    upgrade.status = H5PLibraryUpgrade.Status.APPROVED
+    upgrade.decided_by = user
+    upgrade.decided_at = now
+    upgrade.save()
+    library.upgrades.filter(
+        status=H5PLibraryUpgrade.Status.PENDING, patch__lt=upgrade.patch
+    ).update(
+        status=H5PLibraryUpgrade.Status.SUPERSEDED, decided_by=user, decided_at=now
+    )
+    log(
+        instance=library,
+        action="h5p.upgrade_approve",
+        user=user,
+        data={"patch": upgrade.patch, "previous_patch": previous},
+    )
+
+
+@transaction.atomic
+def library_upgrade_decide(
+    *, upgrade: H5PLibraryUpgrade, approve: bool, user
+) -> H5PLibraryUpgrade:
+    """A province admin approves a pending upgrade (every content then uses
+    its code) or blocks it (contents keep the code they have). Logged.
+
+    Raises UpgradeRefused, with the reason, when the upgrade is no longer
+    pending or needs a library that is not approved.
+    """
+    if not user.is_province_admin:
+        raise PermissionDenied
+    H5PLibrary.objects.select_for_update().get(pk=upgrade.library_id)
+    upgrade = H5PLibraryUpgrade.objects.select_related("library").get(pk=upgrade.pk)
+    if upgrade.status != H5PLibraryUpgrade.Status.PENDING:
+        raise UpgradeRefused(_("Bản vá này đã được xử lý."))
+    if approve:
+        _upgrade_apply(upgrade, user=user)
+        return upgrade
+    upgrade.status = H5PLibraryUpgrade.Status.BLOCKED
+    upgrade.decided_by = user
+    upgrade.decided_at = timezone.now()
+    upgrade.save()
+    log(
+        instance=upgrade.library,
+        action="h5p.upgrade_block",
+        user=user,
+        data={"patch": upgrade.patch, "current_patch": upgrade.library.patch},
+    )
+    return upgrade
 
 
 # --- Attempts ---------------------------------------------------------------

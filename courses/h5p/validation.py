@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy
 
 CHUNK = 64 * 1024
 
-# H5P's own whitelist for content files (h5p.classes.php, "content" files),
-# without svg/html/js: those can carry script.
+# H5P core's default whitelists (H5PCore::$defaultContentWhitelist and
+# $defaultLibraryWhitelistExtras), plus webp/oga/ogv which we always took.
+# SVG is allowed as in core: it is served as an inert document (see views).
 CONTENT_EXTENSIONS = frozenset(
     [
         "json",
@@ -33,21 +34,24 @@ CONTENT_EXTENSIONS = frozenset(
         "jpg",
         "jpeg",
         "gif",
-        "webp",
+        "bmp",
+        "tif",
+        "tiff",
+        "svg",
+        "eot",
+        "ttf",
         "woff",
         "woff2",
-        "ttf",
         "otf",
-        "eot",
+        "webm",
+        "mp4",
+        "ogg",
         "mp3",
         "m4a",
         "wav",
-        "ogg",
-        "oga",
-        "mp4",
-        "webm",
-        "ogv",
+        "txt",
         "pdf",
+        "rtf",
         "doc",
         "docx",
         "xls",
@@ -57,34 +61,57 @@ CONTENT_EXTENSIONS = frozenset(
         "odt",
         "ods",
         "odp",
-        "rtf",
-        "txt",
+        "xml",
         "csv",
+        "diff",
+        "patch",
+        "swf",
         "md",
+        "textile",
         "vtt",
+        "webvtt",
         "gltf",
         "glb",
+        "webp",
+        "oga",
+        "ogv",
     ]
 )
-LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
+LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
 
-MACHINE_NAME = re.compile(r"^[A-Za-z0-9\-._]{1,127}$")
-LIBRARY_FOLDER = re.compile(r"^([A-Za-z0-9\-._]{1,127})-(\d{1,4})\.(\d{1,4})$")
+# H5P core's schemas (H5PValidator), ASCII only as in PHP's preg_match.
+MACHINE_NAME = re.compile(r"^[A-Za-z0-9_\-.]{1,127}$", re.ASCII)
+FOLDER_NAME = re.compile(r"^[A-Za-z0-9_\-.]{1,255}$", re.ASCII)
+VERSION = re.compile(r"^[0-9]{1,5}$", re.ASCII)
+MAIN_LIBRARY = re.compile(r"^[$a-z_][0-9a-z_.$]{1,254}$", re.ASCII | re.IGNORECASE)
+LANGUAGE = re.compile(r"^[-a-zA-Z]{1,10}$", re.ASCII)
+LANGUAGE_FILE = re.compile(r"^(-?[a-z]+){1,7}\.json$", re.ASCII | re.IGNORECASE)
+ASSET_SEGMENT = re.compile(r"^[a-z_\-\s0-9.]+$", re.IGNORECASE)
 DRIVE = re.compile(r"^[A-Za-z]:")
-H5P_JSON_KEYS = {
-    "title": str,
-    "language": str,
-    "mainLibrary": str,
-    "embedTypes": list,
-    "preloadedDependencies": list,
-}
-LIBRARY_JSON_KEYS = {
-    "title": str,
-    "machineName": str,
-    "majorVersion": int,
-    "minorVersion": int,
-    "patchVersion": int,
-}
+DEPENDENCY_LISTS = ("preloadedDependencies", "dynamicDependencies")
+MAX_VERSION = 32767  # the database keeps versions in small integers
+
+
+def core_api() -> tuple[int, int]:
+    """The H5P core API version of the bundled player (h5p-standalone 3.8.2
+    ships h5p-php-library's js/h5p.js of February 2026, core API 1.28)."""
+    major, minor = getattr(settings, "H5P_CORE_API", (1, 28))
+    return int(major), int(minor)
+
+
+def version_number(value) -> int | None:
+    """A version field as core accepts it: an integer or a string of digits
+    (core checks its text with /^[0-9]{1,5}$/); None if invalid."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str) or not VERSION.match(value):
+        return None
+    number = int(value)
+    return number if number <= MAX_VERSION else None
+
+
 EXPORT_HINT = gettext_lazy(
     "Hãy xuất lại gói từ hệ thống soạn H5P và chọn tải về kèm thư viện "
     "(trên h5p.org hoặc Lumi: “Tải về” → “Reuse”, gói phải có các thư mục "
@@ -125,6 +152,8 @@ class PackageLibrary:
     title: str
     library_json: dict
     sha256: str
+    # The folder in the package: Machine-maj.min or, as core allows, Machine.
+    folder: str = ""
     members: list[zipfile.ZipInfo] = field(default_factory=list)
     dependencies: set[LibraryKey] = field(default_factory=set)
 
@@ -148,7 +177,7 @@ def corrupt(info: zipfile.ZipInfo) -> PackageError:
     )
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """The member's bytes, refusing more than declared or more than ``cap``."""
     try:
         return _read_member_unchecked(zf, info, cap)
@@ -193,42 +222,71 @@ def _hash_member_unchecked(zf, info, cap, digest) -> None:
             digest.update(chunk)
 
 
-def _parse_json(zf, info, what: str) -> dict:
-    raw = _read_member(zf, info, limit("H5P_MAX_JSON_BYTES", 5 * 1024 * 1024))
+def _parse_json(zf, info, what: str, errors: list[str], *, kind=dict):
+    """The member's JSON, or None with the reason appended to ``errors``."""
+    raw = read_member(zf, info, limit("H5P_MAX_JSON_BYTES", 5 * 1024 * 1024))
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise PackageError(
-            [_("%(file)s không phải JSON hợp lệ.") % {"file": what}]
-        ) from None
-    if not isinstance(data, dict):
-        raise PackageError([_("%(file)s không phải JSON hợp lệ.") % {"file": what}])
+    except UnicodeDecodeError:
+        errors.append(
+            _("%(file)s không phải JSON hợp lệ (không phải UTF-8).") % {"file": what}
+        )
+        return None
+    except json.JSONDecodeError as error:
+        errors.append(
+            _("%(file)s không phải JSON hợp lệ (dòng %(line)d, cột %(col)d).")
+            % {"file": what, "line": error.lineno, "col": error.colno}
+        )
+        return None
+    if kind is not None and not isinstance(data, kind):
+        errors.append(_("%(file)s không phải JSON hợp lệ.") % {"file": what})
+        return None
     return data
 
 
-def _dependency_keys(items, where: str) -> set[LibraryKey]:
+def _missing(where: str, key: str) -> str:
+    return _("%(file)s: thiếu trường “%(field)s”.") % {"file": where, "field": key}
+
+
+def _invalid(where: str, key: str) -> str:
+    return _("%(file)s: trường “%(field)s” không hợp lệ.") % {
+        "file": where,
+        "field": key,
+    }
+
+
+def dependency_key(item) -> LibraryKey | None:
+    """A dependency ``{machineName, majorVersion, minorVersion}`` as core
+    reads it (versions as integers or digit strings); None if invalid."""
+    if not isinstance(item, dict):
+        return None
+    name = item.get("machineName")
+    major = version_number(item.get("majorVersion"))
+    minor = version_number(item.get("minorVersion"))
+    if not isinstance(name, str) or not MACHINE_NAME.match(name):
+        return None
+    if major is None or minor is None:
+        return None
+    return LibraryKey(name, major, minor)
+
+
+def dependencies_of(data: dict, where: str, errors: list[str]) -> set[LibraryKey]:
+    """The preloaded and dynamic dependencies of an h5p.json or library.json;
+    each invalid entry is reported with its list and position."""
     keys = set()
-    if not isinstance(items, list):
-        raise PackageError(
-            [_("Danh sách phụ thuộc trong %(file)s không hợp lệ.") % {"file": where}]
-        )
-    for item in items:
-        if not (
-            isinstance(item, dict)
-            and isinstance(item.get("machineName"), str)
-            and MACHINE_NAME.match(item["machineName"])
-            and isinstance(item.get("majorVersion"), int)
-            and isinstance(item.get("minorVersion"), int)
-        ):
-            raise PackageError(
-                [
-                    _("Danh sách phụ thuộc trong %(file)s không hợp lệ.")
-                    % {"file": where}
-                ]
-            )
-        keys.add(
-            LibraryKey(item["machineName"], item["majorVersion"], item["minorVersion"])
-        )
+    for list_key in DEPENDENCY_LISTS:
+        items = data.get(list_key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            errors.append(_invalid(where, list_key))
+            continue
+        for index, item in enumerate(items):
+            key = dependency_key(item)
+            if key is None:
+                errors.append(_invalid(where, f"{list_key}[{index}]"))
+            else:
+                keys.add(key)
     return keys
 
 
@@ -283,6 +341,27 @@ def _check_names(infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
     return kept
 
 
+def sanitize_svg(data: bytes) -> bytes | None:
+    """The SVG without script, event handlers, foreign content or external
+    references (py-svg-hush: Cloudflare's svg-hush); None if unreadable."""
+    from py_svg_hush import filter_svg
+
+    try:
+        return filter_svg(data, {"image": ["png", "jpeg", "gif", "webp"]})
+    except (ValueError, TypeError):
+        return None
+
+
+def _check_svgs(zf, members, errors: list[str]) -> None:
+    cap = limit("H5P_MAX_FILE_BYTES", 50 * 1024 * 1024)
+    for info in members:
+        svg = _extension(info.filename) == "svg"
+        if svg and sanitize_svg(read_member(zf, info, cap)) is None:
+            errors.append(
+                _("Tệp SVG %(name)s không đọc được.") % {"name": info.filename}
+            )
+
+
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     errors = []
     max_entries = limit("H5P_MAX_ENTRIES", 3000)
@@ -325,8 +404,10 @@ def validate_package(
 ) -> ValidatedPackage:
     """Check every rule; raise :class:`PackageError` with all that failed.
 
-    Does not look at the database: the caller checks that dependencies are
-    installed and that known library versions carry the same bytes.
+    The zip-safety rules (sizes, names, links) are checked first, from the
+    central directory; if one fails nothing is decompressed. Then H5P core's
+    rules, every error of every file reported. Does not look at the
+    database: the caller resolves the libraries against those installed.
     """
     if not filename.lower().endswith(".h5p"):
         raise PackageError([_("Tệp phải có phần mở rộng .h5p.")])
@@ -352,12 +433,7 @@ def validate_package(
     for info in members:
         top, _sep, rest = info.filename.partition("/")
         if not rest:
-            if info.filename != "h5p.json":
-                errors.append(
-                    _("Tệp không được phép ở thư mục gốc của gói: %(name)s")
-                    % {"name": info.filename}
-                )
-            continue
+            continue  # h5p.json, or a top-level file H5P core ignores too
         ext = _extension(info.filename)
         if top == "content":
             if ext not in CONTENT_EXTENSIONS:
@@ -367,54 +443,42 @@ def validate_package(
                 )
             content_members.append(info)
             continue
-        if not LIBRARY_FOLDER.match(top):
-            errors.append(
-                _(
-                    "Tên thư mục thư viện không hợp lệ: %(name)s (phải có dạng Tên-chính.phụ)"
-                )
-                % {"name": top}
-            )
-            continue
         if ext not in LIBRARY_EXTENSIONS:
             errors.append(
                 _("Loại tệp không được phép trong thư viện: %(name)s")
                 % {"name": info.filename}
             )
         library_members.setdefault(top, []).append(info)
+
+    _check_svgs(zf, members, errors)
+    h5p_json = None
     if "h5p.json" not in by_name:
         errors.append(_("Gói thiếu tệp h5p.json."))
+    else:
+        h5p_json = _parse_json(zf, by_name["h5p.json"], "h5p.json", errors)
     if "content/content.json" not in by_name:
         errors.append(_("Gói thiếu tệp content/content.json."))
-    if errors:
-        raise PackageError(errors)
+    else:
+        _parse_json(zf, by_name["content/content.json"], "content/content.json", errors)
 
-    h5p_json = _parse_json(zf, by_name["h5p.json"], "h5p.json")
-    for key, kind in H5P_JSON_KEYS.items():
-        if not isinstance(h5p_json.get(key), kind) or not h5p_json.get(key):
-            errors.append(_("h5p.json thiếu hoặc sai trường “%(key)s”.") % {"key": key})
-    if errors:
-        raise PackageError(errors)
-    if not set(h5p_json["embedTypes"]) <= {"div", "iframe"}:
-        raise PackageError([_("h5p.json có “embedTypes” không hợp lệ.")])
-    _parse_json(zf, by_name["content/content.json"], "content/content.json")
-    dependencies = _dependency_keys(h5p_json["preloadedDependencies"], "h5p.json")
-    main = next(
-        (d for d in dependencies if d.machine_name == h5p_json["mainLibrary"]), None
-    )
-    if main is None:
-        raise PackageError(
-            [
-                _(
-                    "Thư viện chính %(name)s không có trong danh sách phụ thuộc của h5p.json."
-                )
-                % {"name": h5p_json["mainLibrary"]}
-            ]
-        )
+    main = None
+    dependencies: set[LibraryKey] = set()
+    if h5p_json is not None:
+        main, dependencies = _check_h5p_json(h5p_json, errors)
 
     libraries: dict[LibraryKey, PackageLibrary] = {}
-    for folder, infos_ in sorted(library_members.items()):
-        libraries_item = _check_library(zf, folder, infos_)
-        libraries[libraries_item.key] = libraries_item
+    for folder, folder_infos in sorted(library_members.items()):
+        library = _check_library(zf, folder, folder_infos, errors)
+        if library is None:
+            continue
+        if library.key in libraries:
+            errors.append(
+                _("Thư viện %(lib)s có hai thư mục trong gói.") % {"lib": library.key}
+            )
+            continue
+        libraries[library.key] = library
+    if errors:
+        raise PackageError(errors)
 
     digest = hashlib.sha256()
     fileobj.seek(0)
@@ -430,60 +494,171 @@ def validate_package(
     )
 
 
-def _check_library(zf, folder: str, infos: list[zipfile.ZipInfo]) -> PackageLibrary:
+def _check_text(data, key, pattern, where, errors, *, required=True) -> None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            errors.append(_missing(where, key))
+        return
+    if not isinstance(value, str) or not pattern.match(value):
+        errors.append(_invalid(where, key))
+
+
+TITLE = re.compile(r"^.{1,255}$", re.DOTALL)
+
+
+def _check_h5p_json(data: dict, errors: list[str]):
+    """h5p.json against core's schema; (main library, dependencies)."""
+    where = "h5p.json"
+    _check_text(data, "title", TITLE, where, errors)
+    _check_text(data, "language", LANGUAGE, where, errors)
+    _check_text(data, "mainLibrary", MAIN_LIBRARY, where, errors)
+    embed = data.get("embedTypes")
+    if embed is None:
+        errors.append(_missing(where, "embedTypes"))
+    elif (
+        not isinstance(embed, list)
+        or not embed
+        or not all(item in ("div", "iframe") for item in embed)
+    ):
+        errors.append(_invalid(where, "embedTypes"))
+    if data.get("preloadedDependencies") is None:
+        errors.append(_missing(where, "preloadedDependencies"))
+    dependencies = dependencies_of(data, where, errors)
+    name = data.get("mainLibrary")
+    if not isinstance(name, str):
+        return None, dependencies
+    main = [d for d in dependencies if d.machine_name == name]
+    if not main:
+        errors.append(
+            _(
+                "Thư viện chính %(name)s không có trong danh sách phụ thuộc của h5p.json."
+            )
+            % {"name": name}
+        )
+        return None, dependencies
+    return max(main, key=lambda d: (d.major, d.minor)), dependencies
+
+
+def _asset_path_ok(path, ext: str) -> bool:
+    """Core's rule for preloadedJs/preloadedCss paths: segments of letters,
+    digits, ``_-.`` and spaces, separated by single slashes (checked segment
+    by segment rather than with core's backtracking regex)."""
+    if not isinstance(path, str) or _extension(path) != ext:
+        return False
+    segments = path.replace("\\", "/").split("/")
+    if segments[0] == "":
+        segments = segments[1:]
+    return bool(segments) and all(ASSET_SEGMENT.match(s) for s in segments)
+
+
+def _check_library(
+    zf, folder: str, infos: list[zipfile.ZipInfo], errors: list[str]
+) -> PackageLibrary | None:
+    """One library folder against core's rules; None (errors appended) if
+    it is invalid."""
+    if not FOLDER_NAME.match(folder):
+        errors.append(
+            _("Tên thư mục thư viện không hợp lệ: %(name)s") % {"name": folder}
+        )
+        return None
     names = {i.filename[len(folder) + 1 :]: i for i in infos}
     where = f"{folder}/library.json"
     if "library.json" not in names:
-        raise PackageError(
-            [_("Thư viện %(folder)s thiếu library.json.") % {"folder": folder}]
-        )
-    data = _parse_json(zf, names["library.json"], where)
-    errors = [
-        _("%(file)s thiếu hoặc sai trường “%(key)s”.") % {"file": where, "key": key}
-        for key, kind in LIBRARY_JSON_KEYS.items()
-        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool)
-    ]
-    if errors:
-        raise PackageError(errors)
-    if not MACHINE_NAME.match(data["machineName"]):
-        raise PackageError([_("%(file)s có tên máy không hợp lệ.") % {"file": where}])
-    key = LibraryKey(data["machineName"], data["majorVersion"], data["minorVersion"])
-    if key.folder != folder:
-        raise PackageError(
-            [
-                _(
-                    "Thư mục %(folder)s không khớp với library.json (phải là %(expected)s)."
-                )
-                % {"folder": folder, "expected": key.folder}
-            ]
-        )
-    for list_key, ext in (("preloadedJs", "js"), ("preloadedCss", "css")):
-        items = data.get(list_key, [])
-        if not isinstance(items, list):
-            raise PackageError(
-                [
-                    _("%(file)s có “%(key)s” không hợp lệ.")
-                    % {"file": where, "key": list_key}
-                ]
+        errors.append(_("Thư viện %(folder)s thiếu library.json.") % {"folder": folder})
+        return None
+    before = len(errors)
+    data = _parse_json(zf, names["library.json"], where, errors)
+    if data is None:
+        return None
+    _check_text(data, "title", TITLE, where, errors)
+    _check_text(data, "machineName", MACHINE_NAME, where, errors)
+    versions = {}
+    for key in ("majorVersion", "minorVersion", "patchVersion"):
+        versions[key] = version_number(data.get(key))
+        if data.get(key) is None:
+            errors.append(_missing(where, key))
+        elif versions[key] is None:
+            errors.append(_invalid(where, key))
+    runnable = data.get("runnable")
+    if runnable is None:
+        errors.append(_missing(where, "runnable"))
+    elif runnable not in (0, 1, "0", "1"):  # True and False compare as 1 and 0
+        errors.append(_invalid(where, "runnable"))
+    embed = data.get("embedTypes")
+    if embed is not None and (
+        not isinstance(embed, list)
+        or not all(item in ("div", "iframe") for item in embed)
+    ):
+        errors.append(_invalid(where, "embedTypes"))
+    core = data.get("coreApi")
+    if core is not None:
+        wanted = (
+            (
+                version_number(core.get("majorVersion")),
+                version_number(core.get("minorVersion")),
             )
-        for item in items:
+            if isinstance(core, dict)
+            else (None, None)
+        )
+        if None in wanted:
+            errors.append(_invalid(where, "coreApi"))
+        elif wanted > core_api():
+            errors.append(
+                _(
+                    "%(file)s: thư viện cần H5P core %(wanted)s, trình phát của "
+                    "hệ thống có H5P core %(have)s."
+                )
+                % {
+                    "file": where,
+                    "wanted": "{}.{}".format(*wanted),
+                    "have": "{}.{}".format(*core_api()),
+                }
+            )
+    for list_key, ext in (("preloadedJs", "js"), ("preloadedCss", "css")):
+        items = data.get(list_key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            errors.append(_invalid(where, list_key))
+            continue
+        for index, item in enumerate(items):
             path = item.get("path") if isinstance(item, dict) else None
-            if (
-                not isinstance(path, str)
-                or _extension(path) != ext
-                or path not in names
-            ):
+            if not _asset_path_ok(path, ext):
+                errors.append(_invalid(where, f"{list_key}[{index}].path"))
+            elif path.replace("\\", "/").lstrip("/") not in names:
                 errors.append(
                     _(
                         "Thư viện %(folder)s thiếu tệp %(path)s khai báo trong library.json."
                     )
                     % {"folder": folder, "path": path}
                 )
-    if errors:
-        raise PackageError(errors)
-    dependencies = set()
-    for list_key in ("preloadedDependencies", "dynamicDependencies"):
-        dependencies |= _dependency_keys(data.get(list_key, []), where)
+    dependencies = dependencies_of(data, where, errors)
+    if "semantics.json" in names:
+        _parse_json(
+            zf, names["semantics.json"], f"{folder}/semantics.json", errors, kind=None
+        )
+    for path in sorted(names):
+        language, _sep, file = path.partition("/")
+        if language != "language" or not file:
+            continue
+        if "/" in file or not LANGUAGE_FILE.match(file):
+            errors.append(
+                _("Tệp ngôn ngữ không hợp lệ: %(name)s") % {"name": f"{folder}/{path}"}
+            )
+            continue
+        _parse_json(zf, names[path], f"{folder}/{path}", errors, kind=None)
+    if len(errors) > before:
+        return None
+    key = LibraryKey(
+        data["machineName"], versions["majorVersion"], versions["minorVersion"]
+    )
+    if folder not in (key.folder, key.machine_name):
+        errors.append(
+            _("Thư mục %(folder)s không khớp với library.json (phải là %(expected)s).")
+            % {"folder": folder, "expected": key.folder}
+        )
+        return None
     # The folder's fingerprint: every path and its bytes, in path order.
     digest = hashlib.sha256()
     cap = limit("H5P_MAX_FILE_BYTES", 50 * 1024 * 1024)
@@ -493,10 +668,11 @@ def _check_library(zf, folder: str, infos: list[zipfile.ZipInfo]) -> PackageLibr
         digest.update(b"\0")
     return PackageLibrary(
         key=key,
-        patch=data["patchVersion"],
+        patch=versions["patchVersion"],
         title=data["title"][:255],
         library_json=data,
         sha256=digest.hexdigest(),
+        folder=folder,
         members=infos,
         dependencies=dependencies,
     )

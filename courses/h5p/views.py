@@ -54,7 +54,12 @@ MIME_TYPES = {
     "glb": "model/gltf-binary",
 }
 # Package content may only be data: scripts and styles come from libraries.
-CONTENT_DENY = {"js", "css", "svg", "xml"}
+CONTENT_DENY = {"js", "css"}
+# Files a browser opens as documents that can carry script: opened directly
+# by their URL, they get an inert, sandboxed document (no script, no fetch,
+# an opaque origin); as images or data they are unaffected.
+INERT_DOCUMENTS = {"svg", "xml"}
+INERT_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def _csp() -> str:
@@ -169,7 +174,10 @@ def _serve(storage_path: str, ext: str) -> FileResponse:
         handle, content_type=MIME_TYPES.get(ext, "application/octet-stream")
     )
     response["Cache-Control"] = "private, max-age=3600"
-    return _secure(response)
+    _secure(response)
+    if ext in INERT_DOCUMENTS:
+        response["Content-Security-Policy"] = INERT_CSP
+    return response
 
 
 @require_GET

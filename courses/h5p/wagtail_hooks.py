@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from . import admin_views
 from .forms import H5PContentForm
 from .models import H5PContent, H5PContentVersion, H5PLibrary
 from .services import library_set_status, package_import
@@ -24,13 +29,22 @@ def _after_save(view, instance):
     max_score = view.form.cleaned_data.get("max_score")
     if upload is not None:
         upload.seek(0)
-        package_import(
+        result = package_import(
             fileobj=upload,
             filename=upload.name,
             size=upload.size,
             content=instance,
             user=view.request.user,
         )
+        for upgrade in result.new_upgrades:
+            messages.info(
+                view.request,
+                _(
+                    "Gói có bản vá mới %(upgrade)s; bài tập dùng bản %(current)s "
+                    "cho đến khi quản trị cấp tỉnh duyệt bản vá."
+                )
+                % {"upgrade": upgrade, "current": upgrade.library},
+            )
     if max_score:
         version = instance.current_version
         if version is not None:
@@ -112,6 +126,9 @@ class LibraryEditView(generic.EditView):
 
 
 class H5PLibraryViewSet(ModelViewSet):
+    """Per-library pages (inspect, history: the audit log) behind the
+    library screen; not in the menu."""
+
     model = H5PLibrary
     icon = "cogs"
     menu_label = _("Thư viện H5P")
@@ -126,10 +143,67 @@ class H5PLibraryViewSet(ModelViewSet):
         return LibraryStatusForm
 
 
+class ProvinceAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_province_admin
+
+
+class H5PLibraryScreen(ViewSet):
+    """Installed libraries, the contents using them, pending upgrades."""
+
+    name = "h5p_libraries"
+    url_prefix = "h5p/libraries"
+    icon = "cogs"
+    menu_label = _("Thư viện H5P")
+    menu_item_class = ProvinceAdminMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.index, name="index"),
+            path("<int:pk>/", admin_views.library_decide, name="library"),
+            path("upgrades/<int:pk>/", admin_views.upgrade_decide, name="upgrade"),
+        ]
+
+
 class H5PGroup(ViewSetGroup):
     menu_label = _("H5P")
     menu_icon = "form"
-    items = (H5PContentViewSet, H5PLibraryViewSet)
+    items = (H5PContentViewSet, H5PLibraryScreen)
 
 
 register_snippet(H5PGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_library_pages():
+    return H5PLibraryViewSet("h5plibrary")
+
+
+@hooks.register("register_log_actions")
+def register_h5p_log_actions(actions):
+    actions.register_action(
+        "h5p.library_approve", _("Duyệt thư viện H5P"), _("Đã duyệt thư viện H5P")
+    )
+    actions.register_action(
+        "h5p.library_block", _("Chặn thư viện H5P"), _("Đã chặn thư viện H5P")
+    )
+    actions.register_action(
+        "h5p.library_unapprove",
+        _("Đưa thư viện H5P về chờ duyệt"),
+        _("Đã đưa thư viện H5P về chờ duyệt"),
+    )
+    actions.register_action(
+        "h5p.upgrade_received",
+        _("Nhận bản vá thư viện H5P"),
+        _("Đã nhận bản vá thư viện H5P, chờ duyệt"),
+    )
+    actions.register_action(
+        "h5p.upgrade_approve",
+        _("Duyệt bản vá thư viện H5P"),
+        _("Đã duyệt bản vá thư viện H5P"),
+    )
+    actions.register_action(
+        "h5p.upgrade_block",
+        _("Chặn bản vá thư viện H5P"),
+        _("Đã chặn bản vá thư viện H5P"),
+    )

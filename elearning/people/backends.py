@@ -32,6 +32,16 @@ def forget_request_user(user_id) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
+def forget_request_users(user_ids) -> None:
+    """``forget_request_user`` for many users at once (bulk writes send no
+    signals): one cache call now and one on commit."""
+    keys = [request_user_key(pk) for pk in user_ids if pk is not None]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def _get_user(backend, user_id):
     key = request_user_key(user_id)
     user = cache.get(key)

@@ -266,3 +266,57 @@ def unit_id_now(user) -> int | None:
     Reads the profile already loaded with ``user`` when there is one."""
     profile = getattr(user, "profile", None) if user is not None else None
     return profile.unit_id if profile is not None else None
+
+
+# --- Accounts by address (the staff import) --------------------------------------
+
+
+def _holds_staff_role():
+    from django.db.models import Exists, OuterRef
+
+    from .models import STAFF_ROLES
+
+    return Exists(
+        User.groups.through.objects.filter(
+            user_id=OuterRef("pk"), group__name__in=[r.value for r in STAFF_ROLES]
+        )
+    )
+
+
+def users_by_email(emails: Iterable[str], *, chunk: int = 1000) -> dict[str, User]:
+    """The accounts of ``emails`` (lower case), keyed by address, with their
+    profile and ``holds_staff_role`` (officer, trainer or admin) annotated;
+    one query per ``chunk`` addresses."""
+    wanted = sorted(set(emails))
+    result: dict[str, User] = {}
+    for start in range(0, len(wanted), chunk):
+        for user in (
+            # Addresses are stored lower case (User.save, the services).
+            User.objects.filter(email__in=wanted[start : start + chunk])
+            .select_related("profile")
+            .annotate(holds_staff_role=_holds_staff_role())
+        ):
+            result[user.email.lower()] = user
+    return result
+
+
+def people_named(
+    folded_names: Iterable[str], *, unit_ids: set[int], chunk: int = 1000
+) -> list[User]:
+    """The accounts of ``unit_ids`` whose folded name (``names.fold``, the
+    profile's indexed ``search_key``) is one of ``folded_names``, with
+    profile, agency and ``holds_staff_role``; by id, one query per
+    ``chunk`` names. Callers compare the names more strictly themselves."""
+    wanted = sorted(set(folded_names))
+    found: list[User] = []
+    for start in range(0, len(wanted), chunk):
+        found += (
+            User.objects.filter(
+                profile__unit_id__in=unit_ids,
+                profile__search_key__in=wanted[start : start + chunk],
+            )
+            .select_related("profile__agency")
+            .annotate(holds_staff_role=_holds_staff_role())
+            .order_by("pk")
+        )
+    return found

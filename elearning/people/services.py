@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import nullcontext
@@ -30,7 +32,7 @@ from .models import (
     UnitSuccession,
     User,
 )
-from .names import name_match_key, normalize_text
+from .names import fold, name_match_key, name_sort_key, normalize_text
 
 DATA = Path(__file__).resolve().parent / "data"
 UNITS_2018 = DATA / "administrative_units_dong_nai_2018.csv"
@@ -1403,3 +1405,289 @@ def access_log_record_many(
             cursor.execute(sql, [*head, *chunk])  # nosemgrep: no-formatted-raw-sql
             written += cursor.rowcount
     return written
+
+
+# --- Staff lists (bulk) ---------------------------------------------------------
+
+
+@dataclass
+class StaffRecord:
+    """One person as a staff list gives them (values already checked).
+
+    ``same_as_user_id`` / ``same_as_email``: whoever imports decided that
+    this line is a person the platform (or an earlier record of the same
+    batch, by its address) already has under another address. That account
+    is kept and updated, and its address becomes ``email``.
+    """
+
+    email: str
+    full_name: str
+    unit_id: int
+    agency_name: str
+    date_of_birth: datetime.date | None = None
+    position: str = ""
+    category: str = ""
+    same_as_user_id: int | None = None
+    same_as_email: str = ""
+
+
+@dataclass
+class StaffUpsertResult:
+    users_created: int = 0
+    profiles_created: int = 0
+    profiles_updated: int = 0
+    unchanged: int = 0
+    agencies_created: int = 0
+    emails_changed: int = 0
+    # The new accounts (empty in a dry run), and every record's account by
+    # the record's address (new ones only when written).
+    created_ids: list[int] = dataclasses.field(default_factory=list)
+    user_ids: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def agencies_bulk_get_or_create(
+    names: Iterable[tuple[int, str]], *, dry_run: bool = False
+) -> tuple[dict[tuple[int, str], Agency], int]:
+    """The agencies of (unit id, name) pairs, keyed by (unit id,
+    ``name_match_key(name)``), creating the missing ones; and how many were
+    (or, with ``dry_run``, would be) created.
+
+    A name differing from an agency of the unit only by case or spacing is
+    that agency, spelled as it already is; the first spelling given names an
+    agency that is new. Two queries, three when some are created.
+    """
+    wanted: dict[tuple[int, str], str] = {}
+    for unit_id, name in names:
+        name = normalize_text(name)
+        wanted.setdefault((unit_id, name_match_key(name)), name)
+    unit_ids = {unit_id for unit_id, _key in wanted}
+    found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
+    missing = [key for key in wanted if key not in found]
+    if missing and not dry_run:
+        Agency.objects.bulk_create(
+            [Agency(unit_id=key[0], name=wanted[key]) for key in missing],
+            ignore_conflicts=True,
+        )
+        found = Agency.objects.filter(unit_id__in=unit_ids).by_match_key()
+    return found, len(missing)
+
+
+def _unusable_password() -> str:
+    # What make_password(None) makes, without 40 secrets.choice() calls.
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _log_entries(entries: list[tuple[User, str, dict]], *, actor, label_of) -> None:
+    """Wagtail log entries as ``wagtail.log_actions.log`` would write them
+    for users, in one query: (user, action, data) each."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    if not entries:
+        return
+    user_type = ContentType.objects.get_for_model(User, for_concrete_model=False)
+    now = timezone.now()
+    actor = actor if actor is not None and actor.is_authenticated else None
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=user_type,
+                object_id=str(user.pk),
+                label=label_of(user)[:255],
+                action=action,
+                data=data,
+                user=actor,
+                timestamp=now,
+            )
+            for user, action, data in entries
+        ],
+        batch_size=500,
+    )
+
+
+def staff_bulk_upsert(
+    records: list[StaffRecord], *, actor: User | None, dry_run: bool = False
+) -> StaffUpsertResult:
+    """Create or update the people of a staff list, in bulk.
+
+    A record's address names its account. A new address makes an account
+    with an unusable password (no hash: the person is invited to choose
+    one), the learner role, a verified primary allauth address (whoever
+    imports vouches for the work address) and a profile; an existing one has
+    its profile updated where it differs. A record decided to be another
+    address's person (``same_as_*``) updates that account and changes its
+    address (the old one is kept as a secondary allauth address).
+
+    What the people signals do for a single save is done here for the
+    batch: the role given to new accounts and every address change are in
+    Wagtail's log with ``actor``; the cached request user of every changed
+    account is dropped now and on commit. Runs in one transaction, with a
+    fixed number of queries; callers import a long list in batches (each
+    its own transaction). ``dry_run`` writes nothing and counts what would
+    change. Agencies unknown in a record's unit are created there.
+    """
+    from allauth.account.models import EmailAddress
+
+    from .backends import forget_request_users
+    from .selectors import users_by_email
+
+    result = StaffUpsertResult()
+    with transaction.atomic():
+        agencies, result.agencies_created = agencies_bulk_get_or_create(
+            ((r.unit_id, r.agency_name) for r in records), dry_run=dry_run
+        )
+        existing = users_by_email(
+            [r.email for r in records] + [r.same_as_email for r in records]
+        )
+        others = {r.same_as_user_id for r in records if r.same_as_user_id}
+        chosen = {
+            u.pk: u
+            for u in User.objects.filter(pk__in=others).select_related("profile")
+        }
+        plain = [
+            r
+            for r in records
+            if not r.same_as_user_id and not r.same_as_email and r.email not in existing
+        ]
+        result.users_created = len(plain)
+        new_users = [
+            User(email=r.email, password=_unusable_password(), is_active=True)
+            for r in plain
+        ]
+        names = {r.email: normalize_text(r.full_name) for r in records}
+        if new_users and not dry_run:
+            User.objects.bulk_create(new_users, batch_size=500)
+            if not all(u.pk for u in new_users):  # SQLite < 3.35
+                new_users = list(users_by_email(u.email for u in new_users).values())
+            for user in new_users:
+                existing[user.email] = user
+            result.created_ids = [u.pk for u in new_users]
+            learner = Group.objects.get(name=Role.LEARNER)
+            User.groups.through.objects.bulk_create(
+                [
+                    User.groups.through(user_id=u.pk, group_id=learner.pk)
+                    for u in new_users
+                ],
+                ignore_conflicts=True,
+            )
+            EmailAddress.objects.bulk_create(
+                [
+                    EmailAddress(user=u, email=u.email, verified=True, primary=True)
+                    for u in new_users
+                ],
+                ignore_conflicts=True,
+            )
+            # As the role-change signal writes it for one account.
+            _log_entries(
+                [
+                    (u, "people.role_change", {"added": [Role.LEARNER.value]})
+                    for u in new_users
+                ],
+                actor=actor,
+                label_of=lambda u: names.get(u.email) or u.email,
+            )
+        fresh = {u.email for u in new_users}
+        created: dict[int, StaffProfile] = {}
+        to_update: dict[int, StaffProfile] = {}
+        moves: list[tuple[User, str]] = []  # (account, its new address)
+        for record in records:
+            if record.same_as_user_id:
+                user = chosen.get(record.same_as_user_id)
+            elif record.same_as_email:
+                user = existing.get(record.same_as_email)
+            else:
+                user = existing.get(record.email)
+            agency = agencies.get((record.unit_id, name_match_key(record.agency_name)))
+            values = {
+                "full_name": normalize_text(record.full_name),
+                "date_of_birth": record.date_of_birth,
+                "position": normalize_text(record.position),
+                "unit_id": agency.unit_id if agency else record.unit_id,
+                "agency_id": agency.pk if agency else None,
+                "category": record.category,
+            }
+            changed = False
+            if user is None:
+                # Only in a dry run: a new account, or an earlier record's.
+                if record.same_as_email:
+                    changed = True
+                else:
+                    result.profiles_created += 1
+                    continue
+            else:
+                if user.email != record.email and (
+                    record.same_as_user_id or record.same_as_email
+                ):
+                    moves.append((user, record.email))
+                    changed = True
+                profile = created.get(user.pk) or to_update.get(user.pk)
+                if profile is None and user.email not in fresh:
+                    profile = getattr(user, "profile", None)
+                if profile is None:
+                    created[user.pk] = StaffProfile(user=user, **values)
+                    result.user_ids[record.email] = user.pk
+                    continue
+                if (record.same_as_user_id or record.same_as_email) and (
+                    name_match_key(profile.full_name)
+                    == name_match_key(values["full_name"])
+                ):
+                    # "NGUYỄN VĂN AN" decided to be Nguyễn Văn An keeps the
+                    # spelling the person already has.
+                    values["full_name"] = profile.full_name
+                if any(getattr(profile, k) != v for k, v in values.items()):
+                    for key, value in values.items():
+                        setattr(profile, key, value)
+                    if user.pk not in created:
+                        to_update[user.pk] = profile
+                    changed = True
+                result.user_ids[record.email] = user.pk
+            if changed:
+                result.profiles_updated += 1
+            else:
+                result.unchanged += 1
+        to_create = list(created.values())
+        result.profiles_created += len(to_create)
+        result.emails_changed = len(moves)
+        if dry_run:
+            return result
+        for profile in to_create + list(to_update.values()):
+            profile.sort_key = name_sort_key(profile.full_name)
+            profile.search_key = fold(profile.full_name)
+        StaffProfile.objects.bulk_create(to_create, batch_size=500)
+        StaffProfile.objects.bulk_update(
+            list(to_update.values()),
+            ["full_name", "sort_key", "search_key", "date_of_birth", "position"]
+            + ["unit", "agency", "category"],
+            batch_size=500,
+        )
+        if moves:
+            _addresses_change(moves, actor=actor)
+        forget_request_users(list(to_update) + [user.pk for user, _email in moves])
+    return result
+
+
+def _addresses_change(moves: list[tuple[User, str]], *, actor: User | None) -> None:
+    """Give each account its new address (sign-in and primary allauth
+    address); the old one stays a verified secondary address. Logged."""
+    from allauth.account.models import EmailAddress
+
+    entries = []
+    for user, email in moves:
+        entries.append(
+            (user, "people.email_changed", {"old": user.email, "new": email})
+        )
+        user.email = email
+    ids = [user.pk for user, _email in moves]
+    EmailAddress.objects.filter(user_id__in=ids).update(primary=False)
+    User.objects.bulk_update([user for user, _email in moves], ["email"])
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=email, verified=True, primary=True)
+            for user, email in moves
+        ],
+        ignore_conflicts=True,
+    )
+    _log_entries(entries, actor=actor, label_of=lambda u: u.get_full_name())

@@ -129,6 +129,17 @@ def register_people_actions(actions):
                 "roles": ", ".join(data.get("removed", []))
             }
 
+    @actions.register_action("people.email_changed")
+    class EmailChanged(LogFormatter):
+        label = _("Đổi địa chỉ thư điện tử")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Đổi địa chỉ thư điện tử từ %(old)s sang %(new)s") % {
+                "old": data.get("old", ""),
+                "new": data.get("new", ""),
+            }
+
 
 # --- Account changes ask for a recent re-authentication ----------------------
 # Roles (groups) and the active flag are edited in Wagtail's user admin; a

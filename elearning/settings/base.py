@@ -294,6 +294,9 @@ H5P_MAX_TOTAL_BYTES = 300 * 1024 * 1024
 H5P_MAX_COMPRESSION_RATIO = 100
 H5P_XAPI_PER_MINUTE = 60
 H5P_GRADING_METHOD = "highest"  # or "last"
+# H5P core API of the bundled player (h5p-standalone 3.8.2): a library whose
+# coreApi is newer is refused.
+H5P_CORE_API = (1, 28)
 
 # --- Attendance -------------------------------------------------------------
 # The trainer's QR code shows a new check-in link every this many seconds; a
@@ -379,6 +382,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # shows them older than MAX_AGE seconds (0: computed on every request).
 REPORTS_FIGURES_REFRESH = env.int("REPORTS_FIGURES_REFRESH", default=300)
 REPORTS_FIGURES_MAX_AGE = env.int("REPORTS_FIGURES_MAX_AGE", default=900)
+# Personal data (Decree 356/2025): a staff list uploaded for an import is
+# deleted once the import is done, and kept at most this many days when it
+# failed or was refused (for the officer to see what to fix) or never
+# confirmed.
+IMPORT_UPLOAD_KEEP_DAYS = env.int("IMPORT_UPLOAD_KEEP_DAYS", default=7)
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "elearning.tasks.clear_expired_sessions",
@@ -409,6 +418,12 @@ CELERY_BEAT_SCHEDULE = {
     "close-overdue-quiz-attempts": {
         "task": "quizzes.tasks.close_overdue_attempts",
         "schedule": 60,
+    },
+    # Staff lists uploaded for an import that failed, was refused or never
+    # confirmed are deleted IMPORT_UPLOAD_KEEP_DAYS days after the upload.
+    "delete-old-import-uploads": {
+        "task": "courses.tasks.import_uploads_delete",
+        "schedule": 3600,
     },
 }
 

@@ -83,8 +83,11 @@
       });
       return { choices: keys };
     }
-    if (type === "short") {
+    if (type === "short" || type === "numerical") {
       return { text: fieldset.querySelector("input[type=text]").value };
+    }
+    if (type === "essay") {
+      return { text: fieldset.querySelector("textarea").value };
     }
     var matches = {};
     fieldset.querySelectorAll("select").forEach(function (select) {
@@ -100,8 +103,10 @@
       fieldset.querySelectorAll("input.form-check-input").forEach(function (input) {
         input.checked = picked.indexOf(input.value) !== -1;
       });
-    } else if (type === "short") {
+    } else if (type === "short" || type === "numerical") {
       fieldset.querySelector("input[type=text]").value = response.text || "";
+    } else if (type === "essay") {
+      fieldset.querySelector("textarea").value = response.text || "";
     } else {
       fieldset.querySelectorAll("select").forEach(function (select) {
         select.value = (response.matches || {})[select.dataset.key] || "";
@@ -208,7 +213,7 @@
       record(fieldset);
     });
     fieldset.addEventListener("input", function (event) {
-      if (event.target.type !== "text") return;
+      if (event.target.type !== "text" && event.target.type !== "textarea") return;
       clearTimeout(typingTimers[id]);
       typingTimers[id] = setTimeout(function () {
         record(fieldset);

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from courses.attendance.models import AttendanceRecord
 from courses.attendance.services import attendance_mark, class_membership_add
 from tests.factories import reauthenticate
+from tests.test_tabular import windows_1258
 
 from .conftest import at
 
@@ -401,3 +402,23 @@ def test_roster_of_a_session_not_begun_offers_only_leave(
     time_machine.move_to(at(8, 7, 30))
     page = client.get(url("roster", klass, sessions[2])).content.decode()
     assert 'id="all-present"' in page and "disabled>" not in page
+
+
+def test_import_reads_excel_semicolons_and_refuses_undecodable_bytes(
+    client, two_districts, sessions, trainer, learner
+):
+    """The sheet goes through the platform's one tabular reader: Excel's
+    semicolon CSV reads; bytes no encoding can read are refused, named."""
+    client.force_login(trainer)
+    bad = io.BytesIO(CSV_HEADER.encode() + b"1,a@b.vn,Ng\x81\x8d,C\x8f m\x90t,\n")
+    bad.name = "diem-danh.csv"
+    response = client.post(url("import", two_districts, sessions[0]), {"file": bad})
+    assert response.status_code == 400
+    assert "Không đọc được bảng mã của tệp" in response.content.decode()
+    assert not AttendanceRecord.objects.exists()
+    data = (CSV_HEADER + f"1,{learner.email},An,Có mặt,\n").replace(",", ";")
+    upload = io.BytesIO(windows_1258(data.replace("\n", "\r\n")))
+    upload.name = "diem-danh.csv"
+    response = client.post(url("import", two_districts, sessions[0]), {"file": upload})
+    assert response.status_code == 302
+    assert AttendanceRecord.objects.get().status == "present"

@@ -108,8 +108,7 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
+def _phone(browser):
     context, page = _new_page(
         browser,
         viewport={"width": 390, "height": 844},
@@ -118,6 +117,20 @@ def phone_page(browser, live_server):
         has_touch=True,
     )
     page.watch = PageWatch(page)
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context, page = _phone(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def second_phone_page(browser, live_server):
+    """Another phone, for a second person in the same journey."""
+    context, page = _phone(browser)
     yield page
     context.close()
 
@@ -173,3 +186,26 @@ def sign_in_by_cookie(page, live_server, user) -> None:
             }
         ]
     )
+
+
+@pytest.fixture
+def worker(live_server, settings):
+    """A real Celery worker sharing the test database (PostgreSQL); the
+    platform's tasks go to it instead of running in the request. Links it
+    writes (a certificate's QR code) point at the live server."""
+    from elearning.celery import app
+    from tests.celery_workers import celery_worker, shared_database_url
+
+    settings.SITE_URL = live_server.url
+    with celery_worker(
+        database=shared_database_url(), env={"SITE_URL": live_server.url}
+    ) as (url, queue):
+        keys = ("task_always_eager", "broker_url", "task_default_queue")
+        saved = {key: app.conf[key] for key in keys}
+        app.conf.update(
+            task_always_eager=False, broker_url=url, task_default_queue=queue
+        )
+        try:
+            yield
+        finally:
+            app.conf.update(saved)

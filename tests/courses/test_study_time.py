@@ -310,3 +310,29 @@ def test_lesson_page_says_the_minimum_and_beats_until_done(enrolled, learner, le
     assert done(enrolled, lessons[0]).json()["ok"] is True
     html = enrolled.get(lessons[0].url).content.decode()
     assert "data-beat-url" not in html and "ít nhất 4 phút" not in html
+
+
+def test_two_first_beats_at_once_make_one_row_and_no_error(
+    enrolled, lessons, learner, clock, monkeypatch
+):
+    """Two tabs of a lesson send their first beat in the same instant: the
+    second finds no row to lock, then the first's row is there when it
+    inserts. It answers as a first beat would, not with a server error."""
+    lesson = lessons[0]
+    original = LessonStudy.objects.select_for_update
+
+    class ThenTheOtherTab:
+        """The rows as they were locked, then the other tab's insert."""
+
+        def filter(self, **lookups):
+            rows = list(original().filter(**lookups))
+            if not LessonStudy.objects.filter(learner=learner, lesson=lesson).exists():
+                LessonStudy.objects.create(
+                    learner=learner, lesson=lesson, first_opened_at=T0, last_beat_at=T0
+                )
+            return rows
+
+    monkeypatch.setattr(LessonStudy.objects, "select_for_update", ThenTheOtherTab)
+    assert beat(enrolled, lesson).status_code == 200
+    assert LessonStudy.objects.filter(learner=learner, lesson=lesson).count() == 1
+    assert seconds(learner, lesson) == 0

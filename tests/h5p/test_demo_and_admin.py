@@ -66,3 +66,45 @@ def test_admin_upload_creates_a_version_and_refuses_bad_packages(admin_client):
     assert version.content.title == "Thử"
     assert version.uploaded_by is not None
     assert version.main_library.status == H5PLibrary.Status.PENDING
+
+
+REAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "h5p-real"
+
+
+def test_admin_upload_of_real_packages(admin_client, province_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from courses.h5p.services import library_set_status
+
+    url = reverse("wagtailsnippets_h5p_h5pcontent:add")
+
+    def upload(path, title):
+        package = SimpleUploadedFile(path.name, path.read_bytes())
+        return admin_client.post(
+            url,
+            {"title": title, "pass_threshold": 80, "package": package},
+            follow=True,
+        )
+
+    # Every error of a package, each with its file and field.
+    response = upload(REAL / "invalid" / "2-invalid-libraries.h5p", "Hỏng")
+    html = response.content.decode()
+    assert "Tệp ngôn ngữ không hợp lệ: H5P.GreetingCard-1.0/language/XXX!.json" in html
+    assert "H5P.GreetingCard2-1.0/library.json: thiếu trường “title”." in html
+    assert H5PContent.objects.count() == 0
+
+    # A real export as H5P writes it (versions as strings) is accepted.
+    response = upload(REAL / "H5P.MultiChoice.h5p", "Trắc nghiệm")
+    assert response.redirect_chain, response.content.decode()[:2000]
+    for library in H5PLibrary.objects.all():
+        library_set_status(
+            library=library, status=H5PLibrary.Status.APPROVED, user=province_admin
+        )
+    # Newer patches of shared libraries: accepted, the upgrade waits.
+    response = upload(REAL / "xss-svg.h5p", "Điền từ")
+    assert response.redirect_chain
+    html = response.content.decode()
+    assert "Gói có bản vá mới H5P.Image 1.1.22" in html
+    assert "bài tập dùng bản H5P.Image 1.1.9" in html
+    assert H5PContentVersion.objects.count() == 2

@@ -291,3 +291,30 @@ def test_query_counts_do_not_grow(
         assert content_client.get(f"/h5p-embed/{token}/").status_code == 200
     with django_assert_max_num_queries(13):
         post_xapi(content_client, token, statement(h5p_version))
+
+
+def test_svg_and_xml_are_served_as_inert_documents(content_client, learner):
+    from courses.h5p.views import INERT_CSP
+
+    from .helpers import good_members, import_bytes, zip_bytes
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+    members = good_members()
+    members["content/images/logo.svg"] = svg
+    members["content/data.xml"] = b"<a/>"
+    members["H5P.ElearningTrueFalse-1.0/icon.svg"] = svg
+    version = import_bytes(zip_bytes(members), approve_libraries=True).version
+    token = token_make(attempt=attempt_start(learner=learner, version=version))
+    for path, mime in (
+        ("files/content/images/logo.svg", "image/svg+xml"),
+        ("files/content/data.xml", "application/xml"),
+        ("libraries/H5P.ElearningTrueFalse-1.0/icon.svg", "image/svg+xml"),
+    ):
+        response = content_client.get(f"/h5p-embed/{token}/{path}")
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == mime
+        assert response["Content-Security-Policy"] == INERT_CSP
+        assert response["X-Content-Type-Options"] == "nosniff"
+    # Other files keep the embed policy.
+    response = content_client.get(f"/h5p-embed/{token}/files/content/content.json")
+    assert response["Content-Security-Policy"] != INERT_CSP

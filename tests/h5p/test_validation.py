@@ -17,6 +17,7 @@ from .helpers import good_members, import_bytes, symlink_info, zip_bytes
 pytestmark = pytest.mark.django_db
 
 LIB = "H5P.ElearningTrueFalse-1.0"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
 
 
 def private_files() -> list[Path]:
@@ -151,8 +152,8 @@ def test_per_file_size(settings):
 
 @pytest.mark.parametrize(
     "name",
-    ["content/page.html", "content/x.js", "content/pic.svg", "content/style.css"],
-    ids=["html", "js", "svg", "css"],
+    ["content/page.html", "content/x.js", "content/style.css", "content/run.exe"],
+    ids=["html", "js", "css", "exe"],
 )
 def test_forbidden_extensions_in_content(name):
     members = list(good_members().items()) + [(name, b"<script>alert(1)</script>")]
@@ -170,7 +171,7 @@ def test_forbidden_extensions_in_library(name):
 
 
 def test_library_may_hold_svg_and_js():
-    members = list(good_members().items()) + [(f"{LIB}/icon.svg", b"<svg/>")]
+    members = list(good_members().items()) + [(f"{LIB}/icon.svg", SVG)]
     assert import_bytes(zip_bytes(members)).version.pk
 
 
@@ -184,9 +185,125 @@ def test_hidden_and_underscore_entries_are_skipped():
     assert not (root / "content" / ".DS_Store").exists()
 
 
-def test_stray_top_level_file():
-    members = list(good_members().items()) + [("readme.txt", b"x")]
-    assert_refused(zip_bytes(members), "thư mục gốc")
+def test_stray_top_level_file_is_ignored_as_core_does():
+    """H5P core skips top-level files other than h5p.json (it used to be
+    refused here); they are not extracted."""
+    members = list(good_members().items()) + [
+        ("readme.txt", b"x"),
+        ("build.sh", b"rm -rf /"),
+    ]
+    version = import_bytes(zip_bytes(members)).version
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / version.storage_prefix
+    assert sorted(p.name for p in root.iterdir()) == ["content", "h5p.json"]
+
+
+@pytest.mark.parametrize(
+    "name", ["content/notes.md", "content/fix.diff", "content/pic.svg"]
+)
+def test_core_content_extensions_are_accepted(name):
+    members = list(good_members().items()) + [(name, SVG)]
+    assert import_bytes(zip_bytes(members)).version.pk
+
+
+@pytest.mark.parametrize("name", ["apply.patch", "changes.diff", "README.md"])
+def test_core_library_extensions_are_accepted(name):
+    members = list(good_members().items()) + [(f"{LIB}/{name}", b"x")]
+    assert import_bytes(zip_bytes(members)).version.pk
+
+
+def _edit_json(members, name, **changes):
+    data = json.loads(members[name])
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    members[name] = json.dumps(data).encode()
+    return members
+
+
+def test_versions_as_digit_strings_as_h5p_writes_them():
+    members = good_members()
+    _edit_json(
+        members,
+        "h5p.json",
+        preloadedDependencies=[
+            {
+                "machineName": "H5P.ElearningTrueFalse",
+                "majorVersion": "1",
+                "minorVersion": "0",
+            }
+        ],
+    )
+    _edit_json(
+        members,
+        f"{LIB}/library.json",
+        majorVersion="1",
+        minorVersion="0",
+        patchVersion="3",
+    )
+    version = import_bytes(zip_bytes(members)).version
+    library = version.main_library
+    assert (library.major, library.minor, library.patch) == (1, 0, 3)
+
+
+@pytest.mark.parametrize("bad", ["1.0", "-1", "x", 1.5, True, "123456"])
+def test_versions_must_be_digits(bad):
+    members = _edit_json(good_members(), f"{LIB}/library.json", patchVersion=bad)
+    assert_refused(zip_bytes(members), "“patchVersion” không hợp lệ")
+
+
+def test_library_folder_may_be_the_machine_name_alone():
+    members = {
+        (k.replace(LIB, "H5P.ElearningTrueFalse") if k.startswith(LIB) else k): v
+        for k, v in good_members().items()
+    }
+    version = import_bytes(zip_bytes(members)).version
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / version.main_library.storage_prefix
+    assert (root / "scripts" / "true-false.js").is_file()
+    assert version.main_library.folder == LIB
+
+
+def test_language_files_must_be_json():
+    members = good_members()
+    members[f"{LIB}/language/vi.json"] = b'{"semantics": ['
+    assert_refused(zip_bytes(members), f"{LIB}/language/vi.json không phải JSON")
+
+
+def test_language_file_names_follow_core():
+    members = good_members()
+    members[f"{LIB}/language/vi!.json"] = b"{}"
+    assert_refused(zip_bytes(members), "Tệp ngôn ngữ không hợp lệ")
+
+
+def test_core_api_newer_than_the_player_is_refused(settings):
+    members = _edit_json(
+        good_members(),
+        f"{LIB}/library.json",
+        coreApi={"majorVersion": 1, "minorVersion": 29},
+    )
+    assert_refused(zip_bytes(members), "cần H5P core 1.29")
+    settings.H5P_CORE_API = (1, 29)
+    assert import_bytes(zip_bytes(members)).version.pk
+
+
+def test_every_error_is_reported_with_file_and_field():
+    members = good_members()
+    _edit_json(members, "h5p.json", language="vi_VN!", embedTypes=["popup"])
+    _edit_json(members, f"{LIB}/library.json", title=None, runnable=2)
+    members[f"{LIB}/language/vi.json"] = b"{"
+    members["content/page.html"] = b"<p>"
+    messages = assert_refused(zip_bytes(members), "h5p.json")
+    assert sorted(messages) == sorted(
+        [
+            "Loại tệp không được phép trong nội dung: content/page.html",
+            "h5p.json: trường “language” không hợp lệ.",
+            "h5p.json: trường “embedTypes” không hợp lệ.",
+            f"{LIB}/library.json: thiếu trường “title”.",
+            f"{LIB}/library.json: trường “runnable” không hợp lệ.",
+            f"{LIB}/language/vi.json không phải JSON hợp lệ (dòng 1, cột 2).",
+        ]
+    )
 
 
 def test_missing_h5p_json():
@@ -272,16 +389,21 @@ def test_dependency_already_installed_is_enough():
     assert version.main_library.folder == LIB
 
 
-def test_same_version_different_bytes_is_refused():
-    import_bytes(zip_bytes(good_members()))
-    files_before = sorted(private_files())
+def test_same_version_different_bytes_uses_the_installed_library():
+    """A library is machineName major.minor: the same patch with other bytes
+    is ignored and the installed code is used (it used to be refused)."""
+    first = import_bytes(zip_bytes(good_members())).version.main_library
     members = good_members()
     members[f"{LIB}/scripts/true-false.js"] += b"\n// changed\n"
-    with pytest.raises(PackageError) as error:
-        import_bytes(zip_bytes(members))
-    assert any("nội dung tệp khác" in m for m in error.value.messages)
-    assert sorted(private_files()) == files_before
-    assert H5PContentVersion.objects.count() == 1
+    result = import_bytes(zip_bytes(members))
+    assert result.new_libraries == [] and result.new_upgrades == []
+    library = H5PLibrary.objects.get()
+    assert (library.sha256, library.storage_prefix) == (
+        first.sha256,
+        first.storage_prefix,
+    )
+    assert result.version.main_library == library
+    assert H5PContentVersion.objects.count() == 2
 
 
 def test_unapproved_library_is_pending_and_not_playable(learner):
@@ -337,3 +459,30 @@ def test_lying_header_is_caught():
         import_bytes(bytes(data))
     assert error.value.messages == ["Tệp content/content.json trong gói bị hỏng."]
     assert private_files() == []
+
+
+def test_svg_is_sanitised_on_import():
+    evil = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+        b"<script>alert(document.cookie)</script>"
+        b'<a href="javascript:alert(2)"><circle r="4"/></a></svg>'
+    )
+    members = good_members()
+    members["content/images/logo.svg"] = evil
+    members[f"{LIB}/icon.svg"] = evil
+    version = import_bytes(zip_bytes(members)).version
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    for path in (
+        root / version.storage_prefix / "content" / "images" / "logo.svg",
+        root / version.main_library.storage_prefix / "icon.svg",
+    ):
+        stored = path.read_bytes()
+        assert b"<circle" in stored
+        assert b"script" not in stored
+        assert b"alert" not in stored
+
+
+def test_unreadable_svg_is_refused():
+    members = good_members()
+    members["content/images/logo.svg"] = b"<svg><unclosed></svg>"
+    assert_refused(zip_bytes(members), "Tệp SVG content/images/logo.svg không đọc được")

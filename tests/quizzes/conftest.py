@@ -107,14 +107,15 @@ def course(base_data):
 def make_quiz(course, **fields):
     from quizzes.models import QuestionCategory, QuizPage, QuizRandomDraw
 
-    root = QuestionCategory.objects.get(name="ATTT cơ bản", parent=None)
     defaults = {
         "title": "Bài kiểm tra cuối khóa",
         "slug": "kiem-tra",
         "time_limit_minutes": 20,
         "attempts_allowed": 3,
-        "random_draws": [QuizRandomDraw(category=root, count=10)],
     }
+    if "random_draws" not in fields:
+        root = QuestionCategory.objects.get(name="ATTT cơ bản", parent=None)
+        defaults["random_draws"] = [QuizRandomDraw(category=root, count=10)]
     defaults.update(fields)
     return course.add_child(instance=QuizPage(**defaults))
 
@@ -141,7 +142,7 @@ def correct_response(snapshot: dict) -> dict:
         return {"choice": best["key"]}
     if kind == "multiple":
         return {"choices": [c["key"] for c in right]}
-    if kind == "short":
+    if kind in ("short", "numerical"):
         return {"text": right[0]["text"]}
     return {"matches": {c["key"]: c["match"] for c in snapshot["choices"]}}
 
@@ -155,4 +156,6 @@ def wrong_response(snapshot: dict) -> dict:
         return {"choices": [c["key"] for c in wrong]}
     if kind == "short":
         return {"text": "không biết"}
+    if kind == "numerical":
+        return {"text": "-999999"}
     return {"matches": {}}

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.models import Enrolment
+from elearning.slugs import ascii_slug
 from elearning.spreadsheets import safe_cell
 from quizzes.models import Attempt, Question
 from quizzes.services import attempt_start, attempt_submit
@@ -88,6 +89,8 @@ def test_admin_report_filters_by_district_and_exports(
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3 and rows[0][0] == "Họ và tên"
+    name = f"ket-qua-{ascii_slug(two_districts.title)}.xlsx"
+    assert f'filename="{name}"' in export["Content-Disposition"]
 
 
 @pytest.mark.parametrize(

@@ -114,13 +114,12 @@ def test_answer_versions_ignore_late_arrivals(quiz, enrolled):
         "learner": enrolled,
         "question_id": answer.question_id,
     }
-    assert (
-        answer_save(response={"text": "mới"}, client_version=2, **kwargs).version == 2
-    )
-    late = answer_save(response={"text": "cũ"}, client_version=1, **kwargs)
+    new, old = correct_response(answer.snapshot), wrong_response(answer.snapshot)
+    assert answer_save(response=new, client_version=2, **kwargs).version == 2
+    late = answer_save(response=old, client_version=1, **kwargs)
     assert late.stale and late.version == 2
     answer.refresh_from_db()
-    assert answer.response == {"text": "mới"}
+    assert answer.response == new
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 10
 
 
@@ -157,7 +156,7 @@ def test_answers_accepted_until_deadline_plus_grace(quiz, enrolled, seconds):
         "attempt_id": attempt.pk,
         "learner": enrolled,
         "question_id": answer.question_id,
-        "response": {"choice": "x"},
+        "response": correct_response(answer.snapshot),
         "client_version": 1,
         "now": attempt.deadline + timedelta(seconds=seconds),
     }

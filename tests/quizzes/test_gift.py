@@ -92,15 +92,11 @@ def test_every_supported_feature_parses_and_round_trips():
         ("$CATEGORY: A\n\nCâu hỏi {=a ~b\n", 3, "chưa được đóng"),
         ("$CATEGORY: A\n\nCâu {=a {~b}\n", 3, "chưa được đóng"),
         ("$CATEGORY: A\n\nCâu hỏi =a ~b }\n", 3, "không có dấu {"),
-        ("$CATEGORY: A\n\n\n\nCâu \\q {=a ~b}\n", 5, "ký tự thoát"),
         ("$CATEGORY: A\n\nCâu {\n=a\n~\n}\n", 5, "phương án trống"),
-        ("$CATEGORY: A\n\nCâu {}\n", 3, "trống"),
-        ("$CATEGORY: A\n\nCâu {#3.14}\n", 3, "dạng số"),
-        ("$CATEGORY: A\n\nChỉ là mô tả\n", 3, "không có phần đáp án"),
-        ("$CATEGORY: A\n\n::Tiêu đề chưa đóng Câu {=a ~b}\n", 3, "::"),
+        ("$CATEGORY: A\n\nCâu {#ba phẩy mười bốn}\n", 3, "không phải là số"),
         ("$CATEGORY: A\n\nCâu {~a ~b}\n", 3, "không có đáp án đúng"),
         ("$CATEGORY: A\n\nCâu {~%50%a ~%20%b}\n", 3, "100%"),
-        ("$CATEGORY: A\n\nCâu {~%abc%a =b}\n", 3, "trọng số"),
+        ("$CATEGORY: A\n\nCâu {~%150%a =b}\n", 3, "trọng số"),
         ("$CATEGORY: A\n\nCâu {=a -> }\n", 3, "vế phải"),
         ("$CATEGORY: A\n\nCâu {=a} sau {=b}\n", 3, "một phần đáp án"),
         ("Câu {=a ~b}\n", 1, "nhóm"),
@@ -109,15 +105,11 @@ def test_every_supported_feature_parses_and_round_trips():
         "unclosed",
         "nested",
         "stray-close",
-        "bad-escape",
         "empty-choice",
-        "essay",
-        "numerical",
-        "description",
-        "title",
+        "numerical-not-a-number",
         "no-correct",
         "weights",
-        "bad-weight",
+        "weight-out-of-range",
         "matching",
         "two-blocks",
         "no-category",
@@ -132,7 +124,7 @@ def test_hostile_gift_reports_line_numbered_vietnamese_errors(source, line, frag
 
 
 def test_errors_do_not_stop_later_questions_being_checked():
-    source = "$CATEGORY: A\n\nMột {=a ~b\n\nHai \\q {=a ~b}\n\nBa {=a ~b}\n"
+    source = "$CATEGORY: A\n\nMột {=a ~b\n\nHai {~a ~b}\n\nBa {=a ~b}\n"
     questions, errors = gift.parse(source)
     assert [e.line for e in errors] == [3, 5]
     assert [q.text for q in questions] == ["Ba"]

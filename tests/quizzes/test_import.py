@@ -18,12 +18,12 @@ def test_shared_file_imports_cleanly(bank):
     assert Choice.objects.filter(question__title="Q02 Mật khẩu").count() == 4
 
 
-def test_importing_twice_updates_instead_of_duplicating(bank, gift_source):
+def test_importing_twice_changes_nothing(bank, gift_source):
     questions, errors = questions_parse_file(
         name="bank.gift", data=gift_source.encode()
     )
     report = questions_import(questions=questions, errors=errors)
-    assert (report.created, report.updated) == (0, 16)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 16)
     assert Question.objects.count() == 16
     assert Choice.objects.count() == 16 * 4 - 2 * 2  # T/F questions have 2
 

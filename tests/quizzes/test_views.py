@@ -180,11 +180,12 @@ def test_query_counts_do_not_grow_with_the_bank(
     # The session and the user as above; then savepoint (the test's
     # transaction; BEGIN outside tests), attempt lock, conditional update,
     # release. No session write.
+    key = answer.snapshot["choices"][0]["key"]
     for version in (1, 2):
         with django_assert_max_num_queries(6):
             assert (
                 save(
-                    client, attempt, answer.question_id, {"choice": "1"}, version
+                    client, attempt, answer.question_id, {"choice": key}, version
                 ).status_code
                 == 200
             )

@@ -97,3 +97,62 @@ def test_no_row_split_total_once_signature_kept(n_tables):
     assert re.search(r"Bảng\d+Dòng\d+|Tổng cộng", last)
     # Every page carries content besides its number.
     assert all(len(re.sub(r"\b\d+\b", "", text).strip()) > 20 for text in pages)
+
+
+def test_the_province_report_with_every_commune_prints_whole_rows(
+    units_2025, courses, time_machine
+):
+    """The province's report of 2026 with all 95 communes and wards of today,
+    each with learners: every row whole on its page, names with their
+    diacritics as the units' files spell them, each total once."""
+    import datetime as dt
+
+    from elearning.people.models import AdministrativeUnit
+    from elearning.reports.yearly import yearly_report_build
+    from tests.factories import make_person
+
+    from .dataset import at, enrol
+
+    time_machine.move_to(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC))
+    course_a, _ = courses
+    communes = list(
+        AdministrativeUnit.objects.filter(
+            level=AdministrativeUnit.Level.COMMUNE, valid_to__isnull=True
+        ).order_by("code")
+    )
+    assert len(communes) == 95
+    for n, commune in enumerate(communes):
+        for k in range(1 + n % 3):
+            person = make_person(
+                role="learner",
+                unit=commune,
+                full_name=f"Người học {n}-{k}",
+                email=f"hv{n}-{k}@example.gov.vn",
+                ready=False,
+            )
+            enrol(person, course_a, created=at(2026, 3, 1))
+    report = yearly_report_build(year=2026)
+    pages = pages_text(render_pdf(report))
+    names = [unicodedata.normalize("NFC", c.full_name) for c in communes]
+    text = " ".join(pages)
+    for name in names:
+        assert re.search(re.escape(name) + r" \d", text), name
+    # A name is always followed by its figures on its own page (or it is the
+    # start of a longer unit name).
+    for number, page in enumerate(pages):
+        for name in names:
+            for found in re.finditer(re.escape(name), page):
+                after = page[found.end() :]
+                longer = any(
+                    other != name
+                    and other.startswith(name)
+                    and after.startswith(other[len(name) :])
+                    for other in names
+                )
+                assert longer or re.match(r" \d", after), (number, name, after[:30])
+    totals = sum(1 for table in report.tables if table.total is not None)
+    assert sum(page.count("Tổng cộng") for page in pages) == totals
+    sign = [p for p, page in enumerate(pages) if "Nơi nhận" in page]
+    assert len(sign) == 1
+    assert re.search(r"Tổng cộng|\d", pages[sign[0]].split("Nơi nhận")[0])
+    assert all(len(re.sub(r"\b\d+\b", "", page).strip()) > 20 for page in pages)

@@ -33,6 +33,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--duplicates",
+            choices=["new", "same"],
+            help=_(
+                "dòng có thể trùng với người đã có (cùng họ tên và ngày sinh, hoặc "
+                "cùng họ tên trong cùng cơ quan, khác địa chỉ thư): new = người "
+                "khác, tạo mới; same = cùng một người, cập nhật (người đầu tiên "
+                "khớp). Không chọn mà có dòng như vậy thì không ghi gì"
+            ),
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help=_("chỉ kiểm tra, không ghi gì")
         )
 
@@ -44,6 +54,7 @@ class Command(BaseCommand):
         course=None,
         on=None,
         dry_run=False,
+        duplicates=None,
         **options,
     ):
         try:
@@ -79,6 +90,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             administrator=True,
             on=day,
+            duplicates=duplicates,
         )
         if result is None:
             for error in plan.errors:
@@ -86,6 +98,16 @@ class Command(BaseCommand):
             raise CommandError(
                 _("%(n)d lỗi trong %(file)s: chưa nhập gì.")
                 % {"n": len(plan.errors), "file": file.name}
+            )
+        if duplicates and plan.possible:
+            self.stdout.write(
+                _("%(n)d dòng có thể trùng với người đã có, đã xử lý là: %(how)s")
+                % {
+                    "n": len(plan.possible),
+                    "how": _("người khác, tạo mới")
+                    if duplicates == "new"
+                    else _("cùng một người, cập nhật"),
+                }
             )
         for row in plan.taken_over:
             # An officer's import would have refused these rows.

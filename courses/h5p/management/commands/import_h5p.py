@@ -58,3 +58,12 @@ class Command(BaseCommand):
                 _("  thư viện mới %(lib)s [%(status)s]")
                 % {"lib": library, "status": library.get_status_display()}
             )
+        for upgrade in result.new_upgrades:
+            self.stdout.write(
+                _("  bản vá mới %(upgrade)s [%(status)s], đang dùng %(current)s")
+                % {
+                    "upgrade": upgrade,
+                    "status": upgrade.get_status_display(),
+                    "current": upgrade.library,
+                }
+            )

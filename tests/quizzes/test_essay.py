@@ -1,0 +1,195 @@
+"""Essay questions: written, autosaved, pending until a trainer marks them."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from quizzes import gift
+from quizzes.models import Attempt, Question, QuizFixedQuestion, QuizRandomDraw
+from quizzes.services import (
+    QuizError,
+    answer_save,
+    attempt_start,
+    essay_grade,
+    questions_import,
+)
+from tests.factories import make_person
+
+from .conftest import make_quiz
+
+pytestmark = pytest.mark.integration
+
+BANK = (
+    "$CATEGORY: Tự luận\n\n"
+    "::Sự cố:: Mô tả các bước xử lý khi phát hiện máy tính nhiễm mã độc. {}\n\n"
+    "::Mật khẩu:: Mật khẩu nên dài. {T}\n"
+)
+
+
+@pytest.fixture
+def essay_quiz(course, learner):
+    from courses.models import Enrolment
+
+    questions, errors = gift.parse(BANK)
+    assert errors == []
+    questions_import(questions=questions)
+    essay = Question.objects.get(qtype="essay")
+    quiz = make_quiz(
+        course,
+        counts_for_completion=True,
+        pass_mark=50,
+        random_draws=[
+            QuizRandomDraw(
+                category=essay.category, count=1, include_subcategories=False
+            )
+        ],
+        fixed_questions=[QuizFixedQuestion(question=essay)],
+    )
+    Enrolment.objects.create(learner=learner, course=course)
+    return quiz
+
+
+def test_essay_attempt_waits_for_the_trainer_then_counts(
+    essay_quiz,
+    course,
+    learner,
+    trainer,
+    units,
+    client,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(learner)
+    client.post(reverse("quizzes:start", args=[essay_quiz.pk]))
+    attempt = Attempt.objects.get()
+    page = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert 'data-type="essay"' in page and 'maxlength="20000"' in page
+    essay = attempt.answers.get(snapshot__type="essay")
+    tf = attempt.answers.get(snapshot__type="true_false")
+    text = "Ngắt mạng.\nBáo cán bộ phụ trách.\nKhông tự cài lại."
+    for answer, response in (
+        (essay, {"text": text}),
+        (
+            tf,
+            {
+                "choice": next(
+                    c["key"]
+                    for c in tf.snapshot["choices"]
+                    if float(c["fraction"]) == 0
+                )
+            },
+        ),
+    ):
+        reply = client.post(
+            reverse("quizzes:save", args=[attempt.pk]),
+            data=json.dumps(
+                {"question": answer.question_id, "response": response, "version": 1}
+            ),
+            content_type="application/json",
+        )
+        assert reply.status_code == 200
+    too_long = client.post(
+        reverse("quizzes:save", args=[attempt.pk]),
+        data=json.dumps(
+            {
+                "question": essay.question_id,
+                "response": {"text": "a" * 20001},
+                "version": 2,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert too_long.status_code == 400
+    longest = "ồ" * 20000  # Vietnamese at the limit (not counted as \\u escapes)
+    assert (
+        answer_save(
+            attempt_id=attempt.pk,
+            learner=learner,
+            question_id=essay.question_id,
+            response={"text": longest},
+            client_version=3,
+        ).version
+        == 3
+    )
+    answer_save(
+        attempt_id=attempt.pk,
+        learner=learner,
+        question_id=essay.question_id,
+        response={"text": text},
+        client_version=4,
+    )
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert attempt.grading_pending and attempt.score is None and attempt.passed is None
+    result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "đang chờ chấm" in result
+    assert "Ngắt mạng.<br>Báo cán bộ phụ trách." in result
+
+    from courses.selectors import course_eligibility
+
+    waiting = course_eligibility(user=learner, course=course)
+    assert not waiting.complete
+    assert any("đang chờ chấm bài tự luận" in r for r in waiting.reasons)
+
+    # A trainer who neither owns the course nor teaches it sees nothing.
+    stranger = make_person(
+        role="trainer", unit=units["731"], full_name="Lạ", email="la@example.gov.vn"
+    )
+    client.force_login(stranger)
+    queue = client.get(reverse("quizzes_admin:grading")).content.decode()
+    assert "Không có bài tự luận nào đang chờ chấm" in queue
+    with pytest.raises(QuizError):
+        essay_grade(answer_id=essay.pk, points=Decimal(1), comment="", user=stranger)
+    assert (
+        client.get(reverse("quizzes_admin:essay_grade", args=[essay.pk])).status_code
+        == 404
+    )
+
+    course.owner = trainer
+    course.save(update_fields=["owner"])
+    client.force_login(trainer)
+    for by in ("cau-hoi", "hoc-vien"):
+        queue = client.get(reverse("quizzes_admin:grading") + f"?theo={by}")
+        assert "Sự cố" in queue.content.decode()
+    url = reverse("quizzes_admin:essay_grade", args=[essay.pk])
+    assert "Ngắt mạng." in client.get(url).content.decode()
+    refused = client.post(url, {"points": "1,5", "comment": ""})
+    assert "không được vượt quá 1" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"points": "1", "comment": "Đủ các bước."})
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert not attempt.grading_pending
+    assert attempt.score == 50  # essay 1/1, true/false wrong: 1 of 2 points
+    assert attempt.passed is True
+    essay.refresh_from_db()
+    assert (essay.points, essay.comment, essay.graded_by) == (
+        1,
+        "Đủ các bước.",
+        trainer,
+    )
+    entry = ModelLogEntry.objects.get(action="quizzes.essay_graded")
+    assert entry.user == trainer
+    (marked,) = [m for m in mail.outbox if "đã được chấm" in m.subject]
+    assert marked.to == [learner.email] and "Đủ các bước." in marked.body
+    client.force_login(learner)
+    result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "Đủ các bước." in result and "đang chờ chấm" not in result
+    reasons = course_eligibility(user=learner, course=course).reasons
+    assert not any("bài kiểm tra" in r for r in reasons), reasons
+
+
+def test_essay_answer_is_text_only(essay_quiz, learner):
+    attempt = attempt_start(learner=learner, quiz=essay_quiz)
+    essay = attempt.answers.get(snapshot__type="essay")
+    with pytest.raises(QuizError):
+        answer_save(
+            attempt_id=attempt.pk,
+            learner=learner,
+            question_id=essay.question_id,
+            response={"choice": "1"},
+            client_version=1,
+        )
