@@ -18,3 +18,7 @@ class CertificatesConfig(AppConfig):
         from . import reports
 
         reports.register()
+
+        from . import personal_data
+
+        personal_data.register()

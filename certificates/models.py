@@ -154,6 +154,17 @@ class Issuer(RevisionMixin, index.Indexed, models.Model):
         related_name="+",
         help_text=_("Ảnh PNG nền trong suốt gồm chữ ký và dấu."),
     )
+    # Minimisation (Law 91/2025/QH15): a certificate proves a course, not an
+    # age. The birth date is kept and printed only where a legal form needs it.
+    print_date_of_birth = models.BooleanField(
+        _("in ngày sinh"),
+        default=False,
+        help_text=_(
+            "Chỉ chọn khi mẫu giấy chứng nhận theo quy định bắt buộc ghi ngày "
+            "sinh: ngày sinh khi đó được lưu vào giấy chứng nhận, in trên giấy "
+            "và ghi trong sổ cấp."
+        ),
+    )
 
     objects = IssuerQuerySet.as_manager()
 
@@ -168,6 +179,7 @@ class Issuer(RevisionMixin, index.Indexed, models.Model):
                 FieldPanel("issuing_body"),
                 FieldPanel("code"),
                 FieldPanel("numbering"),
+                FieldPanel("print_date_of_birth"),
             ],
             heading=_("Cơ quan cấp"),
         ),

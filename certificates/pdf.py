@@ -188,7 +188,9 @@ def certificate_context(certificate: Certificate) -> dict:
     issued_on = timezone.localdate(certificate.issued_at)
     values = {
         "ho_ten": certificate.full_name,
-        "ngay_sinh": short_date(certificate.date_of_birth),
+        "ngay_sinh": short_date(certificate.date_of_birth)
+        if issuer.print_date_of_birth
+        else "",
         "don_vi": certificate.agency_name,
         "don_vi_hanh_chinh": certificate.unit_name,
         "khoa_hoc": certificate.course_title,
@@ -206,6 +208,8 @@ def certificate_context(certificate: Certificate) -> dict:
         "certificate": certificate,
         "template": template,
         "issuer": issuer,
+        "print_date_of_birth": issuer.print_date_of_birth
+        and certificate.date_of_birth is not None,
         "paragraphs": _paragraphs(template, values),
         "date_line": document_date(issued_on, issuer.place_name),
         "qr_url": qr_png(certificate.get_verification_url()),

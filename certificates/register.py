@@ -15,11 +15,15 @@ from .models import Certificate
 from .text import short_date
 
 
-def register_xlsx(*, rows, book: str, year: int) -> bytes:
+def register_xlsx(
+    *, rows, book: str, year: int, with_date_of_birth: bool = False
+) -> bytes:
     """Write the book in write-only mode (constant memory).
 
     Each row names the issuer the certificate was issued by, as issued (its
-    pinned revision, read once per revision)."""
+    pinned revision, read once per revision). The birth date column is there
+    only ``with_date_of_birth`` (an issuer of the book prints it), and a row
+    shows it only if its issuer, as issued, prints it."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(year))
     sheet.column_dimensions["A"].width = 8
@@ -40,14 +44,14 @@ def register_xlsx(*, rows, book: str, year: int) -> bytes:
         _("Số vào sổ"),
         _("Số giấy chứng nhận"),
         _("Họ và tên"),
-        _("Ngày sinh"),
+        *([_("Ngày sinh")] if with_date_of_birth else []),
         _("Khóa học"),
         _("Ngày cấp"),
         _("Trạng thái"),
         _("Thu hồi"),
         _("Cơ quan cấp"),
     ]
-    issuers: dict[int | None, str] = {}
+    issuers: dict[int | None, tuple[str, bool]] = {}
     sheet.append([safe_cell(value) for value in header])
     for certificate in rows:
         revocation = ""
@@ -65,7 +69,14 @@ def register_xlsx(*, rows, book: str, year: int) -> bytes:
                 }
         key = certificate.issuer_revision_id
         if key is None or key not in issuers:
-            issuers[key] = certificate.issuer_line
+            as_issued = certificate.issuer_as_issued()
+            issuers[key] = (as_issued.line, as_issued.print_date_of_birth)
+        issuer_line, prints_birth = issuers[key]
+        birth = (
+            [short_date(certificate.date_of_birth) if prints_birth else ""]
+            if with_date_of_birth
+            else []
+        )
         sheet.append(
             [
                 safe_cell(value)
@@ -73,12 +84,12 @@ def register_xlsx(*, rows, book: str, year: int) -> bytes:
                     certificate.sequence,
                     certificate.number,
                     certificate.full_name,
-                    short_date(certificate.date_of_birth),
+                    *birth,
                     certificate.course_title,
                     short_date(timezone.localdate(certificate.issued_at)),
                     certificate.get_status_display(),
                     revocation,
-                    issuers[key],
+                    issuer_line,
                 )
             ]
         )

@@ -84,7 +84,7 @@ def _existing_valid(learner, course) -> Certificate | None:
     return Certificate.objects.valid().filter(learner=learner, course=course).first()
 
 
-def _snapshot(learner, course) -> dict:
+def _snapshot(learner, course, *, issuer: Issuer) -> dict:
     profile = getattr(learner, "profile", None)
     enrolment = (
         Enrolment.objects.filter(learner=learner, course=course)
@@ -93,7 +93,10 @@ def _snapshot(learner, course) -> dict:
     )
     return {
         "full_name": (profile.full_name if profile else "") or learner.get_full_name(),
-        "date_of_birth": profile.date_of_birth if profile else None,
+        # Only where the issuer's legal form prints it.
+        "date_of_birth": profile.date_of_birth
+        if profile and issuer.print_date_of_birth
+        else None,
         "agency_name": profile.agency.name if profile and profile.agency_id else "",
         "course_title": course.title,
         "course_code": course.code,
@@ -163,7 +166,7 @@ def _create(
         token=new_token(),
         short_code=new_short_code(),
         replaces=replaces,
-        **_snapshot(learner, course),
+        **_snapshot(learner, course, issuer=issuer),
     )
     certificate.full_clean(
         exclude=[

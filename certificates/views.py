@@ -243,15 +243,18 @@ def register_book(request):
         issuer, unit = form.cleaned_data["issuer"], form.cleaned_data["unit"]
         year = form.cleaned_data["year"]
         code = issuer.code if issuer else unit.code
+        rows = register_rows(user=request.user, issuer=issuer, unit=unit, year=year)
         export_personal_data(
             request,
             what=_("Sổ cấp giấy chứng nhận %(unit)s năm %(year)s (XLSX)")
             % {"unit": code, "year": year},
+            subjects=rows.values_list("learner_id", flat=True),
         )
         content = register_xlsx(
-            rows=register_rows(user=request.user, issuer=issuer, unit=unit, year=year),
+            rows=rows,
             book=issuer.issuing_body if issuer else unit.full_name,
             year=year,
+            with_date_of_birth=rows.filter(issuer__print_date_of_birth=True).exists(),
         )
         response = HttpResponse(
             content,

@@ -16,3 +16,7 @@ class CoursesConfig(AppConfig):
         from . import caching
 
         caching.connect()
+
+        from . import personal_data
+
+        personal_data.register()

@@ -691,6 +691,8 @@ def district_enrolments(*, officer, params=None):
     params = params or {}
     qs = (
         Enrolment.objects.visible_to(officer)
+        # Restricted at the person's request: kept, not listed.
+        .exclude(learner__profile__processing_restricted=True)
         .select_related("learner__profile__agency", "course")
         .defer("course__search_text")
         .annotate(done_count=Count("progress", distinct=True))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from elearning.people.decorators import officer_required
 from elearning.people.models import Agency, StaffProfile, User
-from elearning.people.reauth import export_personal_data
+from elearning.people.reauth import export_personal_data, list_personal_data
 from elearning.spreadsheets import safe_cell
 
 from . import services
@@ -187,6 +187,11 @@ def officer_enrolments(request):
     for enrolment in page:
         enrolment.lesson_total = totals.get(enrolment.course_id, 0)
         enrolment.eligibility = eligibilities.get(enrolment.pk)
+    list_personal_data(
+        request,
+        what=_("Danh sách ghi danh của đơn vị"),
+        subjects=[e.learner_id for e in page],
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -219,8 +224,12 @@ def _chunks(items, size):
 def officer_enrolments_export(request):
     from openpyxl import Workbook
 
-    export_personal_data(request, what=_("Danh sách ghi danh (XLSX)"))
     qs = district_enrolments(officer=request.user, params=request.GET)
+    export_personal_data(
+        request,
+        what=_("Danh sách ghi danh (XLSX)"),
+        subjects=qs.values_list("learner_id", flat=True),
+    )
     totals = lesson_totals(set(qs.values_list("course_id", flat=True)))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Ghi danh"))

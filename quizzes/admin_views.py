@@ -187,7 +187,9 @@ def quiz_report(request, quiz_id: int):
     attempts = list(report_attempts(quiz=quiz, user=request.user, unit_id=unit_id))
     if request.GET.get("format") == "xlsx":
         export_personal_data(
-            request, what=_("Kết quả bài kiểm tra #%(pk)s (XLSX)") % {"pk": quiz.pk}
+            request,
+            what=_("Kết quả bài kiểm tra #%(pk)s (XLSX)") % {"pk": quiz.pk},
+            subjects=[attempt.learner_id for attempt in attempts],
         )
         return _xlsx(quiz, attempts)
     return render(

@@ -17,6 +17,10 @@ class QuizzesConfig(AppConfig):
 
         reports.register()
 
+        from . import personal_data
+
+        personal_data.register()
+
         from courses.caching import connect_learner_records
 
         from .models import Attempt

@@ -226,6 +226,14 @@ def request_pk(ctx):
     return {"pk": ctx["request"].pk}
 
 
+def incident_pk(ctx):
+    return {"pk": ctx["incident"].pk}
+
+
+def data_request_pk(ctx):
+    return {"pk": ctx["data_request"].pk}
+
+
 def learner_id(ctx):
     return {"user_id": ctx["learner"].pk}
 
@@ -334,6 +342,16 @@ PROJECT_RULES.update(
         "courses:lesson_beat": r(*POST_ONLY.expect.values(), kwargs=lesson_id),
         # --- courses: officer -------------------------------------------------
         "people:confirmations": OFFICER_PAGE,
+        # --- people: requests about one's data ---------------------------------
+        "people:data_request_create": POST_ONLY,
+        "people:data_requests": OFFICER_PAGE,
+        # --- people: records for the authority (province admins) ---------------
+        "people:processing_register": r(LOGIN, 403, 403, 403, 403, 200),
+        "people:incidents": r(LOGIN, 403, 403, 403, 403, 200),
+        "people:incident": r(LOGIN, 403, 403, 403, 403, 200, kwargs=incident_pk),
+        "people:data_request": r(
+            *OFFICER_RECORD.expect.values(), kwargs=data_request_pk
+        ),
         "courses:officer_enrolments": OFFICER_PAGE,
         "courses:officer_enrolments_export": OFFICER_PAGE,
         "courses:officer_enrol": OFFICER_PAGE,

@@ -117,7 +117,22 @@ def matrix(
     access_log = AccessLog.objects.create(
         actor=officer, action="view", what="Hồ sơ cán bộ", subject_user_id=learner.pk
     )
+    from elearning.people.data_requests import data_request_file
+    from elearning.people.incidents import incident_record
+
     ctx = {
+        "incident": incident_record(
+            title="Lộ danh sách",
+            description="Tệp bị gửi nhầm",
+            discovered_at=timezone.now(),
+            kinds=["profile"],
+            unit=None,
+            measures="",
+            actor=province_admin,
+        ),
+        "data_request": data_request_file(
+            person=learner, kind="correction", details="Sửa chức vụ"
+        ),
         "access_log": access_log,
         "units": units,
         "learner": learner,

@@ -56,6 +56,17 @@ NOT_MEASURED = {
 KNOWN: dict[str, tuple[int, str]] = {}
 
 
+def own_budget(name: str) -> int | None:
+    """Pages whose query count follows the code, not the data."""
+    if name == "people:my_data":
+        from elearning.people.personal_data import personal_data_kinds
+
+        # One query per registered kind of personal data, plus the page's
+        # (requests, who saw the data).
+        return len(personal_data_kinds()) + 6
+    return None
+
+
 def _page_names(role: str) -> list[str]:
     return sorted(
         name
@@ -108,6 +119,8 @@ def _context(batch, learner, units):
     from certificates.models import Certificate
     from courses.attendance.models import ClassSession, TrainingClass
     from courses.models import Enrolment, LessonPage
+    from elearning.people.data_requests import data_request_file
+    from elearning.people.incidents import incident_record
     from quizzes.models import Attempt, Question
     from quizzes.services import attempt_start
 
@@ -138,6 +151,18 @@ def _context(batch, learner, units):
         "certificate": Certificate.objects.get(learner=learner, course=course),
         "question": Question.objects.first(),
         "catalogue": course.get_parent(),
+        "data_request": data_request_file(
+            person=learner, kind="correction", details="Sửa chức vụ"
+        ),
+        "incident": incident_record(
+            title="Lộ danh sách",
+            description="Gửi nhầm tệp",
+            discovered_at=now,
+            kinds=["profile"],
+            unit=None,
+            measures="",
+            actor=learner,
+        ),
     }
 
 
@@ -201,6 +226,7 @@ def test_query_counts_are_flat_and_within_budget(
     problems = []
     for name, (role, status, queries) in large.items():
         budget = LEARNER_BUDGET if role == "learner" else OFFICER_BUDGET
+        budget = own_budget(name) or budget
         if status != 200:
             problems.append(f"{name}: status {status}")
         if name in KNOWN:

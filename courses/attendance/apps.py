@@ -28,6 +28,10 @@ class AttendanceConfig(AppConfig):
         register_class_roster(class_learner_ids)
         connect_learner_records()
 
+        from . import personal_data
+
+        personal_data.register()
+
 
 def connect_learner_records() -> None:
     """A learner's attendance requirement changes with their memberships and

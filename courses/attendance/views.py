@@ -300,10 +300,12 @@ def sign_in_sheet(request, code, session_id):
 @require_GET
 def sheet_template(request, code, session_id):
     session = _led_session(request, code, session_id)
-    export_personal_data(
-        request, what=_("Danh sách điểm danh lớp %(code)s (CSV)") % {"code": code}
-    )
     rows = selectors.session_roster(user=request.user, session=session)
+    export_personal_data(
+        request,
+        what=_("Danh sách điểm danh lớp %(code)s (CSV)") % {"code": code},
+        subjects=[row.learner.pk for row in rows],
+    )
     response = HttpResponse(
         documents.sheet_csv(rows=rows), content_type="text/csv; charset=utf-8"
     )
@@ -381,7 +383,9 @@ def report(request, code):
 def report_xlsx(request, code):
     klass, data = _report_data(request, code)
     export_personal_data(
-        request, what=_("Báo cáo điểm danh lớp %(code)s (XLSX)") % {"code": code}
+        request,
+        what=_("Báo cáo điểm danh lớp %(code)s (XLSX)") % {"code": code},
+        subjects=[membership.learner_id for membership, _summary in data["by_learner"]],
     )
     labels = [str(label) for _value, label in AttendanceStatus.choices]
     by_session = [

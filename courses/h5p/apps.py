@@ -15,6 +15,10 @@ class H5PConfig(AppConfig):
 
         register_check("h5p", h5p_requirement, many=h5p_requirements)
 
+        from . import personal_data
+
+        personal_data.register()
+
         from django.db.models.signals import post_delete, post_save
 
         from courses.caching import connect_learner_records

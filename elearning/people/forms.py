@@ -284,3 +284,39 @@ class UnitSuccessionEditForm(WagtailAdminModelForm):
             legal_basis=self.cleaned_data["legal_basis"],
             partial=self.cleaned_data["partial"],
         )
+
+
+def _kind_choices():
+    from .personal_data import personal_data_kinds
+
+    return [(kind.key, kind.label) for kind in personal_data_kinds()]
+
+
+class IncidentForm(forms.Form):
+    """A personal-data incident, as a province admin records it."""
+
+    title = forms.CharField(label=_("Sự cố"), max_length=200)
+    description = forms.CharField(
+        label=_("Diễn biến"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    discovered_at = forms.DateTimeField(
+        label=_("Phát hiện lúc"),
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
+        help_text=_("dd/mm/yyyy hh:mm"),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Loại dữ liệu bị ảnh hưởng"),
+        choices=_kind_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unit = UnitChoiceField(
+        label=_("Đơn vị bị ảnh hưởng"),
+        queryset=AdministrativeUnit.objects.current(),
+        required=False,
+        help_text=_("Để trống nếu sự cố ảnh hưởng toàn hệ thống."),
+    )
+    measures = forms.CharField(
+        label=_("Biện pháp đã thực hiện"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )

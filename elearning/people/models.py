@@ -96,6 +96,15 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("địa chỉ thư điện tử"), unique=True)
+    # When the account stopped being active (set by signals.py whatever
+    # screen disables it); retention counts from it.
+    ended_at = models.DateTimeField(
+        _("tài khoản kết thúc lúc"), null=True, blank=True, editable=False
+    )
+    # When the retention job took the person's identity out of their records.
+    anonymised_at = models.DateTimeField(
+        _("ẩn danh lúc"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -473,6 +482,11 @@ class StaffProfile(models.Model):
     awaiting_confirmation = models.BooleanField(
         _("chờ xác nhận"), default=False, editable=False
     )
+    # Processing restricted at the person's request (a DataRequest granted):
+    # the profile is kept but left out of lists and reports.
+    processing_restricted = models.BooleanField(
+        _("hạn chế xử lý"), default=False, editable=False
+    )
 
     objects = StaffProfileQuerySet.as_manager()
 
@@ -505,7 +519,15 @@ class PrivacyConsent(models.Model):
         related_name="privacy_consents",
     )
     notice_version = models.CharField(_("phiên bản thông báo"), max_length=20)
+    # The SHA-256 of the notice's text exactly as shown (its body rendered in
+    # the reader's language), so what was accepted can be proved later.
+    notice_sha256 = models.CharField(
+        _("mã SHA-256 của thông báo"), max_length=64, blank=True
+    )
     accepted_at = models.DateTimeField(_("thời điểm đồng ý"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # Purpose → legal basis (personal_data.PURPOSES / LegalBasis).
+    legal_bases = models.JSONField(_("cơ sở pháp lý"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("đồng ý xử lý dữ liệu cá nhân")
@@ -555,3 +577,129 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.what}"
+
+
+class DataRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The person's own requests; an officer's unit's people's; all of
+        them for province admins (who answer for people without a unit)."""
+        return restrict(
+            self, user, unit_field="person__profile__unit", owner_field="person"
+        )
+
+    def open(self):
+        return self.filter(
+            status__in=[DataRequest.Status.RECEIVED, DataRequest.Status.ACKNOWLEDGED]
+        )
+
+
+class DataRequest(models.Model):
+    """A person's request about their data (Law 91/2025/QH15): filed from
+    "Dữ liệu của tôi", acknowledged and answered by the officer of their unit
+    (province admins for people without a unit) within the deadlines.
+    Written by ``data_requests``' services only."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Xem, nhận bản sao dữ liệu")
+        CORRECTION = "correction", _("Chỉnh sửa dữ liệu")
+        WITHDRAW = "withdraw", _("Rút lại sự đồng ý")
+        RESTRICT = "restrict", _("Hạn chế xử lý dữ liệu")
+        OBJECT = "object", _("Phản đối xử lý dữ liệu")
+        DELETE = "delete", _("Xóa dữ liệu")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Đã nhận, chờ xác nhận")
+        ACKNOWLEDGED = "acknowledged", _("Đang xử lý")
+        GRANTED = "granted", _("Đã chấp nhận")
+        REFUSED = "refused", _("Đã từ chối")
+
+    person = models.ForeignKey(
+        User,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="data_requests",
+    )
+    kind = models.CharField(_("loại yêu cầu"), max_length=12, choices=Kind.choices)
+    details = models.TextField(_("nội dung yêu cầu"), max_length=2000)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    created_at = models.DateTimeField(_("gửi lúc"))
+    acknowledge_by = models.DateField(_("hạn xác nhận đã nhận"))
+    answer_by = models.DateField(_("hạn trả lời"))
+    acknowledged_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    extended_at = models.DateTimeField(_("gia hạn lúc"), null=True, blank=True)
+    extension_reason = models.TextField(_("lý do gia hạn"), blank=True)
+    decided_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("người trả lời"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("nội dung trả lời"), blank=True)
+
+    objects = DataRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+        ordering = ["answer_by", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.person}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.ACKNOWLEDGED)
+
+
+class DataIncident(models.Model):
+    """A personal-data breach recorded by a province admin: what happened,
+    when it was discovered, which kinds of data (keys of the personal-data
+    registry) and, optionally, which unit; the people affected are computed
+    from the registry. The authority is to be notified within 72 hours of
+    discovery. Written by ``incidents``' services only."""
+
+    NOTIFY_WITHIN = datetime.timedelta(hours=72)
+
+    title = models.CharField(_("sự cố"), max_length=200)
+    description = models.TextField(_("diễn biến"), max_length=5000)
+    discovered_at = models.DateTimeField(_("phát hiện lúc"))
+    kinds = models.JSONField(_("loại dữ liệu bị ảnh hưởng"), default=list)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị bị ảnh hưởng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Để trống nếu sự cố ảnh hưởng toàn hệ thống."),
+    )
+    measures = models.TextField(_("biện pháp đã thực hiện"), blank=True)
+    affected_count = models.PositiveIntegerField(_("số người bị ảnh hưởng"), default=0)
+    notified_at = models.DateTimeField(
+        _("đã thông báo cơ quan chức năng lúc"), null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sự cố dữ liệu cá nhân")
+        verbose_name_plural = _("sự cố dữ liệu cá nhân")
+        ordering = ["-discovered_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def notify_by(self) -> datetime.datetime:
+        return self.discovered_at + self.NOTIFY_WITHIN

@@ -71,3 +71,8 @@ def name_match_key(value: str | None) -> str:
     ("huyện Xuân Lộc" = "Huyện Xuân Lộc" ≠ "huyen Xuan Loc").
     """
     return normalize_text(value).casefold()
+
+
+def initials(full_name: str | None) -> str:
+    """ "Nguyễn Văn An" → "N.V.A.": what an anonymised record keeps of a name."""
+    return "".join(f"{word[0].upper()}." for word in normalize_text(full_name).split())

@@ -3,58 +3,97 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .models import AdministrativeUnit, PrivacyConsent, UnitSuccession, User
+from .models import (
+    AccessLog,
+    AdministrativeUnit,
+    PrivacyConsent,
+    StaffProfile,
+    UnitSuccession,
+    User,
+)
 
-# Other apps add the personal data they hold (enrolments, attempts,
-# certificates...) with register_personal_data("enrolments", fn) in their
-# AppConfig.ready(); fn(user) returns something JSON-serialisable.
-_PERSONAL_DATA: dict[str, Callable[[User], Any]] = {}
-
-
-def register_personal_data(key: str, fn: Callable[[User], Any]) -> None:
-    _PERSONAL_DATA[key] = fn
-
-
-def _date(value) -> str | None:
-    return value.isoformat() if value else None
+# --- Personal data held here (registered in apps.py) ----------------------------
 
 
-def personal_data_for(user: User) -> dict[str, Any]:
-    """Everything the platform holds about ``user``, for the "my data" download."""
-    profile = getattr(user, "profile", None)
-    data: dict[str, Any] = {
-        "account": {
+def account_records(user: User) -> list[dict[str, Any]]:
+    return [
+        {
             "email": user.email,
-            "date_joined": _date(user.date_joined),
-            "last_login": _date(user.last_login),
-            "roles": sorted(user.groups.values_list("name", flat=True)),
-        },
-        "profile": None,
-        "privacy_consents": [
-            {"notice_version": c.notice_version, "accepted_at": _date(c.accepted_at)}
-            for c in PrivacyConsent.objects.filter(user=user)
-        ],
-    }
-    if profile is not None:
-        data["profile"] = {
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "is_active": user.is_active,
+            "roles": ", ".join(sorted(user.groups.values_list("name", flat=True))),
+        }
+    ]
+
+
+def profile_records(user: User) -> list[dict[str, Any]]:
+    profile = (
+        StaffProfile.objects.filter(user=user).select_related("unit", "agency").first()
+    )
+    if profile is None:
+        return []
+    return [
+        {
             "full_name": profile.full_name,
-            "date_of_birth": _date(profile.date_of_birth),
+            "date_of_birth": profile.date_of_birth,
             "position": profile.position,
             "category": profile.get_category_display() if profile.category else "",
             "phone": profile.phone,
             "unit": profile.unit.full_name if profile.unit_id else None,
             "agency": profile.agency.name if profile.agency_id else None,
         }
-    for key, fn in _PERSONAL_DATA.items():
-        data[key] = fn(user)
-    return data
+    ]
+
+
+def consent_records(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "notice_version": c.notice_version,
+            "notice_sha256": c.notice_sha256,
+            "accepted_at": c.accepted_at,
+            "ip": c.ip,
+            "legal_bases": c.legal_bases,
+        }
+        for c in PrivacyConsent.objects.filter(user=user)
+    ]
+
+
+def access_log_records(user: User) -> list[dict[str, Any]]:
+    """What the access log says about ``user``: who (name only; never the
+    address another person used), when, what."""
+    return [
+        {
+            "at": entry.at,
+            "action": entry.get_action_display(),
+            "actor": str(entry.actor) if entry.actor_id else "",
+            "what": entry.what,
+        }
+        for entry in AccessLog.objects.filter(subject_user_id=user.pk).select_related(
+            "actor__profile"
+        )
+    ]
+
+
+def who_saw_my_data(user: User, *, limit: int = 100) -> list[AccessLog]:
+    """Who else viewed or exported ``user``'s data, latest first: the
+    person, when and what for (the line's ``what``). One query."""
+    return list(
+        AccessLog.objects.filter(
+            subject_user_id=user.pk,
+            action__in=[AccessLog.Action.VIEW, AccessLog.Action.EXPORT],
+        )
+        .exclude(actor_id=user.pk)
+        .select_related("actor__profile")
+        .order_by("-at")[:limit]
+    )
 
 
 # --- Units at a date ------------------------------------------------------------

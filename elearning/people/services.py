@@ -62,7 +62,7 @@ SUCCESSION_COLUMNS = (
 
 # The version of templates/people/privacy_notice.html people agree to. Bump it
 # when the notice changes in substance: everyone is asked again.
-PRIVACY_NOTICE_VERSION = "2026-12"
+PRIVACY_NOTICE_VERSION = "2026-12-05"
 
 
 def agency_get_or_create(*, unit: AdministrativeUnit, name: str) -> tuple[Agency, bool]:
@@ -1310,10 +1310,28 @@ def person_refuse(*, user: User, actor: User) -> None:
 
 
 def consent_record(
-    *, user: User, version: str = PRIVACY_NOTICE_VERSION
+    *,
+    user: User,
+    version: str = PRIVACY_NOTICE_VERSION,
+    notice_text: str | None = None,
+    ip: str | None = None,
 ) -> PrivacyConsent:
+    """Record that ``user`` accepted notice ``version``: with the SHA-256 of
+    the exact text shown (``notice_text``, rendered now when not given), the
+    time, the client address and the legal basis of each purpose. Accepting
+    the same version again changes nothing."""
+    from .personal_data import legal_bases_for, privacy_notice_text, text_sha256
+
+    if notice_text is None:
+        notice_text = privacy_notice_text()
     consent, _created = PrivacyConsent.objects.get_or_create(
-        user=user, notice_version=version
+        user=user,
+        notice_version=version,
+        defaults={
+            "notice_sha256": text_sha256(notice_text),
+            "ip": ip or None,
+            "legal_bases": legal_bases_for(user),
+        },
     )
     return consent
 
@@ -1337,6 +1355,56 @@ def access_log_record(
     )
     entry.save()
     return entry
+
+
+# One INSERT per this many people. An INSERT ... SELECT binds one value per
+# person (plus the line's six), so 500 stay within SQLite's 999 variables,
+# where bulk_create() would need four queries (7 columns a row).
+ACCESS_LOG_BATCH = 500
+
+
+def access_log_record_many(
+    *,
+    actor: User | None,
+    action: AccessLog.Action | str,
+    what: str,
+    subject_user_ids: Iterable[int],
+    path: str = "",
+    ip: str | None = None,
+) -> int:
+    """One access-log line per person a list or an export contained (people
+    that exist), ``ACCESS_LOG_BATCH`` people per query; returns how many."""
+    from django.db import connection
+
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    ids = sorted({int(pk) for pk in subject_user_ids if pk is not None})
+    log = AccessLog._meta
+    users = User._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(log.get_field(name).column)
+        for name in ("actor", "action", "what", "path", "ip", "at", "subject_user_id")
+    )
+    from django.utils import timezone
+
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    head = [actor_id, str(action), what[:255], path[:500], ip or None, at]
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), ACCESS_LOG_BATCH):
+            chunk = ids[start : start + ACCESS_LOG_BATCH]
+            # Table and column names come from the models' _meta, quoted by
+            # the backend; every value is bound. The ORM has no INSERT ...
+            # SELECT (docs/security.md lists this exception).
+            sql = (
+                f"INSERT INTO {quote(log.db_table)} ({columns}) "  # noqa: S608 # nosec B608
+                f"SELECT %s, %s, %s, %s, %s, %s, {quote(users.pk.column)} "
+                f"FROM {quote(users.db_table)} WHERE {quote(users.pk.column)} "
+                f"IN ({', '.join(['%s'] * len(chunk))})"
+            )
+            cursor.execute(sql, [*head, *chunk])  # nosemgrep: no-formatted-raw-sql
+            written += cursor.rowcount
+    return written
 
 
 # --- Staff lists (bulk) ---------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db.models.signals import (
     pre_delete,
 )
 from django.dispatch import receiver
+from django.utils import timezone
 from wagtail.log_actions import log
 
 from .backends import forget_request_user
@@ -121,6 +122,18 @@ def end_sessions_when_disabled(sender, instance, created, update_fields, **kwarg
 
     user_id = instance.pk
     transaction.on_commit(lambda: user_sessions_end(user_id=user_id))
+
+
+@receiver(post_save, sender=User)
+def note_account_end(sender, instance, **kwargs):
+    """``ended_at`` follows ``is_active``: set when the account stops being
+    active (from any screen or command), cleared when it is enabled again.
+    Written with ``update()``: a save with ``update_fields=["is_active"]``
+    would not carry it."""
+    ended = None if instance.is_active else (instance.ended_at or timezone.now())
+    if ended != instance.ended_at:
+        User.objects.filter(pk=instance.pk).update(ended_at=ended)
+        instance.ended_at = ended
 
 
 @receiver(password_reset)

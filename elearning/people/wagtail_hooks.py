@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -52,6 +52,27 @@ def register_people_actions(actions):
     )
     actions.register_action(
         "people.refused", _("Từ chối tài khoản"), _("Đã từ chối tài khoản")
+    )
+    for action, label, message in (
+        ("filed", _("Gửi yêu cầu về dữ liệu"), _("Đã gửi yêu cầu về dữ liệu")),
+        ("acknowledged", _("Xác nhận đã nhận yêu cầu"), _("Đã xác nhận yêu cầu")),
+        ("extended", _("Gia hạn trả lời yêu cầu"), _("Đã gia hạn trả lời")),
+        ("granted", _("Chấp nhận yêu cầu"), _("Đã chấp nhận yêu cầu")),
+        ("refused", _("Từ chối yêu cầu"), _("Đã từ chối yêu cầu")),
+    ):
+        actions.register_action(f"people.data_request.{action}", label, message)
+    actions.register_action(
+        "people.incident.recorded", _("Ghi nhận sự cố dữ liệu"), _("Đã ghi nhận sự cố")
+    )
+    actions.register_action(
+        "people.incident.notified",
+        _("Thông báo sự cố"),
+        _("Đã thông báo cơ quan chức năng"),
+    )
+    actions.register_action(
+        "people.anonymised",
+        _("Ẩn danh"),
+        _("Đã ẩn danh khi hết thời hạn lưu giữ"),
     )
 
     @actions.register_action("people.unit_ended")
@@ -377,7 +398,14 @@ class AgencyViewSet(ScopedViewSet):
 
 class StaffIndexView(ScopedIndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("user", "agency", "unit")
+        # A restricted profile (at its owner's request) is kept, and still
+        # opens by its URL, but is not listed.
+        return (
+            super()
+            .get_base_queryset()
+            .exclude(processing_restricted=True)
+            .select_related("user", "agency", "unit")
+        )
 
     def search_queryset(self, queryset):
         # Case and diacritics never matter: "nguyen van a" finds "Nguyễn Văn A".
@@ -441,6 +469,32 @@ class AccessLogViewSet(ModelViewSet):
     form_fields = ["what"]
 
 
+class SitePageLink(ViewSet):
+    """A menu entry of the admin that opens one of the site's pages (for
+    province admins; the page checks it too)."""
+
+    menu_item_class = ProvinceAdminMenuItem
+    target = ""
+
+    @property
+    def menu_url(self):
+        return reverse(self.target)
+
+
+class ProcessingRegisterLink(SitePageLink):
+    name = "people_processing_register"
+    icon = "list-ul"
+    menu_label = _("Hồ sơ hoạt động xử lý dữ liệu")
+    target = "people:processing_register"
+
+
+class IncidentsLink(SitePageLink):
+    name = "people_incidents"
+    icon = "warning"
+    menu_label = _("Sổ sự cố dữ liệu cá nhân")
+    target = "people:incidents"
+
+
 class PeopleGroup(ViewSetGroup):
     menu_label = _("Người dùng và đơn vị")
     menu_icon = "group"
@@ -452,6 +506,8 @@ class PeopleGroup(ViewSetGroup):
         UnitSuccessionViewSet,
         UnitMovesViewSet,
         AccessLogViewSet,
+        ProcessingRegisterLink,
+        IncidentsLink,
     )
 
 

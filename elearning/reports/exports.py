@@ -92,3 +92,16 @@ def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def sheets_xlsx(sheets: list[tuple[str, str, list[list]]]) -> bytes:
+    """A workbook of one sheet per ``(sheet name, heading, rows)``, the rows'
+    first one the header, each written by :func:`write_sheet`. Sheet names
+    are at most 31 characters, without ``[]:*?/\\``, and unique."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, heading, rows in sheets:
+        write_sheet(workbook.create_sheet(name), heading, rows)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

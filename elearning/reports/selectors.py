@@ -73,8 +73,14 @@ def learners_where(
 
     def relative_to(path: str = "") -> Q:
         prefix = f"{path}__" if path else ""
+        # A person whose processing is restricted at their request is kept
+        # but counted nowhere (people.data_requests).
         condition = Q(
-            **{f"{prefix}is_active": True, f"{prefix}profile__unit__isnull": False}
+            **{
+                f"{prefix}is_active": True,
+                f"{prefix}profile__unit__isnull": False,
+                f"{prefix}profile__processing_restricted": False,
+            }
         )
         if where is not None:
             condition &= where(prefix)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elearning.people.models import AdministrativeUnit
-from elearning.people.reauth import export_personal_data
+from elearning.people.reauth import export_personal_data, list_personal_data
 
 from . import conf, exports, snapshots
 from .forms import ReportFilterForm, YearlyReportForm
@@ -209,6 +209,11 @@ def learners(request):
         .order_by("profile__sort_key", "pk")
     )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
+    list_personal_data(
+        request,
+        what=_("Danh sách học viên của chỉ số «%(metric)s»") % {"metric": metric.label},
+        subjects=[person.pk for person in page],
+    )
     course = None
     if course_id is not None:
         from courses.models import CoursePage

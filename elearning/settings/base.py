@@ -306,6 +306,17 @@ H5P_CORE_API = (1, 28)
 ATTENDANCE_QR_ROTATE_SECONDS = env.int("ATTENDANCE_QR_ROTATE_SECONDS", default=20)
 ATTENDANCE_QR_CONFIRM_SECONDS = env.int("ATTENDANCE_QR_CONFIRM_SECONDS", default=600)
 
+# --- Personal data ---------------------------------------------------------
+# docs/people.md, "Personal data": the retention periods the
+# privacy notice states, in years. A person is anonymised this long after
+# their account ends; access-log lines and the details of audit entries are
+# removed after theirs.
+PERSONAL_DATA_PROFILE_YEARS = env.int("PERSONAL_DATA_PROFILE_YEARS", default=5)
+PERSONAL_DATA_ACCESS_LOG_YEARS = env.int("PERSONAL_DATA_ACCESS_LOG_YEARS", default=2)
+PERSONAL_DATA_AUDIT_DETAIL_YEARS = env.int(
+    "PERSONAL_DATA_AUDIT_DETAIL_YEARS", default=2
+)
+
 # --- Email ----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str(
@@ -398,6 +409,11 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-province-figures": {
         "task": "elearning.reports.tasks.refresh_province_figures",
         "schedule": REPORTS_FIGURES_REFRESH,
+    },
+    # Personal data past its retention period (docs/people.md, "Retention").
+    "apply-personal-data-retention": {
+        "task": "elearning.people.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
     },
     "close-overdue-quiz-attempts": {
         "task": "quizzes.tasks.close_overdue_attempts",

@@ -120,7 +120,7 @@ def test_a_new_issuer_changes_new_certificates_only(
         reverse("certificates:register"), {"issuer": skhcn.pk, "year": 2026}
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-    assert [(r[1], r[8]) for r in rows[2:]] == [
+    assert [(r[1], r[7]) for r in rows[2:]] == [
         (old.number, f"{SKHCN}, UBND TỈNH ĐỒNG NAI")
     ]
 

@@ -361,11 +361,13 @@ def test_register_book_xlsx(
     assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in rows[0][0]
     assert rows[1][0] == "Số vào sổ"
     first, second = rows[2], rows[3]
-    assert first[1] == issued.number and first[3] == "07/03/1985"
-    assert first[6] == "Đã thu hồi" and "Sửa tên" in first[7]
-    assert first[8] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ, UBND TỈNH ĐỒNG NAI"
+    # No birth date column: the issuer's form does not print it.
+    assert "Ngày sinh" not in rows[1]
+    assert first[1] == issued.number and first[3] == issued.course_title
+    assert first[5] == "Đã thu hồi" and "Sửa tên" in first[6]
+    assert first[7] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ, UBND TỈNH ĐỒNG NAI"
     assert second[2] == '\'=HYPERLINK("http://x")'
-    assert second[6] == "Còn hiệu lực"
+    assert second[5] == "Còn hiệu lực"
 
 
 def test_register_book_needs_one_book(client, officer, units, issuers):

@@ -97,10 +97,10 @@ def test_learner_downloads_own_data_as_json(client, learner, other_learner):
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert data["account"]["email"] == learner.email
-    assert data["account"]["roles"] == ["learner"]
-    assert data["profile"]["full_name"] == "Nguyễn Văn An"
-    assert data["profile"]["unit"] == "Huyện Xuân Lộc"
+    assert data["account"][0]["email"] == learner.email
+    assert data["account"][0]["roles"] == "learner"
+    assert data["profile"][0]["full_name"] == "Nguyễn Văn An"
+    assert data["profile"][0]["unit"] == "Huyện Xuân Lộc"
     assert data["privacy_consents"][0]["notice_version"] == PRIVACY_NOTICE_VERSION
     assert other_learner.email not in response.content.decode()
 
@@ -109,3 +109,54 @@ def test_my_data_page_needs_login(client):
     response = client.get(reverse("people:my_data"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_consent_keeps_the_notice_hash_time_address_and_legal_bases(units, client):
+    import hashlib
+
+    from django.test import Client
+
+    from elearning.people.personal_data import LegalBasis, privacy_notice_text
+
+    user = make_person(
+        role="learner",
+        unit=units["741"],
+        full_name="Nguyễn An",
+        email="a@x.gov.vn",
+        ready=False,
+    )
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    client.force_login(user)
+    page = client.get(CONSENT).content.decode()
+    # Staff their agency put on the platform: a public duty, not consent.
+    assert "Thực hiện nhiệm vụ công của cơ quan nhà nước" in page
+    client.post(CONSENT, {"next": "/"})
+    consent = PrivacyConsent.objects.get(user=user)
+    text = privacy_notice_text()
+    assert text in page  # the hash is of exactly what was shown
+    assert consent.notice_sha256 == hashlib.sha256(text.encode()).hexdigest()
+    assert consent.ip == "203.0.113.7"
+    assert consent.legal_bases == {
+        "training": LegalBasis.PUBLIC_DUTY,
+        "certificates": LegalBasis.PUBLIC_DUTY,
+        "reports": LegalBasis.PUBLIC_DUTY,
+        "security": LegalBasis.LEGAL_OBLIGATION,
+    }
+
+
+def test_a_self_registered_account_rests_on_consent(units, client):
+    from elearning.people.personal_data import LegalBasis
+    from elearning.people.services import consent_record, person_self_register
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="tu.dang.ky@x.gov.vn")
+    person_self_register(user=user, full_name="Tự Đăng Ký", unit=units["741"])
+    consent = consent_record(user=user)
+    assert consent.legal_bases["training"] == LegalBasis.CONSENT
+    assert consent.legal_bases["security"] == LegalBasis.LEGAL_OBLIGATION
+
+
+def test_the_notice_states_the_configured_retention(client, settings):
+    settings.PERSONAL_DATA_PROFILE_YEARS = 7
+    text = client.get(reverse("people:privacy_notice")).content.decode()
+    assert "sau 7 năm các dữ liệu này được ẩn danh" in text
