@@ -9,7 +9,7 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from elearning.people.reauth import export_personal_data, require_reauthentication
+from elearning.spreadsheets import xlsx_response
 
 from .forms import IssueFilterForm, RegisterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateExport
@@ -253,14 +254,7 @@ def register_book(request):
             book=issuer.issuing_body if issuer else unit.full_name,
             year=year,
         )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="so-cap-gcn-{code}-{year}.xlsx"'
-        )
-        return response
+        return xlsx_response(content, filename=f"so-cap-gcn-{code}-{year}.xlsx")
     return render(request, "certificates/register.html", {"form": form})
 
 

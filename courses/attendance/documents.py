@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook, fit_widths, safe_cell
 
 
 @lru_cache(maxsize=1)
@@ -97,22 +97,11 @@ def sheet_csv(*, rows) -> str:
 
 
 def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """An XLSX with one sheet per (title, header, rows)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    """An XLSX with one sheet per (title, header, rows), columns as wide as
+    their longest value."""
+    book = XlsxBook()
     for title, header, rows in sheets:
-        ws = wb.create_sheet(title[:31])
-        ws.append([safe_cell(h) for h in header])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([safe_cell(v) for v in row])
-        for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            ws.column_dimensions[column[0].column_letter].width = min(60, width + 2)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        sheet = book.sheet(title, widths=fit_widths([header, *rows]))
+        sheet.header(header)
+        sheet.rows(rows)
+    return book.to_bytes()

@@ -13,7 +13,6 @@ Noto fonts from the Debian package, one FontConfiguration per process).
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from elearning.people.models import AdministrativeUnit
 from elearning.people.names import fold
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook
 
 from . import conf, exports
 from .metrics import Figure, Metric, Period, registered_metrics
@@ -414,38 +413,27 @@ def yearly_report_build(
 
 
 def render_xlsx(report: YearlyReport) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(report.year)
-    lines = [
+    book = XlsxBook()
+    sheet = book.sheet(report.year, widths=exports.table_widths(report.tables))
+    title = report.title.split("\n")
+    for line in [
         report.superior,
         report.issuer,
         report.number,
         report.place_date,
         "",
-        *report.title.split("\n"),
+        *title,
         "",
         *report.narrative,
-    ]
-    r = 1
-    for line in lines:
-        cell = ws.cell(row=r, column=1, value=safe_cell(line))
-        cell.data_type = "s"
-        cell.alignment = Alignment(wrap_text=False)
-        if line in report.title.split("\n"):
-            cell.font = Font(bold=True, size=13)
-        r += 1
-    r += 1
+    ]:
+        if line in title:
+            sheet.title(line, size=13)
+        else:
+            sheet.row([line])
+    sheet.blank()
     for table in report.tables:
-        r = exports.write_sheet(
-            ws, str(table.caption), exports.table_rows(table), start_row=r
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        exports.write_table(sheet, str(table.caption), exports.table_rows(table))
+    return book.to_bytes()
 
 
 @cache
