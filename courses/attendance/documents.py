@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,14 +13,10 @@ from django.utils.translation import gettext as _
 
 from elearning.spreadsheets import XlsxBook, fit_widths, safe_cell
 
-
-@lru_cache(maxsize=1)
-def font_configuration():
-    """One FontConfiguration per process: a new one per document is slower
-    and leaks memory."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
+SIGN_IN_SHEET_CSS = (
+    "@page { size: A4; margin: 15mm 12mm; } "
+    "body { font-family: 'Noto Serif', 'Noto Sans', serif; }"
+)
 
 
 def long_date(value) -> str:
@@ -48,7 +43,7 @@ def organiser_on(day) -> tuple[str, str]:
 
 
 def sign_in_sheet_pdf(*, session, rows) -> bytes:
-    from weasyprint import CSS, HTML
+    from elearning.pdf import render_pdf
 
     start = timezone.localtime(session.start)
     superior, organiser = organiser_on(start.date())
@@ -68,13 +63,7 @@ def sign_in_sheet_pdf(*, session, rows) -> bytes:
             ),
         },
     )
-    fonts = font_configuration()
-    css = CSS(
-        string="@page { size: A4; margin: 15mm 12mm; } "
-        "body { font-family: 'Noto Serif', 'Noto Sans', serif; }",
-        font_config=fonts,
-    )
-    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
+    return render_pdf(html, css=SIGN_IN_SHEET_CSS)
 
 
 def sheet_csv(*, rows) -> str:

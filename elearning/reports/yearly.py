@@ -6,8 +6,8 @@ was done until 30 June, the communes and wards after); a record of a unit
 that had ended before the year began is counted under its successor. Staff
 are counted under their unit now. A district's report (``unit``) covers the
 people whose unit is in it on 5 December of year N (the day the report is
-due). Rendered as XLSX (openpyxl) or PDF (WeasyPrint,
-Noto fonts from the Debian package, one FontConfiguration per process).
+due). Rendered as XLSX (``elearning.spreadsheets``) or PDF (WeasyPrint,
+Noto fonts from the Debian package, through ``elearning.pdf``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -436,24 +434,14 @@ def render_xlsx(report: YearlyReport) -> bytes:
     return book.to_bytes()
 
 
-@cache
-def font_configuration():
-    """One FontConfiguration per process: a new one per document leaks."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
 def render_pdf(report: YearlyReport) -> bytes:
-    from weasyprint import HTML
+    from elearning.pdf import render_pdf as html_to_pdf
 
+    font_dir = conf.get("REPORTS_FONT_DIR")
     html = render_to_string(
-        "reports/yearly_report_pdf.html",
-        {"report": report, "font_dir": conf.get("REPORTS_FONT_DIR")},
+        "reports/yearly_report_pdf.html", {"report": report, "font_dir": font_dir}
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=font_configuration()
-    )
+    return html_to_pdf(html, font_dir=font_dir)
 
 
 def yearly_report_render(
