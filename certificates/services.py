@@ -41,7 +41,7 @@ from .selectors import (
     no_issuer_message,
     template_for_course,
 )
-from .text import grade_word, new_short_code, new_token
+from .text import new_short_code, new_token
 
 
 class NotEligible(Exception):
@@ -251,7 +251,7 @@ def certificate_issue_or_get(
                 issued_by=issued_by,
                 training_class_code=training_class_code,
                 score=score,
-                grade=grade_word(course, score),
+                grade=course.grade_word(score),
             )
     except IntegrityError:
         held = _existing_valid(learner, course)

@@ -212,11 +212,13 @@ ACCOUNT_SESSION_REMEMBER = None
 # codes per account in 5 minutes: only the password's holder gets there);
 # wrong passwords are slowed by LOGIN_THROTTLE below instead, which no
 # stranger can turn into a lock. "verify_certificate": the public
-# verification pages, per address.
+# verification pages, per address. "h5p_xapi": statements an H5P exercise
+# sends, per learner and exercise version (429 beyond).
 ACCOUNT_RATE_LIMITS = {
     "login": "300/m/ip",
     "login_failed": "30/m/ip,5/300s/key",
     "verify_certificate": "10/m/ip",
+    "h5p_xapi": "60/m/key",
 }
 # Growing delays on wrong passwords (elearning/people/throttle.py): after
 # `free` failures wait `base` s, doubled after each further failure up to
