@@ -225,6 +225,30 @@ def certificate_issue(
     return certificate
 
 
+def certificate_issue_many(
+    *, course, learner_ids, issued_by=None, training_class_code: str = ""
+) -> int:
+    """Issue ``course``'s certificate to each of ``learner_ids`` in the
+    background (bulk issue from the screen); returns how many were asked.
+
+    One task (``certificate_issue_batch``) is dispatched after the commit,
+    whatever the number of learners; it queues each learner's issue (and
+    PDF, and email) as its own task, which checks eligibility again and is
+    idempotent, so a learner listed twice or issued meanwhile gets one
+    certificate."""
+    from .tasks import certificate_issue_batch
+
+    ids = sorted(set(learner_ids))
+    if ids:
+        issued_by_id = issued_by.pk if issued_by is not None else None
+        transaction.on_commit(
+            lambda: certificate_issue_batch.delay(
+                course.pk, ids, issued_by_id, training_class_code
+            )
+        )
+    return len(ids)
+
+
 def certificate_issue_or_get(
     *, learner, course, issued_by=None, training_class_code: str = ""
 ) -> tuple[Certificate, bool]:

@@ -25,8 +25,13 @@ from .pdf import pdf_filename, render_certificate_pdf
 from .register import register_xlsx
 from .renderer_client import RendererError
 from .selectors import issue_preview, register_rows
-from .services import certificate_attach_pdf, certificate_reissue, certificate_revoke
-from .tasks import certificate_export_build, certificate_issue_for
+from .services import (
+    certificate_attach_pdf,
+    certificate_issue_many,
+    certificate_reissue,
+    certificate_revoke,
+)
+from .tasks import certificate_export_build
 from .text import normalize_short_code
 
 logger = logging.getLogger(__name__)
@@ -177,14 +182,16 @@ def issue(request):
                 )
                 certificate_export_build.delay(export.pk)
                 return redirect("certificates:export", pk=export.pk)
-            for candidate in preview.eligible:
-                certificate_issue_for.delay(
-                    candidate.learner.pk, course.pk, request.user.pk, class_code
-                )
+            asked = certificate_issue_many(
+                course=course,
+                learner_ids=[candidate.learner.pk for candidate in preview.eligible],
+                issued_by=request.user,
+                training_class_code=class_code,
+            )
             messages.success(
                 request,
                 _("Đang cấp %(n)d giấy chứng nhận. Tải lại trang để xem kết quả.")
-                % {"n": len(preview.eligible)},
+                % {"n": asked},
             )
             return redirect(
                 f"{reverse('certificates:issue')}?{request.POST.urlencode()}"

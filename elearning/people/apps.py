@@ -8,4 +8,6 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Người dùng và đơn vị")
 
     def ready(self):
-        from . import audit, signals  # noqa: F401
+        from . import audit, reports, signals  # noqa: F401
+
+        reports.register()

@@ -21,13 +21,13 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from courses.reports import participants_by_category
 from elearning.people.models import AdministrativeUnit
 from elearning.people.names import fold
 from elearning.spreadsheets import XlsxBook
 
 from . import conf, exports
 from .metrics import Figure, Metric, Period, registered_metrics
-from .providers import participants_by_category
 from .selectors import (
     Row,
     Table,
