@@ -335,7 +335,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
-# A leak guard (docs/benchmarks.md, "Certificates"): children no longer load
+# A leak guard (bench/results/history.md, "Certificates"): children no longer load
 # WeasyPrint (certificate PDFs are rendered by a renderer subprocess, see
 # CERTIFICATE_PDF_RENDERER) and stay ~130 MiB resident; one that grows past
 # 150 MiB is replaced after its task.
