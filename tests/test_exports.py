@@ -67,8 +67,8 @@ SUPERUSER_ONLY = {
     "wagtailadmin_reports:site_history",
     "wagtailredirects:index",
 }
-# Wagtail's form submissions (served through a form page's own view) are not
-# listed: the platform has no form page type.
+# Wagtail's form submissions are not listed: the platform has no form page
+# type, and wagtail.contrib.forms is not installed.
 NOTHING_TO_EXPORT: set[str] = set()
 
 

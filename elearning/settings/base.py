@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     # Wagtail
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
