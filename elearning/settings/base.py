@@ -293,7 +293,6 @@ H5P_MAX_ENTRIES = 3000
 H5P_MAX_FILE_BYTES = 50 * 1024 * 1024
 H5P_MAX_TOTAL_BYTES = 300 * 1024 * 1024
 H5P_MAX_COMPRESSION_RATIO = 100
-H5P_XAPI_PER_MINUTE = 60
 H5P_GRADING_METHOD = "highest"  # or "last"
 # H5P core API of the bundled player (h5p-standalone 3.8.2): a library whose
 # coreApi is newer is refused.
