@@ -1,4 +1,6 @@
-"""Pure helpers of `make perf`: no Django, no locust, standard library only.
+"""Pure helpers of `make perf`: no Django, no locust, standard library only
+(and the certificate renderer's client, standard library only too, whose
+``rss_kib`` is the one way to read a process's memory).
 
 Imported by the harness (bench/perf.py, the app's venv), by the locust
 scenarios (bench/locustfile.py, .venv-bench) and by the unit tests.
@@ -6,12 +8,27 @@ scenarios (bench/locustfile.py, .venv-bench) and by the unit tests.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlparse
+
+
+def _renderer_client():
+    """``certificates/renderer_client.py``, loaded from its file: the scripts
+    run from bench/, where ``certificates`` is bench/certificates.py."""
+    path = Path(__file__).resolve().parents[1] / "certificates" / "renderer_client.py"
+    spec = importlib.util.spec_from_file_location("_bench_renderer_client", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The one way to read a process's resident memory (the renderer's own).
+rss_kib = _renderer_client().rss_kib
 
 # A regression is a p95 more than 10 % slower, or a throughput more than 10 %
 # lower, than the stored baseline of the same machine.
@@ -273,17 +290,6 @@ def table(steps: dict, regressions: list[dict] | None = None) -> str:
             f"| {cell('ratio')} | {wanted or '–'} | {met} |"
         )
     return "\n".join(lines)
-
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of process ``pid`` in KiB (0 if it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def cpu_seconds(pid: int) -> float:

@@ -69,7 +69,7 @@ def seed_history(*, stdout, template: CertificateTemplate) -> None:
 
     from .models import ISSUER_NUMBER_FORMAT, Certificate, CertificateSeries
     from .selectors import issuer_on
-    from .text import grade_word, new_short_code, new_token
+    from .text import new_short_code, new_token
 
     course = history_course()
     if course is None:
@@ -116,7 +116,7 @@ def seed_history(*, stdout, template: CertificateTemplate) -> None:
                 course_code=course.code,
                 started_on=timezone.localdate(enrolment.created_at),
                 completed_on=timezone.localdate(enrolment.completed_at),
-                grade=grade_word(course, None),
+                grade=course.grade_word(None),
                 issued_at=issued_at,
                 token=new_token(),
                 short_code=new_short_code(),

@@ -30,7 +30,7 @@ from .models import (
     Issuer,
 )
 from .selectors import certificate_year
-from .text import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, grade_word
+from .text import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 
 
 def _template_revision():
@@ -137,7 +137,7 @@ def generate(ctx: LoadContext) -> None:
                 started_on=timezone.localdate(enrolled_at),
                 completed_on=timezone.localdate(completed_at),
                 score=score,
-                grade=grade_word(course, score),
+                grade=course.grade_word(score),
                 issued_at=issued_at,
                 token=_token(rng),
                 short_code=_short_code(rng),

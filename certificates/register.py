@@ -3,13 +3,10 @@ and year, as XLSX."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook
 
 from .models import Certificate
 from .text import short_date
@@ -18,28 +15,20 @@ from .text import short_date
 def register_xlsx(
     *, rows, book: str, year: int, with_date_of_birth: bool = False
 ) -> bytes:
-    """Write the book in write-only mode (constant memory).
+    """Write the book (constant memory, however many certificates).
 
     Each row names the issuer the certificate was issued by, as issued (its
     pinned revision, read once per revision). The birth date column is there
     only ``with_date_of_birth`` (an issuer of the book prints it), and a row
     shows it only if its issuer, as issued, prints it."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(year))
-    sheet.column_dimensions["A"].width = 8
-    sheet.column_dimensions["B"].width = 22
-    sheet.column_dimensions["C"].width = 28
-    sheet.column_dimensions["D"].width = 12
-    sheet.column_dimensions["E"].width = 40
-    sheet.column_dimensions["F"].width = 12
-    sheet.column_dimensions["G"].width = 16
-    sheet.column_dimensions["H"].width = 40
-    sheet.column_dimensions["I"].width = 40
+    workbook = XlsxBook()
+    widths = (8, 22, 28, *((12,) if with_date_of_birth else ()), 40, 12, 16, 40, 40)
+    sheet = workbook.sheet(year, widths=widths)
     title = _("SỔ CẤP GIẤY CHỨNG NHẬN – %(unit)s – NĂM %(year)s") % {
         "unit": book.upper(),
         "year": year,
     }
-    sheet.append([safe_cell(title)])
+    sheet.title(title)
     header = [
         _("Số vào sổ"),
         _("Số giấy chứng nhận"),
@@ -52,7 +41,7 @@ def register_xlsx(
         _("Cơ quan cấp"),
     ]
     issuers: dict[int | None, tuple[str, bool]] = {}
-    sheet.append([safe_cell(value) for value in header])
+    sheet.header(header)
     for certificate in rows:
         revocation = ""
         if not certificate.is_valid:
@@ -77,22 +66,17 @@ def register_xlsx(
             if with_date_of_birth
             else []
         )
-        sheet.append(
-            [
-                safe_cell(value)
-                for value in (
-                    certificate.sequence,
-                    certificate.number,
-                    certificate.full_name,
-                    *birth,
-                    certificate.course_title,
-                    short_date(timezone.localdate(certificate.issued_at)),
-                    certificate.get_status_display(),
-                    revocation,
-                    issuer_line,
-                )
-            ]
+        sheet.row(
+            (
+                certificate.sequence,
+                certificate.number,
+                certificate.full_name,
+                *birth,
+                certificate.course_title,
+                short_date(timezone.localdate(certificate.issued_at)),
+                certificate.get_status_display(),
+                revocation,
+                issuer_line,
+            )
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()

@@ -9,94 +9,23 @@ that also carries Django, Wagtail and every app). The Django side
 the PDF back. :func:`render_pdf` is also called in-process when the setting
 ``CERTIFICATE_PDF_RENDERER`` is ``"inline"``.
 
-One ``FontConfiguration`` per process, passed to the HTML and to every
-stylesheet: a new one per document costs time and leaks memory, and fonts
-declared in a stylesheet rendered without it are silently dropped. Nothing is
-fetched over the network: fonts are local files in the font directory,
-images are inlined as data: URLs.
+WeasyPrint is driven through :mod:`elearning.pdf`, as every PDF of the
+platform: one font configuration per process, nothing fetched over the
+network (fonts are local files in the font directory, images are inlined as
+data: URLs).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import json
 import os
 import sys
 from pathlib import Path
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
-
 from certificates.renderer_client import FIT_FACTORS, read_frame, rss_kib, write_frame
-
-_FONT_CONFIG: FontConfiguration | None = None
-
-
-def font_config() -> FontConfiguration:
-    """The process's one font configuration (created on first use)."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
-        _FONT_CONFIG = FontConfiguration()
-    return _FONT_CONFIG
-
-
-class LocalOnlyFetcher(URLFetcher):
-    """Fetches data: URLs and the files of the font directory, nothing else."""
-
-    def __init__(self, font_dir: str | Path):
-        super().__init__(allowed_protocols={"file", "data"})
-        self.font_dir = Path(font_dir).resolve()
-
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-            if path.parent != self.font_dir:
-                raise ValueError(f"Refusing to read {url!r} for a certificate")
-        return super().fetch(url, headers)
-
-
-# Compiled stylesheets by their text: a handful (one per page size and
-# orientation), each holding the fonts it declares.
-_STYLESHEETS: dict[tuple[str, str], CSS] = {}
-
-
-def _stylesheet(css: str, font_dir: str) -> CSS:
-    key = (css, font_dir)
-    if key not in _STYLESHEETS:
-        if len(_STYLESHEETS) >= 16:
-            _STYLESHEETS.clear()
-        _STYLESHEETS[key] = CSS(
-            string=css,
-            font_config=font_config(),
-            url_fetcher=LocalOnlyFetcher(font_dir),
-        )
-    return _STYLESHEETS[key]
-
-
-def _load_malloc_trim():
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-_MALLOC_TRIM = _load_malloc_trim()
-
-
-def release_native_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc only).
-
-    Pango, HarfBuzz and fontconfig allocate and free many small blocks per
-    page; glibc keeps the freed ones mapped, so resident memory crept up
-    ~0.3 MiB a page. Trimming after each page costs ~0.05 ms.
-    """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
+from elearning.pdf import document as pdf_document
+from elearning.pdf import release_native_memory, stylesheet
 
 # Space kept between the end of the text and the top of the footer.
 FIT_GAP_PX = 6  # CSS pixels (1.6 mm)
@@ -123,18 +52,14 @@ def layout(html: str, css: str, font_dir: str | Path):
     certificate.css). A certificate that fits, as most do, is laid out once.
     """
     font_dir = str(font_dir)
-    sheets = [_stylesheet(css, font_dir)]
+    sheets = [stylesheet(css, font_dir)]
     for step in range(len(FIT_FACTORS) + 1):
         source = (
             html
             if step == 0
             else html.replace("<body>", f'<body class="fit-{step}">', 1)
         )
-        document = HTML(
-            string=source,
-            base_url=Path(font_dir).as_uri(),
-            url_fetcher=LocalOnlyFetcher(font_dir),
-        ).render(stylesheets=sheets, font_config=font_config())
+        document = pdf_document(source, stylesheets=sheets, font_dir=font_dir)
         if len(document.pages) == 1 and not runs_into_footer(document.pages[0]):
             break
     return document, step

@@ -10,13 +10,13 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.attendance.selectors import class_learner_ids
 from courses.models import CoursePage, Enrolment
 from courses.selectors import enrolment_eligibility
 from elearning.people.models import AdministrativeUnit
 from elearning.people.scoping import visible_unit_ids
 
 from .models import Certificate, CertificateTemplate, Issuer
-from .rosters import class_learner_ids
 
 
 def issuing_unit_for(learner) -> AdministrativeUnit | None:

@@ -41,7 +41,7 @@ from .selectors import (
     no_issuer_message,
     template_for_course,
 )
-from .text import grade_word, new_short_code, new_token
+from .text import new_short_code, new_token
 
 
 class NotEligible(Exception):
@@ -228,6 +228,30 @@ def certificate_issue(
     return certificate
 
 
+def certificate_issue_many(
+    *, course, learner_ids, issued_by=None, training_class_code: str = ""
+) -> int:
+    """Issue ``course``'s certificate to each of ``learner_ids`` in the
+    background (bulk issue from the screen); returns how many were asked.
+
+    One task (``certificate_issue_batch``) is dispatched after the commit,
+    whatever the number of learners; it queues each learner's issue (and
+    PDF, and email) as its own task, which checks eligibility again and is
+    idempotent, so a learner listed twice or issued meanwhile gets one
+    certificate."""
+    from .tasks import certificate_issue_batch
+
+    ids = sorted(set(learner_ids))
+    if ids:
+        issued_by_id = issued_by.pk if issued_by is not None else None
+        transaction.on_commit(
+            lambda: certificate_issue_batch.delay(
+                course.pk, ids, issued_by_id, training_class_code
+            )
+        )
+    return len(ids)
+
+
 def certificate_issue_or_get(
     *, learner, course, issued_by=None, training_class_code: str = ""
 ) -> tuple[Certificate, bool]:
@@ -254,7 +278,7 @@ def certificate_issue_or_get(
                 issued_by=issued_by,
                 training_class_code=training_class_code,
                 score=score,
-                grade=grade_word(course, score),
+                grade=course.grade_word(score),
             )
     except IntegrityError:
         held = _existing_valid(learner, course)

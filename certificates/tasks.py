@@ -65,6 +65,23 @@ def certificate_issue_for(
     return certificate.pk
 
 
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+def certificate_issue_batch(
+    course_id: int,
+    learner_ids: list[int],
+    issued_by_id: int | None = None,
+    training_class_code: str = "",
+) -> int:
+    """Queue :func:`certificate_issue_for` for each learner (the bulk issue
+    screen's one task: the request never queues one per learner). Running
+    it twice queues them twice, which issues nothing twice."""
+    for learner_id in learner_ids:
+        certificate_issue_for.delay(
+            learner_id, course_id, issued_by_id, training_class_code
+        )
+    return len(learner_ids)
+
+
 def certificate_render_here(certificate_id: int) -> None:
     """Render and email in the running task; on failure, queue the render task.
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 # Crockford-like: no 0/O, 1/I/L, so a code read aloud or typed from paper
 # cannot be mistyped into another valid one.
@@ -32,35 +30,6 @@ def document_date(day: datetime.date, place: str = "") -> str:
 
 def short_date(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
-
-
-DEFAULT_GRADE_SCALE: tuple[tuple[Decimal, str], ...] = (
-    (Decimal(90), gettext_noop("Xuất sắc")),
-    (Decimal(80), gettext_noop("Giỏi")),
-    (Decimal(65), gettext_noop("Khá")),
-    (Decimal(50), gettext_noop("Trung bình")),
-)
-
-
-def default_grade_word(score: Decimal | None) -> str:
-    """The platform's default grade scale (a course may have its own).
-
-    Returns the Vietnamese word untranslated: it is printed on a Vietnamese
-    document and stored as issued; screens translate it when they show it.
-    """
-    if score is None:
-        return ""
-    for floor, word in DEFAULT_GRADE_SCALE:
-        if score >= floor:
-            return word
-    return gettext_noop("Không đạt")
-
-
-def grade_word(course, score: Decimal | None) -> str:
-    own = getattr(course, "grade_word", None)
-    if callable(own):
-        return own(score) or ""
-    return default_grade_word(score)
 
 
 def new_token() -> str:

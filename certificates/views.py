@@ -9,7 +9,7 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from elearning.people.reauth import export_personal_data, require_reauthentication
+from elearning.spreadsheets import xlsx_response
 
 from .forms import IssueFilterForm, RegisterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateExport
@@ -24,8 +25,13 @@ from .pdf import pdf_filename, render_certificate_pdf
 from .register import register_xlsx
 from .renderer_client import RendererError
 from .selectors import issue_preview, register_rows
-from .services import certificate_attach_pdf, certificate_reissue, certificate_revoke
-from .tasks import certificate_export_build, certificate_issue_for
+from .services import (
+    certificate_attach_pdf,
+    certificate_issue_many,
+    certificate_reissue,
+    certificate_revoke,
+)
+from .tasks import certificate_export_build
 from .text import normalize_short_code
 
 logger = logging.getLogger(__name__)
@@ -176,14 +182,16 @@ def issue(request):
                 )
                 certificate_export_build.delay(export.pk)
                 return redirect("certificates:export", pk=export.pk)
-            for candidate in preview.eligible:
-                certificate_issue_for.delay(
-                    candidate.learner.pk, course.pk, request.user.pk, class_code
-                )
+            asked = certificate_issue_many(
+                course=course,
+                learner_ids=[candidate.learner.pk for candidate in preview.eligible],
+                issued_by=request.user,
+                training_class_code=class_code,
+            )
             messages.success(
                 request,
                 _("Đang cấp %(n)d giấy chứng nhận. Tải lại trang để xem kết quả.")
-                % {"n": len(preview.eligible)},
+                % {"n": asked},
             )
             return redirect(
                 f"{reverse('certificates:issue')}?{request.POST.urlencode()}"
@@ -256,14 +264,7 @@ def register_book(request):
             year=year,
             with_date_of_birth=rows.filter(issuer__print_date_of_birth=True).exists(),
         )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="so-cap-gcn-{code}-{year}.xlsx"'
-        )
-        return response
+        return xlsx_response(content, filename=f"so-cap-gcn-{code}-{year}.xlsx")
     return render(request, "certificates/register.html", {"form": form})
 
 

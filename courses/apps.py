@@ -13,9 +13,10 @@ class CoursesConfig(AppConfig):
 
         register_check("lessons", lessons_requirement, many=lessons_requirements)
 
-        from . import caching
+        from . import caching, reports
 
         caching.connect()
+        reports.register()
 
         from . import personal_data
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
@@ -348,22 +349,26 @@ class CoursePage(AsciiSlugMixin, CachedRestrictionsMixin, Page):
         return _choice_label(self.EnrolmentPolicy, self.enrolment_policy)
 
     def grade_word(self, score: Decimal | None) -> str:
-        """The grade word (xếp loại) for a score out of 100.
+        """The grade word (xếp loại) for a score out of 100, on this course's
+        scale: the platform's one grade scale (certificates store it).
 
-        A course completed without any scored rule (lessons only) has no
-        score, hence no grade word.
+        Returns the Vietnamese word untranslated, whatever the language of
+        the request: it is printed on a Vietnamese document and stored as
+        issued; screens translate it when they show it. A course completed
+        without any scored rule (lessons only) has no score, hence no grade
+        word.
         """
         if score is None:
             return ""
-        if score >= self.grade_excellent:
-            return str(_("Xuất sắc"))
-        if score >= self.grade_good:
-            return str(_("Giỏi"))
-        if score >= self.grade_fair:
-            return str(_("Khá"))
-        if score >= self.pass_mark:
-            return str(_("Trung bình"))
-        return str(_("Không đạt"))
+        for floor, word in (
+            (self.grade_excellent, gettext_noop("Xuất sắc")),
+            (self.grade_good, gettext_noop("Giỏi")),
+            (self.grade_fair, gettext_noop("Khá")),
+            (self.pass_mark, gettext_noop("Trung bình")),
+        ):
+            if score >= floor:
+                return word
+        return gettext_noop("Không đạt")
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_page_context

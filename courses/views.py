@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from elearning.people.decorators import officer_required
 from elearning.people.models import Agency, StaffProfile, User
 from elearning.people.reauth import export_personal_data, list_personal_data
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook, xlsx_response
 
 from . import services
 from .caching import cached_for_learner
@@ -222,8 +222,6 @@ def _chunks(items, size):
 @officer_required
 @require_GET
 def officer_enrolments_export(request):
-    from openpyxl import Workbook
-
     qs = district_enrolments(officer=request.user, params=request.GET)
     export_personal_data(
         request,
@@ -231,8 +229,8 @@ def officer_enrolments_export(request):
         subjects=qs.values_list("learner_id", flat=True),
     )
     totals = lesson_totals(set(qs.values_list("course_id", flat=True)))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Ghi danh"))
+    workbook = XlsxBook()
+    sheet = workbook.sheet(_("Ghi danh"))
     header = [
         _("Họ và tên"),
         _("Thư điện tử"),
@@ -246,7 +244,7 @@ def officer_enrolments_export(request):
         _("Ngày ghi danh"),
         _("Ngày hoàn thành"),
     ]
-    sheet.append([safe_cell(h) for h in header])
+    sheet.header(header)
 
     def day(value):
         return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
@@ -271,14 +269,9 @@ def officer_enrolments_export(request):
                 day(e.created_at),
                 day(e.completed_at),
             ]
-            sheet.append([safe_cell(v) for v in row])
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+            sheet.row(row)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="ghi-danh-{stamp}.xlsx"'
-    workbook.save(response)
-    return response
+    return xlsx_response(workbook.to_bytes(), filename=f"ghi-danh-{stamp}.xlsx")
 
 
 @officer_required

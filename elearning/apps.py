@@ -9,7 +9,13 @@ class ElearningConfig(AppConfig):
     verbose_name = _("Hệ thống học trực tuyến")
 
     def ready(self):
-        from . import pagecache, wagtail_exports
+        # The Celery app, so that every task binds to it (the package itself
+        # does not import it: see elearning/__init__.py).
+        from . import (
+            celery,  # noqa: F401
+            pagecache,
+            wagtail_exports,
+        )
 
         pagecache.connect()
         wagtail_exports.install()

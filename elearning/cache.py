@@ -14,6 +14,12 @@ import logging
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
+from .internals import (
+    client_connection_pool,
+    client_redis_class,
+    set_cache_client_class,
+)
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,17 +38,18 @@ class _ReusingClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        pool = client_connection_pool(self, write=write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            redis_class = client_redis_class(self)
+            client = self._clients[id(pool)] = redis_class(connection_pool=pool)
         return client
 
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = _ReusingClient
+        set_cache_client_class(self, _ReusingClient)
 
     def get(self, key, default=None, version=None):
         try:

@@ -32,11 +32,14 @@ import http.client
 import secrets
 
 from csp.constants import HEADER
+from csp.exceptions import CSPNonceError
 from csp.middleware import CheckableLazyObject, PolicyParts
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
+
+from . import internals
 
 
 def is_admin_path(path: str) -> bool:
@@ -71,17 +74,6 @@ def admin_directives() -> dict:
     return _with_frame_origins(settings.CSP_ADMIN_DIRECTIVES)
 
 
-# Attributes django-csp's decorators leave on a response.
-_OWN_POLICY = (
-    "_csp_config",
-    "_csp_update",
-    "_csp_replace",
-    "_csp_exempt",
-    "_csp_config_ro",
-    "_csp_update_ro",
-    "_csp_replace_ro",
-    "_csp_exempt_ro",
-)
 # Random per process: no directive can contain it by chance or design.
 _NONCE_MARKER = f"nonce-marker-{secrets.token_hex(8)}"
 _built: dict[tuple[bool, bool], str] = {}
@@ -107,12 +99,30 @@ def policy_text(*, admin: bool, nonce: str | None) -> str:
     return text if nonce is None else text.replace(_NONCE_MARKER, nonce)
 
 
+def _nonce_after_response():
+    raise CSPNonceError(
+        "The CSP nonce is not available after the header has been written."
+    )
+
+
+def _own_policy(parts: PolicyParts) -> bool:
+    return any(v is not None for v in (parts.config, parts.update, parts.replace))
+
+
 class CSPMiddleware(BaseCSPMiddleware):
     """django-csp's middleware with the policy chosen by path."""
 
     def process_response(self, request, response):
+        # What django-csp's decorators asked of this response, read through
+        # its documented extension point (before ours changes it).
+        parts = BaseCSPMiddleware.get_policy_parts(self, request, response)
+        report_only = BaseCSPMiddleware.get_policy_parts(
+            self, request, response, report_only=True
+        )
         if (
-            any(hasattr(response, name) for name in _OWN_POLICY)
+            _own_policy(parts)
+            or _own_policy(report_only)
+            or internals.csp_exempt(response)
             or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
             or settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")
             or (
@@ -122,7 +132,7 @@ class CSPMiddleware(BaseCSPMiddleware):
             )
         ):
             return super().process_response(request, response)
-        nonce = getattr(request, "_csp_nonce", None)
+        nonce = parts.nonce
         if HEADER not in response:
             response[HEADER] = policy_text(
                 admin=is_admin_path(request.path_info), nonce=nonce
@@ -130,7 +140,7 @@ class CSPMiddleware(BaseCSPMiddleware):
         if nonce is None:
             # As django-csp does: a nonce asked for after the header is
             # written would be in no policy.
-            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+            request.csp_nonce = CheckableLazyObject(_nonce_after_response)
         return response
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:

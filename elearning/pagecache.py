@@ -10,7 +10,7 @@ read it thousands of times in between. So:
 - :func:`serve` (the URL conf's catch-all, in place of ``wagtail.views.serve``)
   keeps Wagtail's route result for a host and path — the page with its parent
   and its view restrictions — and hands it to Wagtail through the attribute
-  Wagtail itself caches it in (``request._wagtail_route_for_request``);
+  Wagtail itself caches it in (``elearning.internals.remember_route``);
   everything else (``before_serve_page`` hooks, the restriction check,
   ``page.serve``) runs as before.
 - :func:`memo` keeps other page-derived reads (a course's lessons, the quiz
@@ -47,6 +47,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
+
+from . import internals
 
 GENERATION_KEY = "pages:generation"
 _MISSING = object()
@@ -214,16 +216,17 @@ def memo_many(prefix: str, ids, compute: Callable[[list], dict]) -> dict:
 def site_for_request(request):
     """Wagtail's ``Site.find_for_request``, cached per host, read when first
     used (a view that links to no page never reads it)."""
-    from wagtail.models import Site
-
-    if not hasattr(request, "_wagtail_site"):
-        request._wagtail_site = SimpleLazyObject(
-            lambda: memo(
-                f"site:{request.get_host()}",
-                lambda: Site._find_for_request(request),
-            )
+    if not internals.request_has_site(request):
+        internals.remember_site(
+            request,
+            SimpleLazyObject(
+                lambda: memo(
+                    f"site:{request.get_host()}",
+                    lambda: internals.find_site(request),
+                )
+            ),
         )
-    return request._wagtail_site
+    return internals.request_site(request)
 
 
 class SiteMiddleware:
@@ -251,7 +254,9 @@ class SiteMiddleware:
         # the page cache's entries instead. Not in Wagtail's own views (the
         # admin moves pages and reads the paths around the move).
         if not getattr(view_func, "__module__", "").startswith("wagtail"):
-            request._wagtail_cached_site_root_paths = SimpleLazyObject(_site_root_paths)
+            internals.remember_site_root_paths(
+                request, SimpleLazyObject(_site_root_paths)
+            )
 
 
 def _site_root_paths():
@@ -264,17 +269,17 @@ def route_for_request(request, path: str):
     """Wagtail's ``Page.route_for_request``, cached per host and path."""
     from wagtail.models import Page
 
-    if hasattr(request, "_wagtail_route_for_request"):
-        return request._wagtail_route_for_request
+    if internals.request_has_route(request):
+        return internals.request_route(request)
     key = f"pages:{generation()}:route:{request.get_host()}:{path}"
     cached = _get(key)
     if cached is not _MISSING and cached is not None:
         site, route = cached
-        request._wagtail_site = site
-        request._wagtail_route_for_request = route
+        internals.remember_site(request, site)
+        internals.remember_route(request, route)
         return route
     route = Page.route_for_request(request, path)
-    site = getattr(request, "_wagtail_site", None)
+    site = internals.request_site(request)
     if route is not None and site is not None:
         page = route[0]
         # Wagtail's restriction check (an on_serve_page hook) reads these

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import secrets
 from pathlib import PurePath
 
@@ -20,7 +19,7 @@ from elearning.people.models import AdministrativeUnit
 from elearning.people.reauth import export_personal_data
 from elearning.people.scoping import visible_unit_ids
 from elearning.slugs import ascii_slug
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook, xlsx_response
 
 from .forms import EssayGradeForm, ImportForm
 from .gift import write as gift_write
@@ -211,48 +210,40 @@ def quiz_report(request, quiz_id: int):
 
 
 def _xlsx(quiz: QuizPage, attempts) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Kết quả")[:31]
-    header = [
-        _("Họ và tên"),
-        _("Thư điện tử"),
-        _("Đơn vị công tác"),
-        _("Đơn vị hành chính"),
-        _("Lượt"),
-        _("Nộp lúc"),
-        _("Trạng thái"),
-        _("Điểm (%)"),
-        _("Kết quả"),
-    ]
-    sheet.append([safe_cell(value) for value in header])
+    book = XlsxBook()
+    sheet = book.sheet(_("Kết quả"))
+    sheet.header(
+        [
+            _("Họ và tên"),
+            _("Thư điện tử"),
+            _("Đơn vị công tác"),
+            _("Đơn vị hành chính"),
+            _("Lượt"),
+            _("Nộp lúc"),
+            _("Trạng thái"),
+            _("Điểm (%)"),
+            _("Kết quả"),
+        ]
+    )
     for a in attempts:
         profile = getattr(a.learner, "profile", None)
-        row = [
-            a.learner.get_full_name(),
-            a.learner.email,
-            str(profile.agency) if profile and profile.agency_id else "",
-            str(profile.unit) if profile and profile.unit_id else "",
-            a.number,
-            a.submitted_at.strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
-            str(a.get_state_display()),
-            float(a.score) if a.score is not None else None,
-            _("Đang chờ chấm")
-            if a.grading_pending
-            else (_("Đạt") if a.passed else _("Không đạt")),
-        ]
-        sheet.append([safe_cell(value) for value in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+        sheet.row(
+            [
+                a.learner.get_full_name(),
+                a.learner.email,
+                str(profile.agency) if profile and profile.agency_id else "",
+                str(profile.unit) if profile and profile.unit_id else "",
+                a.number,
+                a.submitted_at.strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
+                str(a.get_state_display()),
+                float(a.score) if a.score is not None else None,
+                _("Đang chờ chấm")
+                if a.grading_pending
+                else (_("Đạt") if a.passed else _("Không đạt")),
+            ]
+        )
     name = ascii_slug(f"ket qua {quiz.title}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_response(book.to_bytes(), filename=f"{name}.xlsx")
 
 
 def regrade(request, question_id: int):

@@ -27,7 +27,7 @@ from elearning.tabular import TabularError
 from .formatting import clean_for_storage
 from .gift import GiftError, ParsedChoice, ParsedQuestion
 from .gift import parse as gift_parse
-from .grading import combine_scores, grade_points, percent
+from .grading import grade_points, percent
 from .models import (
     GRACE_SECONDS,
     Attempt,
@@ -674,16 +674,6 @@ def attempt_close_overdue(*, now: datetime | None = None) -> int:
         attempt = attempt_submit(attempt_id=pk, now=now)
         closed += attempt.state == Attempt.State.OVERDUE_CLOSED
     return closed
-
-
-def quiz_grade(*, learner, quiz: QuizPage) -> Decimal | None:
-    scores = list(
-        Attempt.objects.finished()
-        .filter(learner=learner, quiz=quiz)
-        .order_by("number")
-        .values_list("score", flat=True)
-    )
-    return combine_scores([s for s in scores if s is not None], quiz.grading_method)
 
 
 # --- Regrade -------------------------------------------------------------------

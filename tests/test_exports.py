@@ -10,18 +10,22 @@ a formula name is disabled by the officer (site history keeps both).
 
 The platform's own exports are attacked in their apps' tests
 (tests/reports, tests/courses, tests/certificates, tests/quizzes,
-tests/attendance); the last test here checks each module that writes a file
-uses the one function."""
+tests/attendance); the last tests here check that each module that writes a
+file uses the one writer and the one function, and that the writer
+neutralises every cell."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
@@ -29,6 +33,7 @@ from wagtail.models import Page, Site
 from courses.authoring import course_authoring_setup
 from courses.models import CourseIndexPage
 from elearning.people.services import user_set_active
+from elearning.spreadsheets import XlsxBook
 from tests.courses.conftest import make_course, make_lessons
 from tests.factories import make_person
 from tests.spreadsheet_cells import (
@@ -36,6 +41,7 @@ from tests.spreadsheet_cells import (
     HYPERLINK,
     MINUS,
     PLUS,
+    TAB,
     assert_inert,
     cells,
 )
@@ -61,8 +67,8 @@ SUPERUSER_ONLY = {
     "wagtailadmin_reports:site_history",
     "wagtailredirects:index",
 }
-# Wagtail's form submissions (served through a form page's own view) are not
-# listed: the platform has no form page type.
+# Wagtail's form submissions are not listed: the platform has no form page
+# type, and wagtail.contrib.forms is not installed.
 NOTHING_TO_EXPORT: set[str] = set()
 
 
@@ -185,21 +191,62 @@ def test_no_wagtail_export_bypasses_safe_cell():
             assert not overridden, (name, klass, overridden)
 
 
-def test_every_file_the_platform_writes_uses_safe_cell():
-    """A module of ours that writes CSV or XLSX calls the one function;
-    a new export that forgets it fails here before it reaches anyone."""
+def _platform_modules():
     root = Path(__file__).resolve().parent.parent
-    writer = re.compile(r"csv\.(Dict)?[Ww]riter\(|\bWorkbook\(")
-    writers = [
-        path
-        for package in ("elearning", "courses", "quizzes", "certificates")
-        for path in (root / package).rglob("*.py")
-        if "migrations" not in path.parts and writer.search(path.read_text())
+    for package in ("elearning", "courses", "quizzes", "certificates"):
+        for path in (root / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield str(path.relative_to(root)), path.read_text()
+
+
+def test_every_file_the_platform_writes_uses_the_one_writer():
+    """XLSX is built by ``elearning.spreadsheets.XlsxBook`` alone, and a
+    module that writes CSV calls ``safe_cell``: a new export that builds
+    its own workbook or forgets the function fails here before it reaches
+    anyone."""
+    modules = dict(_platform_modules())
+    workbooks = [
+        name
+        for name, text in modules.items()
+        if re.search(r"\bWorkbook\(|from openpyxl import (.*, )?Workbook\b", text)
     ]
-    assert writers  # the scan sees the exports
-    missing = [
-        str(path.relative_to(root))
-        for path in writers
-        if "safe_cell(" not in path.read_text()
+    assert workbooks == ["elearning/spreadsheets.py"]
+    csv_writers = [
+        name
+        for name, text in modules.items()
+        if re.search(r"csv\.(Dict)?[Ww]riter\(", text)
     ]
-    assert missing == []
+    assert csv_writers  # the scan sees the exports
+    assert [name for name in csv_writers if "safe_cell" not in modules[name]] == []
+    users = [name for name, text in modules.items() if "XlsxBook()" in text]
+    # The register, the report tables, the yearly report, quiz results,
+    # attendance and the officer's enrolments.
+    assert len(users) >= 6, users
+
+
+@pytest.mark.parametrize("formula", [HYPERLINK, PLUS, MINUS, AT_SUM, TAB])
+def test_xlsx_writer_neutralises_every_cell(formula):
+    """Titles, headings and rows alike: a formula is stored as text with a
+    leading apostrophe; numbers, rates and dates keep their type."""
+    book = XlsxBook()
+    sheet = book.sheet(formula, widths=(20, 10))
+    sheet.title(formula, size=13)
+    sheet.header([formula, "Điểm"])
+    sheet.row([formula, 5])
+    sheet.row(["Nguyễn Văn An", Decimal("85.5")])
+    sheet.row([datetime.date(2026, 12, 5), -3])
+    workbook = load_workbook(io.BytesIO(book.to_bytes()))
+    found = [
+        cell
+        for row in workbook.worksheets[0].iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    assert not [c for c in found if c.data_type == "f"]
+    values = [c.value for c in found]
+    assert values.count("'" + formula) == 3
+    assert "Nguyễn Văn An" in values
+    assert 5 in values and -3 in values
+    assert Decimal(str(values[values.index("Nguyễn Văn An") + 1])) == Decimal("85.5")
+    assert datetime.datetime(2026, 12, 5) in values
+    assert_inert(values, formula)

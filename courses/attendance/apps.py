@@ -8,14 +8,9 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Lớp tập huấn và điểm danh")
 
     def ready(self) -> None:
-        from certificates.rosters import register_class_roster
         from courses.completion import register_check
 
-        from .selectors import (
-            attendance_requirement,
-            attendance_requirements,
-            class_learner_ids,
-        )
+        from .selectors import attendance_requirement, attendance_requirements
 
         register_check(
             "attendance", attendance_requirement, many=attendance_requirements
@@ -24,8 +19,6 @@ class AttendanceConfig(AppConfig):
         from . import reports
 
         reports.register()
-        # Certificates issued "by class" ask this app who is in a class.
-        register_class_roster(class_learner_ids)
         connect_learner_records()
 
         from . import personal_data

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook, fit_widths, safe_cell
 
-
-@lru_cache(maxsize=1)
-def font_configuration():
-    """One FontConfiguration per process: a new one per document is slower
-    and leaks memory."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
+SIGN_IN_SHEET_CSS = (
+    "@page { size: A4; margin: 15mm 12mm; } "
+    "body { font-family: 'Noto Serif', 'Noto Sans', serif; }"
+)
 
 
 def long_date(value) -> str:
@@ -48,7 +43,7 @@ def organiser_on(day) -> tuple[str, str]:
 
 
 def sign_in_sheet_pdf(*, session, rows) -> bytes:
-    from weasyprint import CSS, HTML
+    from elearning.pdf import render_pdf
 
     start = timezone.localtime(session.start)
     superior, organiser = organiser_on(start.date())
@@ -68,13 +63,7 @@ def sign_in_sheet_pdf(*, session, rows) -> bytes:
             ),
         },
     )
-    fonts = font_configuration()
-    css = CSS(
-        string="@page { size: A4; margin: 15mm 12mm; } "
-        "body { font-family: 'Noto Serif', 'Noto Sans', serif; }",
-        font_config=fonts,
-    )
-    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
+    return render_pdf(html, css=SIGN_IN_SHEET_CSS)
 
 
 def sheet_csv(*, rows) -> str:
@@ -97,22 +86,11 @@ def sheet_csv(*, rows) -> str:
 
 
 def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """An XLSX with one sheet per (title, header, rows)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    """An XLSX with one sheet per (title, header, rows), columns as wide as
+    their longest value."""
+    book = XlsxBook()
     for title, header, rows in sheets:
-        ws = wb.create_sheet(title[:31])
-        ws.append([safe_cell(h) for h in header])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([safe_cell(v) for v in row])
-        for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            ws.column_dimensions[column[0].column_letter].width = min(60, width + 2)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        sheet = book.sheet(title, widths=fit_widths([header, *rows]))
+        sheet.header(header)
+        sheet.rows(rows)
+    return book.to_bytes()

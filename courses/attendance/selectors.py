@@ -145,9 +145,8 @@ def session_roster(*, user, session: ClassSession) -> list[RosterRow]:
 def class_learner_ids(course, code: str) -> list[int] | None:
     """Learner ids of class ``code`` of ``course``; ``None`` if there is none.
 
-    Registered with the certificates app (``certificates.rosters``) so it can
-    issue "by class" without importing this app. A class of another course is no
-    such class. The code is matched exactly: the certificate keeps it as a
+    The certificates app asks it who to issue to "by class" (this app knows
+    nothing of certificates). A class of another course is no such class. The code is matched exactly: the certificate keeps it as a
     snapshot and exports filter on it. Scoping is the caller's: it intersects
     the ids with the learners it may see.
     """

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from elearning.people.reauth import export_personal_data
 from elearning.slugs import ascii_slug
+from elearning.spreadsheets import xlsx_response
 
 from . import documents, selectors, services, tokens
 from .forms import ImportForm, MemberAddForm, SessionBulkForm
@@ -455,10 +456,5 @@ def report_xlsx(request, code):
             ),
         ]
     )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = ascii_slug(f"diem danh {code}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_response(content, filename=f"{name}.xlsx")

@@ -764,25 +764,10 @@ def _scoring_result(statement: dict, attempt: H5PAttempt) -> Score | None:
     return Score(raw=raw, source=ScoreSource.BROWSER, claimed=raw)
 
 
-def _rate_exceeded(attempt: H5PAttempt) -> bool:
-    from django.core.cache import cache
-
-    per_minute = limit("H5P_XAPI_PER_MINUTE", 60)
-    key = f"h5p:xapi:{attempt.learner_id}:{attempt.version_id}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, 120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 120)
-        count = 1
-    return count > per_minute
-
-
 @dataclass
 class StatementOutcome:
     statement: H5PStatement | None
     attempt: H5PAttempt
-    rate_limited: bool = False
 
 
 def statement_record(
@@ -797,8 +782,6 @@ def statement_record(
     """
     import json
 
-    if _rate_exceeded(attempt):
-        return StatementOutcome(None, attempt, rate_limited=True)
     reason = ""
     data = None
     if len(raw_body) > limit("H5P_MAX_STATEMENT_BYTES", 64 * 1024):

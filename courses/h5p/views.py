@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -60,6 +61,7 @@ CONTENT_DENY = {"js", "css"}
 # an opaque origin); as images or data they are unaffected.
 INERT_DOCUMENTS = {"svg", "xml"}
 INERT_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+XAPI_RATE = "h5p_xapi"  # ACCOUNT_RATE_LIMITS: per learner and version
 
 
 def _csp() -> str:
@@ -214,9 +216,11 @@ def library_file(request, token, folder, path):
 @require_POST
 def xapi(request, token):
     attempt, course = _grant_attempt(token)
-    outcome = statement_record(attempt=attempt, raw_body=request.body, course=course)
-    if outcome.rate_limited:
+    # allauth's rate limits (ACCOUNT_RATE_LIMITS), per learner and version.
+    key = f"{attempt.learner_id}:{attempt.version_id}"
+    if not ratelimit.consume(request, action=XAPI_RATE, key=key):
         return _json_error(_("Gửi quá nhiều, hãy thử lại sau."), 429)
+    outcome = statement_record(attempt=attempt, raw_body=request.body, course=course)
     statement = outcome.statement
     if statement.outcome == statement.Outcome.REJECTED:
         return _json_error(statement.reason, 400)

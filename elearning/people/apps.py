@@ -8,8 +8,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Người dùng và đơn vị")
 
     def ready(self):
-        from . import audit, signals  # noqa: F401
+        from . import audit, reports, signals  # noqa: F401
 
+        reports.register()
         register_personal_data()
 
 

@@ -6,8 +6,3 @@ class ReportsConfig(AppConfig):
     name = "elearning.reports"
     label = "reports"
     verbose_name = _("Báo cáo")
-
-    def ready(self) -> None:
-        from . import providers
-
-        providers.register()

@@ -1,6 +1,7 @@
 """Tables as CSV (UTF-8 with BOM, for Excel) and XLSX.
 
-Every cell goes through ``elearning.spreadsheets.safe_cell``: a staff name
+XLSX is written by ``elearning.spreadsheets.XlsxBook``; every cell of both
+goes through ``elearning.spreadsheets.safe_cell``: a staff name
 or agency imported from a file is data, never a formula.
 """
 
@@ -11,11 +12,8 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook, XlsxSheet, safe_cell
 
 from .metrics import Figure
 from .selectors import Table
@@ -57,51 +55,37 @@ def table_csv(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def write_sheet(ws, title: str, rows: list[list], *, start_row: int = 1) -> int:
-    """Write ``rows`` (first one a header) below ``title``; return next row."""
-    r = start_row
+def table_widths(tables: list[Table]) -> list[int]:
+    """The label column wide, the figures narrow, for every table given."""
+    columns = max((len(table.metrics) for table in tables), default=0)
+    return [45] + [18] * columns
+
+
+def write_table(sheet: XlsxSheet, title: str, rows: list[list]) -> None:
+    """Write ``rows`` (first one a header) below ``title``, then a blank
+    line."""
     if title:
-        ws.cell(row=r, column=1, value=safe_cell(title)).font = Font(bold=True)
-        r += 1
-    for i, values in enumerate(rows):
-        for c, value in enumerate(values, start=1):
-            value = safe_cell(value)
-            cell = ws.cell(row=r, column=c, value=value)
-            # Never let openpyxl store a string as a formula.
-            if isinstance(value, str):
-                cell.data_type = "s"
-            if i == 0:
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-            elif isinstance(value, Decimal):
-                cell.number_format = "0.0"
-        r += 1
-    for c in range(1, len(rows[0]) + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 45 if c == 1 else 18
-    return r + 1
+        sheet.title(title)
+    sheet.header(rows[0])
+    sheet.rows(rows[1:])
+    sheet.blank()
 
 
 def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(_("Báo cáo"))[:31]
-    ws.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=13)
-    r = 3
+    book = XlsxBook()
+    sheet = book.sheet(_("Báo cáo"), widths=table_widths(tables))
+    sheet.title(title, size=13)
+    sheet.blank()
     for table in tables:
-        r = write_sheet(ws, str(table.caption), table_rows(table), start_row=r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        write_table(sheet, str(table.caption), table_rows(table))
+    return book.to_bytes()
 
 
 def sheets_xlsx(sheets: list[tuple[str, str, list[list]]]) -> bytes:
     """A workbook of one sheet per ``(sheet name, heading, rows)``, the rows'
-    first one the header, each written by :func:`write_sheet`. Sheet names
-    are at most 31 characters, without ``[]:*?/\\``, and unique."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    first one the header, each written by :func:`write_table`."""
+    book = XlsxBook()
     for name, heading, rows in sheets:
-        write_sheet(workbook.create_sheet(name), heading, rows)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        columns = max((len(row) for row in rows), default=1)
+        write_table(book.sheet(name, widths=[30] * columns), heading, rows)
+    return book.to_bytes()

@@ -183,10 +183,6 @@ def register_metric(
     )
 
 
-def unregister_metric(key: str) -> None:
-    _METRICS.pop(key, None)
-
-
 def registered_metrics() -> list[Metric]:
     return sorted(_METRICS.values(), key=lambda m: (m.order, m.key))
 

@@ -26,7 +26,7 @@ from elearning.people.models import (
 )
 from elearning.people.scoping import people_condition, restrict
 
-from .metrics import Figure, Metric, Period, registered_metrics
+from .metrics import Figure, Metric, Period
 
 Level = AdministrativeUnit.Level
 
@@ -600,7 +600,3 @@ def chart_data(table: Table, metric_keys: Iterable[str] | None = None) -> dict:
             for m in metrics
         ],
     }
-
-
-def active_metrics() -> list[Metric]:
-    return registered_metrics()

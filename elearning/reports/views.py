@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from elearning.people.models import AdministrativeUnit
 from elearning.people.reauth import export_personal_data, list_personal_data
+from elearning.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import conf, exports, snapshots
 from .forms import ReportFilterForm, YearlyReportForm
@@ -298,8 +299,7 @@ def export(request, table: str, fmt: str):
     else:
         title = f"{result.caption} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})"
         response = HttpResponse(
-            exports.tables_xlsx([result], title=title),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            exports.tables_xlsx([result], title=title), content_type=XLSX_CONTENT_TYPE
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

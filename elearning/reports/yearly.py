@@ -6,31 +6,28 @@ was done until 30 June, the communes and wards after); a record of a unit
 that had ended before the year began is counted under its successor. Staff
 are counted under their unit now. A district's report (``unit``) covers the
 people whose unit is in it on 5 December of year N (the day the report is
-due). Rendered as XLSX (openpyxl) or PDF (WeasyPrint,
-Noto fonts from the Debian package, one FontConfiguration per process).
+due). Rendered as XLSX (``elearning.spreadsheets``) or PDF (WeasyPrint,
+Noto fonts from the Debian package, through ``elearning.pdf``).
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from courses.reports import participants_by_category
 from elearning.people.models import AdministrativeUnit
 from elearning.people.names import fold
-from elearning.spreadsheets import safe_cell
+from elearning.spreadsheets import XlsxBook
 
 from . import conf, exports
 from .metrics import Figure, Metric, Period, registered_metrics
-from .providers import participants_by_category
 from .selectors import (
     Row,
     Table,
@@ -414,58 +411,37 @@ def yearly_report_build(
 
 
 def render_xlsx(report: YearlyReport) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(report.year)
-    lines = [
+    book = XlsxBook()
+    sheet = book.sheet(report.year, widths=exports.table_widths(report.tables))
+    title = report.title.split("\n")
+    for line in [
         report.superior,
         report.issuer,
         report.number,
         report.place_date,
         "",
-        *report.title.split("\n"),
+        *title,
         "",
         *report.narrative,
-    ]
-    r = 1
-    for line in lines:
-        cell = ws.cell(row=r, column=1, value=safe_cell(line))
-        cell.data_type = "s"
-        cell.alignment = Alignment(wrap_text=False)
-        if line in report.title.split("\n"):
-            cell.font = Font(bold=True, size=13)
-        r += 1
-    r += 1
+    ]:
+        if line in title:
+            sheet.title(line, size=13)
+        else:
+            sheet.row([line])
+    sheet.blank()
     for table in report.tables:
-        r = exports.write_sheet(
-            ws, str(table.caption), exports.table_rows(table), start_row=r
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-@cache
-def font_configuration():
-    """One FontConfiguration per process: a new one per document leaks."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
+        exports.write_table(sheet, str(table.caption), exports.table_rows(table))
+    return book.to_bytes()
 
 
 def render_pdf(report: YearlyReport) -> bytes:
-    from weasyprint import HTML
+    from elearning.pdf import render_pdf as html_to_pdf
 
+    font_dir = conf.get("REPORTS_FONT_DIR")
     html = render_to_string(
-        "reports/yearly_report_pdf.html",
-        {"report": report, "font_dir": conf.get("REPORTS_FONT_DIR")},
+        "reports/yearly_report_pdf.html", {"report": report, "font_dir": font_dir}
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=font_configuration()
-    )
+    return html_to_pdf(html, font_dir=font_dir)
 
 
 def yearly_report_render(

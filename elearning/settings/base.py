@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     # Wagtail
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -212,11 +211,13 @@ ACCOUNT_SESSION_REMEMBER = None
 # codes per account in 5 minutes: only the password's holder gets there);
 # wrong passwords are slowed by LOGIN_THROTTLE below instead, which no
 # stranger can turn into a lock. "verify_certificate": the public
-# verification pages, per address.
+# verification pages, per address. "h5p_xapi": statements an H5P exercise
+# sends, per learner and exercise version (429 beyond).
 ACCOUNT_RATE_LIMITS = {
     "login": "300/m/ip",
     "login_failed": "30/m/ip,5/300s/key",
     "verify_certificate": "10/m/ip",
+    "h5p_xapi": "60/m/key",
 }
 # Growing delays on wrong passwords (elearning/people/throttle.py): after
 # `free` failures wait `base` s, doubled after each further failure up to
@@ -292,7 +293,6 @@ H5P_MAX_ENTRIES = 3000
 H5P_MAX_FILE_BYTES = 50 * 1024 * 1024
 H5P_MAX_TOTAL_BYTES = 300 * 1024 * 1024
 H5P_MAX_COMPRESSION_RATIO = 100
-H5P_XAPI_PER_MINUTE = 60
 H5P_GRADING_METHOD = "highest"  # or "last"
 # H5P core API of the bundled player (h5p-standalone 3.8.2): a library whose
 # coreApi is newer is refused.
@@ -344,7 +344,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
-# A leak guard (docs/benchmarks.md, "Certificates"): children no longer load
+# A leak guard (bench/results/history.md, "Certificates"): children no longer load
 # WeasyPrint (certificate PDFs are rendered by a renderer subprocess, see
 # CERTIFICATE_PDF_RENDERER) and stay ~130 MiB resident; one that grows past
 # 150 MiB is replaced after its task.

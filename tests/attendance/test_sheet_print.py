@@ -78,8 +78,9 @@ def test_a_full_class_prints_whole_rows_with_heads_on_every_page(
         )
     )
     # A name a reader can tell apart in a folder of downloads.
-    assert 'filename="danh-sach-ky-ten-attt-xl-01-01-12-2026.pdf"' in (
-        response["Content-Disposition"]
+    assert (
+        'filename="danh-sach-ky-ten-attt-xl-01-01-12-2026.pdf"'
+        in (response["Content-Disposition"])
     )
     for name in full_class:
         on = [n for n, text in enumerate(pages) if name in text]

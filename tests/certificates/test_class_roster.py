@@ -1,5 +1,6 @@
-"""Issuing by training class, through the roster the attendance app registers
-(not a stand-in): the command and the bulk page, end to end."""
+"""Issuing by training class, through the attendance app's own roster
+(``courses.attendance.selectors.class_learner_ids``, not a stand-in): the
+command and the bulk page, end to end."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from certificates.models import Certificate
-from certificates.rosters import class_learner_ids
+from courses.attendance.selectors import class_learner_ids
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,10 @@ def members(lop, learner, other_learner, units, course, template, enrol):
     return {"waiting": waiting, "outsider": outsider}
 
 
-def test_attendance_registers_the_roster(members, lop, course, learner, other_learner):
-    assert class_learner_ids(course, "LOP-XL-01") == {
+def test_certificates_ask_attendance_for_the_roster(
+    members, lop, course, learner, other_learner
+):
+    assert set(class_learner_ids(course, "LOP-XL-01")) == {
         learner.pk,
         other_learner.pk,
         members["waiting"].pk,

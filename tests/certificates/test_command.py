@@ -4,7 +4,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from certificates.models import Certificate, CertificateTemplate
-from certificates.rosters import register_class_roster
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -50,11 +49,12 @@ def test_issue_for_one_district(cohort, course, learner):
 
 
 def test_issue_by_class_code(cohort, course, learner, other_learner, monkeypatch):
-    from certificates import rosters
+    from certificates import selectors
 
-    monkeypatch.setattr(rosters, "_ROSTER", [])
-    register_class_roster(
-        lambda c, code: [other_learner.pk] if code == "LOP-01" else None
+    monkeypatch.setattr(
+        selectors,
+        "class_learner_ids",
+        lambda c, code: [other_learner.pk] if code == "LOP-01" else None,
     )
     output = _run("--course", "ATTT-CB-2026", "--class", "LOP-01")
     assert "issued: 1, skipped: 0" in output

@@ -67,7 +67,7 @@ def test_pdf_fonts_are_embedded_noto(issued, renderer_mode):
 def test_one_font_configuration_is_reused(issued, monkeypatch, settings):
     import weasyprint
 
-    from certificates.renderer import font_config
+    from elearning.pdf import font_config
 
     settings.CERTIFICATE_PDF_RENDERER = "inline"
 
@@ -125,7 +125,7 @@ def test_course_completed_signal_issues_a_certificate(
 
 def test_pdf_refuses_remote_resources(issued):
     from certificates.pdf import FONT_DIR
-    from certificates.renderer import LocalOnlyFetcher
+    from elearning.pdf import LocalOnlyFetcher
 
     fetcher = LocalOnlyFetcher(FONT_DIR)
     with pytest.raises(ValueError):

@@ -1,14 +1,11 @@
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 
 from certificates.text import (
     SHORT_CODE_ALPHABET,
-    default_grade_word,
     document_date,
-    grade_word,
     new_short_code,
     new_token,
     normalize_short_code,
@@ -36,33 +33,6 @@ def test_document_date_with_place():
         document_date(datetime.date(2026, 12, 5), "Đồng Nai")
         == "Đồng Nai, ngày 05 tháng 12 năm 2026"
     )
-
-
-@pytest.mark.parametrize(
-    ("score", "word"),
-    [
-        ("100", "Xuất sắc"),
-        ("90", "Xuất sắc"),
-        ("89.99", "Giỏi"),
-        ("80", "Giỏi"),
-        ("65", "Khá"),
-        ("64.5", "Trung bình"),
-        ("50", "Trung bình"),
-        ("49.9", "Không đạt"),
-    ],
-)
-def test_default_grade_scale(score, word):
-    assert default_grade_word(Decimal(score)) == word
-
-
-def test_course_grade_word_wins_over_default():
-    class Course:
-        def grade_word(self, score):
-            return "Đạt"
-
-    assert grade_word(Course(), Decimal(10)) == "Đạt"
-    assert grade_word(object(), Decimal(95)) == "Xuất sắc"
-    assert grade_word(object(), None) == ""
 
 
 def test_token_has_at_least_128_bits_and_is_url_safe():

@@ -289,6 +289,55 @@ def test_bulk_issue_preview_and_issue_for_own_district(
     )
 
 
+def test_bulk_issue_dispatches_one_task_after_the_commit(
+    client,
+    province_admin,
+    learner,
+    other_learner,
+    course,
+    template,
+    enrol,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """The request queues one task for the whole batch, and only once its
+    transaction has committed; the task issues to each learner."""
+    from certificates import tasks
+
+    enrol(learner, course, 88)
+    enrol(other_learner, course, 99)
+    batches, singles = [], []
+    monkeypatch.setattr(
+        tasks.certificate_issue_batch, "delay", lambda *a: batches.append(a)
+    )
+    real_single = tasks.certificate_issue_for.delay
+    monkeypatch.setattr(
+        tasks.certificate_issue_for,
+        "delay",
+        lambda *a: singles.append(a) or real_single(*a),
+    )
+    client.force_login(province_admin)
+    url = reverse("certificates:issue")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(url, {"course": course.pk, "issue": "1"})
+        assert batches == []  # nothing before the commit
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert batches == [
+        (course.pk, sorted([learner.pk, other_learner.pk]), province_admin.pk, "")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.certificate_issue_batch(*batches[0])
+    assert sorted(learner_id for learner_id, *_rest in singles) == sorted(
+        [learner.pk, other_learner.pk]
+    )
+    assert set(Certificate.objects.values_list("learner", flat=True)) == {
+        learner.pk,
+        other_learner.pk,
+    }
+
+
 def test_officer_cannot_pick_another_district(client, officer, course, units):
     client.force_login(officer)
     response = client.get(

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from courses.models import CoursePage
 
@@ -38,6 +39,14 @@ def test_grade_word_custom_scale():
     assert course.grade_word(Decimal("65")) == "Không đạt"
     assert course.grade_word(Decimal("72")) == "Trung bình"
     assert course.grade_word(Decimal("90")) == "Giỏi"
+
+
+def test_grade_word_is_stored_in_vietnamese_whatever_the_language():
+    """A certificate issued while the admin reads the site in English still
+    says "Giỏi" (the word is stored as issued and translated on screens)."""
+    with translation.override("en"):
+        assert CoursePage().grade_word(Decimal("85")) == "Giỏi"
+        assert CoursePage().grade_word(Decimal("10")) == "Không đạt"
 
 
 def test_scale_must_increase():

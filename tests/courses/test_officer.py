@@ -8,6 +8,7 @@ from courses import services
 from courses.models import CoursePage, Enrolment
 from elearning.spreadsheets import safe_cell
 from tests.factories import make_person, reauthenticate
+from tests.spreadsheet_cells import AT_SUM, HYPERLINK, MINUS, PLUS
 
 
 @pytest.fixture
@@ -73,8 +74,11 @@ def test_filters(client, officer, enrolments, catalogue, learner, units):
     assert [e.learner for e in by_agency] == [learner]
 
 
-def test_export_xlsx_neutralises_formulas(client, officer, enrolments, learner):
-    learner.profile.full_name = '=HYPERLINK("http://x","bấm")'
+@pytest.mark.parametrize(
+    "name", [HYPERLINK, PLUS, MINUS, AT_SUM], ids=["hyperlink", "plus", "minus", "at"]
+)
+def test_export_xlsx_neutralises_formulas(client, officer, enrolments, learner, name):
+    learner.profile.full_name = name
     learner.profile.save()
     client.force_login(officer)
     reauthenticate(client)
@@ -84,7 +88,7 @@ def test_export_xlsx_neutralises_formulas(client, officer, enrolments, learner):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Họ và tên"
     assert len(rows) == 2  # header + own district only
-    assert rows[1][0].startswith("'=")
+    assert rows[1][0] == "'" + name
     assert rows[1][8] == 0
 
 

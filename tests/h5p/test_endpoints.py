@@ -200,7 +200,10 @@ def test_not_json_is_rejected(content_client, token):
 
 
 def test_rate_limit(content_client, token, attempt, settings):
-    settings.H5P_XAPI_PER_MINUTE = 3
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "h5p_xapi": "3/m/key",
+    }
     data = statement(attempt.version, verb="interacted")
     codes = [post_xapi(content_client, token, data).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]

@@ -175,7 +175,7 @@ def test_requests_waiting_or_refused_are_not_enrolments(dataset, officer, units)
     enrolment: it is neither enrolled nor "in progress" (its status is not
     "enrolled"), by any grouping or month, nor a participant."""
     from courses.models import Enrolment
-    from elearning.reports.providers import participants_by_category
+    from courses.reports import participants_by_category
     from tests.factories import make_person
 
     from .dataset import at, enrol
