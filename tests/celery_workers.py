@@ -80,3 +80,33 @@ def celery_worker(
             process.kill()
             output, _ = process.communicate()
         print(output[-4000:])  # noqa: T201
+
+
+def _reset_pools(app) -> None:
+    """Forget the publisher's pools: the next task is sent to the broker the
+    configuration now names (Celery keeps its first pool). Not closed: kombu
+    may hand the same pool to the next publisher."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def tasks_sent_to(url: str, queue: str) -> Iterator[None]:
+    """The platform's tasks are published to ``url`` on ``queue`` instead of
+    running in the request, then as before."""
+    from elearning.celery import app
+
+    keys = ("task_always_eager", "broker_url", "broker_write_url", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=url,
+        broker_write_url=None,
+        task_default_queue=queue,
+    )
+    _reset_pools(app)
+    try:
+        yield
+    finally:
+        _reset_pools(app)
+        app.conf.update(saved)

@@ -193,19 +193,13 @@ def worker(live_server, settings):
     """A real Celery worker sharing the test database (PostgreSQL); the
     platform's tasks go to it instead of running in the request. Links it
     writes (a certificate's QR code) point at the live server."""
-    from elearning.celery import app
-    from tests.celery_workers import celery_worker, shared_database_url
+    from tests.celery_workers import celery_worker, shared_database_url, tasks_sent_to
 
     settings.SITE_URL = live_server.url
-    with celery_worker(
-        database=shared_database_url(), env={"SITE_URL": live_server.url}
-    ) as (url, queue):
-        keys = ("task_always_eager", "broker_url", "task_default_queue")
-        saved = {key: app.conf[key] for key in keys}
-        app.conf.update(
-            task_always_eager=False, broker_url=url, task_default_queue=queue
-        )
-        try:
-            yield
-        finally:
-            app.conf.update(saved)
+    with (
+        celery_worker(
+            database=shared_database_url(), env={"SITE_URL": live_server.url}
+        ) as (url, queue),
+        tasks_sent_to(url, queue),
+    ):
+        yield
