@@ -10,6 +10,9 @@ from the app. Environment:
     PERF_BROWSE_SESSIONS  sessions opened for the browsing learners beforehand
                    (signing in is the login storm's measure, not browsing's)
     PERF_SAVE_EVERY  seconds between two autosaves of one learner (30)
+    PERF_EXAM_SECONDS  how long each learner of the exam autosaves after
+                   starting (600); then they hand in within PERF_SUBMIT_WINDOW
+                   seconds (60), with their answers in the form as the page does
 
 Every request is recorded (name, start, duration, ok) in requests.jsonl;
 bench/perf.py computes the figures from it. Only loopback hosts are accepted.
@@ -25,6 +28,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, constant, events, task
 
@@ -38,9 +42,12 @@ BROWSE_SESSIONS_FILE = Path(
     os.environ.get("PERF_BROWSE_SESSIONS", OUT / "browse-sessions.json")
 )
 SAVE_EVERY = float(os.environ.get("PERF_SAVE_EVERY", "30"))
+EXAM_SECONDS = float(os.environ.get("PERF_EXAM_SECONDS", "600"))
+SUBMIT_WINDOW = float(os.environ.get("PERF_SUBMIT_WINDOW", "60"))
 
 RECORDS: list[dict] = []
 ACKS: dict[str, list] = {}
+SUBMITTED: list[int] = []  # attempts whose hand-in was acknowledged
 SESSIONS: dict[str, dict] = {}
 _numbers = itertools.count()
 
@@ -83,6 +90,8 @@ def _write(environment, **_kwargs):
             out.write(json.dumps(record) + "\n")
     if ACKS:
         (OUT / "acks.json").write_text(json.dumps(ACKS))
+    if SUBMITTED:
+        (OUT / "submitted.json").write_text(json.dumps(SUBMITTED))
     if SESSIONS:
         SESSIONS_FILE.write_text(json.dumps(SESSIONS))
 
@@ -200,7 +209,8 @@ class LoginStormUser(Person):
 
 
 class ExamUser(Person):
-    """Exam day: open the quiz, start it, autosave an answer every 30 s."""
+    """Exam day: open the quiz, start it, autosave an answer every 30 s for
+    ``PERF_EXAM_SECONDS``, then hand in at a moment of the next minute."""
 
     wait_time = constant(SAVE_EVERY)
 
@@ -261,11 +271,18 @@ class ExamUser(Person):
                 return
         self.attempt = int(found.group(1))
         self.versions = {q[0]: q[2] for q in self.questions}
+        self.latest: dict[int, dict] = {}  # question id -> last answer given
         self.csrf = self.cookies().get("csrftoken", "")
+        self.saving_until = time.time() + EXAM_SECONDS
+        self.submit_at = self.saving_until + self.rng.uniform(0, SUBMIT_WINDOW)
 
     @task
     def save(self):
         if self.attempt is None:
+            return
+        if time.time() >= self.saving_until:
+            time.sleep(max(0.0, self.submit_at - time.time()))
+            self.submit()
             return
         qid, kind, _version, keys = self.rng.choice(self.questions)
         if kind == "single" or kind == "true_false":
@@ -276,6 +293,7 @@ class ExamUser(Person):
             response = {"text": f"trả lời {self.rng.randint(1, 99)}"}
         version = self.versions[qid] + 1
         self.versions[qid] = version
+        self.latest[qid] = response
         with self.client.post(
             f"/quizzes/attempts/{self.attempt}/save/",
             name="exam: save",
@@ -299,6 +317,36 @@ class ExamUser(Person):
                 return
             if data.get("version") == version and not data.get("stale"):
                 ACKS[f"{self.attempt}:{qid}"] = [version, response]
+
+    def submit(self):
+        """The attempt page's form: every answer as the page shows it."""
+        fields = [("csrfmiddlewaretoken", self.csrf)]
+        for qid, response in self.latest.items():
+            if "choice" in response:
+                fields.append((f"q-{qid}", response["choice"]))
+            elif "choices" in response:
+                fields.append((f"q-{qid}-present", "1"))
+                fields.extend((f"q-{qid}", key) for key in response["choices"])
+            else:
+                fields.append((f"q-{qid}", response["text"]))
+        attempt, self.attempt = self.attempt, None
+        with self.client.post(
+            f"/quizzes/attempts/{attempt}/submit/",
+            name="exam: submit",
+            data=urlencode(fields),
+            headers={
+                **self.headers,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": self.host + f"/quizzes/attempts/{attempt}/",
+            },
+            allow_redirects=False,
+            catch_response=True,
+        ) as reply:
+            where = reply.headers.get("Location", "")
+            if reply.status_code != 302 or f"/attempts/{attempt}/result/" not in where:
+                reply.failure(f"submit: {reply.status_code} {where}")
+                return
+        SUBMITTED.append(attempt)
 
 
 _sessions_cache: dict[Path, dict] = {}

@@ -3,7 +3,7 @@
     python bench/perf_django.py check MANIFEST        exit 0 if the data is there
     python bench/perf_django.py reset-exam MANIFEST   no attempt on the exam quiz
     python bench/perf_django.py sessions MANIFEST N FILE
-    python bench/perf_django.py reconcile MANIFEST ACKS
+    python bench/perf_django.py reconcile MANIFEST ACKS SUBMITTED
     python bench/perf_django.py reports MANIFEST
     python bench/perf_django.py import-file FILE ROWS
     python bench/perf_django.py import-cleanup
@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 IMPORT_PREFIX = "perf-import-"
-# The exam-day scenario's learners: the first 300 of the manifest's list.
-EXAM_LEARNERS = 300
+# The exam-day scenario's learners: the first PERF_EXAM_USERS of the
+# manifest's list.
+EXAM_LEARNERS = int(os.environ.get("PERF_EXAM_USERS", "2000"))
 
 
 def _setup():
@@ -94,16 +95,21 @@ def sessions(manifest, count: int, path) -> dict:
     return {"sessions": len(out)}
 
 
-def reconcile(manifest, acks_file) -> dict:
+def reconcile(manifest, acks_file, submitted_file) -> dict:
+    """Every acknowledged save is stored, no learner holds two live attempts,
+    and every acknowledged hand-in is one graded attempt."""
     from django.db.models import Count
 
     from bench.quiz_autosave import verify_acked
     from quizzes.models import Attempt
 
-    raw = json.loads(Path(acks_file).read_text()) if Path(acks_file).exists() else {}
+    def read(path, default):
+        path = Path(path)
+        return json.loads(path.read_text()) if path.exists() else default
+
     acked = {
         tuple(int(part) for part in key.split(":")): (version, response)
-        for key, (version, response) in raw.items()
+        for key, (version, response) in read(acks_file, {}).items()
     }
     lost = verify_acked(acked)
     quiz = _quiz(manifest)
@@ -114,20 +120,32 @@ def reconcile(manifest, acks_file) -> dict:
         .filter(n__gt=1)
         .count()
     )
-    started = (
-        Attempt.objects.filter(
-            quiz=quiz, learner__email__in=manifest["exam"]["learners"][:EXAM_LEARNERS]
-        )
+    attempts = Attempt.objects.filter(
+        quiz=quiz, learner__email__in=manifest["exam"]["learners"][:EXAM_LEARNERS]
+    )
+    started = attempts.values("learner_id").distinct().count()
+    submitted = set(read(submitted_file, []))
+    graded = attempts.filter(
+        pk__in=submitted, state=Attempt.State.SUBMITTED, score__isnull=False
+    )
+    # One grade each: no learner has two graded attempts of this exam.
+    twice = (
+        attempts.filter(score__isnull=False)
         .values("learner_id")
-        .distinct()
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
         .count()
     )
+    ungraded = len(submitted) - graded.count()
     return {
         "acknowledged": len(acked),
         "lost": lost,
         "learners_with_two_live_attempts": doubles,
         "learners_started": started,
-        "ok": lost == 0 and doubles == 0,
+        "handed_in": len(submitted),
+        "handed_in_without_grade": ungraded,
+        "learners_graded_twice": twice,
+        "ok": lost == 0 and doubles == 0 and ungraded == 0 and twice == 0,
     }
 
 
@@ -210,7 +228,7 @@ def main(argv: list[str]) -> int:
         result = {
             "check": lambda: check(manifest),
             "reset-exam": lambda: reset_exam(manifest),
-            "reconcile": lambda: reconcile(manifest, args[1]),
+            "reconcile": lambda: reconcile(manifest, args[1], args[2]),
             "sessions": lambda: sessions(manifest, int(args[1]), args[2]),
             "reports": lambda: reports(manifest),
             "import-cleanup": import_cleanup,

@@ -99,6 +99,36 @@ def summarize(
     }
 
 
+def curve(
+    records: list[dict],
+    names: list[str],
+    window_s: float = 10,
+    began: float | None = None,
+) -> list[dict]:
+    """p95 and count of the requests named ``names``, per ``window_s``
+    seconds since ``began`` (default: the first of them, by start time);
+    empty windows are kept with no p95, so a stall shows as a gap."""
+    chosen = [r for r in records if r["name"] in names]
+    if not chosen:
+        return []
+    if began is None:
+        began = min(r["start"] for r in chosen)
+    windows: dict[int, list[dict]] = {}
+    for record in chosen:
+        windows.setdefault(int((record["start"] - began) // window_s), []).append(
+            record
+        )
+    return [
+        {
+            "t_s": index * window_s,
+            "requests": len(windows.get(index, [])),
+            "errors": sum(not r["ok"] for r in windows.get(index, [])),
+            "p95_ms": _round(percentile([r["ms"] for r in windows.get(index, [])], 95)),
+        }
+        for index in range(max(windows) + 1)
+    ]
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 

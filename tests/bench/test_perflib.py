@@ -8,6 +8,7 @@ from bench.perflib import (
     NotLoopback,
     compare,
     confirm,
+    curve,
     machine_identity,
     percentile,
     require_loopback,
@@ -242,3 +243,27 @@ def test_cpu_per_request_counts_each_process_once():
     assert used["locust"] == 4.0
     assert used["load_before"] == 0.5 and used["load_after"] == 1.5
     assert cpu_per_request(before, after, 0) == {}
+
+
+def test_curve_gives_p95_per_window_and_keeps_empty_windows():
+    def rec(name, start, ms, ok=True):
+        return {"name": name, "start": start, "ms": ms, "ok": ok}
+
+    records = [
+        rec("exam: save", 100.0, 10),
+        rec("exam: save", 101.0, 30),
+        rec("exam: save", 109.9, 20, ok=False),
+        rec("exam: start", 100.5, 400),  # another name: not counted
+        rec("exam: save", 125.0, 50),  # third window; the second is empty
+    ]
+    points = curve(records, ["exam: save"], 10)
+    assert [p["t_s"] for p in points] == [0, 10, 20]
+    assert [p["requests"] for p in points] == [3, 0, 1]
+    assert [p["errors"] for p in points] == [1, 0, 0]
+    assert points[0]["p95_ms"] == percentile([10, 30, 20], 95)
+    assert points[1]["p95_ms"] is None
+    assert points[2]["p95_ms"] == 50
+    # A common start for several series: windows count from it.
+    shifted = curve(records, ["exam: save"], 10, began=90.0)
+    assert [p["requests"] for p in shifted] == [0, 3, 0, 1]
+    assert curve(records, ["exam: submit"]) == []
