@@ -88,9 +88,9 @@ test-shifted: $(VENV)/.installed ## Unit tests again with the clock on awkward d
 test-fast: $(VENV)/.installed ## Unit tests only (no browser, no services)
 	$(VENV)/bin/pytest -n auto -m "$(UNIT)"
 
-# Each drill starts its own redis-server, PostgreSQL cluster, gunicorn and
-# Celery workers on free ports and kills them when it ends (docs/drills.md).
-drills: $(VENV)/.installed ## Fault drills: worker killed, Redis down, PostgreSQL restart, backup/restore
+# Each drill starts its own redis-server, PostgreSQL cluster, nginx, gunicorn
+# and Celery workers on free ports and kills them when it ends (docs/drills.md).
+drills: $(VENV)/.installed ## Fault drills: worker killed, Redis down, PostgreSQL restart, backup/restore, app host lost
 	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then \
 		echo "The drills need PostgreSQL: set TEST_POSTGRES_URL=postgres://..."; exit 1; \
 	fi

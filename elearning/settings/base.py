@@ -67,7 +67,14 @@ INSTALLED_APPS = [
     "csp",
 ]
 
+# The reverse proxy's addresses (or networks): gunicorn trusts their
+# X-Forwarded-Proto (gunicorn.conf.py) and the app takes the client's address
+# from their X-Forwarded-For (elearning/proxy.py).
+TRUSTED_PROXIES = env.list("GUNICORN_FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+
 MIDDLEWARE = [
+    # First: everything after it reads the client's address (REMOTE_ADDR).
+    "elearning.proxy.ForwardedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy: strict with nonces, looser for /admin/.
     "elearning.csp.CSPMiddleware",
