@@ -22,3 +22,9 @@ class CertificatesConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
+
+        from courses.attendance.documents import register_organiser_lookup
+
+        from .selectors import issuing_names_on
+
+        register_organiser_lookup(issuing_names_on)

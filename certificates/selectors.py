@@ -41,6 +41,16 @@ def issuer_on(day: datetime.date) -> Issuer | None:
     return Issuer.objects.valid_on(day).select_related("signature_image").first()
 
 
+def issuing_names_on(day: datetime.date) -> tuple[str, str] | None:
+    """(superior, body) of the issuer valid on ``day``, as document headings
+    print them; the attendance app's sign-in sheet asks (registered in
+    ``CertificatesConfig.ready``)."""
+    issuer = issuer_on(day)
+    if issuer is None:
+        return None
+    return issuer.issuing_parent, issuer.issuing_body
+
+
 def no_issuer_message(day: datetime.date) -> str:
     return _(
         "Chưa có cơ quan cấp giấy chứng nhận áp dụng ngày %(day)s. Quản trị cấp "

@@ -9,8 +9,8 @@ each measured worth doing (docs/architecture.md, "What is cached"):
   ``_get_connection_pool``, ``_client``).
 - Wagtail keeps a request's site, route and the sites' root paths in
   attributes of the request; :mod:`elearning.pagecache` hands it the cached
-  ones there, and reads the site without Wagtail's own caching
-  (``Site._find_for_request``).
+  ones there (the site itself is read with Wagtail's public
+  ``Site.find_for_request``).
 - django-csp's ``@csp_exempt`` marks the response with an attribute and
   nothing public tells a middleware so; :mod:`elearning.csp` must not write
   a header on such a response.
@@ -49,14 +49,6 @@ _ROUTE = "_wagtail_route_for_request"
 _ROOT_PATHS = "_wagtail_cached_site_root_paths"
 
 
-def find_site(request):
-    """``Site.find_for_request`` without the per-request memo (the caller
-    keeps it)."""
-    from wagtail.models import Site
-
-    return Site._find_for_request(request)
-
-
 def request_site(request, default=None):
     """The site Wagtail remembered for ``request`` (``default`` if none)."""
     return getattr(request, _SITE, default)
@@ -69,6 +61,12 @@ def request_has_site(request) -> bool:
 def remember_site(request, site) -> None:
     """``Site.find_for_request(request)`` answers ``site`` from now on."""
     setattr(request, _SITE, site)
+
+
+def forget_site(request) -> None:
+    """``Site.find_for_request(request)`` reads the site again."""
+    if hasattr(request, _SITE):
+        delattr(request, _SITE)
 
 
 def request_has_route(request) -> bool:

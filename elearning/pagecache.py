@@ -220,13 +220,23 @@ def site_for_request(request):
         internals.remember_site(
             request,
             SimpleLazyObject(
-                lambda: memo(
-                    f"site:{request.get_host()}",
-                    lambda: internals.find_site(request),
-                )
+                lambda: memo(f"site:{request.get_host()}", lambda: _read_site(request))
             ),
         )
     return internals.request_site(request)
+
+
+def _read_site(request):
+    """The site Wagtail finds for ``request``, read from the database.
+
+    Wagtail's ``Site.find_for_request`` answers what the request remembers,
+    here the lazy stand-in being evaluated: that is taken off first, and
+    Wagtail remembers the site it reads in its place.
+    """
+    from wagtail.models import Site
+
+    internals.forget_site(request)
+    return Site.find_for_request(request)
 
 
 class SiteMiddleware:

@@ -4,7 +4,9 @@ reports (XLSX)."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+from collections.abc import Callable
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,17 +30,30 @@ def long_date(value) -> str:
     }
 
 
-def organiser_on(day) -> tuple[str, str]:
+# Who ran the province's classes on a day is kept with the certificates'
+# issuers; the certificates app registers its lookup here when it starts, so
+# this app never imports certificates (which asks it for class rosters).
+OrganiserLookup = Callable[[datetime.date], tuple[str, str] | None]
+_organiser_lookup: OrganiserLookup | None = None
+
+
+def register_organiser_lookup(lookup: OrganiserLookup) -> None:
+    """``lookup(day)`` gives (superior, body) of the province's body on
+    ``day``, or None when none is kept."""
+    global _organiser_lookup
+    _organiser_lookup = lookup
+
+
+def organiser_on(day: datetime.date) -> tuple[str, str]:
     """The province's body that runs classes on ``day`` and its superior, as
     a sheet's heading prints them: the Sở Thông tin và Truyền thông until
     28/02/2025, the Sở Khoa học và Công nghệ since (the issuers the province
     admin keeps), else the report settings' names."""
-    from certificates.selectors import issuer_on
     from elearning.reports import conf
 
-    body = issuer_on(day)
-    if body is not None:
-        return body.issuing_parent, body.issuing_body
+    names = _organiser_lookup(day) if _organiser_lookup is not None else None
+    if names is not None:
+        return names
     return _("UBND TỈNH ĐỒNG NAI"), conf.get("REPORTS_PROVINCE_ISSUER")
 
 

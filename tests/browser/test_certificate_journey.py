@@ -1,16 +1,18 @@
 """The platform's promise end to end, with real parts: PostgreSQL, Redis and
 a Celery worker, Chromium. A commune's officer imports the staff list (the
-worker runs the import), a learner studies every lesson and passes the final
-quiz in the browser, the worker issues and renders the certificate, the
-learner downloads the PDF, its QR code (decoded from the PDF's image) opens
-the verify page, which shows it valid; a province admin revokes it, and the
-verify page shows it revoked."""
+worker runs the import), a learner studies every lesson, answers the H5P
+exercise the course requires in its player (served from the content origin,
+graded by the server) and passes the final quiz in the browser, the worker
+issues and renders the certificate, the learner downloads the PDF, its QR
+code (decoded from the PDF's image) opens the verify page, which shows it
+valid; a province admin revokes it, and the verify page shows it revoked."""
 
 from __future__ import annotations
 
 import io
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import zxingcpp
@@ -47,6 +49,20 @@ $CATEGORY: Cuối khóa hành trình
 }
 """
 RIGHT = ["Tr@ng-Bom_2026!xanh", "Từ chối, cúp máy và tự gọi lại số chính thức"]
+# H5P's own multiple-choice example: "What color does the blackcurrant berry
+# actually have?" — very dark purple (one point).
+EXERCISE = "H5P.MultiChoice"
+EXERCISE_ANSWER = "Very dark purple"
+
+
+@pytest.fixture
+def content_origin(live_server, settings):
+    """H5P exercises on the other name of this machine: the platform is
+    live_server.url (localhost), the content origin 127.0.0.1 on the same
+    port, so the player runs on an origin of its own as in production."""
+    port = urlparse(live_server.url).port
+    settings.H5P_CONTENT_ORIGIN = f"http://127.0.0.1:{port}"
+    return settings.H5P_CONTENT_ORIGIN
 
 
 def _world():
@@ -61,6 +77,7 @@ def _world():
     from quizzes.models import QuestionCategory, QuizPage, QuizRandomDraw
     from quizzes.services import questions_import
     from tests.courses.conftest import make_course, make_lessons
+    from tests.h5p.helpers import import_bytes, real_package
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)
@@ -72,14 +89,24 @@ def _world():
     category = QuestionCategory.objects.get(name="Cuối khóa hành trình")
     index = CourseIndexPage(title="Khóa học", slug="khoa-hoc")
     Site.objects.get(is_default_site=True).root_page.add_child(instance=index)
+    exercise = import_bytes(
+        real_package(EXERCISE), filename=f"{EXERCISE}.h5p", approve_libraries=True
+    ).version
     course = make_course(
         index,
         code="ATTT-2026",
         title="An toàn thông tin năm 2026",
         require_lessons=True,
         require_quizzes=True,
+        # The exercise must be answered right, as graded by the server.
+        min_h5p_percent=100,
+        h5p_server_scores_only=True,
     )
     lessons = make_lessons(course, 2)
+    lessons[1].body = [
+        ("paragraph", "<p>Nội dung bài 2.</p>"),
+        ("h5p", exercise.content),
+    ]
     for lesson in lessons:
         lesson.min_study_seconds = 30
         lesson.save_revision().publish()
@@ -95,7 +122,7 @@ def _world():
     )
     quiz.save_revision().publish()
     course.save_revision().publish()
-    return course, lessons, quiz
+    return course, lessons, quiz, exercise
 
 
 def _wait_for(check, seconds: float = 90):
@@ -109,14 +136,16 @@ def _wait_for(check, seconds: float = 90):
 
 
 def test_import_study_certificate_verify_revoke(
-    worker, page, phone_page, live_server, time_machine, screenshot
+    worker, page, phone_page, live_server, content_origin, time_machine, screenshot
 ):
     from certificates.models import Certificate
+    from courses.h5p.models import H5PAttempt, H5PStatement, ScoreSource
+    from courses.selectors import course_eligibility
     from courses.services import lesson_complete, lesson_study_beat
     from elearning.people.selectors import unit_on
     from tests.factories import make_person, make_ready, reauthenticate
 
-    course, lessons, quiz = _world()
+    course, lessons, quiz, exercise = _world()
     commune = unit_on("26425")
     officer = make_person(
         role="officer",
@@ -156,6 +185,45 @@ def test_import_study_certificate_verify_revoke(
         phone_page.get_by_role("button", name="Đánh dấu đã học xong").click()
         expect(phone_page.get_by_text("Đã hoàn thành bài học")).to_be_visible()
     assert all(lesson_complete(learner=learner, lesson=lesson) for lesson in lessons)
+    # The course still asks for the exercise.
+    missing = course_eligibility(user=learner, course=course).requirements
+    assert [(r.key, r.done) for r in missing if r.key == "h5p"] == [("h5p", False)]
+
+    # … plays the H5P exercise in its player, from the content origin …
+    phone_page.goto(live_server.url + lessons[1].url)
+    frame = phone_page.locator("iframe.h5p-frame")
+    frame.scroll_into_view_if_needed()
+    assert frame.get_attribute("src").startswith(content_origin + "/h5p-embed/")
+    player = phone_page.frame_locator("iframe.h5p-frame").frame_locator(
+        "iframe.h5p-iframe"
+    )
+    player.get_by_role("radio", name=EXERCISE_ANSWER).click()
+    player.get_by_role("button", name="Check").click()
+    phone_page.frame_locator("iframe.h5p-frame").get_by_text(
+        "Đã lưu kết quả."
+    ).wait_for()
+    # … and the server's own grading is what counts: 1 of 1, no disagreement
+    # with what the player said.
+    played = H5PAttempt.objects.get(
+        learner=learner, version=exercise, finished_at__isnull=False
+    )
+    assert (played.raw_score, played.max_score, played.success) == (1, 1, True)
+    assert (played.score_source, played.flagged) == (ScoreSource.SERVER, False)
+    assert H5PStatement.objects.filter(outcome="rejected").count() == 0
+    h5p = next(
+        r
+        for r in course_eligibility(user=learner, course=course).requirements
+        if r.key == "h5p"
+    )
+    assert (h5p.done, h5p.progress) == (True, (1, 1))
+    # The lesson shows what is recorded, and who graded it.
+    phone_page.reload()
+    expect(phone_page.locator(".h5p-recorded")).to_contain_text(
+        "1/1 điểm (100 %, hệ thống chấm)"
+    )
+    player.get_by_role("radio", name=EXERCISE_ANSWER).wait_for()
+    screenshot(phone_page, "journey_h5p_recorded_phone")
+    assert not Certificate.objects.filter(learner=learner).exists()
 
     # … and passes the final quiz in the browser.
     phone_page.goto(live_server.url + quiz.url)
@@ -219,6 +287,9 @@ def test_import_study_certificate_verify_revoke(
     phone_page.goto(decoded[0])
     expect(phone_page.get_by_text("Giấy chứng nhận đã thu hồi.")).to_be_visible()
     screenshot(phone_page, "journey_verify_revoked_phone")
+    # H5P core probes localStorage; Chromium refuses it to the player (the
+    # content origin is another site) and H5P carries on.
     for browser_page in (page, phone_page):
-        assert browser_page.watch.console_errors == []
+        errors = browser_page.watch.console_errors
+        assert [e for e in errors if "'localStorage'" not in e] == []
         assert browser_page.watch.foreign_requests == []

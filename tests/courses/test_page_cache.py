@@ -11,7 +11,7 @@ from wagtail.models import PageViewRestriction
 
 from courses import services
 from courses.models import LessonPage
-from elearning import pagecache
+from elearning import internals, pagecache
 
 from .conftest import make_course, make_lessons
 
@@ -248,6 +248,53 @@ def test_site_root_paths_come_from_the_page_cache(client, course, lessons, learn
     response = client.get("/khoa-hoc-cua-toi/")
     paths = response.wsgi_request._wagtail_cached_site_root_paths
     assert [p.root_url for p in paths] == ["https://daotao.example.gov.vn"]
+
+
+def test_pages_outside_the_tree_read_the_site_once_per_host(
+    client, course, lessons, learner, django_assert_num_queries
+):
+    """The dashboard links to course pages, so it needs the request's site:
+    read through Wagtail's own lookup once, then from the page cache (no
+    query), and a changed site is read again on the next request."""
+    from wagtail.models import Site
+
+    services.enrolment_create(learner=learner, course=course, actor=learner)
+    client.force_login(learner)
+
+    def site_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/khoa-hoc-cua-toi/")
+        assert course.url in response.content.decode()
+        return (
+            response,
+            len(queries),
+            # Wagtail's lookup of the request's host (the sites' root paths
+            # are another read of the same table, kept the same way).
+            [
+                q["sql"]
+                for q in queries
+                if '"wagtailcore_site"' in q["sql"] and "'testserver'" in q["sql"]
+            ],
+        )
+
+    first, _, read = site_queries()
+    assert len(read) == 1
+    site = Site.objects.get(is_default_site=True)
+    assert internals.request_site(first.wsgi_request) == site
+    second, count, read = site_queries()
+    assert read == []
+    assert internals.request_site(second.wsgi_request).pk == site.pk
+    pagecache.local.clear()  # from the shared cache, not this process's copy
+    with django_assert_num_queries(count):
+        client.get("/khoa-hoc-cua-toi/")
+
+    site.site_name = "Hệ thống học trực tuyến"
+    site.save()
+    third, _, read = site_queries()
+    assert len(read) == 1
+    assert internals.request_site(third.wsgi_request).site_name == (
+        "Hệ thống học trực tuyến"
+    )
 
 
 def test_cached_lesson_body_is_not_escaped(client, course, lessons, learner):
