@@ -101,6 +101,9 @@ class ParsedQuestion:
     general_feedback_format: str = "plain"
     idnumber: str = ""
     tags: list[str] = field(default_factory=list)
+    # Files the texts point to (media path → content; Moodle XML's <file>),
+    # stored by the import; not part of the key: the texts name them.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def key(self) -> tuple:
         """Everything but the line number, for round-trip comparisons."""

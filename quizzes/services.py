@@ -28,6 +28,7 @@ from .formatting import clean_for_storage
 from .gift import GiftError, ParsedChoice, ParsedQuestion
 from .gift import parse as gift_parse
 from .grading import grade_points, percent
+from .media import media_save
 from .models import (
     GRACE_SECONDS,
     Attempt,
@@ -71,15 +72,20 @@ class ImportReport:
         return not self.errors
 
 
-FORMATS = ("gift", "csv", "xlsx")
+FORMATS = ("gift", "aiken", "moodlexml", "csv", "xlsx")
+SUFFIXES = (".gift", ".txt", ".aiken", ".xml", ".csv", ".xlsx")
+MAX_XML_BYTES = 20 * 1024 * 1024  # Moodle XML carries its images
 
 
 def question_file_format(data: bytes) -> str:
-    """ "xlsx", "csv" or "gift", from the content (not the file's name).
+    """ "xlsx", "moodlexml", "csv", "aiken" or "gift", from the content (not
+    the file's name).
 
-    A zip is a workbook; text whose first line (not a ``//`` comment) is a
-    header with the columns ``loai`` and ``noi_dung`` is CSV; anything else
-    is read as GIFT.
+    A zip is a workbook; text starting with ``<?xml`` or ``<quiz`` is
+    Moodle XML; text whose first line (not a ``//`` comment) is a header
+    with the columns ``loai`` and ``noi_dung`` is CSV; text with an
+    ``ANSWER:`` line after an ``A)``/``A.`` line and no GIFT braces is
+    Aiken; anything else is read as GIFT.
     """
     from . import tabular
 
@@ -91,6 +97,10 @@ def question_file_format(data: bytes) -> str:
         # Only the header's ASCII words matter here; reading the whole file
         # reports what cannot be decoded.
         text = data[:4096].decode("latin-1")
+    if text.lstrip("\ufeff \t\r\n").startswith(("<?xml", "<quiz")):
+        return "moodlexml"
+    if _looks_aiken(text):
+        return "aiken"
     for line in text.splitlines():
         stripped = line.strip().lower()
         if not stripped or stripped.startswith("//"):
@@ -100,23 +110,39 @@ def question_file_format(data: bytes) -> str:
     return "gift"
 
 
+def _looks_aiken(text: str) -> bool:
+    from .aiken import looks_like
+
+    return looks_like(text)
+
+
 def questions_parse_file(
     *, name: str, data: bytes, default_category: str = "", fmt: str | None = None
 ) -> tuple[list[ParsedQuestion], list[GiftError]]:
-    """Read a GIFT, CSV or XLSX file: ``fmt`` as given, else guessed from the
-    content (:func:`question_file_format`)."""
-    from . import tabular
+    """Read a GIFT, Aiken, Moodle XML, CSV or XLSX file: ``fmt`` as given,
+    else guessed from the content (:func:`question_file_format`)."""
+    from . import aiken, moodlexml, tabular
 
-    if len(data) > MAX_IMPORT_BYTES:
-        return [], [GiftError(0, _("tệp lớn hơn 5 MB."))]
+    if len(data) > MAX_XML_BYTES:
+        return [], [GiftError(0, _("tệp lớn hơn 20 MB."))]
     if fmt is None:
         suffix = PurePath(name.lower()).suffix
-        if suffix and suffix not in (".gift", ".txt", ".csv", ".xlsx"):
-            return [], [GiftError(0, _("chỉ nhận tệp .gift, .txt, .csv hoặc .xlsx."))]
+        if suffix and suffix not in SUFFIXES:
+            return [], [
+                GiftError(
+                    0, _("chỉ nhận tệp .gift, .txt, .aiken, .xml, .csv hoặc .xlsx.")
+                )
+            ]
         # A name ending in .xlsx is a claim checked below; else the content says.
         fmt = "xlsx" if suffix == ".xlsx" else question_file_format(data)
     if fmt not in FORMATS:
-        return [], [GiftError(0, _("chỉ nhận định dạng gift, csv hoặc xlsx."))]
+        return [], [
+            GiftError(0, _("chỉ nhận định dạng gift, aiken, moodlexml, csv hoặc xlsx."))
+        ]
+    if fmt == "moodlexml":
+        return moodlexml.parse(data, default_category=default_category)
+    if len(data) > MAX_IMPORT_BYTES:
+        return [], [GiftError(0, _("tệp lớn hơn 5 MB."))]
     if fmt == "xlsx":
         if not data.startswith(b"PK"):
             return [], [GiftError(0, _("tệp không phải là tệp Excel (.xlsx)."))]
@@ -133,7 +159,10 @@ def questions_parse_file(
             return tabular.parse_rows(
                 tabular.rows_from_csv(data), default_category=default_category
             )
-        return gift_parse(tabular.decode(data), default_category=default_category)
+        text = tabular.decode(data)
+        if fmt == "aiken":
+            return aiken.parse(text, default_category=default_category)
+        return gift_parse(text, default_category=default_category)
     except TabularError as exc:
         return [], [GiftError(0, str(exc))]
 
@@ -230,7 +259,8 @@ def questions_import(
     place, its choices replaced, or left alone when nothing changed; the
     same question written twice in one file is written once. Importing the
     same file twice therefore creates and changes nothing. Attempts keep
-    their own snapshots. ``dry_run`` runs every write and rolls it back, so
+    their own snapshots. Files the texts point to (Moodle XML's images) are
+    stored in the media first (quizzes/media.py), not on a dry run. ``dry_run`` runs every write and rolls it back, so
     the counts are exact.
     """
     report = ImportReport(
@@ -239,6 +269,10 @@ def questions_import(
     report.errors.extend(_validate(questions))
     if report.errors:
         return report
+    if not dry_run:
+        # Files first: named by their content, so one left behind by a
+        # failed transaction is the same file the next import would store.
+        media_save({p: d for q in questions for p, d in q.files.items()})
     with transaction.atomic():
         categories: dict[str, QuestionCategory] = {}
         written: set[tuple] = set()
