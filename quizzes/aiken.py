@@ -69,6 +69,8 @@ def looks_like(text: str) -> bool:
 def _finish(
     q: _Open, letter: str, line: int, category: str
 ) -> tuple[ParsedQuestion | None, GiftError | None]:
+    # An empty choice ("C)" alone) is dropped, as Moodle drops empty answers.
+    q.choices = [(label, text) for label, text in q.choices if text]
     if len(q.choices) < 2:
         return None, GiftError(line, _("câu hỏi cần ít nhất 2 phương án A), B)…"))
     labels = [label for label, _text in q.choices]
@@ -153,12 +155,12 @@ def parse(
         if current is not None:
             errors.append(
                 GiftError(
-                    current.line,
+                    number,
                     _(
-                        "câu hỏi chưa kết thúc bằng dòng ANSWER: trước câu hỏi "
-                        "tiếp theo ở dòng %(next)s."
+                        "câu hỏi ở dòng %(start)s chưa kết thúc bằng dòng ANSWER: "
+                        "trước câu hỏi mới này."
                     )
-                    % {"next": number},
+                    % {"start": current.line},
                 )
             )
         current = _Open(number, line)

@@ -174,7 +174,8 @@ def _number(raw: str, what: str) -> Decimal:
         value = Decimal(raw.strip())
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite():
+    # Beyond 10^12 nothing here is meaningful (and quantize would fail).
+    if value is None or not value.is_finite() or abs(value) >= 10**12:
         raise _Refused(
             _("%(what)s “%(value)s” không phải là số.") % {"what": what, "value": raw}
         )
@@ -286,11 +287,13 @@ def _multichoice(question: ParsedQuestion, q: _Question) -> None:
         if max(c.fraction for c in question.choices) != 100:
             raise _Refused(_("không có đáp án đúng (100%)."))
         return
+    # Moodle's check when it saves: the right answers' fractions, rounded
+    # to two decimals, add up to 1 (so 3 × 33.33333 % passes).
     total = sum(c.fraction for c in question.choices if c.fraction > 0)
-    if abs(total - 100) > Decimal("0.01"):
+    if (total / 100).quantize(_CENT, rounding=ROUND_HALF_UP) != 1:
         raise _Refused(
             _("tổng trọng số các đáp án đúng phải bằng 100%% (đang là %(s)s%%).")
-            % {"s": total.normalize()}
+            % {"s": format(total.normalize(), "f")}
         )
 
 
@@ -406,7 +409,8 @@ def _question(element: Element, lines, category: str) -> ParsedQuestion:
     text, text_format = q.rich(element.find("questiontext"), "html")
     text = q.old_image(text)
     general, general_format = q.rich(element.find("generalfeedback"), text_format)
-    name = normalize_text(_text(element.find("name")))[:255]
+    # As Moodle's clean_question_name: plain text, at most 255 characters.
+    name = normalize_text(to_plain(_text(element.find("name")), "html"))[:255]
     raw_points = (element.findtext("defaultgrade") or "1").strip() or "1"
     points = _number(raw_points, _("điểm")).quantize(_CENT, rounding=ROUND_HALF_UP)
     tags = []

@@ -209,9 +209,10 @@ def category_get_or_create(*, path: str) -> tuple[QuestionCategory, int]:
 def _existing(category: QuestionCategory, q: ParsedQuestion) -> Question | None:
     """The bank's question a parsed one stands for, if any.
 
-    By id number in the category; else by (category, title, type); an
-    untitled question has no identity but its content, so it is the same
-    question only if nothing in it differs.
+    By id number in the category; else by (category, title, type) among the
+    questions without an id number; an untitled question has no identity
+    but its content, so it is the same question only if nothing in it
+    differs.
     """
     questions = Question.objects.filter(category=category).prefetch_related(
         "choices", "tags"
@@ -219,7 +220,11 @@ def _existing(category: QuestionCategory, q: ParsedQuestion) -> Question | None:
     if q.idnumber:
         return questions.filter(idnumber=q.idnumber).first()
     if q.title:
-        return questions.filter(title=q.title, qtype=q.qtype).order_by("pk").first()
+        return (
+            questions.filter(title=q.title, qtype=q.qtype, idnumber="")
+            .order_by("pk")
+            .first()
+        )
     for candidate in questions.filter(title="", qtype=q.qtype, text=q.text):
         if question_to_parsed(candidate).key() == q.key():
             return candidate
