@@ -239,7 +239,7 @@ class _Question:
                 name = unquote(found.group(1))
                 return urls.get(name, found.group(0))
 
-            text = re.sub(re.escape(PLUGINFILE) + r"([^\"'\s<>?#]+)", point, text)
+            text = re.sub(re.escape(PLUGINFILE) + r"([^\"'\s<>?#()]+)", point, text)
         return text, fmt
 
     def old_image(self, text: str) -> str:
@@ -611,11 +611,11 @@ class _Writer:
         elif q.qtype == "short":
             self.out.append("    <usecase>0</usecase>")
             for c in q.choices:
-                self.answer(c, "moodle")
+                self.answer(c, "plain")
         elif q.qtype == "numerical":
             for c in q.choices:
                 tolerance = _number_text(c.tolerance or Decimal("0"))
-                self.answer(c, "moodle", f"      <tolerance>{tolerance}</tolerance>")
+                self.answer(c, "plain", f"      <tolerance>{tolerance}</tolerance>")
         elif q.qtype == "matching":
             self.out.append("    <shuffleanswers>true</shuffleanswers>")
             for c in q.choices:

@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 
 from quizzes import gift, moodlexml
 from quizzes.gift import ParsedChoice as C
 from quizzes.gift import ParsedQuestion as Q
-from quizzes.media import MEDIA_DIR, media_read
+from quizzes.media import MEDIA_DIR, media_path, media_read
 from quizzes.models import Question, QuestionCategory
 from quizzes.services import (
     question_file_format,
@@ -27,6 +28,8 @@ PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA"
     "hKmMIQAAAABJRU5ErkJggg=="
 )
+PNG_PATH = media_path(PNG, "png")
+PNG_URL = settings.MEDIA_URL + PNG_PATH
 
 
 def bank(points: Decimal) -> list[Q]:
@@ -113,13 +116,14 @@ def bank(points: Decimal) -> list[Q]:
         Q(
             "ATTT",
             "essay",
-            "Trình bày quy trình **xử lý sự cố**.",
+            f"Trình bày quy trình **xử lý sự cố** theo sơ đồ:\n\n![sơ đồ]({PNG_URL})",
             title="Tự luận",
             text_format="markdown",
             points=points,
             general_feedback="<p>Chấm theo 3 ý.</p>",
             general_feedback_format="html",
             tags=["tự luận"],
+            files={PNG_PATH: PNG},
         ),
         Q(
             "ATTT",
@@ -186,8 +190,10 @@ def test_moodle_xml_round_trip_of_every_type_format_and_image():
     data = moodlexml.write(export_all(), media=media_read).encode()
     empty_the_bank()
     (path,) = questions[0].files
+    assert path == PNG_PATH  # the same picture as the essay's: one file
     default_storage.delete(path)
     assert not default_storage.listdir(MEDIA_DIR)[1]
+    assert "@@PLUGINFILE@@/" in data.decode() and PNG_URL not in data.decode()
     assert question_file_format(data) == "moodlexml"
     again, errors = questions_parse_file(name="ngan-hang.xml", data=data)
     assert errors == []
