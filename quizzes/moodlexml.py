@@ -498,6 +498,11 @@ def parse(
     for element in root.findall("question"):
         if element.attrib.get("type", "").strip() == "category":
             category = _category_path(_text(element.find("category")))
+            if category == "top":
+                # Moodle 3.5+ writes its context's top category first
+                # ("$course$/top"); it holds no questions.
+                category = _category_path(default_category)
+                continue
             if not category:
                 errors.append(
                     GiftError(lines.get(element, 0), _("tên nhóm câu hỏi trống."))

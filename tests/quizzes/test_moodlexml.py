@@ -125,6 +125,18 @@ def test_nested_categories_become_the_category_tree():
     assert lambda_.path == "Iota/Kappa/Lambda"
 
 
+def test_moodle_4_exports_start_with_the_top_category():
+    body = (
+        '<question type="category"><category><text>$course$/top/Default for '
+        "ATTT/Mật khẩu</text></category></question>\n"
+        '<question type="essay"><name><text>E</text></name>'
+        "<questiontext><text>Viết.</text></questiontext></question>"
+    )
+    questions, errors = moodlexml.parse(_xml(body, category="$course$/top"))
+    assert errors == []
+    assert [q.category for q in questions] == ["Default for ATTT/Mật khẩu"]
+
+
 def test_html_characters_in_id_numbers():
     questions, errors = read("html_chars_in_idnumbers.xml")
     assert errors == []
