@@ -265,8 +265,14 @@ def questions_import(
     same question written twice in one file is written once. Importing the
     same file twice therefore creates and changes nothing. Attempts keep
     their own snapshots. Files the texts point to (Moodle XML's images) are
-    stored in the media first (quizzes/media.py), not on a dry run. ``dry_run`` runs every write and rolls it back, so
-    the counts are exact.
+    stored in the media first (quizzes/media.py).
+
+    ``dry_run`` writes nothing and reads what the import would find (each
+    question's match in the bank, the missing categories), so its counts
+    are the import's: within one file no question can find another (one id
+    number, or one title of one type, per question is checked first, and
+    the same question twice is counted once). It costs no index updates
+    (about 40 ms a question written), so a large file previews quickly.
     """
     report = ImportReport(
         questions=questions, errors=list(errors or []), dry_run=dry_run
@@ -274,10 +280,11 @@ def questions_import(
     report.errors.extend(_validate(questions))
     if report.errors:
         return report
-    if not dry_run:
-        # Files first: named by their content, so one left behind by a
-        # failed transaction is the same file the next import would store.
-        media_save({p: d for q in questions for p, d in q.files.items()})
+    if dry_run:
+        return _import_preview(report)
+    # Files first: named by their content, so one left behind by a failed
+    # transaction is the same file the next import would store.
+    media_save({p: d for q in questions for p, d in q.files.items()})
     with transaction.atomic():
         categories: dict[str, QuestionCategory] = {}
         written: set[tuple] = set()
@@ -296,15 +303,7 @@ def questions_import(
             if existing is not None and question_to_parsed(existing).key() == key:
                 report.unchanged += 1
                 continue
-            question = existing or Question(category=category)
-            question.qtype = q.qtype
-            question.title = q.title
-            question.idnumber = q.idnumber
-            question.text = q.text
-            question.text_format = q.text_format
-            question.points = q.points
-            question.general_feedback = q.general_feedback
-            question.general_feedback_format = q.general_feedback_format
+            question = _fill(existing or Question(category=category), q)
             question.full_clean()
             # The cluster holds the tags until the one save writes them: each
             # save costs a search and a reference index update (~40 ms).
@@ -329,9 +328,7 @@ def questions_import(
                 )
                 for i, c in enumerate(q.choices)
             )
-        if dry_run:
-            transaction.set_rollback(True)
-        elif user is not None and questions:
+        if user is not None and questions:
             log(
                 instance=categories[questions[0].category],
                 action="quizzes.questions_imported",
@@ -342,6 +339,61 @@ def questions_import(
                     "unchanged": report.unchanged,
                 },
             )
+    return report
+
+
+def _fill(question: Question, q: ParsedQuestion) -> Question:
+    question.qtype = q.qtype
+    question.title = q.title
+    question.idnumber = q.idnumber
+    question.text = q.text
+    question.text_format = q.text_format
+    question.points = q.points
+    question.general_feedback = q.general_feedback
+    question.general_feedback_format = q.general_feedback_format
+    return question
+
+
+def _category_find(path: str, missing: set[str]) -> QuestionCategory | None:
+    """The category at ``path`` if it exists; the paths of the levels an
+    import would create are added to ``missing``."""
+    parent = None
+    names = path.split("/")
+    for depth, name in enumerate(names, start=1):
+        parent = QuestionCategory.objects.filter(parent=parent, name=name).first()
+        if parent is None:
+            missing.update("/".join(names[:n]) for n in range(depth, len(names) + 1))
+            return None
+    return parent
+
+
+def _import_preview(report: ImportReport) -> ImportReport:
+    """:func:`questions_import`'s counts, read only."""
+    categories: dict[str, QuestionCategory | None] = {}
+    missing: set[str] = set()
+    written: set[tuple] = set()
+    for parsed in report.questions:
+        q = _as_stored(parsed)
+        if q.category not in categories:
+            categories[q.category] = _category_find(q.category, missing)
+        key = q.key()
+        if key in written:
+            report.duplicates += 1
+            continue
+        written.add(key)
+        category = categories[q.category]
+        existing = _existing(category, q) if category is not None else None
+        if existing is not None and question_to_parsed(existing).key() == key:
+            report.unchanged += 1
+            continue
+        # The checks the import's full_clean() makes (the category may not
+        # exist yet: it is the import's to create).
+        _fill(existing or Question(), q).full_clean(exclude=["category"])
+        if existing is not None:
+            report.updated += 1
+        else:
+            report.created += 1
+    report.categories_created = len(missing)
     return report
 
 
