@@ -23,7 +23,9 @@ from elearning.spreadsheets import XlsxBook, xlsx_response
 
 from .forms import EssayGradeForm, ImportForm
 from .gift import write as gift_write
+from .media import media_read
 from .models import Question, QuestionCategory, QuizPage
+from .moodlexml import write as moodlexml_write
 from .selectors import (
     essay_answers,
     report_attempts,
@@ -322,8 +324,8 @@ def essay_grade_view(request, answer_id: int):
     )
 
 
-def export_gift(request):
-    """A category of the bank (with its sub-categories) as a GIFT file."""
+def _export_questions(request) -> tuple[QuestionCategory, list]:
+    """The category asked for (with its sub-categories) as parsed questions."""
     _require(can_author, request.user)
     try:
         category_id = int(request.GET.get("category") or 0)
@@ -336,9 +338,29 @@ def export_gift(request):
         .prefetch_related("choices", "tags")
         .order_by("category_id", "pk")
     )
-    text = gift_write([question_to_parsed(q) for q in questions])
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    return category, [question_to_parsed(q) for q in questions]
+
+
+def export_gift(request):
+    """A category of the bank (with its sub-categories) as a GIFT file."""
+    category, questions = _export_questions(request)
+    response = HttpResponse(
+        gift_write(questions), content_type="text/plain; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="ngan-hang-{category.pk}.gift.txt"'
+    )
+    return response
+
+
+def export_moodlexml(request):
+    """The same questions as Moodle XML, their images embedded."""
+    category, questions = _export_questions(request)
+    response = HttpResponse(
+        moodlexml_write(questions, media=media_read),
+        content_type="application/xml; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="ngan-hang-{category.pk}.moodle.xml"'
     )
     return response

@@ -85,7 +85,10 @@ class QuizPageForm(WagtailAdminPageForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp câu hỏi"),
-        help_text=_("GIFT (.gift, .txt), CSV (.csv) hoặc Excel (.xlsx), tối đa 5 MB."),
+        help_text=_(
+            "GIFT (.gift, .txt), Aiken (.txt), Moodle XML (.xml, tối đa 20 MB), "
+            "CSV (.csv) hoặc Excel (.xlsx), tối đa 5 MB."
+        ),
     )
     category = forms.CharField(
         label=_("Nhóm mặc định"),

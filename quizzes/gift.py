@@ -76,13 +76,14 @@ class ParsedChoice:
 
     def key(self) -> tuple:
         tolerance = None if self.tolerance is None else self.tolerance.normalize()
+        # An empty text has no format worth comparing (GIFT cannot write one).
         return (
             self.text,
             self.fraction.normalize(),
             self.feedback,
             self.match,
-            self.text_format,
-            self.feedback_format,
+            self.text_format if self.text else "",
+            self.feedback_format if self.feedback else "",
             tolerance,
         )
 
@@ -101,6 +102,9 @@ class ParsedQuestion:
     general_feedback_format: str = "plain"
     idnumber: str = ""
     tags: list[str] = field(default_factory=list)
+    # Files the texts point to (media path → content; Moodle XML's <file>),
+    # stored by the import; not part of the key: the texts name them.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def key(self) -> tuple:
         """Everything but the line number, for round-trip comparisons."""
@@ -111,7 +115,7 @@ class ParsedQuestion:
             self.title,
             self.general_feedback,
             self.text_format,
-            self.general_feedback_format,
+            self.general_feedback_format if self.general_feedback else "",
             self.idnumber,
             tuple(sorted(self.tags)),
             self.points.normalize(),
@@ -545,10 +549,12 @@ def _true_false(question: ParsedQuestion, answers: str) -> None:
 def _duplicates(questions: list[ParsedQuestion]) -> list[GiftError]:
     """Errors for one title (or id number) given to two different questions.
 
-    The bank updates a titled question in place on the next import, found
-    by (category, title, type), or by (category, id number): two different
-    questions under one such key could not be told apart. The same question
-    written twice is not an error.
+    The bank updates a question in place on the next import, found by
+    (category, id number), or for one without an id number by (category,
+    title, type): two different questions under one such key could not be
+    told apart. A question with an id number shares its title freely (Moodle
+    XML often repeats names). The same question written twice is not an
+    error.
     """
     errors = []
     seen: dict[tuple, ParsedQuestion] = {}
@@ -556,7 +562,7 @@ def _duplicates(questions: list[ParsedQuestion]) -> list[GiftError]:
         keys = []
         if q.idnumber:
             keys.append(("id", q.category, q.idnumber))
-        if q.title:
+        elif q.title:
             keys.append(("title", q.category, q.title, q.qtype))
         for key in keys:
             first = seen.setdefault(key, q)

@@ -44,6 +44,11 @@ admin_patterns = (
         path("grading/", admin_views.grading_queue, name="grading"),
         path("export/", admin_views.export_gift, name="export_gift"),
         path(
+            "export/moodle-xml/",
+            admin_views.export_moodlexml,
+            name="export_moodlexml",
+        ),
+        path(
             "grading/<int:answer_id>/", admin_views.essay_grade_view, name="essay_grade"
         ),
     ],

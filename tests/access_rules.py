@@ -398,6 +398,15 @@ PROJECT_RULES.update(
             404,
             note="without ?category= there is nothing to export",
         ),
+        "quizzes_admin:export_moodlexml": r(
+            LOGIN,
+            LOGIN,
+            DENIED,
+            DENIED,
+            404,
+            404,
+            note="without ?category= there is nothing to export",
+        ),
         "quizzes_admin:essay_grade": r(
             LOGIN,
             LOGIN,

@@ -152,3 +152,29 @@ def test_file_type_is_checked_by_content():
     assert errors and "văn bản" in errors[0].message
     questions, errors = questions_parse_file(name="q.exe", data=b"x")
     assert errors
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_what_the_import_then_does():
+    """A bank partly there: new, changed, unchanged and repeated questions,
+    one new sub-category. The preview reads only; its counts are the
+    import's."""
+    from quizzes.models import QuestionCategory
+
+    first = "$CATEGORY: A\n\n::Q1:: Một? {T}\n\n::Q2:: Hai? {F}\n\nKhông tên {=x ~y}\n"
+    questions_import(
+        questions=questions_parse_file(name="a.gift", data=first.encode())[0]
+    )
+    second = (
+        "$CATEGORY: A\n\n::Q1:: Một? {T}\n\n::Q2:: Hai đã sửa? {F}\n\n"
+        "Không tên {=x ~y}\n\nKhông tên {=x ~y}\n\n"
+        "$CATEGORY: A/B/C\n\n::Q3:: Ba? {T}\n\n// [id:M-1]\n::Q1:: Khác? {T}\n"
+    )
+    questions, errors = questions_parse_file(name="b.gift", data=second.encode())
+    assert errors == []
+    counts = ("created", "updated", "unchanged", "duplicates", "categories_created")
+    preview = questions_import(questions=questions, dry_run=True)
+    assert QuestionCategory.objects.count() == 1 and Question.objects.count() == 3
+    report = questions_import(questions=questions)
+    assert [getattr(preview, c) for c in counts] == [getattr(report, c) for c in counts]
+    assert [getattr(report, c) for c in counts] == [2, 1, 2, 1, 2]

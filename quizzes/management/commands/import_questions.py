@@ -1,4 +1,5 @@
-"""manage.py import_questions FILE [--format gift|csv|xlsx] [--category NAME] [--dry-run]"""
+"""manage.py import_questions FILE [--format gift|aiken|moodlexml|csv|xlsx]
+[--category NAME] [--dry-run]"""
 
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from quizzes.services import (
 
 
 class Command(BaseCommand):
-    help = "Import questions into the bank from a GIFT, CSV or XLSX file."
+    help = (
+        "Import questions into the bank from a GIFT, Aiken, Moodle XML, CSV or "
+        "XLSX file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -26,7 +30,10 @@ class Command(BaseCommand):
             "--format",
             choices=FORMATS,
             default=None,
-            help="gift, csv or xlsx; guessed from the content when not given.",
+            help=(
+                "gift, aiken, moodlexml, csv or xlsx; guessed from the content "
+                "when not given."
+            ),
         )
         parser.add_argument("--dry-run", action="store_true")
 
