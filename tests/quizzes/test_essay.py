@@ -193,3 +193,49 @@ def test_essay_answer_is_text_only(essay_quiz, learner):
             response={"choice": "1"},
             client_version=1,
         )
+
+
+def test_an_essay_handed_in_by_the_form_keeps_its_end_and_its_version(
+    essay_quiz, learner, client
+):
+    """The submit form posts the textarea's line breaks as CRLF, two
+    characters where its maxlength (and autosave) counted one. The essay
+    is measured and stored with LF: an essay at the limit loses nothing of
+    its end, and one already autosaved is not saved again."""
+    from quizzes.responses import ESSAY_MAX_CHARS
+
+    client.force_login(learner)
+    attempt = attempt_start(learner=learner, quiz=essay_quiz)
+    essay = attempt.answers.get(snapshot__type="essay")
+    lines = ["ồ" * 1999] * 9 + ["Hết." + "a" * 1995]
+    text = "\n".join(lines)
+    assert len(text) == ESSAY_MAX_CHARS - 1
+    answer_save(
+        attempt_id=attempt.pk,
+        learner=learner,
+        question_id=essay.question_id,
+        response={"text": text},
+        client_version=1,
+    )
+    posted = text.replace("\n", "\r\n")  # as Chromium and Firefox post it
+    assert len(posted) > ESSAY_MAX_CHARS
+    response = client.post(
+        reverse("quizzes:submit", args=[attempt.pk]),
+        {f"q-{essay.question_id}": posted},
+    )
+    assert response.status_code == 302
+    essay.refresh_from_db()
+    assert essay.response == {"text": text}
+    assert essay.version == 1
+
+
+def test_a_form_answer_with_crlf_is_stored_with_lf(essay_quiz, learner, client):
+    client.force_login(learner)
+    attempt = attempt_start(learner=learner, quiz=essay_quiz)
+    essay = attempt.answers.get(snapshot__type="essay")
+    client.post(
+        reverse("quizzes:submit", args=[attempt.pk]),
+        {f"q-{essay.question_id}": "Ngắt mạng.\r\nBáo cán bộ.\rXong."},
+    )
+    essay.refresh_from_db()
+    assert essay.response == {"text": "Ngắt mạng.\nBáo cán bộ.\nXong."}
