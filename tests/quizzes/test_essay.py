@@ -10,10 +10,12 @@ from wagtail.models import ModelLogEntry
 
 from quizzes import gift
 from quizzes.models import Attempt, Question, QuizFixedQuestion, QuizRandomDraw
+from quizzes.selectors import report_attempts, report_question_stats
 from quizzes.services import (
     QuizError,
     answer_save,
     attempt_start,
+    attempt_submit,
     essay_grade,
     questions_import,
 )
@@ -193,6 +195,132 @@ def test_essay_answer_is_text_only(essay_quiz, learner):
             response={"choice": "1"},
             client_version=1,
         )
+
+
+def _hand_in(quiz, learner, *, right: bool) -> int:
+    """``learner`` answers the true/false question (right or wrong) and the
+    essay, and hands the attempt in; returns the essay answer's id."""
+    attempt = attempt_start(learner=learner, quiz=quiz)
+    tf = attempt.answers.get(snapshot__type="true_false")
+    essay = attempt.answers.get(snapshot__type="essay")
+    choice = next(
+        c["key"] for c in tf.snapshot["choices"] if (float(c["fraction"]) > 0) == right
+    )
+    for answer, response in ((tf, {"choice": choice}), (essay, {"text": "Bài làm."})):
+        answer_save(
+            attempt_id=attempt.pk,
+            learner=learner,
+            question_id=answer.question_id,
+            response=response,
+            client_version=1,
+        )
+    attempt_submit(attempt_id=attempt.pk, learner=learner)
+    return essay.pk
+
+
+def test_item_statistics_count_marked_essays_only(
+    essay_quiz, course, learner, units, province_admin, client
+):
+    """Facility and discrimination of a quiz with essays: an essay waiting
+    for its mark is "pending", not a zero, and its attempt (no score yet)
+    is in neither third."""
+    from courses.models import Enrolment
+
+    people = [learner]
+    for n in range(3):
+        person = make_person(
+            role="learner",
+            unit=units["741"],
+            full_name=f"Học viên {n}",
+            email=f"hv{n}@xuanloc.example.gov.vn",
+        )
+        Enrolment.objects.create(learner=person, course=course)
+        people.append(person)
+    # True/false right, essay 1/1 → 100 %; right, 0,5 → 75 %; wrong, 0 → 0 %;
+    # right, essay not marked yet.
+    marks = [Decimal("1"), Decimal("0.5"), Decimal("0"), None]
+    for person, mark in zip(people, marks, strict=True):
+        essay = _hand_in(essay_quiz, person, right=mark != 0)
+        if mark is not None:
+            essay_grade(answer_id=essay, points=mark, comment="", user=province_admin)
+
+    attempts = list(
+        report_attempts(quiz=essay_quiz, user=province_admin).order_by("pk")
+    )
+    assert [a.score for a in attempts] == [100, 75, 0, None]
+    stats = {s.title: s for s in report_question_stats(attempts)}
+    essay_stat, tf_stat = stats["Sự cố"], stats["Mật khẩu"]
+    assert (essay_stat.answered, essay_stat.pending) == (3, 1)
+    assert essay_stat.facility == Decimal("50.0")  # (1 + 0,5 + 0) / 3
+    assert essay_stat.discrimination == Decimal("100.0")  # top 100 %, bottom 0 %
+    assert (tf_stat.answered, tf_stat.pending) == (4, 0)
+    assert tf_stat.facility == Decimal("75.0")
+    assert tf_stat.discrimination == Decimal("100.0")
+
+    client.force_login(province_admin)
+    page = client.get(reverse("quizzes_admin:report", args=[essay_quiz.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Thống kê theo câu hỏi" in html
+    assert "1 bài đang chờ chấm" in html
+    # The attempt's row leads to the essays to mark.
+    queue = reverse("quizzes_admin:grading")
+    assert f'<a href="{queue}">Đang chờ chấm</a>' in html
+
+
+def test_an_essay_quiz_gates_the_certificate_until_marked(
+    essay_quiz, course, learner, province_admin, django_capture_on_commit_callbacks
+):
+    from certificates.demo import seed_issuers
+    from certificates.models import Certificate, CertificateTemplate
+    from certificates.services import NotEligible, certificate_issue
+    from courses.models import Enrolment
+
+    seed_issuers()
+    template = CertificateTemplate.objects.create(name="Mặc định", is_default=True)
+    template.save_revision(log_action=False)
+    course.require_lessons = False  # the quiz is the course's one rule
+    course.save(update_fields=["require_lessons"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        essay = _hand_in(essay_quiz, learner, right=True)
+    enrolment = Enrolment.objects.get(learner=learner, course=course)
+    assert enrolment.status != Enrolment.Status.COMPLETED
+    assert not Certificate.objects.exists()
+    with pytest.raises(NotEligible) as refused:
+        certificate_issue(learner=learner, course=course)
+    assert any("đang chờ chấm bài tự luận" in r for r in refused.value.reasons)
+
+    # Marked: 1 + 0,5 of 2 points = 75 %, above the pass mark (50 %); the
+    # course is completed and its certificate issued, as after any quiz.
+    with django_capture_on_commit_callbacks(execute=True):
+        essay_grade(
+            answer_id=essay, points=Decimal("0.5"), comment="", user=province_admin
+        )
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    certificate = Certificate.objects.get(learner=learner, course=course)
+    assert certificate.score == Decimal("75")
+
+
+def test_a_failing_mark_keeps_the_certificate_away(
+    essay_quiz, course, learner, province_admin, django_capture_on_commit_callbacks
+):
+    from certificates.models import Certificate
+    from courses.models import Enrolment
+
+    course.require_lessons = False
+    course.save(update_fields=["require_lessons"])
+    essay = _hand_in(essay_quiz, learner, right=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        essay_grade(
+            answer_id=essay, points=Decimal("0.5"), comment="", user=province_admin
+        )
+    attempt = Attempt.objects.get()
+    assert (attempt.score, attempt.passed) == (Decimal("25"), False)
+    enrolment = Enrolment.objects.get(learner=learner, course=course)
+    assert enrolment.status != Enrolment.Status.COMPLETED
+    assert not Certificate.objects.exists()
 
 
 def test_an_essay_handed_in_by_the_form_keeps_its_end_and_its_version(
