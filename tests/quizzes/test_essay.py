@@ -323,6 +323,39 @@ def test_a_failing_mark_keeps_the_certificate_away(
     assert not Certificate.objects.exists()
 
 
+def test_the_marking_email_is_vietnamese_with_the_result_link(
+    essay_quiz, learner, province_admin, settings, django_capture_on_commit_callbacks
+):
+    """The learner's email does not follow the language of the trainer's
+    admin, and it links to the result page where the comment is."""
+    from django.utils import translation
+
+    settings.SITE_URL = "https://hoc.dongnai.example.gov.vn"
+    essay = _hand_in(essay_quiz, learner, right=True)
+    with (
+        translation.override("en"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        essay_grade(
+            answer_id=essay,
+            points=Decimal("0.5"),
+            comment="Thiếu bước báo cáo.",
+            user=province_admin,
+        )
+    (message,) = [m for m in mail.outbox if "tự luận" in m.subject]
+    assert message.to == [learner.email]
+    assert message.subject == "Bài tự luận của anh/chị đã được chấm"
+    attempt = Attempt.objects.get()
+    assert message.body.splitlines() == [
+        "Bài “Bài kiểm tra cuối khóa” (lượt 1) có câu tự luận vừa được chấm: "
+        "0,5/1 điểm.",
+        "Nhận xét: Thiếu bước báo cáo.",
+        "Điểm bài làm: 75%.",
+        "Xem bài làm và nhận xét: https://hoc.dongnai.example.gov.vn"
+        f"/quizzes/attempts/{attempt.pk}/result/",
+    ]
+
+
 def test_an_essay_handed_in_by_the_form_keeps_its_end_and_its_version(
     essay_quiz, learner, client
 ):
