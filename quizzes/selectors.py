@@ -329,7 +329,7 @@ def report_histogram(attempts: list[Attempt], *, bins: int = 10) -> list[dict]:
     ]
 
 
-def _accepted(choice: dict, qtype: str) -> str:
+def accepted_answer(choice: dict, qtype: str) -> str:
     """An accepted answer as shown in review: "1822 ± 2" for numbers."""
     if qtype != "numerical":
         return choice["text"]
@@ -416,7 +416,7 @@ def attempt_rows(
                 row["answer_feedback_format"] = hit.get("feedback_format", "plain")
         if "correct_answer" in shown and typed_kind:
             row["accepted"] = [
-                _accepted(c, snap["type"])
+                accepted_answer(c, snap["type"])
                 for c in snap["choices"]
                 if Decimal(c["fraction"]) > 0 and c["text"] != "*"
             ]

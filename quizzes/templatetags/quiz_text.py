@@ -21,3 +21,29 @@ def qtype_label(value: str) -> str:
         return QuestionType(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def accepted_numbers(question) -> str:
+    """A parsed numerical question's right answers, as the import preview
+    shows them to the trainer: "1,5 ± 0,1; 2 (50 %)" (a range ``{#1..2}``
+    reads "1,5 ± 0,5"; ``*`` reads "mọi số")."""
+    from django.utils.translation import gettext as _
+
+    from quizzes.selectors import accepted_answer
+
+    parts = []
+    for choice in question.choices:
+        if choice.fraction <= 0:
+            continue
+        if choice.text == "*":
+            text = _("mọi số")
+        else:
+            text = accepted_answer(
+                {"text": choice.text, "tolerance": choice.tolerance}, "numerical"
+            )
+        if choice.fraction < 100:
+            share = format(choice.fraction.normalize(), "f").replace(".", ",")
+            text = f"{text} ({share} %)"
+        parts.append(text)
+    return "; ".join(parts)
