@@ -29,7 +29,7 @@ from certificates.models import Certificate
 from courses.authoring import course_authoring_setup
 from courses.models import Enrolment
 from quizzes.models import Attempt, Question, QuestionCategory, QuizPage
-from tests.factories import DEFAULT_PASSWORD, verify_email
+from tests.factories import DEFAULT_PASSWORD, make_person, verify_email
 from tests.quizzes import conftest as quiz_fixtures
 
 base_data = quiz_fixtures.base_data
@@ -76,12 +76,19 @@ def sign_in(page, live_server, user, *, totp: bool) -> None:
 
 
 def current_code(user) -> str:
-    """What the trainer's authenticator app shows now."""
+    """What the trainer's authenticator app shows now. The server accepts
+    the current period's code only (no tolerance): near the end of a period,
+    wait for the next one, as a person would."""
+    from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from allauth.mfa.utils import decrypt
 
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 3:
+        time.sleep(left + 0.1)
     secret = decrypt(user.authenticator_set.get(type="totp").data["secret"])
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 def test_essay_and_numbers_from_import_to_grade(
@@ -141,7 +148,9 @@ def test_essay_and_numbers_from_import_to_grade(
         action="quizzes.questions_imported", user=trainer
     ).exists()
 
-    # The trainer builds the final quiz of their course in the page editor.
+    # The trainer puts the questions into a quiz through the admin: a new
+    # quiz of their course in the page editor, three fixed questions picked
+    # with the chooser, sent for approval ("Gửi duyệt").
     page.goto(
         live_server.url
         + reverse("wagtailadmin_pages:add", args=["quizzes", "quizpage", course.pk])
@@ -154,7 +163,8 @@ def test_essay_and_numbers_from_import_to_grade(
         modal.get_by_role("link", name=question.title).click()
         expect(modal).to_be_hidden()
     screenshot(page, "essay_journey_quiz_editor")
-    # "Gửi duyệt": the course catalogue's workflow ("Duyệt khóa học").
+    # The course catalogue's workflow, "Duyệt khóa học" (Wagtail labels the
+    # button "Thực hiện Duyệt khóa học").
     page.locator("[data-w-dropdown-target=toggle]").last.click()
     page.locator("button[name=action-submit]").click()
     expect(page.locator(".messages")).to_contain_text(
@@ -163,10 +173,8 @@ def test_essay_and_numbers_from_import_to_grade(
     quiz = QuizPage.objects.get()
     assert not quiz.live
     assert quiz.current_workflow_state.workflow.name == "Duyệt khóa học"
-    # A province admin approves it; approving in the browser is another
-    # journey's (courses'): here through Wagtail's workflow API.
-    from tests.factories import make_person
-
+    # A province admin approves it, through Wagtail's workflow API (the
+    # reviewer's screens: tests/test_wagtail_admin_i18n.py).
     admin = make_person(
         role="admin",
         unit=trainer.profile.unit,
