@@ -119,9 +119,7 @@ def test_a_gift_file_that_is_no_known_text_is_one_clear_error():
     assert str(errors[0].message)
 
 
-def test_import_preview_shows_the_numbers_a_range_or_tolerance_accepts(
-    trainer, client
-):
+def test_import_preview_shows_the_numbers_a_range_or_tolerance_accepts(trainer, client):
     """The trainer checks how each numerical answer was read before
     confirming: a tolerance, a range (its middle ± half its width), partial
     credit and "any number", with the Vietnamese decimal comma."""
