@@ -47,3 +47,23 @@ def accepted_numbers(question) -> str:
             text = f"{text} ({share} %)"
         parts.append(text)
     return "; ".join(parts)
+
+
+@register.filter
+def short_number(value) -> str:
+    """A score or points with at most two decimals and no trailing zeros,
+    in the reader's decimal separator: 0.50 → "0,5", 83.30 → "83,3", 70.00
+    → "70" (``floatformat:"-2"`` gave "0,50" and "83,30")."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return str(value)
+    # normalize() writes 70 as 7E+1; adding 0 with no exponent keeps "70".
+    number = number.normalize() + Decimal(0)
+    return number_format(number, use_l10n=True)

@@ -281,6 +281,7 @@ def test_essay_and_numbers_from_import_to_grade(
     expect(main).to_contain_text("Điểm: 83,33 %")
     expect(main).to_contain_text("Đạt")
     expect(main).not_to_contain_text("đang chờ chấm")
+    expect(main).to_contain_text("Điểm: 0,5 / 1")
     expect(main).to_contain_text(f"Nhận xét của giảng viên: {COMMENT}")
     assert axe_violations(phone) == []
     screenshot(phone, "essay_journey_graded_phone")

@@ -400,3 +400,21 @@ def test_a_form_answer_with_crlf_is_stored_with_lf(essay_quiz, learner, client):
     )
     essay.refresh_from_db()
     assert essay.response == {"text": "Ngắt mạng.\nBáo cán bộ.\nXong."}
+
+
+def test_marks_and_scores_are_written_without_trailing_zeros(
+    essay_quiz, learner, province_admin, client
+):
+    """ "0,5 / 1" and "75 %", as the glossary writes numbers (85,5 %), not
+    "0,50 / 1" and "75,00 %"."""
+    essay = _hand_in(essay_quiz, learner, right=True)
+    essay_grade(answer_id=essay, points=Decimal("0.5"), comment="", user=province_admin)
+    attempt = Attempt.objects.get()
+    client.force_login(learner)
+    result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "Điểm: 0,5 / 1" in result
+    assert "<strong>75 %</strong>" in result
+    assert "Điểm đạt: 50 %" in result
+    assert "0,50" not in result and "75,00" not in result
+    page = client.get(essay_quiz.url).content.decode()
+    assert "<strong>75 %</strong>" in page and ">75 %</a>" in page
