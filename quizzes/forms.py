@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+
+from elearning.slugs import AsciiSlugPageForm
 
 
-class QuizPageForm(WagtailAdminPageForm):
+class QuizPageForm(AsciiSlugPageForm):
     def clean(self):
         from .models import Question
 

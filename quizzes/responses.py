@@ -10,7 +10,8 @@ plain-form submit answer 400 and store nothing. Rules:
 - multiple choice: ``{"choices": [key, …]}`` — unique keys of the
   question's choices;
 - short answer: ``{"text": "…"}`` up to 1,000 characters; numerical up to
-  100; essay up to :data:`ESSAY_MAX_CHARS`;
+  100; essay up to :data:`ESSAY_MAX_CHARS`; line breaks stored as LF
+  (:func:`text_clean`);
 - matching: ``{"matches": {left key: right text}}`` — left keys of the
   question's items, right texts among its options (an empty one is
   dropped);
@@ -36,6 +37,14 @@ def _key(value) -> str:
     if len(text) > 40:
         raise InvalidResponse("key length")
     return text
+
+
+def text_clean(text: str) -> str:
+    """Line breaks as LF. A form posts a textarea's line breaks as CRLF, two
+    characters where its ``maxlength`` counted one; autosave sends LF. One
+    answer is then stored one way, and measured as the learner's browser
+    measured it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _only(response, key: str):
@@ -67,9 +76,9 @@ def response_clean(snapshot: dict, response) -> dict:
     if qtype in ("short", "numerical", "essay"):
         text = _only(response, "text")
         limit = ESSAY_MAX_CHARS if qtype == "essay" else TEXT_MAX_CHARS[qtype]
-        if not isinstance(text, str) or len(text) > limit:
+        if not isinstance(text, str) or len(text_clean(text)) > limit:
             raise InvalidResponse("text")
-        return {"text": text}
+        return {"text": text_clean(text)}
     if qtype == "matching":
         matches = _only(response, "matches")
         items = {str(c["key"]) for c in snapshot["choices"] if c["text"]}

@@ -230,9 +230,10 @@ def report_attempts(*, quiz: QuizPage, user, unit_id: int | None = None):
 class QuestionStat:
     question_id: int | None
     title: str
-    answered: int
+    answered: int  # answers with a mark
     facility: Decimal | None  # mean credit, %
     discrimination: Decimal | None  # top third minus bottom third, %
+    pending: int = 0  # essays not marked yet
 
 
 def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
@@ -240,10 +241,14 @@ def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
 
     Discrimination = facility among the top third of attempts by score minus
     facility among the bottom third (−100…100; above 30 is good).
+
+    An essay not marked yet has no credit: it counts in ``pending``, not in
+    the means (a 0 would make the question look hard). Attempts waiting for
+    a mark have no score and are in neither third; their other answers count.
     """
     if not attempts:
         return []
-    ranked = sorted(attempts, key=lambda a: a.score or 0)
+    ranked = sorted((a for a in attempts if a.score is not None), key=lambda a: a.score)
     third = max(1, len(ranked) // 3)
     bottom = {a.pk for a in ranked[:third]}
     top = {a.pk for a in ranked[-third:]}
@@ -262,8 +267,12 @@ def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
                 "all": [],
                 "top": [],
                 "bottom": [],
+                "pending": 0,
             },
         )
+        if answer.points is None and answer.snapshot.get("type") == "essay":
+            entry["pending"] += 1
+            continue
         credit = (answer.points or 0) / answer.max_points if answer.max_points else 0
         entry["all"].append(credit)
         if answer.attempt_id in top:
@@ -293,6 +302,7 @@ def report_question_stats(attempts: list[Attempt]) -> list[QuestionStat]:
                 len(entry["all"]),
                 mean(entry["all"]),
                 discrimination,
+                entry["pending"],
             )
         )
     stats.sort(key=lambda s: (s.facility is None, s.facility or 0))
@@ -319,7 +329,7 @@ def report_histogram(attempts: list[Attempt], *, bins: int = 10) -> list[dict]:
     ]
 
 
-def _accepted(choice: dict, qtype: str) -> str:
+def accepted_answer(choice: dict, qtype: str) -> str:
     """An accepted answer as shown in review: "1822 ± 2" for numbers."""
     if qtype != "numerical":
         return choice["text"]
@@ -406,7 +416,7 @@ def attempt_rows(
                 row["answer_feedback_format"] = hit.get("feedback_format", "plain")
         if "correct_answer" in shown and typed_kind:
             row["accepted"] = [
-                _accepted(c, snap["type"])
+                accepted_answer(c, snap["type"])
                 for c in snap["choices"]
                 if Decimal(c["fraction"]) > 0 and c["text"] != "*"
             ]

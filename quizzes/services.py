@@ -874,10 +874,10 @@ def essay_grade(
     not mark (selectors.essay_answers), points outside 0…max. When no essay
     of the attempt is left unmarked the attempt gets its score and pass
     mark, and the course completion is re-evaluated (a certificate may
-    follow). Logged (``quizzes.essay_graded``); the learner is emailed.
+    follow). Logged (``quizzes.essay_graded``); the learner is emailed
+    (:func:`_essay_graded_notify`).
     """
     from courses.services import enrolment_refresh
-    from elearning.services import email_send
 
     from .selectors import essay_answers
 
@@ -896,7 +896,7 @@ def essay_grade(
         if not (Decimal("0") <= points <= answer.max_points):
             raise QuizError(
                 _("Điểm phải từ 0 đến %(max)s.")
-                % {"max": format(answer.max_points.normalize(), "f")}
+                % {"max": _decimal_vi(answer.max_points)}
             )
         answer.points = points
         answer.comment = comment.strip()
@@ -923,32 +923,50 @@ def essay_grade(
                 "score": None if score is None else str(score),
             },
         )
-        email_send(
-            to=[attempt.learner.email],
-            subject=_("Bài tự luận của anh/chị đã được chấm"),
-            body=_(
-                "Bài “%(quiz)s” (lượt %(number)s) có câu tự luận vừa được chấm: "
-                "%(points)s/%(max)s điểm.%(comment)s\n%(score)s"
-            )
-            % {
-                "quiz": attempt.quiz.title,
-                "number": attempt.number,
-                "points": format(points.normalize(), "f").replace(".", ","),
-                "max": format(answer.max_points.normalize(), "f").replace(".", ","),
-                "comment": (
-                    "\n" + _("Nhận xét: %(c)s") % {"c": answer.comment}
-                    if answer.comment
-                    else ""
-                ),
-                "score": (
-                    _("Điểm bài làm: %(s)s%%.")
-                    % {"s": format(score.normalize(), "f").replace(".", ",")}
-                    if score is not None
-                    else _("Bài còn câu tự luận đang chờ chấm.")
-                ),
-            },
-        )
+        _essay_graded_notify(attempt=attempt, answer=answer, score=score)
         course = quiz_course(attempt.quiz)
         if score is not None and course is not None:
             enrolment_refresh(learner=attempt.learner, course=course)
     return answer
+
+
+def _decimal_vi(value: Decimal) -> str:
+    """0,5 – the Vietnamese decimal comma, no trailing zeros."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _essay_graded_notify(
+    *, attempt: Attempt, answer: AttemptAnswer, score: Decimal | None
+) -> None:
+    """Email the learner their essay's mark, the comment and the link to the
+    result page, after the commit. In Vietnamese whatever the language of
+    the trainer's admin, as every email to learners."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from elearning.services import email_send
+
+    url = settings.SITE_URL + reverse("quizzes:result", args=[attempt.pk])
+    with translation.override("vi"):
+        lines = [
+            _(
+                "Bài “%(quiz)s” (lượt %(number)s) có câu tự luận vừa được chấm: "
+                "%(points)s/%(max)s điểm."
+            )
+            % {
+                "quiz": attempt.quiz.title,
+                "number": attempt.number,
+                "points": _decimal_vi(answer.points),
+                "max": _decimal_vi(answer.max_points),
+            }
+        ]
+        if answer.comment:
+            lines.append(_("Nhận xét: %(c)s") % {"c": answer.comment})
+        if score is None:
+            lines.append(_("Bài còn câu tự luận đang chờ chấm."))
+        else:
+            lines.append(_("Điểm bài làm: %(s)s%%.") % {"s": _decimal_vi(score)})
+        lines.append(_("Xem bài làm và nhận xét: %(url)s") % {"url": url})
+        subject = _("Bài tự luận của anh/chị đã được chấm")
+    email_send(to=[attempt.learner.email], subject=subject, body="\n".join(lines))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Attempt, QuizPage
-from .responses import ESSAY_MAX_CHARS, TEXT_MAX_CHARS
+from .responses import ESSAY_MAX_CHARS, TEXT_MAX_CHARS, text_clean
 from .review import shown_items, shown_later
 from .selectors import attempt_rows
 from .services import (
@@ -121,9 +121,10 @@ def responses_from_form(answers, data) -> dict[int, dict]:
         elif kind == "multiple" and f"{name}-present" in data:
             out[answer.question_id] = {"choices": data.getlist(name)}
         elif kind in ("short", "numerical") and name in data:
-            out[answer.question_id] = {"text": data[name][: TEXT_MAX_CHARS[kind]]}
+            text = text_clean(data[name])
+            out[answer.question_id] = {"text": text[: TEXT_MAX_CHARS[kind]]}
         elif kind == "essay" and name in data:
-            out[answer.question_id] = {"text": data[name][:ESSAY_MAX_CHARS]}
+            out[answer.question_id] = {"text": text_clean(data[name])[:ESSAY_MAX_CHARS]}
         elif kind == "matching":
             matches = {
                 c["key"]: data[f"{name}-{c['key']}"]

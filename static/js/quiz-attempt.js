@@ -154,7 +154,9 @@
       .then(function (result) {
         busy = false;
         if (result.status === 409) {
-          onClosed();
+          // Closed by the server (time is up), unless the learner's own
+          // "Nộp bài" closed it first: then the page is already leaving.
+          if (!submitting) onClosed();
           return;
         }
         var pending = loadPending();
@@ -194,12 +196,21 @@
     send();
   }
 
+  // The last answer recorded for each question: leaving a text box fires
+  // "change" with the text the typing already recorded, and the tap on
+  // "Nộp bài" that leaves it would send it again while the attempt closes.
+  var recorded = {};
+
   function record(fieldset) {
     if (closed) return;
     var id = fieldset.dataset.question;
+    var response = responseOf(fieldset);
+    var key = JSON.stringify(response);
+    if (recorded[id] === key) return;
+    recorded[id] = key;
     versions[id] = (versions[id] || 0) + 1;
     var pending = loadPending();
-    pending[id] = { response: responseOf(fieldset), version: versions[id] };
+    pending[id] = { response: response, version: versions[id] };
     storePending(pending);
     showStatus("unsaved");
     send();
@@ -238,6 +249,9 @@
   }
   store(savedKey, putBack(load(savedKey)));
   storePending(putBack(loadPending()));
+  form.querySelectorAll("fieldset.quiz-question").forEach(function (fieldset) {
+    recorded[fieldset.dataset.question] = JSON.stringify(responseOf(fieldset));
+  });
   refreshStatus();
   flush();
 

@@ -214,3 +214,53 @@ def test_results_xlsx_neutralises_a_formula_name(
     values = cells(response)
     assert_inert(values, formula)
     assert any(isinstance(v, int | float) for v in values)
+
+
+def test_a_second_quiz_whose_title_folds_onto_a_siblings_address_is_a_form_error(
+    course, trainer, client
+):
+    """The editor sends the slug with its accents; the page folds it to
+    ASCII. Posting the same new quiz twice (a second click, or the editor's
+    autosave racing "Gửi duyệt") used to pass the form and fail on save
+    with a server error; the form now sees the folded address."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from courses.authoring import course_authoring_setup
+    from quizzes.models import QuizPage
+
+    course_authoring_setup(index=course.get_parent())
+    course.owner = trainer
+    course.save(update_fields=["owner"])
+    client.force_login(trainer)
+    url = reverse("wagtailadmin_pages:add", args=["quizzes", "quizpage", course.pk])
+    data = nested_form_data(
+        {
+            "title": "Bài kiểm tra giữa khóa",
+            "slug": "bài-kiểm-tra-giữa-khóa",
+            "time_limit_minutes": 20,
+            "attempts_allowed": 3,
+            "pass_mark": "70",
+            "grading_method": "highest",
+            "fixed_questions": inline_formset([]),
+            "random_draws": inline_formset([]),
+        }
+    )
+    first = client.post(url, data)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    assert QuizPage.objects.get().slug == "bai-kiem-tra-giua-khoa"
+
+    second = client.post(url, data)
+    assert second.status_code == 200
+    assert (
+        "Đường dẫn “bai-kiem-tra-giua-khoa” đã được một trang khác trong cùng mục "
+        "sử dụng." in second.content.decode()
+    )
+    assert QuizPage.objects.count() == 1
+
+    # Another title is welcome, and keeps its folded address.
+    data["title"], data["slug"] = "Bài kiểm tra cuối khóa", "bài-kiểm-tra-cuối-khóa"
+    assert client.post(url, data).status_code == 302
+    assert set(QuizPage.objects.values_list("slug", flat=True)) == {
+        "bai-kiem-tra-giua-khoa",
+        "bai-kiem-tra-cuoi-khoa",
+    }

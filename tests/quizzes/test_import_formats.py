@@ -117,3 +117,26 @@ def test_a_gift_file_that_is_no_known_text_is_one_clear_error():
     assert questions == []
     assert len(errors) == 1 and errors[0].line == 0
     assert str(errors[0].message)
+
+
+def test_import_preview_shows_the_numbers_a_range_or_tolerance_accepts(trainer, client):
+    """The trainer checks how each numerical answer was read before
+    confirming: a tolerance, a range (its middle ± half its width), partial
+    credit and "any number", with the Vietnamese decimal comma."""
+    client.force_login(trainer)
+    source = (
+        "$CATEGORY: Số\n\n"
+        "::Dung sai:: Nén 3 GB còn một nửa? {#1.5:0.1}\n\n"
+        "::Khoảng:: Từ 1 đến 2 giờ? {#1..2}\n\n"
+        "::Một phần:: Bao nhiêu? {#=%100%12 =%50%10:1 ~#sai}\n\n"
+        "::Bất kỳ:: Một số bất kỳ. {#*}\n"
+    )
+    upload = SimpleUploadedFile("so.gift", source.encode())
+    body = client.post(
+        reverse("quizzes_admin:import"), {"file": upload}
+    ).content.decode()
+    assert "Đáp án đúng: 1,5 ± 0,1</p>" in body
+    assert "Đáp án đúng: 1,5 ± 0,5</p>" in body
+    assert "Đáp án đúng: 12; 10 ± 1 (50 %)</p>" in body
+    assert "Đáp án đúng: mọi số</p>" in body
+    assert Question.objects.count() == 0
