@@ -1505,6 +1505,12 @@ WAGTAIL = [
     gettext_noop('The page could not be created due to validation errors.'),
     # views/generic/models.py:640 views/generic/models.py:1080 views/pages/create.py:436
     gettext_noop('There are validation errors, click save to highlight them.'),
+    # views/pages/create.py:406
+    gettext_noop("Page '%(page_title)s' created and submitted for moderation."),
+    # action_menu.py:138
+    gettext_noop('Submit to %(workflow_name)s'),
+    # views/generic/mixins.py:490
+    gettext_noop("%(model_name)s '%(object)s' created and submitted for moderation."),
     # views/images.py:74 wagtail_hooks.py:52 wagtail_hooks.py:162
     gettext_noop('Images'),
     # templates/wagtailimages/homepage/site_summary_images.html:6
