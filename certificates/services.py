@@ -84,13 +84,16 @@ def _existing_valid(learner, course) -> Certificate | None:
     return Certificate.objects.valid().filter(learner=learner, course=course).first()
 
 
-def _snapshot(learner, course, *, issuer: Issuer) -> dict:
+def _snapshot(learner, course, *, issuer: Issuer, enrolment=None) -> dict:
+    """What the certificate keeps of the learner and the course; the
+    enrolment's dates from ``enrolment`` when the caller holds it."""
     profile = getattr(learner, "profile", None)
-    enrolment = (
-        Enrolment.objects.filter(learner=learner, course=course)
-        .only("created_at", "completed_at")
-        .first()
-    )
+    if enrolment is None:
+        enrolment = (
+            Enrolment.objects.filter(learner=learner, course=course)
+            .only("created_at", "completed_at")
+            .first()
+        )
     return {
         "full_name": (profile.full_name if profile else "") or learner.get_full_name(),
         # Only where the issuer's legal form prints it.
@@ -116,6 +119,7 @@ def _create(
     score: Decimal | None,
     grade: str,
     replaces: Certificate | None = None,
+    enrolment: Enrolment | None = None,
 ) -> tuple[Certificate, bool]:
     """Take the next number and create the certificate (caller holds atomic).
 
@@ -166,12 +170,14 @@ def _create(
         token=new_token(),
         short_code=new_short_code(),
         replaces=replaces,
-        **_snapshot(learner, course, issuer=issuer),
+        **_snapshot(learner, course, issuer=issuer, enrolment=enrolment),
     )
+    # The related rows were just read or locked: no query to check each.
     certificate.full_clean(
         exclude=[
             "series",
             "learner",
+            "unit",
             "course",
             "template_revision",
             "issuer",
@@ -279,6 +285,7 @@ def certificate_issue_or_get(
                 training_class_code=training_class_code,
                 score=score,
                 grade=course.grade_word(score),
+                enrolment=enrolment,
             )
     except IntegrityError:
         held = _existing_valid(learner, course)

@@ -108,10 +108,10 @@ def _render_and_email(certificate_id: int, *, force: bool = False) -> str:
     from .pdf import render_certificate_pdf
     from .services import certificate_attach_pdf
 
+    # Only what the page and the email read: the template and the issuer as
+    # issued come from their revisions, kept per process (certificates.pdf).
     certificate = (
-        Certificate.objects.select_related(
-            "series__unit", "template_revision", "issuer", "learner"
-        )
+        Certificate.objects.select_related("issuer", "learner")
         .filter(pk=certificate_id)
         .first()
     )
@@ -209,7 +209,7 @@ def certificate_export_build(export_id: int) -> str:
     qs = (
         Certificate.objects.visible_to(export.requested_by)
         .valid()
-        .select_related("series__unit", "template_revision", "issuer")
+        .select_related("issuer")
         .order_by("series__year", "sequence")
     )
     if export.course_id:

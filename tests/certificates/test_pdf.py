@@ -246,6 +246,11 @@ def test_a_failed_send_is_handed_to_the_email_task(
     assert queued == [issued.pk]
 
 
+# Reading the learner and the course, eligibility, the number under lock,
+# the record and its audit log entry, then storing the PDF and claiming the
+# email (the test database adds its savepoints).
+QUERIES_TO_ISSUE = 21
+
 LONG_AGENCY = (
     "Trung tâm Văn hóa, Thông tin và Thể thao Thành phố Long Khánh, tỉnh Đồng Nai"
 )
@@ -330,3 +335,68 @@ def test_no_label_without_its_value(issued):
     text = " ".join(_text(render_certificate_pdf(issued)).split())
     assert "Xếp loại" not in text
     assert "Đã hoàn thành khóa bồi dưỡng" in text
+
+
+def test_the_issue_task_sends_the_certificate_of_the_stored_record(
+    learner, course, template, enrol, django_capture_on_commit_callbacks
+):
+    """What the worker emails after issuing: one page carrying the learner's
+    name, the number, the short code, the study dates of the enrolment and a
+    QR code that decodes (zxing-cpp) to the verification link; the same
+    page is made again from the stored record alone (a later download or
+    export), byte for byte but for the creation date WeasyPrint stamps."""
+    import zxingcpp
+
+    from certificates import tasks
+
+    enrol(learner, course, 92)
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = tasks.certificate_issue_for.delay(learner.pk, course.pk).get()
+    certificate = Certificate.objects.get(pk=pk)
+    ((_name, sent, _mime),) = mail.outbox[0].attachments
+    text = " ".join(_text(sent).split())
+    assert "NGUYỄN VĂN AN" in text.upper()
+    assert certificate.number in text and certificate.short_code in text
+    # The enrolment's completion (03/02/2026 09:00 UTC) is the end date.
+    assert "đến ngày 03/02/2026" in text
+    assert "Xếp loại: Xuất sắc." in text
+    page = PdfReader(io.BytesIO(sent)).pages[0]
+    decoded = [
+        result.text
+        for image in page.images
+        for result in zxingcpp.read_barcodes(image.image)
+    ]
+    assert decoded == [certificate.get_verification_url()]
+    again = render_certificate_pdf(
+        Certificate.objects.select_related("issuer", "learner").get(pk=pk)
+    )
+    assert _text(again) == _text(sent)
+
+
+def test_issuing_rendering_and_emailing_takes_a_fixed_number_of_queries(
+    learner,
+    other_learner,
+    course,
+    template,
+    enrol,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    """The worker's one task a certificate: issue (eligibility, number,
+    record, audit log), page, storage and email, in a worker that has
+    issued before (the template and issuer revisions are kept). The
+    enrolment read under lock gives the study dates and the rows just read
+    are not checked again (bench/results/history.md, "Certificates: where
+    the CPU goes")."""
+    from certificates import tasks
+
+    for person in (learner, other_learner):
+        enrol(person, course, 92)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.certificate_issue_for.delay(learner.pk, course.pk)
+    with (
+        django_assert_num_queries(QUERIES_TO_ISSUE),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.certificate_issue_for.delay(other_learner.pk, course.pk)
+    assert len(mail.outbox) == 2
