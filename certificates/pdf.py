@@ -124,13 +124,21 @@ def qr_png(url: str) -> str:
     return f"data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"
 
 
+# The seal prints 28 mm high at most (certificate.css): 340 pixels are
+# 300 dpi there. A larger upload is embedded as this rendition, not as
+# itself: WeasyPrint re-encodes the image into every PDF, and an 800 × 640
+# PNG seal took twice the page's time (bench/results/history.md).
+SEAL_RENDITION = "height-340"
+
+
 def _image_data_url(image) -> str:
     if image is None:
         return ""
     try:
-        with image.open_file() as handle:
+        rendition = image.get_rendition(SEAL_RENDITION)
+        with rendition.file.open("rb") as handle:
             data = handle.read()
-    except OSError:
+    except OSError:  # the file is gone (Wagtail raises SourceImageIOError)
         return ""
     mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"

@@ -400,3 +400,39 @@ def test_issuing_rendering_and_emailing_takes_a_fixed_number_of_queries(
     ):
         tasks.certificate_issue_for.delay(other_learner.pk, course.pk)
     assert len(mail.outbox) == 2
+
+
+def test_a_large_seal_is_embedded_at_the_size_it_prints(
+    learner, course, template, enrol, issuers, settings, tmp_path
+):
+    """An 800 × 640 seal is embedded as its 340-pixel-high rendition (300 dpi
+    at the 28 mm it prints), transparency kept, not as the upload."""
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    upload = io.BytesIO()
+    PILImage.new("RGBA", (800, 640), (200, 0, 0, 128)).save(upload, "PNG")
+    seal = Image.objects.create(
+        title="Con dấu", file=ImageFile(upload, name="con-dau.png")
+    )
+    for issuer in issuers.values():
+        issuer.signature_image = seal
+        issuer.save()
+        issuer.save_revision(log_action=False)
+    enrol(learner, course, 85)
+    certificate = certificate_issue(learner=learner, course=course)
+    assert certificate.issuer_as_issued().signature_image_id == seal.pk
+
+    page = PdfReader(io.BytesIO(render_certificate_pdf(certificate))).pages[0]
+    sizes = {(image.image.width, image.image.height) for image in page.images}
+    assert (425, 340) in sizes
+    assert (800, 640) not in sizes
+    xobjects = page["/Resources"]["/XObject"]
+    (seal_object,) = [
+        xobjects[name].get_object()
+        for name in xobjects
+        if xobjects[name].get_object()["/Height"] == 340
+    ]
+    assert "/SMask" in seal_object  # the transparency is kept
