@@ -1,4 +1,4 @@
-"""Synthetic load data: sizes XS–XL, one seeded random stream, bulk inserts.
+"""Synthetic load data: sizes XS–XXL, one seeded random stream, bulk inserts.
 
 ``manage.py generate_load_data`` builds a :class:`LoadContext` and runs each
 app's ``loaddata.generate(ctx)`` in ``GENERATORS`` order. Every app owns its
@@ -7,8 +7,19 @@ progress; quizzes: bank, quiz pages, attempts; attendance: classes;
 certificates: numbered certificates). They share the context: the random
 stream, the size, what earlier steps made and the manifest being written.
 
+The province is the one of today: people belong to the 95 communes and
+wards of 01/07/2025. Records span from :data:`HISTORY_START` to now; those
+dated before the reform keep the 2018 district the learner's commune came
+from (:meth:`LoadContext.unit_at`, from the units' successions), later ones
+the commune or ward. A learner of a commune with no 2018 Đồng Nai
+predecessor (the former Bình Phước) has no records before the reform.
+
 Rows are inserted with ``bulk_create`` in batches, without signals; the one
 password is hashed once with the configured hasher and the hash reused.
+Big tables are streamed: rows are made and inserted a batch at a time, and
+later steps read earlier steps' rows back from the database a batch at a
+time (:meth:`LoadContext.enrolment_batches`), so memory does not grow with
+the size beyond a few small values per learner.
 The same seed gives the same data (and the same manifest). On PostgreSQL
 the command ends with ANALYZE of every table (:func:`analyze_tables`):
 the planner's statistics of tables filled in one transaction are those of
@@ -26,6 +37,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 
 GENERATORS = [
@@ -40,6 +52,11 @@ GENERATORS = [
 EMAIL_DOMAIN = "loaddata.example.gov.vn"
 PASSWORD = "tai-thu-nghiem-2026"  # noqa: S105 - printed in the manifest
 BATCH = 2000
+# The day the district level ended and the communes and wards of 2025 began.
+REFORM = datetime.date(2025, 7, 1)
+# Records go back to a year before the reform: both periods, and three
+# calendar years, have records (about two and a half years in December 2026).
+HISTORY_START = datetime.date(2024, 7, 1)
 
 
 @dataclass(frozen=True)
@@ -48,8 +65,8 @@ class Size:
     courses: int
     lessons: int  # per course
     enrolments: int  # per learner, besides the exam course
-    classes: int  # per district
-    officers: int  # per district
+    classes: int  # per 2018 district before the reform, per commune/ward since
+    officers: int  # per commune or ward
     trainers: int
 
 
@@ -58,9 +75,10 @@ SIZES: dict[str, Size] = {
     "T": Size(learners=12, courses=2, lessons=2, enrolments=1, classes=1, officers=1, trainers=1),
     "XS": Size(learners=50, courses=5, lessons=3, enrolments=2, classes=1, officers=1, trainers=2),
     "S": Size(learners=500, courses=10, lessons=4, enrolments=2, classes=1, officers=1, trainers=3),
-    "M": Size(learners=5_000, courses=30, lessons=5, enrolments=3, classes=2, officers=2, trainers=5),
-    "L": Size(learners=20_000, courses=60, lessons=5, enrolments=3, classes=3, officers=2, trainers=8),
-    "XL": Size(learners=50_000, courses=100, lessons=6, enrolments=4, classes=4, officers=2, trainers=10),
+    "M": Size(learners=5_000, courses=30, lessons=5, enrolments=3, classes=1, officers=1, trainers=5),
+    "L": Size(learners=20_000, courses=60, lessons=5, enrolments=3, classes=2, officers=1, trainers=8),
+    "XL": Size(learners=50_000, courses=100, lessons=6, enrolments=4, classes=2, officers=1, trainers=10),
+    "XXL": Size(learners=150_000, courses=160, lessons=6, enrolments=4, classes=3, officers=1, trainers=15),
 }  # fmt: skip
 
 
@@ -83,11 +101,18 @@ class LoadContext:
         self.today = timezone.localdate(self.now)
         self.password = PASSWORD
         self.password_hash = ""
+        zone = timezone.get_current_timezone()
+        self.since = datetime.datetime.combine(HISTORY_START, datetime.time(), zone)
+        self.reform_at = datetime.datetime.combine(REFORM, datetime.time(), zone)
         # Filled in by the generators, read by later ones.
         self.units: dict[str, object] = {}  # code -> AdministrativeUnit
-        self.districts: list = []
+        self.districts: list = []  # the 2018 districts (ended 30/06/2025)
+        self.communes: list = []  # the communes and wards of 01/07/2025
         self.agencies: dict[int, list[int]] = {}  # unit id -> agency ids
         self.learners: list[tuple[int, str, int]] = []  # (user id, email, unit id)
+        # Generated learners' 2018 district (id), None where their commune
+        # has no predecessor in the 2018 province.
+        self.former: dict[int, int | None] = {}
         self.officers: list[tuple[int, str, int]] = []
         self.trainers: list[int] = []
         self.admin_id: int | None = None
@@ -95,9 +120,6 @@ class LoadContext:
         self.lessons: dict[int, list[int]] = {}  # course id -> lesson page ids
         self.quizzes: dict[int, object] = {}  # course id -> QuizPage
         self.exam_course = None
-        # (enrolment id, learner id, course id, fate, lessons done, completed
-        # at, enrolled at)
-        self.enrolments: list[tuple[int, int, int, str, int]] = []
         self.scores: dict[int, object] = {}  # enrolment id -> final score
         self.counts: dict[str, int] = {}
         self.manifest: dict = {
@@ -119,17 +141,86 @@ class LoadContext:
         """A moment in the last ``days`` days (whole seconds)."""
         return self.now - datetime.timedelta(seconds=self.rng.randrange(days * 86400))
 
-    def unit_ids(self, learner_ids) -> dict[int, int]:
-        """Each person's unit now (their profile's) by user id, for the unit
-        the generated records of ``learner_ids`` keep. One query over every
-        profile (no list of ids as parameters: SQLite caps their number),
-        asked again only when one of ``learner_ids`` is not known yet."""
-        from elearning.people.models import StaffProfile
+    def start_of(self, learner_id: int) -> datetime.datetime:
+        """The earliest moment a learner's records may have: the start of
+        the history, or the reform for a learner who had no 2018 unit."""
+        if learner_id in self.former and self.former[learner_id] is None:
+            return max(self.since, self.reform_at)
+        return self.since
 
-        known = self.__dict__.setdefault("_unit_ids", {})
-        if any(pk not in known for pk in learner_ids):
-            known.update(StaffProfile.objects.values_list("user_id", "unit_id"))
+    def moment(
+        self, learner_id: int, *, before: datetime.timedelta = datetime.timedelta()
+    ) -> datetime.datetime:
+        """A moment of the learner's history, at least ``before`` before now."""
+        start = self.start_of(learner_id)
+        span = int((self.now - before - start).total_seconds())
+        return start + datetime.timedelta(seconds=self.rng.randrange(max(1, span)))
+
+    def unit_at(self, learner_id: int, when: datetime.datetime) -> int | None:
+        """The unit (id) a learner's record made at ``when`` keeps: the 2018
+        district before the reform, the commune or ward since. A learner not
+        generated here (``also_enrol``) keeps their profile's unit."""
+        if when < self.reform_at and learner_id in self.former:
+            return self.former[learner_id]
+        return self.current_units().get(learner_id)
+
+    def current_units(self) -> dict[int, int]:
+        """Each learner's unit now by user id: the generated learners' and
+        those of ``also_enrol`` (read from their profiles once)."""
+        known = self.__dict__.get("_current")
+        if known is None or len(known) < len(self.learners):
+            from elearning.people.models import StaffProfile
+
+            known = {pk: unit_id for pk, _email, unit_id in self.learners}
+            known.update(
+                StaffProfile.objects.filter(user_id__in=self.also_enrol).values_list(
+                    "user_id", "unit_id"
+                )
+            )
+            self._current = known
         return known
+
+    def enrolment_batches(self, *, completed_only: bool = False, size: int = BATCH):
+        """This batch's enrolments, read back a batch at a time (keyset on the
+        id): lists of (enrolment id, learner id, course id, status, completed
+        at, enrolled at), in id order, or with ``completed_only`` in the order
+        of completion."""
+        from courses.models import Enrolment
+
+        # Every enrolment in this batch's courses is this batch's.
+        rows = Enrolment.objects.filter(course_id__in=[c.pk for c in self.courses])
+        fields = (
+            "pk",
+            "learner_id",
+            "course_id",
+            "status",
+            "completed_at",
+            "created_at",
+        )
+        if not completed_only:
+            last = 0
+            while batch := list(
+                rows.filter(pk__gt=last).order_by("pk").values_list(*fields)[:size]
+            ):
+                yield batch
+                last = batch[-1][0]
+            return
+        rows = rows.filter(status=Enrolment.Status.COMPLETED)
+        after = None
+        while True:
+            page = rows
+            if after is not None:
+                page = page.filter(
+                    Q(completed_at__gt=after[0])
+                    | Q(completed_at=after[0], pk__gt=after[1])
+                )
+            batch = list(
+                page.order_by("completed_at", "pk").values_list(*fields)[:size]
+            )
+            if not batch:
+                return
+            yield batch
+            after = (batch[-1][4], batch[-1][0])
 
     def count(self, what: str, n: int) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -143,6 +234,18 @@ def bulk(model, rows, *, batch_size: int = BATCH):
     """``bulk_create`` in batches; returns the saved objects (with ids)."""
     rows = list(rows)
     return model.objects.bulk_create(rows, batch_size=batch_size)
+
+
+def batched(items, n: int = BATCH):
+    """Lists of up to ``n`` items of an iterable, in order."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @contextmanager
