@@ -36,8 +36,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 
-from django.db import connections
-from django.db.models import Q
+from django.conf import settings
+from django.db import connections, reset_queries
 from django.utils import timezone
 
 GENERATORS = [
@@ -181,46 +181,22 @@ class LoadContext:
         return known
 
     def enrolment_batches(self, *, completed_only: bool = False, size: int = BATCH):
-        """This batch's enrolments, read back a batch at a time (keyset on the
-        id): lists of (enrolment id, learner id, course id, status, completed
-        at, enrolled at), in id order, or with ``completed_only`` in the order
-        of completion."""
+        """This batch's enrolments, read back ``size`` at a time from one
+        query (a server-side cursor on PostgreSQL): lists of (enrolment id,
+        learner id, course id, status, completed at, enrolled at), in id
+        order, or with ``completed_only`` in the order of completion."""
         from courses.models import Enrolment
 
         # Every enrolment in this batch's courses is this batch's.
         rows = Enrolment.objects.filter(course_id__in=[c.pk for c in self.courses])
-        fields = (
-            "pk",
-            "learner_id",
-            "course_id",
-            "status",
-            "completed_at",
-            "created_at",
+        order = ("pk",)
+        if completed_only:
+            rows = rows.filter(status=Enrolment.Status.COMPLETED)
+            order = ("completed_at", "pk")
+        rows = rows.order_by(*order).values_list(
+            "pk", "learner_id", "course_id", "status", "completed_at", "created_at"
         )
-        if not completed_only:
-            last = 0
-            while batch := list(
-                rows.filter(pk__gt=last).order_by("pk").values_list(*fields)[:size]
-            ):
-                yield batch
-                last = batch[-1][0]
-            return
-        rows = rows.filter(status=Enrolment.Status.COMPLETED)
-        after = None
-        while True:
-            page = rows
-            if after is not None:
-                page = page.filter(
-                    Q(completed_at__gt=after[0])
-                    | Q(completed_at=after[0], pk__gt=after[1])
-                )
-            batch = list(
-                page.order_by("completed_at", "pk").values_list(*fields)[:size]
-            )
-            if not batch:
-                return
-            yield batch
-            after = (batch[-1][4], batch[-1][0])
+        yield from batched(rows.iterator(chunk_size=size), size)
 
     def count(self, what: str, n: int) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -233,7 +209,12 @@ class LoadContext:
 def bulk(model, rows, *, batch_size: int = BATCH):
     """``bulk_create`` in batches; returns the saved objects (with ids)."""
     rows = list(rows)
-    return model.objects.bulk_create(rows, batch_size=batch_size)
+    saved = model.objects.bulk_create(rows, batch_size=batch_size)
+    if settings.DEBUG:
+        # DEBUG keeps the SQL of the last 9,000 queries: every insert's
+        # values, gigabytes at the large sizes.
+        reset_queries()
+    return saved
 
 
 def batched(items, n: int = BATCH):
