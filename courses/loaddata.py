@@ -19,7 +19,7 @@ import datetime
 
 from wagtail.models import Page, Site
 
-from elearning.loaddata import LoadContext, batched, bulk, explicit_dates
+from elearning.loaddata import LoadContext, batched, bulk, copy_rows, explicit_dates
 
 from .demo_content import LESSONS
 from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
@@ -39,6 +39,7 @@ TOPICS = [
 CHUNK = 2000
 FATES = ["completed", "in_progress", "enrolled"]
 FATE_WEIGHTS = [50, 35, 15]
+PROGRESS_FIELDS = ["enrolment_id", "page_id", "completed_at"]
 
 
 def catalogue() -> CourseIndexPage:
@@ -143,6 +144,19 @@ def _dates(ctx: LoadContext, learner_id: int, course_id: int, fate: str):
     return enrolled_at, min(completed_at, ctx.now)
 
 
+def _progress(ctx: LoadContext, saved, meta):
+    """(enrolment id, lesson id, done at) of each lesson done, spread evenly
+    from the enrolment to its completion (or now)."""
+    for enrolment, (course_id, done, completed_at, enrolled_at) in zip(
+        saved, meta, strict=True
+    ):
+        end = completed_at or ctx.now
+        span = max(1, int((end - enrolled_at).total_seconds()))
+        for k, page_id in enumerate(ctx.lessons[course_id][:done]):
+            step = datetime.timedelta(seconds=span * (k + 1) // (done + 1))
+            yield (enrolment.pk, page_id, enrolled_at + step)
+
+
 def enrolments(ctx: LoadContext) -> None:
     rng = ctx.rng
     officers_by_unit: dict[int, list[int]] = {}
@@ -161,11 +175,12 @@ def enrolments(ctx: LoadContext) -> None:
                 done, status = rng.randint(1, n_lessons), Enrolment.Status.IN_PROGRESS
             else:
                 done, status = 0, Enrolment.Status.ENROLLED
+            officers = officers_by_unit.get(current.get(learner_id), [])
+            officer = rng.choice(officers) if officers else None
             if enrolled_at < ctx.reform_at:
-                source, officers = Enrolment.Source.IMPORT, []
+                source, officer = Enrolment.Source.IMPORT, None
             else:
                 source = Enrolment.Source.OFFICER
-                officers = officers_by_unit.get(current.get(learner_id), [])
             rows.append(
                 Enrolment(
                     learner_id=learner_id,
@@ -173,7 +188,7 @@ def enrolments(ctx: LoadContext) -> None:
                     unit_id=ctx.unit_at(learner_id, enrolled_at),
                     status=status,
                     source=source,
-                    enrolled_by_id=rng.choice(officers) if officers else None,
+                    enrolled_by_id=officer,
                     completed_at=completed_at,
                     created_at=enrolled_at,
                 )
@@ -181,25 +196,11 @@ def enrolments(ctx: LoadContext) -> None:
             meta.append((course_id, done, completed_at, enrolled_at))
         with explicit_dates(Enrolment, "created_at"):
             saved = bulk(Enrolment, rows)
-        progress = []
-        for enrolment, (course_id, done, completed_at, enrolled_at) in zip(
-            saved, meta, strict=True
-        ):
-            end = completed_at or ctx.now
-            span = max(1, int((end - enrolled_at).total_seconds()))
-            progress.extend(
-                LessonProgress(
-                    enrolment_id=enrolment.pk,
-                    page_id=page_id,
-                    completed_at=enrolled_at
-                    + datetime.timedelta(seconds=span * (k + 1) // (done + 1)),
-                )
-                for k, page_id in enumerate(ctx.lessons[course_id][:done])
-            )
-        with explicit_dates(LessonProgress, "completed_at"):
-            bulk(LessonProgress, progress, batch_size=5000)
+        progress = _progress(ctx, saved, meta)
+        ctx.count(
+            "lesson_progress", copy_rows(LessonProgress, PROGRESS_FIELDS, progress)
+        )
         ctx.count("enrolments", len(rows))
-        ctx.count("lesson_progress", len(progress))
 
 
 def generate(ctx: LoadContext) -> None:

@@ -16,7 +16,7 @@ import datetime
 from decimal import Decimal
 
 from courses.loaddata import page_path
-from elearning.loaddata import LoadContext, bulk
+from elearning.loaddata import LoadContext, bulk, copy_rows
 
 from .demo import GIFT_FILE
 from .grading import grade_points, percent
@@ -32,6 +32,17 @@ BANK_ROOT = "ATTT cơ bản"
 EXAM_QUESTIONS = 10
 QUESTIONS = 5
 CHUNK = 1000
+ANSWER_FIELDS = [
+    "attempt_id",
+    "slot",
+    "question_id",
+    "snapshot",
+    "response",
+    "points",
+    "version",
+    "saved_at",
+    "comment",
+]
 
 
 def bank(ctx: LoadContext) -> dict[int, dict]:
@@ -141,9 +152,7 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
             elif rng.random() < 0.5:
                 tries = 1
                 span = int((ctx.now - enrolled_at).total_seconds())
-                end = enrolled_at + datetime.timedelta(
-                    seconds=rng.randrange(max(1, span))
-                )
+                end = enrolled_at + datetime.timedelta(seconds=int(span * rng.random()))
             else:
                 tries = 0
             live = fate == "in_progress" and rng.random() < 0.1
@@ -198,20 +207,21 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
                 )
         saved = bulk(Attempt, attempt_rows)
         answers = (
-            AttemptAnswer(
-                attempt_id=attempt.pk,
-                slot=slot,
-                question_id=qid,
-                snapshot=snapshot,
-                response=response,
-                points=points if attempt.state != Attempt.State.IN_PROGRESS else None,
-                version=1 if response is not None else 0,
-                saved_at=attempt.started_at if response is not None else None,
+            (
+                attempt.pk,
+                slot,
+                qid,
+                snapshot,
+                response,
+                points if attempt.state != Attempt.State.IN_PROGRESS else None,
+                1 if response is not None else 0,
+                attempt.started_at if response is not None else None,
+                "",
             )
             for attempt, rows in zip(saved, answer_rows, strict=True)
             for slot, (qid, snapshot, response, points) in enumerate(rows, start=1)
         )
-        ctx.count("answers", len(bulk(AttemptAnswer, answers, batch_size=5000)))
+        ctx.count("answers", copy_rows(AttemptAnswer, ANSWER_FIELDS, answers))
         ctx.count("attempts", len(saved))
 
 

@@ -36,7 +36,9 @@ STATUS_WEIGHTS = [80, 8, 5, 7]
 
 
 def _start(ctx: LoadContext, first: datetime.date, last: datetime.date):
-    return first + datetime.timedelta(days=ctx.rng.randint(0, (last - first).days))
+    # One draw whatever the span, which moves with the clock.
+    days = int(((last - first).days + 1) * ctx.rng.random())
+    return first + datetime.timedelta(days=days)
 
 
 def _members(ctx: LoadContext, wanted: set[tuple[bool, int, int]]):
