@@ -23,7 +23,7 @@ from elearning.people.models import (
     UnitSuccession,
     User,
 )
-from quizzes.models import Attempt, QuizPage
+from quizzes.models import Attempt, AttemptAnswer, QuizPage
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,12 @@ def test_records_agree_with_each_other(ctx):
     # Nobody has a certificate for a course they have not completed.
     assert Certificate.objects.count() == completed.count()
     assert LessonProgress.objects.count() == ctx.counts["lesson_progress"]
+    # Answers (through COPY on PostgreSQL) keep their JSON and dates.
+    answer = AttemptAnswer.objects.filter(response__isnull=False).first()
+    assert answer.snapshot["choices"], answer.snapshot
+    assert answer.points is not None
+    assert answer.saved_at == answer.attempt.started_at
+    assert AttemptAnswer.objects.count() == ctx.counts["answers"]
 
 
 # Each model of records with the moment that decides its unit.

@@ -3,8 +3,9 @@
 Before the reform each 2018 district held ``size.classes`` classes, since
 01/07/2025 each commune or ward does. A class follows one course for the
 learners enrolled in it who belonged to the class's unit then (the district
-their commune came from, or the commune): up to its capacity, found in one
-pass over the enrolments. Four sessions, every member marked by a trainer at
+their commune came from, enrolled before the reform, or the commune): up to
+its capacity, found in one pass over the enrolments; a unit with nobody in
+that course holds no class. Four sessions, every member marked by a trainer at
 every session; members who completed the course attended every session (the
 class's 80 % rule counts for them).
 """
