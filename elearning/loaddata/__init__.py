@@ -1,11 +1,12 @@
-"""Synthetic load data: sizes XS–XXL, one seeded random stream, bulk inserts.
+"""Synthetic load data: sizes XS–XXL, seeded random streams, bulk inserts.
 
 ``manage.py generate_load_data`` builds a :class:`LoadContext` and runs each
 app's ``loaddata.generate(ctx)`` in ``GENERATORS`` order. Every app owns its
 part (people: units, agencies, accounts; courses: pages, enrolments,
 progress; quizzes: bank, quiz pages, attempts; attendance: classes;
-certificates: numbered certificates). They share the context: the random
-stream, the size, what earlier steps made and the manifest being written.
+certificates: numbered certificates). They share the context: the size,
+what earlier steps made and the manifest being written; each step draws
+from a random stream of its own (seed, prefix and step).
 
 The province is the one of today: people belong to the 95 communes and
 wards of 01/07/2025. Records span from :data:`HISTORY_START` to now; those
