@@ -6,6 +6,11 @@ The first course of a batch is the exam course: every learner is enrolled
 in it and nobody has attempted its quiz yet. Every learner also has
 ``size.enrolments`` other courses, each with a fate: completed (every
 lesson done, a passed quiz, a certificate), in progress or just enrolled.
+Enrolments are spread over the learner's history (``ctx.moment``) and keep
+the unit of their day (``ctx.unit_at``): before 01/07/2025 the 2018
+district, enrolled from its list (source "import"); since, the commune or
+ward, enrolled by its officer. The exam course's enrolments are recent.
+They are made and inserted a batch at a time.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import datetime
 
 from wagtail.models import Page, Site
 
-from elearning.loaddata import LoadContext, bulk, explicit_dates
+from elearning.loaddata import LoadContext, batched, bulk, copy_rows, explicit_dates
 
 from .demo_content import LESSONS
 from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
@@ -34,6 +39,7 @@ TOPICS = [
 CHUNK = 2000
 FATES = ["completed", "in_progress", "enrolled"]
 FATE_WEIGHTS = [50, 35, 15]
+PROGRESS_FIELDS = ["enrolment_id", "page_id", "completed_at"]
 
 
 def catalogue() -> CourseIndexPage:
@@ -108,28 +114,47 @@ def courses(ctx: LoadContext) -> None:
     ctx.count("lessons", sum(len(v) for v in ctx.lessons.values()))
 
 
-def _completed_at(ctx: LoadContext) -> datetime.datetime:
-    # This year's certificates: completion within the current year.
-    days = max(1, min(120, ctx.today.timetuple().tm_yday - 1))
-    return ctx.past(days=days)
-
-
-def plan(ctx: LoadContext) -> list[tuple[int, int, str]]:
-    """(learner id, course id, fate) for every enrolment of this batch."""
+def plan(ctx: LoadContext):
+    """(learner id, course id, fate) for every enrolment of this batch, one
+    learner after another (a generator)."""
     rng = ctx.rng
     exam = ctx.exam_course
     others = ctx.courses[1:]
-    plans = []
     for learner_id, _email, _unit in ctx.learners:
-        plans.append((learner_id, exam.pk, rng.choice(["enrolled", "in_progress"])))
+        yield (learner_id, exam.pk, rng.choice(["enrolled", "in_progress"]))
         picks = rng.sample(others, min(ctx.size.enrolments, len(others)))
         for course in picks:
-            fate = rng.choices(FATES, weights=FATE_WEIGHTS)[0]
-            plans.append((learner_id, course.pk, fate))
+            yield (learner_id, course.pk, rng.choices(FATES, weights=FATE_WEIGHTS)[0])
     for learner_id in ctx.also_enrol:
-        plans.append((learner_id, exam.pk, "in_progress"))
-        plans.extend((learner_id, course.pk, "completed") for course in others)
-    return plans
+        yield (learner_id, exam.pk, "in_progress")
+        yield from ((learner_id, course.pk, "completed") for course in others)
+
+
+def _dates(ctx: LoadContext, learner_id: int, course_id: int, fate: str):
+    """(enrolled at, completed at or None) of one enrolment."""
+    rng = ctx.rng
+    if course_id == ctx.exam_course.pk:
+        return ctx.past(days=90), None
+    if fate != "completed":
+        return ctx.moment(learner_id), None
+    enrolled_at = ctx.moment(learner_id, before=datetime.timedelta(days=3))
+    completed_at = enrolled_at + datetime.timedelta(
+        days=rng.randint(3, 60), seconds=rng.randrange(86400)
+    )
+    return enrolled_at, min(completed_at, ctx.now)
+
+
+def _progress(ctx: LoadContext, saved, meta):
+    """(enrolment id, lesson id, done at) of each lesson done, spread evenly
+    from the enrolment to its completion (or now)."""
+    for enrolment, (course_id, done, completed_at, enrolled_at) in zip(
+        saved, meta, strict=True
+    ):
+        end = completed_at or ctx.now
+        span = max(1, int((end - enrolled_at).total_seconds()))
+        for k, page_id in enumerate(ctx.lessons[course_id][:done]):
+            step = datetime.timedelta(seconds=span * (k + 1) // (done + 1))
+            yield (enrolment.pk, page_id, enrolled_at + step)
 
 
 def enrolments(ctx: LoadContext) -> None:
@@ -137,64 +162,45 @@ def enrolments(ctx: LoadContext) -> None:
     officers_by_unit: dict[int, list[int]] = {}
     for pk, _email, unit_id in ctx.officers:
         officers_by_unit.setdefault(unit_id, []).append(pk)
-    units = {pk: unit_id for pk, _e, unit_id in ctx.learners}
-    plans = plan(ctx)
-    unit_of = ctx.unit_ids({learner_id for learner_id, _c, _f in plans})
-    for start in range(0, len(plans), CHUNK):
-        chunk = plans[start : start + CHUNK]
+    current = ctx.current_units()
+    for chunk in batched(plan(ctx), CHUNK):
         rows, meta = [], []
         for learner_id, course_id, fate in chunk:
             n_lessons = len(ctx.lessons[course_id])
+            enrolled_at, completed_at = _dates(ctx, learner_id, course_id, fate)
             if fate == "completed":
-                done, completed_at = n_lessons, _completed_at(ctx)
-                status = Enrolment.Status.COMPLETED
+                done, status = n_lessons, Enrolment.Status.COMPLETED
             elif fate == "in_progress":
                 # Lessons done, the quiz not yet passed: not complete.
-                done, completed_at = rng.randint(1, n_lessons), None
-                status = Enrolment.Status.IN_PROGRESS
+                done, status = rng.randint(1, n_lessons), Enrolment.Status.IN_PROGRESS
             else:
-                done, completed_at = 0, None
-                status = Enrolment.Status.ENROLLED
-            enrolled_at = (
-                completed_at - datetime.timedelta(days=rng.randint(3, 60))
-                if completed_at
-                else ctx.past(days=90)
-            )
-            officers = officers_by_unit.get(units.get(learner_id), [])
+                done, status = 0, Enrolment.Status.ENROLLED
+            officers = officers_by_unit.get(current.get(learner_id), [])
+            officer = rng.choice(officers) if officers else None
+            if enrolled_at < ctx.reform_at:
+                source, officer = Enrolment.Source.IMPORT, None
+            else:
+                source = Enrolment.Source.OFFICER
             rows.append(
                 Enrolment(
                     learner_id=learner_id,
                     course_id=course_id,
-                    unit_id=unit_of.get(learner_id),
+                    unit_id=ctx.unit_at(learner_id, enrolled_at),
                     status=status,
-                    source=Enrolment.Source.OFFICER,
-                    enrolled_by_id=rng.choice(officers) if officers else None,
+                    source=source,
+                    enrolled_by_id=officer,
                     completed_at=completed_at,
                     created_at=enrolled_at,
                 )
             )
-            meta.append((learner_id, course_id, fate, done, completed_at, enrolled_at))
+            meta.append((course_id, done, completed_at, enrolled_at))
         with explicit_dates(Enrolment, "created_at"):
             saved = bulk(Enrolment, rows)
-        progress = []
-        for enrolment, row in zip(saved, meta, strict=True):
-            learner_id, course_id, fate, done, completed_at, enrolled_at = row
-            ctx.enrolments.append((enrolment.pk, *row))
-            end = completed_at or ctx.now
-            span = max(1, int((end - enrolled_at).total_seconds()))
-            progress.extend(
-                LessonProgress(
-                    enrolment_id=enrolment.pk,
-                    page_id=page_id,
-                    completed_at=enrolled_at
-                    + datetime.timedelta(seconds=span * (k + 1) // (done + 1)),
-                )
-                for k, page_id in enumerate(ctx.lessons[course_id][:done])
-            )
-        with explicit_dates(LessonProgress, "completed_at"):
-            bulk(LessonProgress, progress, batch_size=5000)
+        progress = _progress(ctx, saved, meta)
+        ctx.count(
+            "lesson_progress", copy_rows(LessonProgress, PROGRESS_FIELDS, progress)
+        )
         ctx.count("enrolments", len(rows))
-        ctx.count("lesson_progress", len(progress))
 
 
 def generate(ctx: LoadContext) -> None:

@@ -5,7 +5,9 @@ grading functions (``grade_points``, ``percent``) so scores are what a real
 submit would store. A completed enrolment ends with a passed attempt (after
 up to two failed ones); some in-progress enrolments have a failed attempt,
 a few a live one (started minutes ago, deadline ahead). Nobody has attempted
-the exam course's quiz: it is the exam-day scenario's.
+the exam course's quiz: it is the exam-day scenario's. Enrolments are read
+back a batch at a time; each attempt keeps the learner's unit of its day
+(``ctx.unit_at``: the 2018 district before 01/07/2025).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime
 from decimal import Decimal
 
 from courses.loaddata import page_path
-from elearning.loaddata import LoadContext, bulk
+from elearning.loaddata import LoadContext, bulk, copy_rows
 
 from .demo import GIFT_FILE
 from .grading import grade_points, percent
@@ -30,6 +32,17 @@ BANK_ROOT = "ATTT cơ bản"
 EXAM_QUESTIONS = 10
 QUESTIONS = 5
 CHUNK = 1000
+ANSWER_FIELDS = [
+    "attempt_id",
+    "slot",
+    "question_id",
+    "snapshot",
+    "response",
+    "points",
+    "version",
+    "saved_at",
+    "comment",
+]
 
 
 def bank(ctx: LoadContext) -> dict[int, dict]:
@@ -117,19 +130,19 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
     rng = ctx.rng
     pool = sorted(snapshots)
     exam_id = ctx.exam_course.pk
-    plans = [e for e in ctx.enrolments if e[2] != exam_id and e[3] != "enrolled"]
-    unit_of = ctx.unit_ids({e[1] for e in plans})
-    for start in range(0, len(plans), CHUNK):
+    scores: dict[Decimal, Decimal] = {}  # one object per distinct score
+    for batch in ctx.enrolment_batches(size=CHUNK):
         attempt_rows, answer_rows = [], []
         for (
             enrolment_id,
             learner_id,
             course_id,
             fate,
-            _done,
             completed_at,
-            _at,
-        ) in plans[start : start + CHUNK]:
+            enrolled_at,
+        ) in batch:
+            if course_id == exam_id or fate == "enrolled":
+                continue
             quiz = ctx.quizzes[course_id]
             count = QUESTIONS
             limit = datetime.timedelta(minutes=quiz.time_limit_minutes)
@@ -138,7 +151,8 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
                 end = completed_at
             elif rng.random() < 0.5:
                 tries = 1
-                end = ctx.now - datetime.timedelta(days=rng.randint(1, 30))
+                span = int((ctx.now - enrolled_at).total_seconds())
+                end = enrolled_at + datetime.timedelta(seconds=int(span * rng.random()))
             else:
                 tries = 0
             live = fate == "in_progress" and rng.random() < 0.1
@@ -153,10 +167,11 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
                 if passing and score < quiz.pass_mark:
                     rows = _answers(ctx, snapshots, questions, wrong=0)
                     score = _score(rows)
+                score = scores.setdefault(score, score)
                 started = end - (tries - number + 1) * datetime.timedelta(days=1)
                 attempt = Attempt(
                     learner_id=learner_id,
-                    unit_id=unit_of.get(learner_id),
+                    unit_id=ctx.unit_at(learner_id, started),
                     quiz_id=quiz.pk,
                     number=number,
                     started_at=started,
@@ -180,7 +195,7 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
                 attempt_rows.append(
                     Attempt(
                         learner_id=learner_id,
-                        unit_id=unit_of.get(learner_id),
+                        unit_id=ctx.unit_at(learner_id, started),
                         quiz_id=quiz.pk,
                         number=tries + 1,
                         started_at=started,
@@ -191,23 +206,23 @@ def attempts(ctx: LoadContext, snapshots: dict[int, dict]) -> None:
                     _answers(ctx, snapshots, questions, wrong=0, answered=False)
                 )
         saved = bulk(Attempt, attempt_rows)
-        answers = [
-            AttemptAnswer(
-                attempt_id=attempt.pk,
-                slot=slot,
-                question_id=qid,
-                snapshot=snapshot,
-                response=response,
-                points=points if attempt.state != Attempt.State.IN_PROGRESS else None,
-                version=1 if response is not None else 0,
-                saved_at=attempt.started_at if response is not None else None,
+        answers = (
+            (
+                attempt.pk,
+                slot,
+                qid,
+                snapshot,
+                response,
+                points if attempt.state != Attempt.State.IN_PROGRESS else None,
+                1 if response is not None else 0,
+                attempt.started_at if response is not None else None,
+                "",
             )
             for attempt, rows in zip(saved, answer_rows, strict=True)
             for slot, (qid, snapshot, response, points) in enumerate(rows, start=1)
-        ]
-        bulk(AttemptAnswer, answers, batch_size=5000)
+        )
+        ctx.count("answers", copy_rows(AttemptAnswer, ANSWER_FIELDS, answers))
         ctx.count("attempts", len(saved))
-        ctx.count("answers", len(answers))
 
 
 def generate(ctx: LoadContext) -> None:
@@ -215,11 +230,11 @@ def generate(ctx: LoadContext) -> None:
     quizzes(ctx)
     attempts(ctx, snapshots)
     exam = ctx.exam_course
-    exam_learners = {e[1] for e in ctx.enrolments if e[2] == exam.pk}
+    # Every generated learner is enrolled in the exam course.
     ctx.manifest["exam"] = {
         "quiz_url": page_path(ctx.quizzes[exam.pk]),
         "course_url": page_path(exam),
-        "learners": [email for pk, email, _u in ctx.learners if pk in exam_learners],
+        "learners": [email for _pk, email, _u in ctx.learners],
     }
     ctx.say(
         f"Quizzes: {ctx.counts['quizzes']} quizzes, "

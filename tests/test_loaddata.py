@@ -15,9 +15,15 @@ from django.db.models import Count
 from certificates.models import Certificate, CertificateSeries
 from courses.models import CoursePage, Enrolment, LessonProgress
 from courses.selectors import enrolment_eligibility
-from elearning.loaddata import LoadContext, generate
-from elearning.people.models import PrivacyConsent, User
-from quizzes.models import Attempt, QuizPage
+from elearning.loaddata import EMAIL_DOMAIN, REFORM, SIZES, LoadContext, generate
+from elearning.people.models import (
+    AdministrativeUnit,
+    PrivacyConsent,
+    StaffProfile,
+    UnitSuccession,
+    User,
+)
+from quizzes.models import Attempt, AttemptAnswer, QuizPage
 
 pytestmark = pytest.mark.django_db
 
@@ -107,17 +113,112 @@ def test_records_agree_with_each_other(ctx):
     # Nobody has a certificate for a course they have not completed.
     assert Certificate.objects.count() == completed.count()
     assert LessonProgress.objects.count() == ctx.counts["lesson_progress"]
+    # Answers (through COPY on PostgreSQL) keep their JSON and dates.
+    answer = AttemptAnswer.objects.filter(response__isnull=False).first()
+    assert answer.snapshot["choices"], answer.snapshot
+    assert answer.points is not None
+    assert answer.saved_at == answer.attempt.started_at
+    assert AttemptAnswer.objects.count() == ctx.counts["answers"]
 
 
-def test_records_keep_their_learners_unit(ctx):
-    from django.db.models import F
+# Each model of records with the moment that decides its unit.
+DATED = {
+    "enrolment": "created_at",
+    "attempt": "started_at",
+    "attendance": "session__start",
+    "certificate": "issued_at",
+}
 
+
+def _dated_models():
     from courses.attendance.models import AttendanceRecord
 
-    for model in (Enrolment, Attempt, AttendanceRecord, Certificate):
-        records = model.objects.all()
-        assert records.exists(), model
-        assert not records.exclude(unit=F("learner__profile__unit")).exists(), model
+    return {
+        "enrolment": Enrolment,
+        "attempt": Attempt,
+        "attendance": AttendanceRecord,
+        "certificate": Certificate,
+    }
+
+
+def test_people_sit_in_the_communes_and_wards_of_2025(ctx):
+    profiles = StaffProfile.objects.filter(user__email__endswith=EMAIL_DOMAIN)
+    learners = profiles.filter(user__email__startswith="lt.hv")
+    assert learners.count() == ctx.size.learners
+    for profile in learners.select_related("unit"):
+        unit = profile.unit
+        assert unit.level == AdministrativeUnit.Level.COMMUNE, unit
+        assert unit.valid_from == REFORM and unit.valid_to is None, unit
+        assert unit.parent.code == "75"
+    # One officer per commune or ward; trainers and the admin at the province.
+    officers = profiles.filter(user__email__startswith="lt.cb")
+    assert officers.count() == 95 * ctx.size.officers
+    assert set(officers.values_list("unit_id", flat=True)) == {
+        u.pk for u in ctx.communes
+    }
+    others = profiles.exclude(user__email__startswith="lt.hv").exclude(
+        user__email__startswith="lt.cb"
+    )
+    assert set(others.values_list("unit__code", flat=True)) == {"75"}
+
+
+def test_records_keep_the_unit_of_their_day(units):
+    """Before 01/07/2025 the district the learner's commune came from, since
+    then the commune or ward; no record before the reform for a learner of
+    a commune without a 2018 predecessor. (XS: enough records on both sides
+    on any day the suite runs.)"""
+    ctx = build("XS", seed=4)
+    reform = ctx.reform_at
+    current = dict(
+        StaffProfile.objects.filter(user__email__startswith="lt.hv").values_list(
+            "user_id", "unit_id"
+        )
+    )
+    without_history = {pk for pk, former in ctx.former.items() if former is None}
+    assert without_history and len(without_history) < len(ctx.former)
+    # Each learner's district is one their commune's predecessor communes
+    # were under, through the units' successions.
+    for learner_id, former in ctx.former.items():
+        if former is None:
+            continue
+        assert UnitSuccession.objects.filter(
+            successor_id=current[learner_id],
+            predecessor__parent_id=former,
+            predecessor__level=AdministrativeUnit.Level.COMMUNE,
+        ).exists()
+    for name, model in _dated_models().items():
+        when = DATED[name]
+        rows = model.objects.values_list("learner_id", "unit__level", "unit_id", when)
+        before = [r for r in rows if r[3] < reform]
+        after = [r for r in rows if r[3] >= reform]
+        assert before, name
+        assert after, name
+        for learner_id, level, unit_id, _at in before:
+            assert learner_id not in without_history, name
+            assert level == AdministrativeUnit.Level.DISTRICT, name
+            assert unit_id == ctx.former[learner_id], name
+        for learner_id, level, unit_id, _at in after:
+            assert level == AdministrativeUnit.Level.COMMUNE, name
+            assert unit_id == current[learner_id], name
+    # A certificate names the unit and the agency of its day.
+    certificates = Certificate.objects.select_related("unit", "learner__profile")
+    early = certificates.filter(issued_at__lt=reform).first()
+    assert early.unit.level == AdministrativeUnit.Level.DISTRICT
+    assert early.unit_name == early.unit.full_name
+    assert early.agency_name.endswith(early.unit.full_name)
+    late = certificates.filter(issued_at__gte=reform).first()
+    assert late.unit_id == late.learner.profile.unit_id
+    assert late.agency_name == late.learner.profile.agency.name
+    # Classes: the districts' before the reform, the communes' since.
+    from courses.attendance.models import TrainingClass
+
+    for klass in TrainingClass.objects.select_related("unit"):
+        expected = (
+            AdministrativeUnit.Level.DISTRICT
+            if klass.start_date < REFORM
+            else AdministrativeUnit.Level.COMMUNE
+        )
+        assert klass.unit.level == expected, klass
 
 
 def test_manifest_accounts_can_sign_in(ctx, client):
@@ -134,6 +235,7 @@ def test_manifest_accounts_can_sign_in(ctx, client):
     officer = User.objects.get(email=manifest["officers"][0]["email"])
     assert officer.is_unit_officer
     assert officer.profile.unit.code == manifest["officers"][0]["unit"]
+    assert officer.profile.unit.valid_from == REFORM  # a commune or ward of 2025
     assert User.objects.get(email=manifest["admin"]["email"]).is_province_admin
 
 
@@ -163,6 +265,16 @@ def test_command_writes_the_manifest_and_refuses_a_second_run(units, tmp_path):
     assert manifest["counts"]["enrolments"] == Enrolment.objects.count()
     with pytest.raises(CommandError, match="generated data"):
         call_command("generate_load_data", size="XS", manifest=str(path))
+
+
+def test_command_offers_every_size_up_to_xxl():
+    from elearning.management.commands.generate_load_data import Command
+
+    parser = Command().create_parser("manage.py", "generate_load_data")
+    assert parser.parse_args(["--size", "XXL"]).size == "XXL"
+    assert SIZES["XXL"].learners == 150_000
+    with pytest.raises(CommandError):
+        parser.parse_args(["--size", "T"])  # the test suite's own
 
 
 def test_command_refuses_a_database_with_people(learner, tmp_path):

@@ -1,6 +1,11 @@
 """Load data for people: the real units, agencies and generated accounts.
 
-Accounts are bulk-inserted with one password hash computed once; learners
+Learners and officers belong to the communes and wards of 01/07/2025 (every
+unit of ``elearning/people/data/`` is loaded); each learner also gets the
+2018 district their commune came from (``ctx.former``), which their records
+made before the reform keep. Trainers and the admin are at the province.
+
+Accounts are bulk-inserted a batch at a time with one password hash computed once; learners
 have a verified address and have accepted the current privacy notice, staff
 have a TOTP authenticator with a secret from the seeded stream (written to
 the manifest), so every generated account can sign in straight away.
@@ -14,7 +19,7 @@ from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
-from elearning.loaddata import LoadContext, bulk
+from elearning.loaddata import LoadContext, batched, bulk
 
 from .models import (
     AdministrativeUnit,
@@ -26,7 +31,8 @@ from .models import (
     User,
 )
 from .names import fold, name_match_key, name_sort_key, normalize_text
-from .services import PRIVACY_NOTICE_VERSION, units_load
+from .selectors import former_districts
+from .services import PRIVACY_NOTICE_VERSION, unit_files_load
 
 FAMILY = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
@@ -43,6 +49,16 @@ GIVEN = [
     "Phương", "Quân", "Quang", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Trung",
     "Tuấn", "Uyên", "Việt", "Vy", "Yến",
 ]  # fmt: skip
+# The agencies of a commune or ward since 01/07/2025 (the economic office of
+# a ward also has infrastructure and urban affairs).
+COMMUNE_AGENCIES = [
+    "Văn phòng HĐND và UBND",
+    "Phòng Kinh tế",
+    "Phòng Văn hóa - Xã hội",
+    "Trung tâm Phục vụ hành chính công",
+]
+WARD_ECONOMY = "Phòng Kinh tế, Hạ tầng và Đô thị"
+# Those of a district until 30/06/2025: named on the certificates of then.
 AGENCIES = [
     "Văn phòng HĐND và UBND",
     "Phòng Nội vụ",
@@ -69,23 +85,39 @@ def full_name(rng) -> str:
 
 
 def units(ctx: LoadContext) -> None:
-    units_load()
+    unit_files_load()
     province = AdministrativeUnit.objects.get(code="75", parent__isnull=True)
     ctx.units = {"75": province}
-    # The 2018 districts (a database set up by `make setup` has the communes too).
     ctx.districts = list(
         AdministrativeUnit.objects.filter(
             parent=province, level=AdministrativeUnit.Level.DISTRICT
-        )
+        ).order_by("code", "valid_from")
     )
-    ctx.units.update({u.code: u for u in ctx.districts})
+    ctx.communes = list(
+        AdministrativeUnit.objects.valid_on(ctx.today)
+        .filter(parent=province, level=AdministrativeUnit.Level.COMMUNE)
+        .order_by("code", "valid_from")
+    )
+    ctx.units.update({u.code: u for u in ctx.communes})
+
+
+def agency_names(unit: AdministrativeUnit) -> list[str]:
+    names = list(COMMUNE_AGENCIES)
+    if unit.kind == AdministrativeUnit.Kind.WARD:
+        names[1] = WARD_ECONOMY
+    return [normalize_text(f"{name} {unit.full_name}") for name in names]
+
+
+def former_agency_name(learner_id: int, district: AdministrativeUnit) -> str:
+    """The district agency a learner worked in before the reform, as the
+    certificates of then name it (one of the district's, by the learner)."""
+    name = AGENCIES[learner_id % len(AGENCIES)]
+    return normalize_text(f"{name} {district.full_name}")
 
 
 def agencies(ctx: LoadContext) -> None:
     wanted = [(ctx.units["75"].pk, PROVINCE_AGENCY)] + [
-        (unit.pk, normalize_text(f"{name} {unit.full_name}"))
-        for unit in ctx.districts
-        for name in AGENCIES
+        (unit.pk, name) for unit in ctx.communes for name in agency_names(unit)
     ]
     # An agency already there under another case or spacing is reused.
     existing = set(Agency.objects.by_match_key())
@@ -104,16 +136,24 @@ def agencies(ctx: LoadContext) -> None:
         )
 
 
-def accounts(
-    ctx: LoadContext, people: list[tuple[str, Role, object]]
-) -> list[tuple[int, str, int]]:
-    """Create ``people`` ((email, role, unit)) with profile, address, consent.
+def accounts(ctx: LoadContext, people) -> list[tuple[int, str, int]]:
+    """Create ``people`` ((email, role, unit), any iterable) with profile,
+    address and consent, a batch at a time.
 
     Returns (user id, email, unit id) in the given order.
     """
+    made: list[tuple[int, str, int]] = []
+    groups: dict[str, int] = {}
+    for batch in batched(people):
+        made.extend(_accounts_batch(ctx, batch, groups))
+    ctx.count("users", len(made))
+    return made
+
+
+def _accounts_batch(ctx, people, groups) -> list[tuple[int, str, int]]:
     rng = ctx.rng
-    role_names = {str(role) for _email, role, _unit in people}
-    groups = {g.name: g.pk for g in Group.objects.filter(name__in=role_names)}
+    role_names = {str(role) for _email, role, _unit in people} - set(groups)
+    groups.update(Group.objects.filter(name__in=role_names).values_list("name", "pk"))
     for name in role_names - set(groups):  # a flushed test database
         groups[name] = Group.objects.create(name=name).pk
     users = bulk(
@@ -177,7 +217,6 @@ def accounts(
             for u in users
         ),
     )
-    ctx.count("users", len(users))
     return [
         (user.pk, user.email, unit.pk)
         for user, (_e, _r, unit) in zip(users, people, strict=True)
@@ -207,17 +246,28 @@ def generate(ctx: LoadContext) -> None:
     agencies(ctx)
     ctx.password_hash = make_password(ctx.password)
     province = ctx.units["75"]
-    # Learners spread over the districts, a little unevenly like real ones.
-    weights = [ctx.rng.randint(5, 15) for _ in ctx.districts]
-    learner_units = ctx.rng.choices(ctx.districts, weights=weights, k=size.learners)
-    people = [
+    # Learners spread over the communes and wards, a little unevenly like
+    # real ones; each keeps one of the districts their commune came from.
+    weights = [ctx.rng.randint(5, 15) for _ in ctx.communes]
+    learner_units = ctx.rng.choices(ctx.communes, weights=weights, k=size.learners)
+    formers = former_districts(ctx.communes)
+    former_ids = [
+        ctx.rng.choice(formers[unit.pk]).pk if formers[unit.pk] else None
+        for unit in learner_units
+    ]
+    people = (
         (ctx.email("hv", n, unit.code), Role.LEARNER, unit)
         for n, unit in enumerate(learner_units)
-    ]
+    )
     ctx.learners = accounts(ctx, people)
+    ctx.former = {
+        pk: former
+        for (pk, _e, _u), former in zip(ctx.learners, former_ids, strict=True)
+    }
+    del learner_units, former_ids
     officers = [
         (ctx.email("cb", n * 100 + k, unit.code), Role.OFFICER, unit)
-        for n, unit in enumerate(ctx.districts)
+        for n, unit in enumerate(ctx.communes)
         for k in range(size.officers)
     ]
     trainers = [
@@ -229,7 +279,7 @@ def generate(ctx: LoadContext) -> None:
     ctx.officers = staff[: len(officers)]
     ctx.trainers = [pk for pk, _e, _u in staff[len(officers) : -1]]
     ctx.admin_id = staff[-1][0]
-    unit_codes = {u.pk: u.code for u in ctx.districts}
+    unit_codes = {u.pk: u.code for u in ctx.communes}
     ctx.manifest["learners"] = [email for _pk, email, _u in ctx.learners]
     ctx.manifest["officers"] = [
         {"email": email, "unit": unit_codes[unit_id], "totp_secret": secret}

@@ -195,6 +195,28 @@ def successors_in_force(
     return sorted(found.values(), key=lambda u: (u.code, u.valid_from))
 
 
+def former_districts(
+    units: Iterable[AdministrativeUnit],
+) -> dict[int, list[AdministrativeUnit]]:
+    """For each unit (by id), the districts its predecessor communes were
+    under, once per predecessor commune, in code order: a commune of 2025
+    formed from two communes of Xuân Lộc and one of Cẩm Mỹ gives [Cẩm Mỹ,
+    Xuân Lộc, Xuân Lộc]. Empty for a unit whose predecessors are not in the
+    database (the communes of the former Bình Phước). One query."""
+    ids = [unit.pk for unit in units]
+    found: dict[int, list[AdministrativeUnit]] = {pk: [] for pk in ids}
+    successions = UnitSuccession.objects.filter(
+        successor_id__in=ids,
+        predecessor__level=AdministrativeUnit.Level.COMMUNE,
+        predecessor__parent__level=AdministrativeUnit.Level.DISTRICT,
+    ).select_related("predecessor__parent")
+    for succession in successions:
+        found[succession.successor_id].append(succession.predecessor.parent)
+    for districts in found.values():
+        districts.sort(key=lambda unit: (unit.code, unit.valid_from))
+    return found
+
+
 def _in_force(unit: AdministrativeUnit, day: datetime.date) -> bool:
     return unit.valid_from <= day and (unit.valid_to is None or unit.valid_to >= day)
 

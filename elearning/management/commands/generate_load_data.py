@@ -26,7 +26,7 @@ CHOICES = [name for name in SIZES if name != "T"]
 class Command(BaseCommand):
     help = (
         "Generate load-test data (units, agencies, staff, courses, enrolments, "
-        "attempts, classes, certificates) of size XS–XL into an empty database "
+        "attempts, classes, certificates) of size XS–XXL into an empty database "
         "and write a JSON manifest (accounts, TOTP secrets, URLs) for the "
         "benchmark scenarios."
     )
