@@ -67,9 +67,11 @@ def own_budget(name: str) -> int | None:
     if name == "admin reports:province":
         from elearning.reports.selectors import TREND_YEARS
 
-        # The trend computes each earlier year's figures (three queries a
-        # year since the first enrolment, at most TREND_YEARS years).
-        return OFFICER_BUDGET + 3 * (TREND_YEARS - 1)
+        # The trend asks each earlier year's figures, since the first
+        # enrolment and at most TREND_YEARS years: six queries a year, one
+        # per batch of figures (enrolments, quiz attempts, classes, class
+        # members, attendance records, certificates).
+        return OFFICER_BUDGET + 6 * (TREND_YEARS - 1)
     return None
 
 
