@@ -326,38 +326,24 @@ def _true_false(question: ParsedQuestion, q: _Question) -> None:
     ]
 
 
-def _short(question: ParsedQuestion, q: _Question) -> None:
-    question.qtype = "short"
+def _typed_answers(question: ParsedQuestion, q: _Question, *, numerical: bool) -> None:
+    """The answers a learner types (short answer, numerical): plain text,
+    weight and feedback, a numerical one with its tolerance."""
     for answer in q.element.findall("answer"):
         text = _text(answer)
-        if not text:
+        tolerance = None
+        if numerical:
+            text = text or "*"
+            try:
+                if text != "*":
+                    _number(text, _("đáp án"))
+                tolerance = abs(
+                    _number(answer.findtext("tolerance") or "0", _("sai số cho phép"))
+                )
+            except _Refused as refused:
+                raise _Refused(refused.message, q.line(answer)) from None
+        elif not text:
             continue
-        feedback, feedback_format = _feedback(answer, q)
-        question.choices.append(
-            ParsedChoice(
-                text,
-                _fraction(answer, q),
-                feedback,
-                text_format="plain",
-                feedback_format=feedback_format,
-            )
-        )
-    if not question.choices:
-        raise _Refused(_("câu trả lời ngắn chưa có đáp án."))
-
-
-def _numerical(question: ParsedQuestion, q: _Question) -> None:
-    question.qtype = "numerical"
-    for answer in q.element.findall("answer"):
-        text = _text(answer) or "*"
-        try:
-            if text != "*":
-                _number(text, _("đáp án"))
-            tolerance = abs(
-                _number(answer.findtext("tolerance") or "0", _("sai số cho phép"))
-            )
-        except _Refused as refused:
-            raise _Refused(refused.message, q.line(answer)) from None
         feedback, feedback_format = _feedback(answer, q)
         question.choices.append(
             ParsedChoice(
@@ -369,6 +355,18 @@ def _numerical(question: ParsedQuestion, q: _Question) -> None:
                 tolerance=tolerance,
             )
         )
+
+
+def _short(question: ParsedQuestion, q: _Question) -> None:
+    question.qtype = "short"
+    _typed_answers(question, q, numerical=False)
+    if not question.choices:
+        raise _Refused(_("câu trả lời ngắn chưa có đáp án."))
+
+
+def _numerical(question: ParsedQuestion, q: _Question) -> None:
+    question.qtype = "numerical"
+    _typed_answers(question, q, numerical=True)
     if not question.choices:
         raise _Refused(_("câu hỏi dạng số chưa có đáp án."))
 
