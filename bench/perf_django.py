@@ -13,6 +13,7 @@ Each prints one JSON object on its last line of output.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -149,12 +150,59 @@ def reconcile(manifest, acks_file, submitted_file) -> dict:
     }
 
 
+# Lists an officer opens every day (reports:learners gets its filter below).
+OFFICER_PAGES = (
+    "reports:dashboard",
+    "reports:learners",
+    "courses:officer_enrolments",
+    "courses:officer_requests",
+    "people:confirmations",
+    "attendance:class_list",
+    "certificates:register",
+    "people_staff:index",
+)
+
+
+def _busiest_officer(manifest):
+    """The officer of the commune or ward with the most learners."""
+    from django.db.models import Count
+
+    from elearning.people.models import User
+
+    codes = {o["unit"]: o["email"] for o in manifest["officers"]}
+    busiest = (
+        User.objects.filter(profile__unit__code__in=codes)
+        .values("profile__unit__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "profile__unit__code")
+        .first()
+    )
+    code = busiest["profile__unit__code"]
+    return User.objects.get(email=codes[code]), code, busiest["n"]
+
+
+def _timed_get(client, url) -> tuple[list[float], int, int]:
+    """Three timed visits after a first one; (ms each, status, queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    timings = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(round((time.perf_counter() - started) * 1000, 1))
+    return timings, response.status_code, len(queries)
+
+
 def reports(manifest) -> dict:
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
 
+    from elearning.people.middleware import MFA_SESSION_KEY
     from elearning.people.models import User
     from elearning.reports.snapshots import province_figures_refresh_due
 
@@ -169,26 +217,45 @@ def reports(manifest) -> dict:
     started = time.perf_counter()
     province_figures_refresh_due()
     refresh = time.perf_counter() - started
-    timings, statuses = [], []
-    for _ in range(3):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        statuses.append(response.status_code)
+    timings, status, queries = _timed_get(client, url)
+    pages = {
+        "admin reports:province": {"ms": timings, "status": status, "queries": queries}
+    }
+
+    officer, code, people = _busiest_officer(manifest)
+    officer_client = Client(HTTP_HOST="127.0.0.1")
+    officer_client.force_login(officer)
+    session = officer_client.session
+    session[MFA_SESSION_KEY] = True  # signed in with their authenticator
+    session.save()
+    for name in OFFICER_PAGES:
+        url = reverse(name)
+        if name == "reports:learners":
+            url += f"?year={year}&metric=enrolled&unit={officer.profile.unit_id}"
+        timings, status, queries = _timed_get(officer_client, url)
+        pages[f"officer {name}"] = {"ms": timings, "status": status, "queries": queries}
+
+    yearly = {}
     with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        call_command(
-            "yearly_report",
-            f"--year={year}",
-            "--format=pdf",
-            f"--output={Path(tmp) / 'r.pdf'}",
-        )
-        yearly = time.perf_counter() - started
+        for unit in (None, code):
+            for fmt in ("pdf", "xlsx"):
+                started = time.perf_counter()
+                call_command(
+                    "yearly_report",
+                    f"--year={year}",
+                    f"--format={fmt}",
+                    f"--output={Path(tmp) / ('r.' + fmt)}",
+                    *([f"--unit={unit}"] if unit else []),
+                    stdout=io.StringIO(),
+                )
+                yearly[f"{unit or 'province'} {fmt}"] = round(
+                    (time.perf_counter() - started) * 1000, 1
+                )
     return {
-        "province_dashboard_ms": [round(t * 1000, 1) for t in timings],
-        "province_dashboard_status": statuses,
+        "pages": pages,
+        "officer": {"unit": code, "people": people},
         "province_figures_refresh_ms": round(refresh * 1000, 1),
-        "yearly_report_ms": round(yearly * 1000, 1),
+        "yearly_report_ms": yearly,
     }
 
 
