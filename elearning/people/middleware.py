@@ -106,6 +106,21 @@ class PrivacyConsentMiddleware:
         return self.get_response(request)
 
 
+def consent_remember(request, user) -> None:
+    """At sign-in (whose response saves the session anyway): remember that
+    the user accepted the current notice, so the first page after it
+    neither asks the database nor writes the session again."""
+    from .models import PrivacyConsent
+    from .services import PRIVACY_NOTICE_VERSION
+
+    if getattr(request, "session", None) is None:
+        return
+    if PrivacyConsent.objects.filter(
+        user=user, notice_version=PRIVACY_NOTICE_VERSION
+    ).exists():
+        request.session[CONSENT_SESSION_KEY] = PRIVACY_NOTICE_VERSION
+
+
 AWAITING_OPEN = {"people:awaiting", "people:my_data", "people:my_data_download"}
 
 

@@ -1,12 +1,14 @@
 """Role changes are audited and disabled accounts lose their sessions,
 whichever screen or command makes the change; the cached request user
 (``people.backends``) is dropped whenever the user, profile or roles change;
-a password reset forgets the account's failed sign-ins (``throttle``)."""
+a password reset forgets the account's failed sign-ins (``throttle``); a
+sign-in remembers the privacy consent in the session."""
 
 from __future__ import annotations
 
 from allauth.account.signals import password_reset
 from allauth.mfa.signals import authenticator_removed
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import (
@@ -21,8 +23,14 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from .backends import forget_request_user
+from .middleware import consent_remember
 from .models import StaffProfile, User
 from .throttle import login_throttle_forget_account
+
+
+@receiver(user_logged_in)
+def remember_consent(sender, request, user, **kwargs):
+    consent_remember(request, user)
 
 
 @receiver(post_save, sender=User)

@@ -160,3 +160,17 @@ def test_the_notice_states_the_configured_retention(client, settings):
     settings.PERSONAL_DATA_PROFILE_YEARS = 7
     text = client.get(reverse("people:privacy_notice")).content.decode()
     assert "sau 7 năm các dữ liệu này được ẩn danh" in text
+
+
+def test_the_first_page_after_signing_in_writes_no_session(units, client, learner):
+    """The consent is looked up once, at sign-in, whose response saves the
+    session anyway; the next page neither asks for it nor saves the session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("courses:my_courses")).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if "people_privacyconsent" in q]
+    assert not [q for q in sql if q.startswith(("UPDATE", "INSERT")) and "session" in q]
