@@ -94,16 +94,29 @@ class QuestionCategory(models.Model):
         return "/".join(reversed(names))
 
     def subtree_ids(self) -> set[int]:
-        ids, frontier = {self.pk}, [self.pk]
-        while frontier:
-            frontier = list(
-                QuestionCategory.objects.filter(parent_id__in=frontier).values_list(
-                    "pk", flat=True
-                )
-            )
-            frontier = [pk for pk in frontier if pk not in ids]
-            ids.update(frontier)
-        return ids
+        """This category and every one below it (one query for the whole tree)."""
+        return category_subtree(self.pk, category_children())
+
+
+def category_children() -> dict[int, list[int]]:
+    """{category id: its subcategories' ids}, for the whole bank at once."""
+    children: dict[int, list[int]] = {}
+    for pk, parent in QuestionCategory.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    return children
+
+
+def category_subtree(pk: int, children: dict[int, list[int]]) -> set[int]:
+    ids, frontier = {pk}, [pk]
+    while frontier:
+        frontier = [
+            child
+            for parent in frontier
+            for child in children.get(parent, ())
+            if child not in ids
+        ]
+        ids.update(frontier)
+    return ids
 
 
 class QuestionTag(TaggedItemBase):
@@ -547,9 +560,14 @@ class QuizRandomDraw(Orderable):
         verbose_name = _("câu hỏi ngẫu nhiên")
         verbose_name_plural = _("câu hỏi ngẫu nhiên")
 
-    def category_ids(self) -> set[int]:
+    def category_ids(self, children: dict[int, list[int]] | None = None) -> set[int]:
+        """The categories it draws from (``children``: from
+        :func:`category_children`, when several draws are read at once)."""
         if self.include_subcategories:
-            return self.category.subtree_ids()
+            return category_subtree(
+                self.category_id,
+                category_children() if children is None else children,
+            )
         return {self.category_id}
 
 

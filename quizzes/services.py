@@ -37,6 +37,8 @@ from .models import (
     Question,
     QuestionCategory,
     QuizPage,
+    QuizRandomDraw,
+    category_children,
 )
 from .responses import ESSAY_MAX_CHARS, InvalidResponse, response_clean
 
@@ -488,12 +490,27 @@ def quiz_draw_shortfalls(draws) -> list[str]:
     return problems
 
 
+def quiz_plan(quiz: QuizPage) -> tuple[list[int], list[QuizRandomDraw]]:
+    """The published quiz's fixed questions (ids) and random draws, kept
+    until the page tree changes (they change only when the page is
+    published)."""
+    return memo(
+        f"quizzes:plan:{quiz.pk}",
+        lambda: (
+            [fq.question_id for fq in quiz.fixed_questions.all()],
+            list(quiz.random_draws.all()),
+        ),
+    )
+
+
 def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[Question]:
-    chosen = [fq.question_id for fq in quiz.fixed_questions.all()]
-    for draw in quiz.random_draws.select_related("category"):
+    fixed, draws = quiz_plan(quiz)
+    chosen = list(fixed)
+    children = category_children() if draws else {}
+    for draw in draws:
         pool = list(
             Question.objects.drawable()
-            .filter(category_id__in=draw.category_ids())
+            .filter(category_id__in=draw.category_ids(children))
             .exclude(pk__in=chosen)
             .values_list("pk", flat=True)
         )
@@ -541,7 +558,8 @@ def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> At
     from courses.models import Enrolment
 
     now = now or timezone.now()
-    live = Attempt.objects.live().filter(learner=learner, quiz=quiz).first()
+    earlier = list(Attempt.objects.filter(learner=learner, quiz=quiz))
+    live = next((a for a in earlier if a.is_live), None)
     if live is not None:
         return live
     if quiz.opens_at and now < quiz.opens_at:
@@ -555,7 +573,7 @@ def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> At
         .exists()
     ):
         raise QuizError(_("Anh/chị chưa ghi danh khóa học này."))
-    used = Attempt.objects.filter(learner=learner, quiz=quiz).count()
+    used = len(earlier)
     if quiz.attempts_allowed and used >= quiz.attempts_allowed:
         raise QuizError(_("Anh/chị đã dùng hết số lượt làm bài."))
     rng = secrets.SystemRandom()

@@ -53,6 +53,29 @@ def test_start_draws_ten_questions_with_snapshots(quiz, enrolled):
     assert attempt.deadline == attempt.started_at + timedelta(minutes=20)
 
 
+def test_a_published_change_of_the_questions_reaches_the_next_start(
+    quiz, enrolled, other_learner, course
+):
+    """Starts read the quiz's questions from memory until the page is
+    published again; then the next start draws from the new ones."""
+    from courses.models import Enrolment
+    from quizzes.models import Question, QuestionCategory, QuizFixedQuestion
+
+    assert attempt_start(learner=enrolled, quiz=quiz).answers.count() == 10
+    chosen = list(Question.objects.order_by("pk")[:3])
+    page = quiz.specific.get_latest_revision_as_object()
+    page.random_draws = []
+    page.fixed_questions = [QuizFixedQuestion(question=q) for q in chosen]
+    page.save_revision().publish()
+    Enrolment.objects.create(learner=other_learner, course=course)
+    attempt = attempt_start(learner=other_learner, quiz=quiz.specific)
+    assert {a.question_id for a in attempt.answers.all()} == {q.pk for q in chosen}
+    # A subcategory added under a draw's category counts from the next start.
+    root = QuestionCategory.objects.get(name="ATTT cơ bản", parent=None)
+    deeper = QuestionCategory.objects.create(name="Mới thêm", parent=root)
+    assert deeper.pk in root.subtree_ids()
+
+
 def test_start_is_idempotent(quiz, enrolled):
     first = attempt_start(learner=enrolled, quiz=quiz)
     assert attempt_start(learner=enrolled, quiz=quiz).pk == first.pk
