@@ -390,6 +390,8 @@ def attempt_rows(
             "answer": answer,
             "slot": answer.slot,
             "qid": answer.question_id,
+            # The question's id as the form's names and ids spell it.
+            "ref": str(answer.question_id),
             "type": snap["type"],
             "text": snap["text"],
             "points": snap.get("points"),
