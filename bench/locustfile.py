@@ -275,11 +275,15 @@ class ExamUser(Person):
         self.csrf = self.cookies().get("csrftoken", "")
         self.saving_until = time.time() + EXAM_SECONDS
         self.submit_at = self.saving_until + self.rng.uniform(0, SUBMIT_WINDOW)
+        # The page saves when an answer changes: the first comes once the
+        # learner has read and answered, one period after the page showed.
+        self.first_save_at = time.time() + SAVE_EVERY
 
     @task
     def save(self):
         if self.attempt is None:
             return
+        time.sleep(max(0.0, self.first_save_at - time.time()))
         if time.time() >= self.saving_until:
             time.sleep(max(0.0, self.submit_at - time.time()))
             self.submit()

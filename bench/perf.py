@@ -542,7 +542,8 @@ def main() -> int:  # noqa: C901, PLR0915
             return run
 
         for name in ("ping", "browse", "login", "exam"):
-            if name in STEPS:
+            # Exam day begins with its learners signing in (the login storm).
+            if name in STEPS or (name == "login" and "exam" in STEPS):
                 measured(name, scenario(name))
         ping = steps.get("trivial view", {}).get("rps")
         for step in steps.values():
