@@ -297,9 +297,9 @@ def table(steps: dict, regressions: list[dict] | None = None) -> str:
     regressed = {(r["step"], r["figure"]) for r in regressions or []}
     header = (
         "| step | requests | errors | p50 ms | p95 ms | p99 ms | req/s "
-        "| × trivial | target | met |"
+        "| × trivial | CPU ms a request, per process | target | met |"
     )
-    lines = [header, "|" + "---|" * 10]
+    lines = [header, "|" + "---|" * 11]
     for name, step in steps.items():
 
         def cell(figure, step=step, name=name):
@@ -317,9 +317,25 @@ def table(steps: dict, regressions: list[dict] | None = None) -> str:
         lines.append(
             f"| {name} | {cell('requests')} | {cell('errors')} | {cell('p50_ms')} "
             f"| {cell('p95_ms')} | {cell('p99_ms')} | {cell('rps')} "
-            f"| {cell('ratio')} | {wanted or '–'} | {met} |"
+            f"| {cell('ratio')} | {cpu_cell(step.get('cpu_ms'))} | {wanted or '–'} "
+            f"| {met} |"
         )
     return "\n".join(lines)
+
+
+CPU_NAMES = {"postgres": "PostgreSQL", "redis": "Redis"}
+
+
+def cpu_cell(cpu: dict | None) -> str:
+    """ "gunicorn 4.1, PostgreSQL 0.3, …": what one request (or certificate)
+    cost each kind of process."""
+    if not cpu:
+        return "–"
+    return ", ".join(
+        f"{CPU_NAMES.get(part, part)} {value:g}"
+        for part, value in cpu.items()
+        if value is not None
+    )
 
 
 def cpu_seconds(pid: int) -> float:

@@ -156,10 +156,12 @@ def test_targets_missed_and_table():
         },
         "ping": {"requests": 5, "errors": 0, "p95_ms": 3.0, "rps": 400.0},
     }
+    steps["browse"]["cpu_ms"] = {"gunicorn": 4.1, "postgres": 0.3, "locust": None}
     assert target_failures(steps) == ["browse: p95_ms 160.0 (target <= 150)"]
     regressions = compare(results(browse={"p95_ms": 100}), {"steps": steps})
     text = table(steps, regressions)
     assert "| browse | 10 | 0 | – | 160 ▲ |" in text
+    assert "| gunicorn 4.1, PostgreSQL 0.3 |" in text
     assert "**no**" in text
 
 
