@@ -72,6 +72,16 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_times() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat."""
+    fields = [
+        float(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]
+    ]
+    idle = fields[3] + fields[4]  # idle, iowait
+    total = sum(fields[:8])  # user … steal; guest time is counted in user
+    return total - idle, total
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -232,6 +242,7 @@ def main() -> int:
     try:
         time.sleep(6)  # worker boot, not part of the measurement
         start = time.monotonic()
+        machine_before = _machine_times()
         parent_boot_cpu = _cpu_seconds(worker.pid)
         for user in users:
             certificate_issue_for.delay(user.pk, course.pk)
@@ -265,6 +276,7 @@ def main() -> int:
                 break
             time.sleep(0.5)
         elapsed = time.monotonic() - start
+        machine_after = _machine_times()
     finally:
         worker.terminate()
         worker.wait(30)
@@ -306,6 +318,13 @@ def main() -> int:
             f"PSS {peak_pss.get(pid, 0) / 1024:.0f} MiB, "
             f"USS {peak_uss.get(pid, 0) / 1024:.0f} MiB{pair}"
         )
+    busy = machine_after[0] - machine_before[0]
+    total = machine_after[1] - machine_before[1]
+    print(
+        f"machine busy during the run: {busy / max(total, 1):.0%} of "
+        f"{os.cpu_count()} cores (every process: worker, PostgreSQL, Redis, this "
+        "script)"
+    )
     print(f"load average at the end: {os.getloadavg()}")
     return 0 if done >= len(users) else 1
 
