@@ -30,6 +30,7 @@ from .models import CoursePage, Enrolment, ImportJob, LessonPage, LessonStudy
 from .selectors import (
     catalogue_url,
     district_enrolments,
+    enrolments_done_counts,
     enrolments_eligibility,
     learner_dashboard,
     lesson_ids_by_course,
@@ -179,6 +180,7 @@ def _filter_context(request, officer):
 def officer_enrolments(request):
     qs = district_enrolments(officer=request.user, params=request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    enrolments_done_counts(page)
     totals = lesson_totals({e.course_id for e in page})
     # The progress every role sees: all the course's rules, not lessons only.
     active = [e for e in page if e.is_active]
@@ -250,6 +252,7 @@ def officer_enrolments_export(request):
         return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
 
     for chunk in _chunks(qs.iterator(chunk_size=1000), 1000):
+        enrolments_done_counts(chunk)
         active = [e for e in chunk if e.is_active]
         prefetch_related_objects(active, "progress")
         eligibilities = enrolments_eligibility(active)

@@ -47,9 +47,29 @@ def condition(user, *, unit_field: str, owner_field: str | None) -> Q | None:
     if units is ALL:
         return None
     result = Q(**{f"{unit_field}__in": units}) if units else Q(pk__in=[])
-    if owner_field is not None and getattr(user, "is_authenticated", False):
+    if (
+        owner_field is not None
+        and getattr(user, "is_authenticated", False)
+        and not _owner_within(
+            user, units, unit_field=unit_field, owner_field=owner_field
+        )
+    ):
         result |= Q(**{owner_field: user.pk})
     return result
+
+
+def _owner_within(user, units, *, unit_field: str, owner_field: str) -> bool:
+    """Whether the unit condition already reaches the user's own records:
+    the record's unit is its owner's (``learner__profile__unit`` for the
+    owner ``learner``) and the user's own unit is one they see. Then the
+    "or their own" is left out, and the database can go from the units'
+    people to their records (an officer's list of a commune of 150,000
+    learners' province: 150 ms → a few ms)."""
+    path = owner_field.removesuffix("pk").removesuffix("__")
+    if unit_field != (f"{path}__profile__unit" if path else "profile__unit"):
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.unit_id in units
 
 
 def people_condition(user):
