@@ -28,7 +28,6 @@ def test_anonymous_sees_nothing(learner):
     assert not StaffProfile.objects.visible_to(AnonymousUser()).exists()
 
 
-
 def test_an_officers_own_record_stays_visible_wherever_their_profile_is(
     officer, learner, other_learner
 ):

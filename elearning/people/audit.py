@@ -75,7 +75,7 @@ def _typed_login(credentials) -> tuple[str, int | None]:
     """The identifier typed (never the password) and its account's id."""
     login = str(credentials.get("email") or credentials.get("username") or "")[:150]
     user_id = (
-        User.objects.filter(email__iexact=login).values_list("pk", flat=True).first()
+        User.objects.with_email(login).values_list("pk", flat=True).first()
         if login
         else None
     )

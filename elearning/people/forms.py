@@ -83,7 +83,7 @@ class StaffProfileForm(WagtailAdminModelForm):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if (
             not self.instance.pk
-            and User.objects.filter(email__iexact=email, profile__isnull=False).exists()
+            and User.objects.with_email(email).filter(profile__isnull=False).exists()
         ):
             raise forms.ValidationError(_("Đã có hồ sơ với địa chỉ thư điện tử này."))
         return email

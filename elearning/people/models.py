@@ -39,6 +39,13 @@ class UserQuerySet(models.QuerySet):
         where = people_condition(user)
         return self if where is None else self.filter(where())
 
+    def with_email(self, email: str | None):
+        """The account of an address, in any case ("An.NV@X.vn" is
+        "an.nv@x.vn"): through the unique index on the lower-cased address,
+        not a scan of every account."""
+        folded = (email or "").strip().lower()
+        return self.alias(email_folded=Lower("email")).filter(email_folded=folded)
+
     def for_request(self):
         """Users as the signed-in user of a request: with the profile (the
         navbar's name) and one EXISTS per role in the same query, so the
@@ -65,7 +72,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return (email or "").strip().lower()
 
     def get_by_natural_key(self, username: str) -> User:
-        return self.get(email__iexact=self.normalize_email(username))
+        return self.with_email(username).get()
 
     def _create_user(self, email: str, password: str | None, **extra) -> User:
         if not email:

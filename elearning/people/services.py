@@ -1158,7 +1158,7 @@ def user_invite(
     if role == Role.OFFICER and unit is None:
         raise InviteError(_("Cán bộ phụ trách phải thuộc một đơn vị hành chính."))
 
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.with_email(email).first()
     created = user is None
     if created:
         user = User.objects.create_user(email=email, password=None)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from allauth.account.signals import password_reset
 from allauth.mfa.signals import authenticator_removed
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import (
     m2m_changed,

@@ -125,3 +125,19 @@ def test_disabled_user_is_refused_although_cached(client, learner):
     learner.is_active = False
     learner.save()
     assert client.get(url)["Location"].startswith(reverse("account_login"))
+
+
+def test_signing_in_finds_the_account_through_the_unique_index(learner):
+    """Any case of the address finds the account, by the lower-cased form
+    the unique index holds: at 150,000 accounts a case-blind comparison
+    read every row (54 ms a sign-in)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from elearning.people.models import User
+
+    with CaptureQueriesContext(connection) as queries:
+        found = User.objects.get_by_natural_key(f"  {learner.email.upper()} ")
+    assert found == learner
+    assert 'LOWER("people_user"."email")' in queries[0]["sql"]
+    assert User.objects.with_email("khong-co@x.gov.vn").first() is None
