@@ -64,3 +64,26 @@ class TestWorkerOnPostgres:
         assert list(Session.objects.values_list("session_key", flat=True)) == [
             "new" * 8
         ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_starts_with_a_checked_connection_as_a_request_does(settings):
+    """Workers keep their database connection between tasks (Celery reads
+    CELERY_DB_REUSE_MAX); before each task it is closed if past CONN_MAX_AGE,
+    as before a request. A task run eagerly, inside its caller's transaction,
+    leaves the connection alone."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from elearning.celery import app, start_like_a_request
+
+    assert app.conf.get("CELERY_DB_REUSE_MAX") == settings.CELERY_DB_REUSE_MAX > 1
+    connection.ensure_connection()
+    eager = SimpleNamespace(request=SimpleNamespace(is_eager=True))
+    start_like_a_request(task=eager)
+    assert connection.connection is not None
+    connection.close_at = 0  # CONN_MAX_AGE has passed
+    queued = SimpleNamespace(request=SimpleNamespace(is_eager=False))
+    start_like_a_request(task=queued)
+    assert connection.connection is None

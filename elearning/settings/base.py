@@ -351,6 +351,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 500
+# Celery closes a worker's database connection after every task unless told
+# to reuse it: a new PostgreSQL backend a task cost ~15 ms of the server's
+# CPU, as much as a certificate's own queries. A connection now serves up to
+# this many tasks, checked before each one as a request's is (CONN_MAX_AGE,
+# CONN_HEALTH_CHECKS: elearning.celery).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 # A leak guard (bench/results/history.md, "Certificates"): children no longer load
 # WeasyPrint (certificate PDFs are rendered by a renderer subprocess, see
 # CERTIFICATE_PDF_RENDERER) and stay ~130 MiB resident; one that grows past
