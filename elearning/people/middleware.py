@@ -94,31 +94,31 @@ class PrivacyConsentMiddleware:
 
             if request.session.get(CONSENT_SESSION_KEY) != PRIVACY_NOTICE_VERSION:
                 name = _url_name(request)
-                if not (_exempt(request, name) or name in CONSENT_OPEN):
-                    from .models import PrivacyConsent
-
-                    if PrivacyConsent.objects.filter(
-                        user=user, notice_version=PRIVACY_NOTICE_VERSION
-                    ).exists():
-                        request.session[CONSENT_SESSION_KEY] = PRIVACY_NOTICE_VERSION
-                    else:
-                        return _redirect(reverse("people:consent"), request)
+                if not (
+                    _exempt(request, name)
+                    or name in CONSENT_OPEN
+                    or consent_remember(request, user)
+                ):
+                    return _redirect(reverse("people:consent"), request)
         return self.get_response(request)
 
 
-def consent_remember(request, user) -> None:
-    """At sign-in (whose response saves the session anyway): remember that
-    the user accepted the current notice, so the first page after it
-    neither asks the database nor writes the session again."""
+def consent_remember(request, user) -> bool:
+    """Whether ``user`` accepted the current notice; if so it is kept in the
+    session. Called by the gate above and at sign-in (whose response saves
+    the session anyway), so the first page after it neither asks the
+    database nor writes the session again."""
     from .models import PrivacyConsent
     from .services import PRIVACY_NOTICE_VERSION
 
     if getattr(request, "session", None) is None:
-        return
-    if PrivacyConsent.objects.filter(
+        return False
+    accepted = PrivacyConsent.objects.filter(
         user=user, notice_version=PRIVACY_NOTICE_VERSION
-    ).exists():
+    ).exists()
+    if accepted:
         request.session[CONSENT_SESSION_KEY] = PRIVACY_NOTICE_VERSION
+    return accepted
 
 
 AWAITING_OPEN = {"people:awaiting", "people:my_data", "people:my_data_download"}
