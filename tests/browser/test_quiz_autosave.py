@@ -156,5 +156,8 @@ def test_a_reload_racing_a_save_still_shows_the_answer(
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Nộp bài").click()
     expect(page.locator("#quiz-result")).to_be_visible()
+    # The heading shows while the page's script is still being fetched; the
+    # load event comes after it has run.
+    page.wait_for_load_state("load")
     assert page.evaluate(kept) is None
     assert AttemptAnswer.objects.get(pk=answer.pk).response == {"choice": key}
