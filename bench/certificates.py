@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.perflib import machine_times, wait_until_idle
 from bench.perflib import rss_kib as _rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,16 +71,6 @@ def _cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _machine_times() -> tuple[float, float]:
-    """(busy, total) CPU time of the whole machine so far, from /proc/stat."""
-    fields = [
-        float(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]
-    ]
-    idle = fields[3] + fields[4]  # idle, iowait
-    total = sum(fields[:8])  # user … steal; guest time is counted in user
-    return total - idle, total
 
 
 def _postgres_cpu(backend_pid: int) -> float:
@@ -225,6 +216,10 @@ def main() -> int:
         sys.exit("DATABASE_URL must point at PostgreSQL.")
     course, users = prepare(args.count)
     Certificate.objects.filter(course=course).delete()  # fresh run
+    # The previous run's rows are gone for good, and their table's figures
+    # are fresh: autovacuum has no reason to start during the run.
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {Certificate._meta.db_table}")
     connection.close()
 
     worker = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
@@ -256,8 +251,13 @@ def main() -> int:
     parent_cpu = 0.0
     try:
         time.sleep(6)  # worker boot, not part of the measurement
+        waited, idle = wait_until_idle()
+        print(
+            f"waited {waited:.0f} s for an idle machine"
+            + ("" if idle else " (still busy: measured anyway)")
+        )
         start = time.monotonic()
-        machine_before = _machine_times()
+        machine_before = machine_times()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
@@ -296,7 +296,7 @@ def main() -> int:
                 break
             time.sleep(0.5)
         elapsed = time.monotonic() - start
-        machine_after = _machine_times()
+        machine_after = machine_times()
     finally:
         worker.terminate()
         worker.wait(30)

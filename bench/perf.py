@@ -52,6 +52,7 @@ from perflib import (  # noqa: E402
     summarize,
     table,
     target_failures,
+    wait_until_idle,
 )
 
 PY = str(ROOT / ".venv/bin/python")
@@ -489,8 +490,24 @@ def main() -> int:  # noqa: C901, PLR0915
         work.mkdir(parents=True, exist_ok=True)
         django(env, "sessions", str(manifest_path), "50", env["PERF_BROWSE_SESSIONS"])
 
+        def settle() -> None:
+            """Start each measurement from the same state: the database
+            vacuumed and analysed after the previous step's writes, and the
+            machine idle (a reports step run just after the import was ~20 %
+            slower while autovacuum worked through the import's rows)."""
+            vacuumed = django(env, "vacuum")["seconds"]
+            waited, idle = wait_until_idle()
+            log(
+                f"settled: VACUUM (ANALYZE) {vacuumed} s, then {waited:.0f} s "
+                + ("to an idle machine" if idle else "and the machine is still busy")
+            )
+            result.setdefault("settle", []).append(
+                {"vacuum_s": vacuumed, "waited_s": waited, "idle": idle}
+            )
+
         def measured(group: str, run) -> None:
             """Run a group of steps; measure it again once if it regressed."""
+            settle()
             first = run(1)
             flagged = compare(baseline, {"steps": first}) if baseline else []
             if not flagged:
@@ -498,6 +515,7 @@ def main() -> int:  # noqa: C901, PLR0915
                 return
             names = ", ".join(sorted({r["step"] for r in flagged}))
             log(f"{names}: over 10 % off the baseline; measuring {group} again")
+            settle()
             kept, confirmed = confirm(baseline, first, run(2))
             steps.update(kept)
             regressions.extend(confirmed)
@@ -509,6 +527,7 @@ def main() -> int:  # noqa: C901, PLR0915
                 out = work / (name if attempt == 1 else f"{name}-again")
                 if name == "exam" and attempt > 1:
                     django(env, "reset-exam", str(manifest_path))
+                    settle()
                 before = cpu_snapshot(gunicorn.pid, redis_proc.pid)
                 got = locust(name, env, out)
                 label = name if attempt == 1 else f"{name} (again)"

@@ -12,7 +12,8 @@ import importlib.util
 import ipaddress
 import math
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -348,6 +349,49 @@ def cpu_seconds(pid: int) -> float:
     # The command name (field 2) may hold spaces: count from after it.
     fields = stat[stat.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_times() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks,
+    from the first line of ``/proc/stat`` (idle and iowait are not busy)."""
+    fields = [
+        float(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]
+    ]
+    idle = fields[3] + fields[4]
+    total = sum(fields[:8])  # user … steal; guest time is counted in user
+    return total - idle, total
+
+
+def wait_until_idle(
+    *,
+    busy_below: float = 0.10,
+    seconds: int = 3,
+    timeout: float = 180.0,
+    times: Callable[[], tuple[float, float]] = machine_times,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[float, bool]:
+    """Wait until the machine has been less than ``busy_below`` busy in each
+    of ``seconds`` one-second samples in a row, at most ``timeout`` seconds.
+
+    Returns (seconds waited, whether it became idle). What a step leaves
+    behind (PostgreSQL's autovacuum after the import's 10,000 rows, a
+    checkpoint, processes shutting down) would otherwise be measured as the
+    next step's time.
+    """
+    waited = 0.0
+    quiet = 0
+    before = times()
+    while quiet < seconds:
+        if waited >= timeout:
+            return waited, False
+        sleep(1.0)
+        waited += 1.0
+        now = times()
+        total = now[1] - before[1]
+        share = (now[0] - before[0]) / total if total else 0.0
+        quiet = quiet + 1 if share < busy_below else 0
+        before = now
+    return waited, True
 
 
 def processes_named(name: str) -> list[int]:

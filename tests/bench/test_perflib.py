@@ -269,3 +269,44 @@ def test_curve_gives_p95_per_window_and_keeps_empty_windows():
     shifted = curve(records, ["exam: save"], 10, began=90.0)
     assert [p["requests"] for p in shifted] == [0, 3, 0, 1]
     assert curve(records, ["exam: submit"]) == []
+
+
+def _machine(shares):
+    """A machine whose busy share, second by second, is ``shares``."""
+    busy = total = 0.0
+    samples = [(busy, total)]
+    for share in shares:
+        busy += 200 * share
+        total += 200
+        samples.append((busy, total))
+    readings = iter(samples)
+    return lambda: next(readings)
+
+
+def test_wait_until_idle_needs_quiet_seconds_in_a_row():
+    from bench.perflib import wait_until_idle
+
+    slept = []
+    # Busy, one quiet second, busy again (the count starts over), then quiet.
+    times = _machine([0.9, 0.05, 0.5, 0.05, 0.02, 0.08, 0.9])
+    waited, idle = wait_until_idle(seconds=3, times=times, sleep=slept.append)
+    assert (waited, idle) == (6.0, True)
+    assert slept == [1.0] * 6
+
+
+def test_wait_until_idle_gives_up_after_the_timeout():
+    from bench.perflib import wait_until_idle
+
+    times = _machine([0.5] * 20)
+    waited, idle = wait_until_idle(
+        seconds=3, timeout=5, times=times, sleep=lambda s: None
+    )
+    assert (waited, idle) == (5.0, False)
+
+
+def test_machine_times_reads_this_machine():
+    from bench.perflib import machine_times
+
+    busy, total = machine_times()
+    assert 0 <= busy <= total
+    assert machine_times()[1] >= total
