@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.perflib import machine_times, wait_until_idle
+from bench.perflib import children, cpu_seconds, machine_times, wait_until_idle
 from bench.perflib import rss_kib as _rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,15 +64,6 @@ def _smaps_kib(pid: int) -> tuple[int, int]:
     return pss, uss
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time ``pid`` has used so far (0 if it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _postgres_cpu(backend_pid: int) -> float:
     """CPU seconds of the PostgreSQL server so far: its postmaster (the
     parent of ``backend_pid``), the backends that ended (reaped by it), and
@@ -82,20 +73,10 @@ def _postgres_cpu(backend_pid: int) -> float:
     fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
     reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
     return (
-        _cpu_seconds(postmaster)
+        cpu_seconds(postmaster)
         + reaped
-        + sum(_cpu_seconds(pid) for pid in _children(postmaster))
+        + sum(cpu_seconds(pid) for pid in children(postmaster))
     )
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
 
 
 def prepare(count: int):
@@ -263,7 +244,7 @@ def main() -> int:
             backend = cursor.fetchone()[0]
         local_postgres = Path(f"/proc/{backend}/stat").exists()
         postgres_before = _postgres_cpu(backend) if local_postgres else 0.0
-        parent_boot_cpu = _cpu_seconds(worker.pid)
+        parent_boot_cpu = cpu_seconds(worker.pid)
         for user in users:
             certificate_issue_for.delay(user.pk, course.pk)
         dispatched = time.monotonic() - start
@@ -271,10 +252,10 @@ def main() -> int:
         all_issued = None
         while time.monotonic() - start < args.timeout:
             parent_rss = max(parent_rss, _rss_kib(worker.pid))
-            parent_cpu = max(parent_cpu, _cpu_seconds(worker.pid) - parent_boot_cpu)
-            for child in _children(worker.pid):
+            parent_cpu = max(parent_cpu, cpu_seconds(worker.pid) - parent_boot_cpu)
+            for child in children(worker.pid):
                 pair = 0
-                for pid in [child, *_children(child)]:
+                for pid in [child, *children(child)]:
                     if pid != child:
                         renderer_of[pid] = child
                     rss = _rss_kib(pid)
@@ -283,7 +264,7 @@ def main() -> int:
                     pss, uss = _smaps_kib(pid)
                     peak_pss[pid] = max(peak_pss.get(pid, 0), pss)
                     peak_uss[pid] = max(peak_uss.get(pid, 0), uss)
-                    cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid))
+                    cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
                 pair_peak[child] = max(pair_peak.get(child, 0), pair)
             if all_issued is None and (
                 Certificate.objects.filter(course=course).count() >= len(users)

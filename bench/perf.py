@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from perflib import (  # noqa: E402
+    children,
     compare,
     confirm,
     cpu_per_request,
@@ -152,7 +153,7 @@ class Services:
             while self._sampling:
                 for name, proc in list(self.procs):
                     if name in self.peak:
-                        for pid in _children(proc.pid):
+                        for pid in children(proc.pid):
                             kib = rss_kib(pid)
                             self.peak[name][pid] = max(self.peak[name].get(pid, 0), kib)
                 time.sleep(0.5)
@@ -168,16 +169,6 @@ def _terminate(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
 
 
 def log(message: str) -> None:
@@ -305,7 +296,7 @@ def cpu_snapshot(gunicorn_pid: int, redis_pid: int) -> dict[str, float]:
     import resource
 
     return {
-        "gunicorn": {pid: cpu_seconds(pid) for pid in _children(gunicorn_pid)},
+        "gunicorn": {pid: cpu_seconds(pid) for pid in children(gunicorn_pid)},
         "postgres": {pid: cpu_seconds(pid) for pid in processes_named("postgres")},
         "redis": {redis_pid: cpu_seconds(redis_pid)},
         "locust": sum(
@@ -484,7 +475,7 @@ def main() -> int:  # noqa: C901, PLR0915
             env,
         )  # fmt: skip
         wait_http(f"{HOST}/healthz", 300)
-        result["gunicorn_workers"] = len(_children(gunicorn.pid))
+        result["gunicorn_workers"] = len(children(gunicorn.pid))
         services.sample_memory()
 
         work.mkdir(parents=True, exist_ok=True)

@@ -394,6 +394,17 @@ def wait_until_idle(
     return waited, True
 
 
+def children(pid: int) -> list[int]:
+    """Pids of the child processes of ``pid`` (none if it is gone)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 def processes_named(name: str) -> list[int]:
     """Pids of this machine's processes whose command name is ``name``."""
     found = []

@@ -310,3 +310,19 @@ def test_machine_times_reads_this_machine():
     busy, total = machine_times()
     assert 0 <= busy <= total
     assert machine_times()[1] >= total
+
+
+def test_children_lists_a_started_process():
+    import os
+    import subprocess
+    import sys
+
+    from bench.perflib import children
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        assert child.pid in children(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert child.pid not in children(os.getpid())
