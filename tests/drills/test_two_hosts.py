@@ -33,8 +33,10 @@ import random
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -116,12 +118,19 @@ class Service:
 
 
 def _alive(pid: int) -> bool:
-    """Running (a zombie left by a killed parent counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    """Any thread of the process still running (a zombie left by a killed
+    parent counts as gone).
+
+    Every thread counts: a threaded process's main thread turns zombie while
+    its other threads are still tearing down its memory, and its sockets
+    (gunicorn's listening one included) stay open, accepting connections,
+    until the last thread has exited.
+    """
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        with contextlib.suppress(OSError):
+            if stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                return True
+    return False
 
 
 def _certificate(directory: Path) -> tuple[Path, Path]:
@@ -793,3 +802,38 @@ def _succeeded(services: list[Service]) -> Counter:
             ):
                 done[name] += 1
     return done
+
+
+_THREADED_HOST = """
+import os, socket, sys, threading, time
+listening = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+if os.fork() == 0:
+    memory = [bytearray(1 << 20) for _ in range(400)]
+    for block in memory:
+        block[::4096] = b"x" * len(block[::4096])
+    for _ in range(2):
+        threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+    print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_host_is_gone_only_once_its_port_refuses_connections(tmp_path):
+    """What the drill calls the moment a host is lost. As gunicorn's are: a
+    master holding the listening socket and a threaded worker, its child,
+    with memory to tear down; once ``kill9`` returns, nothing accepts on
+    the port."""
+    port = free_port()
+    host = Service(
+        "threaded-host",
+        [sys.executable, "-c", _THREADED_HOST, str(port)],
+        os.environ.copy(),
+        tmp_path,
+    )
+    try:
+        wait_for(lambda: "ready" in host.output(), timeout=30, what="the threaded host")
+        host.kill9()
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    finally:
+        host.stop()
