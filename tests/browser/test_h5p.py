@@ -8,6 +8,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ARTIFACTS
 
@@ -64,6 +66,34 @@ def sign_in(page, user, url):
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
     )
+
+
+def wait_for_text(page, locator, text: str) -> None:
+    """Wait for ``text`` in ``locator`` (a frame locator); if it never shows,
+    fail with what each of the page's frames shows and which choices are
+    checked, so that a failure says what the learner saw."""
+    try:
+        locator.get_by_text(text).wait_for()
+    except PlaywrightTimeoutError:
+        seen = []
+        for frame in page.frames:
+            try:
+                shown = frame.evaluate(
+                    """() => [
+                        (document.body ? document.body.innerText : '').slice(0, 600),
+                        Array.from(document.querySelectorAll('input:checked'))
+                            .map((i) => i.name + '=' + i.value),
+                        document.activeElement ? document.activeElement.outerHTML
+                            .slice(0, 120) : null,
+                    ]"""
+                )
+            except PlaywrightError as error:
+                shown = str(error)
+            seen.append(f"{frame.url}: {shown}")
+        pytest.fail(
+            f"{text!r} never showed; frames: {seen}; "
+            f"console errors: {page.watch.console_errors}"
+        )
 
 
 def wait_for(predicate, timeout=15):
@@ -127,11 +157,11 @@ def test_learner_plays_exercise_from_content_origin(
     questions.nth(1).get_by_label("Sai").focus()
     page.keyboard.press("Space")
     player.get_by_role("button", name="Kiểm tra").click()
-    player.get_by_text("Bạn trả lời đúng 2/2 câu.").wait_for()
+    wait_for_text(page, player, "Bạn trả lời đúng 2/2 câu.")
 
     # The embed page says so once the server accepted the score; only then
     # does the test read the database (SQLite locks tables while writing).
-    page.frame_locator("iframe.h5p-frame").get_by_text("Đã lưu kết quả.").wait_for()
+    wait_for_text(page, page.frame_locator("iframe.h5p-frame"), "Đã lưu kết quả.")
     attempt = H5PAttempt.objects.get(finished_at__isnull=False)
     assert attempt.learner == learner
     assert (attempt.raw_score, attempt.max_score, attempt.success) == (2, 2, True)
@@ -256,9 +286,9 @@ def test_real_packages_scored_by_the_server_and_fitted(
         )
 
     def saved(i):
-        page.frame_locator("iframe.h5p-frame").nth(i).get_by_text(
-            "Đã lưu kết quả."
-        ).wait_for()
+        wait_for_text(
+            page, page.frame_locator("iframe.h5p-frame").nth(i), "Đã lưu kết quả."
+        )
 
     # True/false, answered right: "Oslo is the capital of Norway." — Yes.
     true_false = player(0)
