@@ -77,13 +77,64 @@ class PageWatch:
         self.page = page
         self.console_errors: list[str] = []
         self.foreign_requests: list[str] = []
+        # Responses of 400 and above: (method, path, status, JSON error_code).
+        self.failed_responses: list[tuple[str, str, int, str | None]] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
         page.on("request", self._on_request)
+        page.on("response", self._on_response)
 
     def _on_console(self, message):
         if message.type == "error":
             self.console_errors.append(message.text)
+
+    def _on_response(self, response):
+        if response.status < 400:
+            return
+        from playwright.sync_api import Error as PlaywrightError
+
+        code = None
+        if "json" in (response.headers.get("content-type") or ""):
+            try:
+                code = response.json().get("error_code")
+            except (PlaywrightError, ValueError, AttributeError):
+                code = None
+        self.failed_responses.append(
+            (
+                response.request.method,
+                urlparse(response.url).path,
+                response.status,
+                code,
+            )
+        )
+
+    def errors_besides_refused_autosaves(self) -> list[str]:
+        """The console errors, less the browser's line for each autosave of
+        Wagtail's editor that the server refused as not valid yet.
+
+        Wagtail saves the editor's form as the author works; while a row
+        just added (a fixed question whose question is not chosen yet) is
+        empty, it answers 400 ``validation_error`` and the editor's save
+        indicator says so. The browser logs each such answer as a failed
+        load; any other error stays.
+        """
+        refused = [
+            r
+            for r in self.failed_responses
+            if r[0] == "POST"
+            and r[1].startswith("/admin/pages/")
+            and r[2] == 400
+            and r[3] == "validation_error"
+        ]
+        errors = list(self.console_errors)
+        line = (
+            "Failed to load resource: the server responded with a status of 400"
+            " (Bad Request)"
+        )
+        for _ in refused:
+            if line in errors:
+                errors.remove(line)
+        return errors
 
     def _on_request(self, request):
         host = urlparse(request.url).hostname
