@@ -96,6 +96,29 @@ def wait_for_text(page, locator, text: str) -> None:
         )
 
 
+def layout_settled(page) -> None:
+    """Wait until no exercise iframe moves or changes height between two
+    looks 0.6 s apart (each exercise reports its height every 0.5 s).
+
+    An exercise that shows its feedback grows a moment later, and every
+    exercise below it moves down: a click aimed before that lands where the
+    element no longer is, and the answer is not given. A person looks
+    before tapping; so does the test."""
+    frames = page.locator("iframe.h5p-frame")
+    deadline = time.monotonic() + 15
+    last = None
+    while time.monotonic() < deadline:
+        boxes = frames.evaluate_all(
+            "(fs) => fs.map((f) => [Math.round(f.getBoundingClientRect().top),"
+            " f.clientHeight])"
+        )
+        if boxes == last:
+            return
+        last = boxes
+        time.sleep(0.6)
+    pytest.fail(f"the exercises kept moving: {last}")
+
+
 def wait_for(predicate, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -151,6 +174,7 @@ def test_learner_plays_exercise_from_content_origin(
 
     player = page.frame_locator("iframe.h5p-frame").frame_locator("iframe.h5p-iframe")
     player.get_by_text("Mật khẩu mạnh có ít nhất 12 ký tự.").wait_for()
+    layout_settled(page)
     questions = player.locator("fieldset.etf-question")
     questions.nth(0).get_by_label("Đúng").check()
     # Keyboard: reach the second question's "Sai" and choose it with Space.
@@ -278,6 +302,7 @@ def test_real_packages_scored_by_the_server_and_fitted(
     assert frames.count() == 3
 
     def player(i):
+        layout_settled(page)
         frames.nth(i).scroll_into_view_if_needed()
         return (
             page.frame_locator("iframe.h5p-frame")
