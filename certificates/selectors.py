@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,3 +208,44 @@ def register_rows(
 
 def certificate_year(moment: datetime.datetime) -> int:
     return timezone.localtime(moment).year
+
+
+def certificates_left_behind(
+    *, now: datetime.datetime | None = None, limit: int = 2000
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """What the background work should have done and has not, for the last
+    ``CERTIFICATE_SWEEP_DAYS`` days, leaving out the last
+    ``CERTIFICATE_SWEEP_GRACE`` seconds (their tasks may still be queued).
+
+    Returns the (learner, course) of completed enrolments of active learners
+    with no certificate at all (a revoked one counts: it is not issued
+    again by itself), and the valid certificates still without their PDF or,
+    for a learner with an address, their email. At most ``limit`` of each,
+    oldest first.
+    """
+    now = now or timezone.now()
+    until = now - datetime.timedelta(seconds=settings.CERTIFICATE_SWEEP_GRACE)
+    since = now - datetime.timedelta(days=settings.CERTIFICATE_SWEEP_DAYS)
+    held = Certificate.objects.filter(
+        learner_id=OuterRef("learner_id"), course_id=OuterRef("course_id")
+    )
+    to_issue = list(
+        Enrolment.objects.filter(
+            status=Enrolment.Status.COMPLETED,
+            completed_at__gte=since,
+            completed_at__lt=until,
+            learner__is_active=True,
+        )
+        .exclude(Exists(held))
+        .order_by("completed_at", "pk")
+        .values_list("learner_id", "course_id")[:limit]
+    )
+    to_finish = list(
+        Certificate.objects.filter(
+            status=Certificate.Status.VALID, issued_at__gte=since, issued_at__lt=until
+        )
+        .filter(Q(pdf_sha256="") | (Q(emailed_at__isnull=True) & ~Q(learner__email="")))
+        .order_by("issued_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return to_issue, to_finish

@@ -82,6 +82,29 @@ def certificate_issue_batch(
     return len(learner_ids)
 
 
+@shared_task
+def certificate_finish_left_behind() -> dict[str, int]:
+    """Queue what the background work left undone (beat, every
+    ``CERTIFICATE_SWEEP_EVERY`` seconds): a completed course without its
+    certificate, a certificate without its PDF or email. A task can be lost
+    when a worker dies as it takes it from Redis; the tasks queued here are
+    idempotent, so one still waiting is harmless."""
+    from .selectors import certificates_left_behind
+
+    to_issue, to_finish = certificates_left_behind()
+    for learner_id, course_id in to_issue:
+        certificate_issue_for.delay(learner_id, course_id)
+    for certificate_id in to_finish:
+        certificate_render.delay(certificate_id)
+    if to_issue or to_finish:
+        logger.warning(
+            "Queued again: %d certificates to issue, %d to render or email",
+            len(to_issue),
+            len(to_finish),
+        )
+    return {"issue": len(to_issue), "finish": len(to_finish)}
+
+
 def certificate_render_here(certificate_id: int) -> None:
     """Render and email in the running task; on failure, queue the render task.
 

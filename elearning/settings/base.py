@@ -366,6 +366,13 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 150 * 1024  # KiB
 # does not load Django (one per process that renders, started on the first
 # page); "inline" renders in the calling process (docs/certificates.md).
 CERTIFICATE_PDF_RENDERER = env.str("CERTIFICATE_PDF_RENDERER", default="process")
+# What the background work left undone (a completed course without its
+# certificate, a certificate without its PDF or email) is queued again every
+# CERTIFICATE_SWEEP_EVERY seconds, for the last CERTIFICATE_SWEEP_DAYS days,
+# once CERTIFICATE_SWEEP_GRACE seconds have passed (docs/certificates.md).
+CERTIFICATE_SWEEP_EVERY = env.int("CERTIFICATE_SWEEP_EVERY", default=900)
+CERTIFICATE_SWEEP_GRACE = env.int("CERTIFICATE_SWEEP_GRACE", default=1800)
+CERTIFICATE_SWEEP_DAYS = env.int("CERTIFICATE_SWEEP_DAYS", default=3)
 # Longer than the longest task, or Redis hands a running task to a second
 # worker.
 # A task whose worker died (kill -9, lost host) is handed out again after
@@ -437,6 +444,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-old-import-uploads": {
         "task": "courses.tasks.import_uploads_delete",
         "schedule": 3600,
+    },
+    "finish-certificates-left-behind": {
+        "task": "certificates.tasks.certificate_finish_left_behind",
+        "schedule": CERTIFICATE_SWEEP_EVERY,
     },
 }
 

@@ -11,12 +11,12 @@ A task the worker was taking from Redis at the moment of the kill can be
 lost: kombu's Redis transport pops it from the queue before recording it as
 unacknowledged. The drill kills right after a certificate is written, which
 is when the worker fetches its next task, so that this happens in some runs.
-Such a learner is left without a certificate, never with a wrong one; the
-province administrator's bulk issue (the task ``certificate_issue_many``
-dispatches) for the learners still without one completes the batch. Then every
-learner has exactly one certificate, every series has consecutive numbers
-from 1 with no gap and no repeat, and every certificate has its PDF whose
-SHA-256 matches.
+Such a learner is left without a certificate, never with a wrong one,
+until the beat's sweep (``certificate_finish_left_behind``, its grace
+shortened to 0 here) queues the issue again; the drill sends that task
+once the queue is empty. Then every learner has exactly one certificate,
+every series has consecutive numbers from 1 with no gap and no repeat, and
+every certificate has its PDF whose SHA-256 matches.
 """
 
 from __future__ import annotations
@@ -83,8 +83,11 @@ class Worker:
             stderr=subprocess.STDOUT,
         )
 
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
     def ready(self) -> bool:
-        return "ready." in Path(self.log.name).read_text(errors="replace")
+        return "ready." in self.output()
 
     def kill9(self) -> list[int]:
         pids = [self.process.pid, *children_of(self.process.pid)]
@@ -116,6 +119,7 @@ def test_worker_killed_mid_batch_leaves_every_certificate_once(
         DATABASE_URL=_database_url(),
         CELERY_BROKER_URL=private_redis.url,
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+        CERTIFICATE_SWEEP_GRACE="0",
         PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
@@ -183,20 +187,20 @@ def test_worker_killed_mid_batch_leaves_every_certificate_once(
             {user.pk for user in users}
             - set(certificates.values_list("learner_id", flat=True))
         )
+        # What the beat sends every CERTIFICATE_SWEEP_EVERY seconds.
+        client.send_task("certificates.tasks.certificate_finish_left_behind")
+        wait_for(
+            lambda: (
+                "certificate_finish_left_behind" in third.output()
+                and certificates.exclude(pdf_sha256="").count() == LEARNERS
+                and not certificates.filter(emailed_at__isnull=True).exists()
+            ),
+            timeout=60,
+            interval=0.5,
+            what="the sweep's issues for the learners left without one",
+        )
         if lost:
-            # What the bulk issue screen dispatches (certificate_issue_many).
-            client.send_task(
-                "certificates.tasks.certificate_issue_batch", args=[course.pk, lost]
-            )
-            wait_for(
-                lambda: (
-                    certificates.exclude(pdf_sha256="").count() == LEARNERS
-                    and not certificates.filter(emailed_at__isnull=True).exists()
-                ),
-                timeout=60,
-                interval=0.5,
-                what="the bulk issue for the learners left without one",
-            )
+            assert f"Queued again: {len(lost)} certificates to issue" in third.output()
         # Let anything redelivered late run too, then check nothing changed.
         time.sleep(VISIBILITY_TIMEOUT + 3)
     finally:
@@ -209,7 +213,7 @@ def test_worker_killed_mid_batch_leaves_every_certificate_once(
         f"killed at {at_kill} issued / {rendered_at_kill} rendered, then at "
         f"{rendered_at_second_kill} rendered of {LEARNERS}; "
         f"batch done {elapsed:.1f} s after dispatch; tasks lost at a kill, "
-        f"issued by the bulk issue: {len(lost)}"
+        f"issued by the sweep: {len(lost)}"
     )
     per_learner = defaultdict(int)
     for learner_id in certificates.values_list("learner_id", flat=True):
