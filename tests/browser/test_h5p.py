@@ -71,7 +71,8 @@ def sign_in(page, user, url):
 def wait_for_text(page, locator, text: str) -> None:
     """Wait for ``text`` in ``locator`` (a frame locator); if it never shows,
     fail with what each of the page's frames shows and which choices are
-    checked, so that a failure says what the learner saw."""
+    checked (inputs, and H5P's own ``role="radio"`` answers), so that a
+    failure says what the learner saw."""
     try:
         locator.get_by_text(text).wait_for()
     except PlaywrightTimeoutError:
@@ -83,6 +84,8 @@ def wait_for_text(page, locator, text: str) -> None:
                         (document.body ? document.body.innerText : '').slice(0, 600),
                         Array.from(document.querySelectorAll('input:checked'))
                             .map((i) => i.name + '=' + i.value),
+                        Array.from(document.querySelectorAll('[aria-checked="true"]'))
+                            .map((e) => e.textContent.trim().slice(0, 60)),
                         document.activeElement ? document.activeElement.outerHTML
                             .slice(0, 120) : null,
                     ]"""
@@ -105,26 +108,27 @@ def layout_settled(page) -> None:
     element no longer is, and the answer is not given. A person looks
     before tapping; so does the test."""
     frames = page.locator("iframe.h5p-frame")
-    deadline = time.monotonic() + 15
-    last = None
-    while time.monotonic() < deadline:
-        boxes = frames.evaluate_all(
-            "(fs) => fs.map((f) => [Math.round(f.getBoundingClientRect().top),"
-            " f.clientHeight])"
+    looks = []
+
+    def still() -> bool:
+        looks.append(
+            frames.evaluate_all(
+                "(fs) => fs.map((f) => [Math.round(f.getBoundingClientRect().top),"
+                " f.clientHeight])"
+            )
         )
-        if boxes == last:
-            return
-        last = boxes
-        time.sleep(0.6)
-    pytest.fail(f"the exercises kept moving: {last}")
+        return len(looks) > 1 and looks[-1] == looks[-2]
+
+    if not wait_for(still, timeout=15, interval=0.6):
+        pytest.fail(f"the exercises kept moving: {looks[-2:]}")
 
 
-def wait_for(predicate, timeout=15):
+def wait_for(predicate, timeout=15, interval=0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.2)
+        time.sleep(interval)
     return False
 
 
