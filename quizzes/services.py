@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from elearning.pagecache import memo
+from elearning.pagecache import memo, memo_many
 from elearning.people.selectors import unit_id_now
 from elearning.tabular import TabularError
 
@@ -442,12 +442,10 @@ def _choice_snapshot(c: Choice) -> dict:
     }
 
 
-def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict:
-    """The question as this attempt shows it (choices in shown order)."""
-    choices = [_choice_snapshot(c) for c in question.choices.all()]
-    if shuffle_choices and question.qtype in ("single", "multiple", "matching"):
-        rng.shuffle(choices)
-    snapshot = {
+def question_source(question: Question) -> dict:
+    """What an attempt copies of ``question``: plain data, the choices in
+    their order (read with ``prefetch_related("choices")``)."""
+    return {
         "qid": question.pk,
         "type": question.qtype,
         "title": question.title,
@@ -457,13 +455,43 @@ def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict
         "general_feedback": question.general_feedback,
         "general_feedback_format": question.general_feedback_format,
         "ignore_diacritics": question.ignore_diacritics,
-        "choices": choices,
+        "choices": [_choice_snapshot(c) for c in question.choices.all()],
     }
-    if question.qtype == "matching":
-        options = sorted({c["match"] for c in choices if c["match"]})
+
+
+def question_sources(ids) -> dict[int, dict | None]:
+    """:func:`question_source` of each question id (``None`` for one that
+    no longer exists), kept until the bank or the page tree changes: every
+    save or deletion of a question or a choice bumps the generation
+    (``QuizzesConfig.ready``); an import's choices are written in the
+    transaction of their question's save, whose commit bumps it again."""
+
+    def read(missing):
+        found = Question.objects.prefetch_related("choices").in_bulk(missing)
+        return {
+            pk: question_source(found[pk]) if pk in found else None for pk in missing
+        }
+
+    return memo_many("quizzes:question-source", ids, read)
+
+
+def snapshot_from_source(source: dict, *, shuffle_choices: bool, rng) -> dict:
+    """The question as this attempt shows it (choices in shown order)."""
+    snapshot = {**source, "choices": list(source["choices"])}
+    if shuffle_choices and source["type"] in ("single", "multiple", "matching"):
+        rng.shuffle(snapshot["choices"])
+    if source["type"] == "matching":
+        options = sorted({c["match"] for c in snapshot["choices"] if c["match"]})
         rng.shuffle(options)
         snapshot["options"] = options
     return snapshot
+
+
+def question_snapshot(question: Question, *, shuffle_choices: bool, rng) -> dict:
+    """The question as this attempt shows it (choices in shown order)."""
+    return snapshot_from_source(
+        question_source(question), shuffle_choices=shuffle_choices, rng=rng
+    )
 
 
 def quiz_draw_shortfalls(draws) -> list[str]:
@@ -503,22 +531,38 @@ def quiz_plan(quiz: QuizPage) -> tuple[list[int], list[QuizRandomDraw]]:
     )
 
 
-def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[Question]:
+def quiz_pools(quiz: QuizPage, draws) -> list[list[int]]:
+    """The ids of the questions each of ``draws`` may pick, kept until the
+    bank (a question, choice or category saved or deleted) or the page tree
+    changes."""
+
+    def read():
+        children = category_children()
+        return [
+            list(
+                Question.objects.drawable()
+                .filter(category_id__in=draw.category_ids(children))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            for draw in draws
+        ]
+
+    return memo(f"quizzes:pools:{quiz.pk}", read) if draws else []
+
+
+def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[dict]:
+    """The questions of a new attempt, in order, as :func:`question_sources`."""
     fixed, draws = quiz_plan(quiz)
     chosen = list(fixed)
-    children = category_children() if draws else {}
-    for draw in draws:
-        pool = list(
-            Question.objects.drawable()
-            .filter(category_id__in=draw.category_ids(children))
-            .exclude(pk__in=chosen)
-            .values_list("pk", flat=True)
-        )
+    for draw, drawable in zip(draws, quiz_pools(quiz, draws), strict=True):
+        taken = set(chosen)
+        pool = [pk for pk in drawable if pk not in taken]
         if len(pool) < draw.count:
             raise QuizError(_("Bài kiểm tra chưa đủ câu hỏi; hãy báo giảng viên."))
         chosen.extend(rng.sample(pool, draw.count))
-    by_id = Question.objects.prefetch_related("choices").in_bulk(chosen)
-    questions = [by_id[pk] for pk in dict.fromkeys(chosen) if pk in by_id]
+    by_id = question_sources(chosen)
+    questions = [by_id[pk] for pk in dict.fromkeys(chosen) if by_id[pk] is not None]
     if quiz.shuffle_questions:
         rng.shuffle(questions)
     return questions
@@ -594,12 +638,12 @@ def attempt_start(*, learner, quiz: QuizPage, now: datetime | None = None) -> At
                 AttemptAnswer(
                     attempt=attempt,
                     slot=slot,
-                    question=q,
-                    snapshot=question_snapshot(
-                        q, shuffle_choices=quiz.shuffle_choices, rng=rng
+                    question_id=source["qid"],
+                    snapshot=snapshot_from_source(
+                        source, shuffle_choices=quiz.shuffle_choices, rng=rng
                     ),
                 )
-                for slot, q in enumerate(questions, start=1)
+                for slot, source in enumerate(questions, start=1)
             )
     except IntegrityError:
         live = Attempt.objects.live().filter(learner=learner, quiz=quiz).first()

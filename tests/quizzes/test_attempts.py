@@ -76,6 +76,56 @@ def test_a_published_change_of_the_questions_reaches_the_next_start(
     assert deeper.pk in root.subtree_ids()
 
 
+def test_a_change_of_the_bank_reaches_the_next_start(
+    quiz, enrolled, other_learner, course, django_assert_num_queries
+):
+    """Starts draw and copy their questions from memory (``quiz_pools``,
+    ``question_sources``) until a question, a choice or a category is saved
+    or deleted; then from the new bank."""
+    from quizzes.models import Choice, QuestionCategory
+    from quizzes.services import question_sources, quiz_plan, quiz_pools
+
+    first = attempt_start(learner=enrolled, quiz=quiz)
+    ids = list(first.answers.values_list("question_id", flat=True))
+    _fixed, draws = quiz_plan(quiz)
+    with django_assert_num_queries(0):
+        assert set(question_sources(ids)) == set(ids)
+        (pool,) = quiz_pools(quiz, draws)
+    assert set(ids) <= set(pool)
+    # A question moved into a subcategory made now is still drawn.
+    moved = Question.objects.get(pk=ids[3])
+    deeper = QuestionCategory.objects.create(name="Mới thêm", parent=moved.category)
+    moved.category = deeper
+    moved.save()
+    (pool_after,) = quiz_pools(quiz, draws)
+    assert pool_after == pool
+    # Once that subcategory is moved out of the drawn tree, it is not.
+    deeper.parent = None
+    deeper.save()
+    (pool_after,) = quiz_pools(quiz, draws)
+    assert moved.pk not in pool_after and len(pool_after) == len(pool) - 1
+    question = Question.objects.get(pk=ids[0])
+    question.text = "Câu hỏi đã sửa"
+    question.save()
+    choice = Choice.objects.filter(question_id=ids[1]).order_by("sort_order").first()
+    choice.text = "Lựa chọn đã sửa"
+    choice.save()
+    gone = Choice.objects.filter(question_id=ids[2]).order_by("sort_order").last()
+    gone.delete()
+    sources = question_sources(ids)
+    assert sources[ids[0]]["text"] == "Câu hỏi đã sửa"
+    assert "Lựa chọn đã sửa" in [c["text"] for c in sources[ids[1]]["choices"]]
+    assert str(gone.pk) not in [c["key"] for c in sources[ids[2]]["choices"]]
+    # The learner who starts next sees the new text; the first keeps theirs.
+    Enrolment.objects.create(learner=other_learner, course=course)
+    second = attempt_start(learner=other_learner, quiz=quiz)
+    shown = {a.question_id: a.snapshot for a in second.answers.all()}
+    if ids[0] in shown:
+        assert shown[ids[0]]["text"] == "Câu hỏi đã sửa"
+    first_shown = first.answers.get(question_id=ids[0]).snapshot
+    assert first_shown["text"] != "Câu hỏi đã sửa"
+
+
 def test_start_is_idempotent(quiz, enrolled):
     first = attempt_start(learner=enrolled, quiz=quiz)
     assert attempt_start(learner=enrolled, quiz=quiz).pk == first.pk
