@@ -320,6 +320,21 @@ def serve(request, path):
     return views.serve(request, path)
 
 
+def bump_on_change(*models) -> None:
+    """Bump the generation whenever a row of one of ``models`` is saved or
+    deleted: for what pages show or what is kept under the generation
+    besides pages (an app's ``ready``)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                bump,
+                sender=model,
+                dispatch_uid=f"pagecache.{model._meta.label}.{name}",
+            )
+
+
 def connect() -> None:
     """Bump the generation on every change to the page tree (apps.ready)."""
     from django.db.models.signals import post_delete, post_save
@@ -335,10 +350,4 @@ def connect() -> None:
     post_delete.connect(page_changed, weak=False, dispatch_uid="pagecache.page_deleted")
     page_unpublished.connect(bump, dispatch_uid="pagecache.page_unpublished")
     post_page_move.connect(bump, dispatch_uid="pagecache.page_moved")
-    for model in (PageViewRestriction, Site):
-        post_save.connect(
-            bump, sender=model, dispatch_uid=f"pagecache.{model.__name__}"
-        )
-        post_delete.connect(
-            bump, sender=model, dispatch_uid=f"pagecache.{model.__name__}.del"
-        )
+    bump_on_change(PageViewRestriction, Site)

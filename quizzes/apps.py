@@ -29,17 +29,11 @@ class QuizzesConfig(AppConfig):
         # results (their dashboard is cached, see courses/caching.py).
         connect_learner_records(Attempt, lambda attempt: [attempt.learner_id])
 
-        from django.db.models.signals import post_delete, post_save
-
-        from elearning.pagecache import bump
+        from elearning.pagecache import bump_on_change
 
         from .models import Choice, Question, QuestionCategory
 
         # A new attempt draws and copies its questions from what is kept
-        # under the page generation (services.quiz_pools, question_sources):
+        # under the page generation (services.quiz_plan, question_sources):
         # a change to the bank makes a new generation.
-        for model in (Question, Choice, QuestionCategory):
-            for name, signal in (("saved", post_save), ("deleted", post_delete)):
-                signal.connect(
-                    bump, sender=model, dispatch_uid=f"quizzes.{model.__name__}.{name}"
-                )
+        bump_on_change(Question, Choice, QuestionCategory)

@@ -19,8 +19,6 @@ class H5PConfig(AppConfig):
 
         personal_data.register()
 
-        from django.db.models.signals import post_delete, post_save
-
         from courses.caching import connect_learner_records
         from elearning import pagecache
 
@@ -30,11 +28,4 @@ class H5PConfig(AppConfig):
         # see courses/caching.py); an exercise or its version changes the
         # lessons that embed it and the rule's wording, like a page edit.
         connect_learner_records(H5PAttempt, lambda attempt: [attempt.learner_id])
-        for model in (H5PContent, H5PContentVersion):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    pagecache.bump,
-                    sender=model,
-                    weak=False,
-                    dispatch_uid=f"h5p-{model.__name__}-{signal}",
-                )
+        pagecache.bump_on_change(H5PContent, H5PContentVersion)
