@@ -56,7 +56,6 @@ def main(argv: list[str]) -> int:
     django.setup()
     from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import override_settings
 
     from bench.perf_django import _quiz
     from elearning.people.models import User
@@ -88,32 +87,31 @@ def main(argv: list[str]) -> int:
         return response
 
     try:
-        with override_settings(SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False):
-            # One client (one handler, its middleware loaded once, as in a
-            # worker), its cookies cleared between learners.
-            client = Client(enforce_csrf_checks=True)
-            for i, email in enumerate(emails):
-                measured = i >= WARM
-                client.cookies.clear()
-                client.force_login(learners[email])
-                page = timed("quiz page", measured, lambda c=client: c.get(quiz.url))
-                action = START_FORM.search(page.content.decode()).group(1)
-                token = client.cookies["csrftoken"].value
-                reply = timed(
-                    "start",
-                    measured,
-                    lambda c=client, a=action, t=token: c.post(
-                        a, {"csrfmiddlewaretoken": t}
-                    ),
-                )
-                if reply.status_code != 302:
-                    raise SystemExit(f"{email}: not started ({reply.status_code})")
-                location = reply["Location"]
-                attempt = timed(
-                    "attempt page", measured, lambda c=client, u=location: c.get(u)
-                )
-                if attempt.status_code != 200:
-                    raise SystemExit(f"{email}: attempt page {attempt.status_code}")
+        # One client (one handler, its middleware loaded once, as in a
+        # worker), its cookies cleared between learners.
+        client = Client(enforce_csrf_checks=True)
+        for i, email in enumerate(emails):
+            measured = i >= WARM
+            client.cookies.clear()
+            client.force_login(learners[email])
+            page = timed("quiz page", measured, lambda c=client: c.get(quiz.url))
+            action = START_FORM.search(page.content.decode()).group(1)
+            token = client.cookies["csrftoken"].value
+            reply = timed(
+                "start",
+                measured,
+                lambda c=client, a=action, t=token: c.post(
+                    a, {"csrfmiddlewaretoken": t}
+                ),
+            )
+            if reply.status_code != 302:
+                raise SystemExit(f"{email}: not started ({reply.status_code})")
+            location = reply["Location"]
+            attempt = timed(
+                "attempt page", measured, lambda c=client, u=location: c.get(u)
+            )
+            if attempt.status_code != 200:
+                raise SystemExit(f"{email}: attempt page {attempt.status_code}")
     finally:
         connection.force_debug_cursor = False
         Attempt.objects.filter(quiz=quiz, learner__in=learners.values()).delete()

@@ -518,44 +518,40 @@ def quiz_draw_shortfalls(draws) -> list[str]:
     return problems
 
 
-def quiz_plan(quiz: QuizPage) -> tuple[list[int], list[QuizRandomDraw]]:
-    """The published quiz's fixed questions (ids) and random draws, kept
-    until the page tree changes (they change only when the page is
-    published)."""
-    return memo(
-        f"quizzes:plan:{quiz.pk}",
-        lambda: (
-            [fq.question_id for fq in quiz.fixed_questions.all()],
-            list(quiz.random_draws.all()),
-        ),
-    )
-
-
-def quiz_pools(quiz: QuizPage, draws) -> list[list[int]]:
-    """The ids of the questions each of ``draws`` may pick, kept until the
-    bank (a question, choice or category saved or deleted) or the page tree
-    changes."""
+def quiz_plan(
+    quiz: QuizPage,
+) -> tuple[list[int], list[tuple[QuizRandomDraw, list[int]]]]:
+    """The published quiz's fixed questions (ids) and its random draws, each
+    with the ids of the questions it may pick; kept until the page tree or
+    the bank (a question, choice or category saved or deleted) changes."""
 
     def read():
-        children = category_children()
-        return [
-            list(
-                Question.objects.drawable()
-                .filter(category_id__in=draw.category_ids(children))
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            for draw in draws
-        ]
+        draws = list(quiz.random_draws.all())
+        children = category_children() if draws else {}
+        return (
+            [fq.question_id for fq in quiz.fixed_questions.all()],
+            [
+                (
+                    draw,
+                    list(
+                        Question.objects.drawable()
+                        .filter(category_id__in=draw.category_ids(children))
+                        .order_by("pk")
+                        .values_list("pk", flat=True)
+                    ),
+                )
+                for draw in draws
+            ],
+        )
 
-    return memo(f"quizzes:pools:{quiz.pk}", read) if draws else []
+    return memo(f"quizzes:plan:{quiz.pk}", read)
 
 
 def quiz_pick_questions(*, quiz: QuizPage, rng) -> list[dict]:
     """The questions of a new attempt, in order, as :func:`question_sources`."""
     fixed, draws = quiz_plan(quiz)
     chosen = list(fixed)
-    for draw, drawable in zip(draws, quiz_pools(quiz, draws), strict=True):
+    for draw, drawable in draws:
         taken = set(chosen)
         pool = [pk for pk in drawable if pk not in taken]
         if len(pool) < draw.count:

@@ -79,30 +79,29 @@ def test_a_published_change_of_the_questions_reaches_the_next_start(
 def test_a_change_of_the_bank_reaches_the_next_start(
     quiz, enrolled, other_learner, course, django_assert_num_queries
 ):
-    """Starts draw and copy their questions from memory (``quiz_pools``,
+    """Starts draw and copy their questions from memory (``quiz_plan``,
     ``question_sources``) until a question, a choice or a category is saved
     or deleted; then from the new bank."""
     from quizzes.models import Choice, QuestionCategory
-    from quizzes.services import question_sources, quiz_plan, quiz_pools
+    from quizzes.services import question_sources, quiz_plan
 
     first = attempt_start(learner=enrolled, quiz=quiz)
     ids = list(first.answers.values_list("question_id", flat=True))
-    _fixed, draws = quiz_plan(quiz)
     with django_assert_num_queries(0):
         assert set(question_sources(ids)) == set(ids)
-        (pool,) = quiz_pools(quiz, draws)
+        _fixed, ((_draw, pool),) = quiz_plan(quiz)
     assert set(ids) <= set(pool)
     # A question moved into a subcategory made now is still drawn.
     moved = Question.objects.get(pk=ids[3])
     deeper = QuestionCategory.objects.create(name="Mới thêm", parent=moved.category)
     moved.category = deeper
     moved.save()
-    (pool_after,) = quiz_pools(quiz, draws)
+    _fixed, ((_draw, pool_after),) = quiz_plan(quiz)
     assert pool_after == pool
     # Once that subcategory is moved out of the drawn tree, it is not.
     deeper.parent = None
     deeper.save()
-    (pool_after,) = quiz_pools(quiz, draws)
+    _fixed, ((_draw, pool_after),) = quiz_plan(quiz)
     assert moved.pk not in pool_after and len(pool_after) == len(pool) - 1
     question = Question.objects.get(pk=ids[0])
     question.text = "Câu hỏi đã sửa"
