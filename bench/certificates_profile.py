@@ -154,7 +154,7 @@ def main() -> int:
             part["issue task"] - part["render and email"],
         ),
         ("HTML template", part["HTML (template, QR)"] - part["QR code"]),
-        ("QR code (segno PNG)", part["QR code"]),
+        ("QR code (PNG)", part["QR code"]),
         ("WeasyPrint: HTML parse", part["HTML parse"]),
         ("WeasyPrint: CSS cascade", part["CSS cascade"]),
         ("WeasyPrint: boxes", part["boxes"]),

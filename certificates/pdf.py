@@ -18,14 +18,14 @@ Django:
 from __future__ import annotations
 
 import base64
-import io
 from pathlib import Path
 from string import Formatter
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from elearning.qr import qr_data_url
 
 from . import renderer_client
 from .models import VERIFY_PATH, Certificate, CertificateTemplate, Issuer
@@ -119,9 +119,7 @@ def qr_png(url: str) -> str:
     WeasyPrint embeds it in ~1 ms where parsing and drawing the SVG path
     (~1,200 path commands) cost ~20 ms of every page.
     """
-    buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=4, border=0)
-    return f"data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"
+    return qr_data_url(url, scale=4, quiet_zone=False)
 
 
 # The seal prints 28 mm high at most (certificate.css): 340 pixels are

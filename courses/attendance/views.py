@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elearning.people.reauth import export_personal_data
+from elearning.qr import qr_data_url
 from elearning.slugs import ascii_slug
 from elearning.spreadsheets import xlsx_response
 
@@ -179,17 +179,10 @@ def _checkin_url(request, session) -> str:
     )
 
 
-def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(
-        # A viewBox without a fixed size lets CSS scale it to the screen; a
-        # four-module quiet zone keeps old phone cameras reading it.
-        scale=6,
-        border=4,
-        dark="#000",
-        light="#fff",
-        omitsize=True,
-        title=_("Mã QR điểm danh"),
-    )
+def _qr_image(url: str) -> str:
+    # Drawn without smoothing at the size CSS gives it (attendance.css); a
+    # four-module quiet zone keeps old phone cameras reading it.
+    return qr_data_url(url, scale=8, quiet_zone=True)
 
 
 @login_required
@@ -204,7 +197,7 @@ def qr_page(request, code, session_id):
             "session": session,
             "klass": session.training_class,
             "url": url,
-            "svg": _qr_svg(url),
+            "qr": _qr_image(url),
             "refresh_ms": tokens.slot_seconds() * 1000,
             "checked_in": session.records.filter(status__in=services.COUNTED).count(),
         },
@@ -219,7 +212,7 @@ def qr_frame(request, code, session_id):
     response = JsonResponse(
         {
             "url": url,
-            "svg": _qr_svg(url),
+            "qr": _qr_image(url),
             "checked_in": session.records.filter(status__in=services.COUNTED).count(),
         }
     )

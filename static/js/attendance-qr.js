@@ -4,7 +4,7 @@
   "use strict";
   var box = document.getElementById("qr-box");
   if (!box) return;
-  var image = document.getElementById("qr-image");
+  var image = document.getElementById("qr-code");
   var link = document.getElementById("checkin-link");
   var counter = document.getElementById("checked-in");
   var every = Number(box.dataset.refreshMs) || 20000;
@@ -16,8 +16,7 @@
         return response.json();
       })
       .then(function (data) {
-        // The SVG is made by our server (segno), never from user input.
-        image.innerHTML = data.svg;
+        image.src = data.qr;
         link.href = data.url;
         link.dataset.checkinUrl = data.url;
         counter.textContent = data.checked_in;

@@ -189,13 +189,28 @@ def test_qr_page_shows_a_fresh_signed_link(client, klass, sessions, trainer):
     from courses.attendance import tokens
 
     client.force_login(trainer)
-    page = client.get(url("qr", klass, sessions[0])).content.decode()
-    assert (
-        "<svg" in page and 'data-checkin-url="http://testserver/lop-tap-huan/' in page
-    )
+    response = client.get(url("qr", klass, sessions[0]))
+    link = response.context["url"]
+    assert link.startswith("http://testserver/lop-tap-huan/")
+    assert f'data-checkin-url="{link}"' in response.content.decode()
+    assert _decoded(response.context["qr"]) == link
     frame = client.get(url("qr_frame", klass, sessions[0])).json()
+    assert _decoded(frame["qr"]) == frame["url"]
     token = frame["url"].rstrip("/").rsplit("/", 1)[1]
     assert tokens.read_token(token).session_id == sessions[0].pk
+
+
+def _decoded(data_url: str) -> str:
+    """The text a phone's camera reads from a QR code's data: URL."""
+    import base64
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    png = base64.b64decode(data_url.removeprefix("data:image/png;base64,"))
+    (result,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return result.text
 
 
 def test_sign_in_sheet_pdf(client, klass, sessions, member, trainer):

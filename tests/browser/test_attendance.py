@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+import zxingcpp
 from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from courses.attendance.models import AttendanceRecord, ClassSession, TrainingClass
@@ -57,6 +60,10 @@ def open_session(units, trainer, learner, province_admin):
     )
 
 
+def _read_qr(screenshot: bytes) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(screenshot)))]
+
+
 def log_in_as(page, user, live_server):
     """Staff sign in with a second factor; the browser gets a session made
     by the test client instead."""
@@ -86,10 +93,20 @@ def test_learner_checks_in_by_qr_and_trainer_sees_it(
     klass = open_session.training_class
     kwargs = {"code": klass.code, "session_id": open_session.pk}
     log_in_as(page, trainer, live_server)
+    page.clock.install()
     page.goto(live_server.url + reverse("attendance:qr", kwargs=kwargs))
-    assert page.locator("#qr-image svg").count() == 1
     checkin_url = page.locator("#checkin-link").get_attribute("data-checkin-url")
     assert checkin_url.startswith(live_server.url + "/lop-tap-huan/ATTT-XL-B/buoi/")
+    # What a camera sees on the screen reads as the link.
+    code = page.locator("#qr-image img")
+    assert _read_qr(code.screenshot()) == [checkin_url]
+    # The page swaps in the server's current code, whatever it showed.
+    code.evaluate("img => { img.src = ''; }")
+    frame_url = live_server.url + reverse("attendance:qr_frame", kwargs=kwargs)
+    with page.expect_response(frame_url) as frame:
+        page.clock.run_for(20_000)
+    expect(code).to_have_attribute("src", frame.value.json()["qr"])
+    assert _read_qr(code.screenshot()) == [frame.value.json()["url"]]
     assert axe_violations(page) == []
     screenshot(page, "attendance_qr")
 
