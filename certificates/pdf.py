@@ -202,9 +202,11 @@ def certificate_context(certificate: Certificate) -> dict:
         "khoa_hoc": certificate.course_title,
         "ma_khoa_hoc": certificate.course_code,
         "lop": certificate.training_class_code,
+        # 92 and 85,5 as the quiz pages print them, whether the score is
+        # the (92) or read back from the record (92.00).
         "diem": ""
         if certificate.score is None
-        else f"{certificate.score:g}".replace(".", ","),
+        else format(certificate.score.normalize(), "f").replace(".", ","),
         "xep_loai": certificate.grade,
         "tu_ngay": short_date(certificate.started_on or issued_on),
         "den_ngay": short_date(certificate.completed_on or issued_on),

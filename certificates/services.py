@@ -194,7 +194,7 @@ def _create(
         user=issued_by,
         data={"number": certificate.number, "learner": learner.pk},
     )
-    _after_issue(certificate.pk)
+    _after_issue(certificate)
     return certificate, True
 
 
@@ -205,13 +205,15 @@ render_in_this_task: ContextVar[bool] = ContextVar(
 )
 
 
-def _after_issue(certificate_id: int) -> None:
+def _after_issue(certificate: Certificate) -> None:
+    """After the commit: render and email here (the issue task: the
+    certificate as created, no second read), or queue the render task."""
     from .tasks import certificate_render, certificate_render_here
 
     if render_in_this_task.get():
-        transaction.on_commit(lambda: certificate_render_here(certificate_id))
+        transaction.on_commit(lambda: certificate_render_here(certificate))
     else:
-        transaction.on_commit(lambda: certificate_render.delay(certificate_id))
+        transaction.on_commit(lambda: certificate_render.delay(certificate.pk))
 
 
 def certificate_issue(

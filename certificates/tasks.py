@@ -61,7 +61,8 @@ def certificate_issue_for(
     if not created and (not certificate.pdf_sha256 or certificate.emailed_at is None):
         # Issued earlier but never rendered or emailed: a crash between the
         # commit and the email. (A new certificate was rendered on commit.)
-        transaction.on_commit(lambda: certificate_render_here(certificate.pk))
+        certificate.learner = learner
+        transaction.on_commit(lambda: certificate_render_here(certificate))
     return certificate.pk
 
 
@@ -105,7 +106,7 @@ def certificate_finish_left_behind() -> dict[str, int]:
     return {"issue": len(to_issue), "finish": len(to_finish)}
 
 
-def certificate_render_here(certificate_id: int) -> None:
+def certificate_render_here(certificate: Certificate) -> None:
     """Render and email in the running task; on failure, queue the render task.
 
     The queued task starts again from what is stored (a PDF already attached
@@ -113,24 +114,17 @@ def certificate_render_here(certificate_id: int) -> None:
     failure here costs a retry, never a second certificate or email.
     """
     try:
-        _render_and_email(certificate_id)
+        _render_and_email(certificate)
     except Exception:
         logger.exception(
-            "Rendering certificate %s failed; queued again", certificate_id
+            "Rendering certificate %s failed; queued again", certificate.pk
         )
-        certificate_render.delay(certificate_id)
+        certificate_render.delay(certificate.pk)
 
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
 def certificate_render(certificate_id: int, *, force: bool = False) -> str:
     """Render and store the PDF once, then send it to the learner once."""
-    return _render_and_email(certificate_id, force=force)
-
-
-def _render_and_email(certificate_id: int, *, force: bool = False) -> str:
-    from .pdf import render_certificate_pdf
-    from .services import certificate_attach_pdf
-
     # Only what the page and the email read: the template and the issuer as
     # issued come from their revisions, kept per process (certificates.pdf).
     certificate = (
@@ -140,6 +134,15 @@ def _render_and_email(certificate_id: int, *, force: bool = False) -> str:
     )
     if certificate is None:
         return ""
+    return _render_and_email(certificate, force=force)
+
+
+def _render_and_email(certificate: Certificate, *, force: bool = False) -> str:
+    """Render, store and email ``certificate`` (the one the issue just
+    created, or one read back), each step that is not done yet."""
+    from .pdf import render_certificate_pdf
+    from .services import certificate_attach_pdf
+
     content = None
     if force or not certificate.pdf_sha256:
         content = render_certificate_pdf(certificate)

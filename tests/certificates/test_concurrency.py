@@ -55,7 +55,7 @@ def _migration_data(django_db_setup, django_db_blocker):
 @pytest.fixture
 def quiet(monkeypatch):
     """No PDF rendering or email from the worker threads."""
-    monkeypatch.setattr("certificates.services._after_issue", lambda pk: None)
+    monkeypatch.setattr("certificates.services._after_issue", lambda certificate: None)
 
 
 def test_fifty_concurrent_issues_get_fifty_consecutive_numbers(
