@@ -57,14 +57,11 @@ def course_eligibility(*, user, course) -> Eligibility:
     """The one function that says whether ``user`` completed ``course``."""
     from .models import Enrolment
 
-    enrolment = (
-        Enrolment.objects.filter(learner=user, course=course)
-        .active()
-        .select_related("course")
-        .first()
-    )
+    enrolment = Enrolment.objects.filter(learner=user, course=course).active().first()
     if enrolment is None:
         return Eligibility(False, [_("Chưa ghi danh khóa học này.")])
+    enrolment.course = course  # the caller's page and learner: not read again
+    enrolment.learner = user
     return enrolment_eligibility(enrolment)
 
 
