@@ -103,8 +103,10 @@ def test_learner_checks_in_by_qr_and_trainer_sees_it(
     # The page swaps in the server's current code, whatever it showed.
     code.evaluate("img => { img.src = ''; }")
     frame_url = live_server.url + reverse("attendance:qr_frame", kwargs=kwargs)
+    # One refresh: the page asks twice per rotation (attendance-qr.js).
+    every = int(page.locator("#qr-box").get_attribute("data-refresh-ms"))
     with page.expect_response(frame_url) as frame:
-        page.clock.run_for(20_000)
+        page.clock.run_for(max(5000, every // 2) + 1)
     expect(code).to_have_attribute("src", frame.value.json()["qr"])
     assert _read_qr(code.screenshot()) == [frame.value.json()["url"]]
     assert axe_violations(page) == []
