@@ -13,10 +13,13 @@ is refused; wait with ``expect(locator)`` instead.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from conftest import CHROMIUM, missing_service
 
@@ -144,6 +147,50 @@ class PageWatch:
             self.foreign_requests.append(request.url)
 
 
+class InFlight:
+    """The requests the live server is answering. A page closed at the end
+    of a test still sends what it sends on leaving (lesson.js's last study
+    heartbeat, ``keepalive``); the test's database is flushed only once the
+    server has answered them, or the flush and the request's row locks can
+    deadlock on PostgreSQL."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = time.monotonic()
+        self._lock = threading.Lock()
+
+    def started(self, **_kwargs):
+        with self._lock:
+            self.count += 1
+            self.changed = time.monotonic()
+
+    def finished(self, **_kwargs):
+        with self._lock:
+            self.count -= 1
+            self.changed = time.monotonic()
+
+    def wait_quiet(self, quiet: float = 0.15, timeout: float = 10.0) -> None:
+        """Until no request has been open for ``quiet`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self.count <= 0 and time.monotonic() - self.changed >= quiet:
+                    return
+            time.sleep(0.02)
+
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-tests-in-flight")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-tests-in-flight")
+
+
+def close(context) -> None:
+    """Close a browser context once what its pages send on leaving is
+    answered."""
+    context.close()
+    IN_FLIGHT.wait_quiet()
+
+
 def _new_page(browser, **context_options):
     context = browser.new_context(locale="vi-VN", **context_options)
     page = context.new_page()
@@ -156,7 +203,7 @@ def page(browser, live_server):
     context, page = _new_page(browser, viewport={"width": 1280, "height": 900})
     page.watch = PageWatch(page)
     yield page
-    context.close()
+    close(context)
 
 
 def _phone(browser):
@@ -175,7 +222,7 @@ def _phone(browser):
 def phone_page(browser, live_server):
     context, page = _phone(browser)
     yield page
-    context.close()
+    close(context)
 
 
 @pytest.fixture
@@ -183,7 +230,7 @@ def second_phone_page(browser, live_server):
     """Another phone, for a second person in the same journey."""
     context, page = _phone(browser)
     yield page
-    context.close()
+    close(context)
 
 
 @pytest.fixture
