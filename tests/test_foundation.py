@@ -183,3 +183,27 @@ def test_email_is_case_insensitive_identity(django_user_model):
         django_user_model.objects.get_by_natural_key("AN.NV@xuanloc.dongnai.gov.vn")
         == user
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_keeps_a_frequent_query_prepared_on_its_connection():
+    """Server-side binding: the same query with other parameters is one
+    statement, prepared by PostgreSQL once it has run five times
+    (elearning/settings/base.py)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    User = get_user_model()
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for pk in range(1, 8):
+        User.objects.filter(pk=pk).first()
+    statements = [s for s in prepared() if '"people_user"' in s]
+    assert len(statements) == 1
+    # The parameter travels apart from the text ($1), not quoted into it.
+    assert '"people_user"."id" = $1' in statements[0]

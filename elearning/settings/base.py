@@ -146,6 +146,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and a statement run five times on a
+    # connection kept prepared there (psycopg's default threshold): the
+    # same few queries of every save, sign-in and certificate are no longer
+    # parsed and planned each time. A third of PostgreSQL's CPU a
+    # certificate (bench/results/history.md). Prepared statements live in
+    # the connection: connect to PostgreSQL itself, not through a
+    # transaction-pooling proxy (docs/deployment.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
