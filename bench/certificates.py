@@ -7,7 +7,10 @@ Needs PostgreSQL and Redis::
     .venv/bin/python -m bench.certificates [--count 1000] [--workers 2]
 
 Creates (once) a benchmark course and N completed learners spread over the
-districts, starts a Celery worker with N processes, dispatches one issue task
+districts, gives every issuer a seal as one is uploaded (an 800 × 640
+transparent PNG of a stamp and a signature: production certificates carry
+one, and it is embedded in every PDF), starts a Celery worker with N
+processes, dispatches one issue task
 per learner and waits until every certificate has its PDF and email. Prints
 the wall time, the CPU time the worker processes used per certificate and
 the peak RSS (and PSS, USS) of each worker process and of each PDF renderer
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import os
 import subprocess
 import sys
@@ -79,6 +83,59 @@ def _postgres_cpu(backend_pid: int) -> float:
     )
 
 
+SEAL_TITLE = "Chữ ký và con dấu (benchmark)"
+
+
+def _seal_png() -> bytes:
+    """A stamp and a signature as an issuer uploads them: an 800 × 640 PNG,
+    transparent around them, drawn at twice the size and scaled down so its
+    edges are smooth as a scan's."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from certificates.pdf import FONT_DIR
+
+    big = Image.new("RGBA", (1600, 1280), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(big)
+    red, blue = (200, 16, 24, 235), (20, 40, 140, 255)
+    draw.ellipse((340, 80, 1460, 1200), outline=red, width=26)
+    draw.ellipse((470, 210, 1330, 1070), outline=red, width=10)
+    font = ImageFont.truetype(str(FONT_DIR / "NotoSerif-Bold.ttf"), 64)
+    for line, y in (("SỞ KHOA HỌC", 470), ("VÀ CÔNG NGHỆ", 560), ("ĐỒNG NAI", 680)):
+        draw.text((900, y), line, font=font, fill=red, anchor="mm")
+    stroke = [(120, 900), (300, 700), (420, 980), (560, 640), (700, 1000)]
+    stroke += [(860, 720), (1000, 960), (1240, 760), (1500, 820)]
+    draw.line(stroke, fill=blue, width=14, joint="curve")
+    image = big.resize((800, 640), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _seal_the_issuers() -> None:
+    """Every issuer signs with the benchmark's seal, its file in this run's
+    media storage and its rendition made before the clock starts."""
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image
+
+    from certificates.models import Issuer
+    from certificates.pdf import SEAL_RENDITION
+    from certificates.services import issuer_save
+
+    seal = Image.objects.filter(title=SEAL_TITLE).first()
+    if seal is not None and not seal.file.storage.exists(seal.file.name):
+        seal.delete()  # a previous run's media is gone
+        seal = None
+    if seal is None:
+        seal = Image.objects.create(
+            title=SEAL_TITLE,
+            file=ImageFile(io.BytesIO(_seal_png()), name="con-dau.png"),
+        )
+    seal.get_rendition(SEAL_RENDITION)
+    for issuer in Issuer.objects.exclude(signature_image=seal):
+        issuer.signature_image = seal
+        issuer_save(issuer=issuer)
+
+
 def prepare(count: int):
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
@@ -99,6 +156,7 @@ def prepare(count: int):
 
     units_load()
     seed_template(stdout=sys.stdout, style=None)
+    _seal_the_issuers()
     index = CourseIndexPage.objects.first()
     if index is None:
         root = Page.objects.get(depth=1)

@@ -123,10 +123,13 @@ def qr_png(url: str) -> str:
 
 
 # The seal prints 28 mm high at most (certificate.css): 340 pixels are
-# 300 dpi there. A larger upload is embedded as this rendition, not as
-# itself: WeasyPrint re-encodes the image into every PDF, and an 800 × 640
-# PNG seal took twice the page's time (bench/results/history.md).
-SEAL_RENDITION = "height-340"
+# 300 dpi there. It is embedded as this rendition, not as uploaded, and as a
+# JPEG on white: WeasyPrint copies a JPEG into the PDF as it is, but decodes
+# and compresses a PNG again in every PDF, twice over for one with
+# transparency (+10 ms a page for the 340-pixel seal, against +3 ms as a
+# JPEG; bench/results/history.md). The seal sits on the white page; only the
+# "revoked" mark is drawn over it (certificate.css).
+SEAL_RENDITION = "height-340|bgcolor-ffffff|format-jpeg|jpegquality-90"
 
 
 def _image_data_url(image) -> str:

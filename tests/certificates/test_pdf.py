@@ -424,18 +424,19 @@ def test_issuing_rendering_and_emailing_takes_a_fixed_number_of_queries(
     assert len(mail.outbox) == 2
 
 
-def test_a_large_seal_is_embedded_at_the_size_it_prints(
-    learner, course, template, enrol, issuers, settings, tmp_path
-):
-    """An 800 × 640 seal is embedded as its 340-pixel-high rendition (300 dpi
-    at the 28 mm it prints), transparency kept, not as the upload."""
+@pytest.fixture
+def sealed(issuers, settings, tmp_path):
+    """Every issuer signs with an 800 × 640 transparent PNG: a red disc."""
     from django.core.files.images import ImageFile
     from PIL import Image as PILImage
+    from PIL import ImageDraw
     from wagtail.images.models import Image
 
     settings.MEDIA_ROOT = str(tmp_path)
     upload = io.BytesIO()
-    PILImage.new("RGBA", (800, 640), (200, 0, 0, 128)).save(upload, "PNG")
+    drawing = PILImage.new("RGBA", (800, 640), (0, 0, 0, 0))
+    ImageDraw.Draw(drawing).ellipse((200, 120, 600, 520), fill=(200, 0, 0, 255))
+    drawing.save(upload, "PNG")
     seal = Image.objects.create(
         title="Con dấu", file=ImageFile(upload, name="con-dau.png")
     )
@@ -443,6 +444,22 @@ def test_a_large_seal_is_embedded_at_the_size_it_prints(
         issuer.signature_image = seal
         issuer.save()
         issuer.save_revision(log_action=False)
+    return seal
+
+
+def _seal_name(page) -> str:
+    xobjects = page["/Resources"]["/XObject"]
+    (name,) = [n for n in xobjects if xobjects[n].get_object()["/Height"] == 340]
+    return name
+
+
+def test_a_large_seal_is_embedded_at_the_size_it_prints(
+    learner, course, template, enrol, sealed
+):
+    """An 800 × 640 transparent seal is embedded as its 340-pixel-high
+    rendition (300 dpi at the 28 mm it prints), a JPEG on white that the PDF
+    carries as it is, not as the upload."""
+    seal = sealed
     enrol(learner, course, 85)
     certificate = certificate_issue(learner=learner, course=course)
     assert certificate.issuer_as_issued().signature_image_id == seal.pk
@@ -451,10 +468,44 @@ def test_a_large_seal_is_embedded_at_the_size_it_prints(
     sizes = {(image.image.width, image.image.height) for image in page.images}
     assert (425, 340) in sizes
     assert (800, 640) not in sizes
-    xobjects = page["/Resources"]["/XObject"]
-    (seal_object,) = [
-        xobjects[name].get_object()
-        for name in xobjects
-        if xobjects[name].get_object()["/Height"] == 340
-    ]
-    assert "/SMask" in seal_object  # the transparency is kept
+    seal_object = page["/Resources"]["/XObject"][_seal_name(page)].get_object()
+    assert seal_object["/Filter"] == "/DCTDecode"  # copied, not re-encoded
+    assert "/SMask" not in seal_object
+    (embedded,) = [i.image for i in page.images if i.image.height == 340]
+    red, green, blue = embedded.convert("RGB").getpixel((212, 170))
+    assert red > 180 and green < 40 and blue < 40  # the seal
+    assert min(embedded.convert("RGB").getpixel((5, 5))) > 245  # white, not black
+
+
+def test_the_revoked_mark_is_drawn_over_the_seal(sealed, issued, province_admin):
+    """The seal is opaque (a JPEG on white): the translucent "ĐÃ THU HỒI"
+    of a revoked certificate is painted after it, so where they meet on a
+    small page the mark shows over the seal, not under it."""
+    from pypdf.generic import ContentStream
+
+    from certificates.services import certificate_revoke
+
+    certificate_revoke(
+        certificate=issued,
+        revoked_by=province_admin,
+        category="fraud",
+        reason="Hồ sơ giả",
+    )
+    issued.refresh_from_db()
+    reader = PdfReader(io.BytesIO(render_certificate_pdf(issued)))
+    page = reader.pages[0]
+    assert "ĐÃ THU HỒI" in unicodedata.normalize("NFC", page.extract_text())
+    states = page["/Resources"]["/ExtGState"]
+    translucent = {name for name in states if float(states[name].get("/ca", 1)) < 0.5}
+    operations = ContentStream(page.get_contents(), reader).operations
+    seal_drawn = next(
+        i
+        for i, (operands, op) in enumerate(operations)
+        if op == b"Do" and operands[0] == _seal_name(page)
+    )
+    mark_drawn = next(
+        i
+        for i, (operands, op) in enumerate(operations)
+        if op == b"gs" and operands[0] in translucent
+    )
+    assert mark_drawn > seal_drawn
