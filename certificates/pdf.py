@@ -25,6 +25,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from elearning.numbers import decimal_text
 from elearning.qr import qr_data_url
 
 from . import renderer_client
@@ -207,9 +208,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "lop": certificate.training_class_code,
         # 92 and 85,5 as the quiz pages print them, whether the score is
         # the (92) or read back from the record (92.00).
-        "diem": ""
-        if certificate.score is None
-        else format(certificate.score.normalize(), "f").replace(".", ","),
+        "diem": "" if certificate.score is None else decimal_text(certificate.score),
         "xep_loai": certificate.grade,
         "tu_ngay": short_date(certificate.started_on or issued_on),
         "den_ngay": short_date(certificate.completed_on or issued_on),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.completion import Requirement
+from elearning.numbers import decimal_text
 from elearning.pagecache import memo_many
 
 from .formatting import to_plain
@@ -180,8 +181,8 @@ def _quizzes_requirement(quizzes, grades, pending=frozenset()) -> Requirement:
             detail = _("chưa làm bài")
         else:
             detail = _("đạt %(score)s%%, cần %(mark)s%%") % {
-                "score": _number(grade),
-                "mark": _number(quiz.pass_mark),
+                "score": decimal_text(grade),
+                "mark": decimal_text(quiz.pass_mark),
             }
         if quiz.pk == quizzes[-1].pk:
             reason = _("Chưa đạt bài kiểm tra cuối khóa: %(title)s (%(detail)s).")
@@ -196,12 +197,6 @@ def _quizzes_requirement(quizzes, grades, pending=frozenset()) -> Requirement:
         progress=(passed, len(quizzes)),
         score=grades[quizzes[-1].pk],
     )
-
-
-def _number(value: Decimal) -> str:
-    """85,5 – Vietnamese decimal comma, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
 
 
 # --- Trainer reports ---------------------------------------------------------
@@ -333,10 +328,10 @@ def accepted_answer(choice: dict, qtype: str) -> str:
     """An accepted answer as shown in review: "1822 ± 2" for numbers."""
     if qtype != "numerical":
         return choice["text"]
-    value = _number(Decimal(choice["text"]))
+    value = decimal_text(Decimal(choice["text"]))
     tolerance = Decimal(str(choice.get("tolerance") or 0))
     if tolerance:
-        return f"{value} ± {_number(tolerance)}"
+        return f"{value} ± {decimal_text(tolerance)}"
     return value
 
 

@@ -207,3 +207,13 @@ def test_postgresql_keeps_a_frequent_query_prepared_on_its_connection():
     assert len(statements) == 1
     # The parameter travels apart from the text ($1), not quoted into it.
     assert '"people_user"."id" = $1' in statements[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("92.00", "92"), ("85.50", "85,5"), ("7E+1", "70"), ("0.50", "0,5"), ("0", "0")],
+)
+def test_a_decimal_is_written_as_vietnamese_documents_write_it(value, text):
+    from elearning.numbers import decimal_text
+
+    assert decimal_text(Decimal(value)) == text

@@ -2,6 +2,7 @@
 
 from django import template
 
+from elearning.numbers import decimal_text
 from quizzes.formatting import render
 
 register = template.Library()
@@ -43,7 +44,7 @@ def accepted_numbers(question) -> str:
                 {"text": choice.text, "tolerance": choice.tolerance}, "numerical"
             )
         if choice.fraction < 100:
-            share = format(choice.fraction.normalize(), "f").replace(".", ",")
+            share = decimal_text(choice.fraction)
             text = f"{text} ({share} %)"
         parts.append(text)
     return "; ".join(parts)
