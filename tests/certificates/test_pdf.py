@@ -447,10 +447,19 @@ def sealed(issuers, settings, tmp_path):
     return seal
 
 
-def _seal_name(page) -> str:
+def _seal(page):
+    """(name the page draws, image) of the 340-pixel-high seal: the seal is
+    a background, which WeasyPrint draws through a form holding the image."""
     xobjects = page["/Resources"]["/XObject"]
-    (name,) = [n for n in xobjects if xobjects[n].get_object()["/Height"] == 340]
-    return name
+    found = []
+    for name in xobjects:
+        drawn = xobjects[name].get_object()
+        inner = drawn.get("/Resources", {}).get("/XObject", {})
+        for image in [drawn, *(inner[n].get_object() for n in inner)]:
+            if image["/Subtype"] == "/Image" and image["/Height"] == 340:
+                found.append((name, image))
+    (seal,) = found
+    return seal
 
 
 def test_a_large_seal_is_embedded_at_the_size_it_prints(
@@ -468,13 +477,79 @@ def test_a_large_seal_is_embedded_at_the_size_it_prints(
     sizes = {(image.image.width, image.image.height) for image in page.images}
     assert (425, 340) in sizes
     assert (800, 640) not in sizes
-    seal_object = page["/Resources"]["/XObject"][_seal_name(page)].get_object()
+    _name, seal_object = _seal(page)
     assert seal_object["/Filter"] == "/DCTDecode"  # copied, not re-encoded
     assert "/SMask" not in seal_object
     (embedded,) = [i.image for i in page.images if i.image.height == 340]
     red, green, blue = embedded.convert("RGB").getpixel((212, 170))
     assert red > 180 and green < 40 and blue < 40  # the seal
     assert min(embedded.convert("RGB").getpixel((5, 5))) > 245  # white, not black
+
+
+def _seal_box_mm(reader, page) -> tuple[float, float, float, float]:
+    """(left, bottom, width, height) in millimetres where the page prints the
+    seal: the unit square of the image under the transformations in force."""
+    from pypdf.generic import ContentStream
+
+    def times(a, b):
+        return [
+            a[0] * b[0] + a[1] * b[2],
+            a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2],
+            a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4],
+            a[4] * b[1] + a[5] * b[3] + b[5],
+        ]
+
+    def walk(content, xobjects, ctm):
+        saved = []
+        for operands, op in ContentStream(content, reader).operations:
+            if op == b"q":
+                saved.append(ctm)
+            elif op == b"Q":
+                ctm = saved.pop()
+            elif op == b"cm":
+                ctm = times([float(x) for x in operands], ctm)
+            elif op == b"Do":
+                drawn = xobjects[operands[0]].get_object()
+                if drawn["/Subtype"] == "/Form":
+                    matrix = [
+                        float(x) for x in drawn.get("/Matrix", [1, 0, 0, 1, 0, 0])
+                    ]
+                    if box := walk(
+                        drawn, drawn["/Resources"]["/XObject"], times(matrix, ctm)
+                    ):
+                        return box
+                elif drawn["/Height"] == 340:
+                    xs = (ctm[4], ctm[0] + ctm[2] + ctm[4])
+                    ys = (ctm[5], ctm[1] + ctm[3] + ctm[5])
+                    mm = 25.4 / 72
+                    return (
+                        min(xs) * mm,
+                        min(ys) * mm,
+                        abs(xs[1] - xs[0]) * mm,
+                        abs(ys[1] - ys[0]) * mm,
+                    )
+        return None
+
+    return walk(page.get_contents(), page["/Resources"]["/XObject"], [1, 0, 0, 1, 0, 0])
+
+
+def test_the_seal_prints_at_its_size_under_the_signer(sealed, issued):
+    """28 mm high on A4 (425 × 340 pixels: 35.0 mm wide), in the middle of
+    the signer's column, the right half of the page's footer."""
+    reader = PdfReader(io.BytesIO(render_certificate_pdf(issued)))
+    page = reader.pages[0]
+    left, bottom, width, height = _seal_box_mm(reader, page)
+    assert height == pytest.approx(28, abs=0.1)
+    assert width == pytest.approx(28 * 425 / 340, abs=0.1)
+    page_width = float(page.mediabox.width) * 25.4 / 72
+    # The footer runs from 9 + 1.2 + 12 mm in from each edge (margin,
+    # frame, inner padding); the signer is its right half.
+    inside = 9 + 2.2 + 1.2 + 0.35 + 12
+    signer_middle = (page_width / 2 + page_width - inside) / 2
+    assert left + width / 2 == pytest.approx(signer_middle, abs=3)
+    assert 20 < bottom < 40  # above the signer's name, at the foot of the page
 
 
 def test_the_revoked_mark_is_drawn_over_the_seal(sealed, issued, province_admin):
@@ -501,7 +576,7 @@ def test_the_revoked_mark_is_drawn_over_the_seal(sealed, issued, province_admin)
     seal_drawn = next(
         i
         for i, (operands, op) in enumerate(operations)
-        if op == b"Do" and operands[0] == _seal_name(page)
+        if op == b"Do" and operands[0] == _seal(page)[0]
     )
     mark_drawn = next(
         i
