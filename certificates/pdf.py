@@ -1,10 +1,10 @@
 """Certificate PDFs: the HTML and stylesheet built here, the PDF elsewhere.
 
 This module is the Django side: it renders the HTML template (the QR code
-and the signature image inlined as data: URLs) and the stylesheet (with the
-``@font-face`` rules of the local font files) to two strings. WeasyPrint
-turns them into a PDF in :mod:`certificates.renderer`, which never imports
-Django:
+inlined as a data: URL) and the stylesheet (with the ``@font-face`` rules
+of the local font files and the issuer's seal as a data: URL) to two
+strings. WeasyPrint turns them into a PDF in :mod:`certificates.renderer`,
+which never imports Django:
 
 - ``CERTIFICATE_PDF_RENDERER = "process"`` (the default): in a long-lived
   renderer subprocess per process (:mod:`certificates.renderer_client`),
