@@ -88,16 +88,41 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """Any thread of the process still running (a zombie left by a killed
+    parent counts as gone).
+
+    Every thread counts: a threaded process's main thread turns zombie while
+    its other threads are still tearing down its memory, and its sockets
+    (gunicorn's listening one, a database connection) stay open until the
+    last thread has exited.
+    """
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        with contextlib.suppress(OSError):
+            if stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                return True
+    return False
+
+
 def kill_tree(process: subprocess.Popen, sig=signal.SIGKILL) -> None:
-    """Kill ``process`` and its children (by pid, never by name)."""
+    """Send ``sig`` to ``process`` and its children (by pid, never by name)
+    and wait, 10 s at most, until every one of them is gone: a child can
+    outlive its parent for a moment, holding its database connection."""
     if process.poll() is not None:
         return
-    pids = children_of(process.pid)
-    for pid in [process.pid, *pids]:
+    pids = [process.pid, *children_of(process.pid)]
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(10)
+    with contextlib.suppress(TimeoutError):
+        wait_for(
+            lambda: not any(alive(pid) for pid in pids),
+            timeout=10,
+            interval=0.05,
+            what="the processes to end",
+        )
 
 
 def port_open(port: int) -> bool:
@@ -137,6 +162,36 @@ class PrivateRedis:
             kill_tree(self.process)
             self.process = None
         wait_for(lambda: not port_open(self.port), timeout=10, what="redis to stop")
+
+
+@pytest.fixture(autouse=True)
+def no_session_left_behind(request, django_db_blocker):
+    """After a drill that used the test database, wait until the processes
+    it started have left it, and fail naming any that stays: pytest drops
+    the database at the end, which PostgreSQL refuses while a session is
+    open on it."""
+    yield
+    if not request.node.get_closest_marker("django_db"):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+
+    def others() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, backend_start, left(query, 60) "
+                "FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchall()
+
+    with django_db_blocker.unblock():
+        try:
+            wait_for(lambda: not others(), timeout=30, what="sessions to close")
+        except TimeoutError:
+            pytest.fail(f"sessions left on the test database: {others()}")
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ from tests.quizzes.conftest import correct_response, make_quiz, wrong_response
 
 from .conftest import (
     ROOT,
+    alive,
     app_env,
     children_of,
     free_port,
@@ -104,7 +105,7 @@ class Service:
             os.kill(pid, signal.SIGKILL)
         self.process.wait(10)
         wait_for(
-            lambda: not any(_alive(pid) for pid in pids),
+            lambda: not any(alive(pid) for pid in pids),
             timeout=10,
             interval=0.01,
             what=f"{self.name} to die",
@@ -115,22 +116,6 @@ class Service:
         kill_tree(self.process, signal.SIGTERM)
         kill_tree(self.process)
         self._log.close()
-
-
-def _alive(pid: int) -> bool:
-    """Any thread of the process still running (a zombie left by a killed
-    parent counts as gone).
-
-    Every thread counts: a threaded process's main thread turns zombie while
-    its other threads are still tearing down its memory, and its sockets
-    (gunicorn's listening one included) stay open, accepting connections,
-    until the last thread has exited.
-    """
-    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
-        with contextlib.suppress(OSError):
-            if stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                return True
-    return False
 
 
 def _certificate(directory: Path) -> tuple[Path, Path]:
