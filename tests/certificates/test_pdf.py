@@ -554,8 +554,9 @@ def test_the_seal_prints_at_its_size_under_the_signer(sealed, issued):
     assert height == pytest.approx(28, abs=0.1)
     assert width == pytest.approx(28 * 425 / 340, abs=0.1)
     page_width = float(page.mediabox.width) * 25.4 / 72
-    # The footer runs from 9 + 1.2 + 12 mm in from each edge (margin,
-    # frame, inner padding); the signer is its right half.
+    # The footer starts this far in from each edge: the page's margin, the
+    # frame's border and padding, the inner border, the footer's own 12 mm.
+    # The signer is its right half.
     inside = 9 + 2.2 + 1.2 + 0.35 + 12
     signer_middle = (page_width / 2 + page_width - inside) / 2
     assert left + width / 2 == pytest.approx(signer_middle, abs=3)
