@@ -24,6 +24,24 @@ from .models import Certificate, CertificateExport
 logger = logging.getLogger(__name__)
 
 
+# Learners of a bulk issue handed to one task: what a task costs besides
+# its certificates (Celery's message and its hand-out, reading the course
+# and the issuing user) is paid once for them, while a bulk issue still
+# spreads over every worker process (bench/results/history.md, "bulk issue
+# in chunks").
+ISSUE_CHUNK = 10
+
+
+def _course_and_issuer(course_id: int, issued_by_id: int | None):
+    course = CoursePage.objects.get(pk=course_id)
+    issued_by = (
+        get_user_model().objects.filter(pk=issued_by_id).first()
+        if issued_by_id
+        else None
+    )
+    return course, issued_by
+
+
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
 def certificate_issue_for(
     learner_id: int,
@@ -37,14 +55,20 @@ def certificate_issue_for(
     commit (:func:`certificate_render_here`): one task per certificate
     instead of three queued one after the other.
     """
+    course, issued_by = _course_and_issuer(course_id, issued_by_id)
+    return _issue(learner_id, course, issued_by, training_class_code)
+
+
+def _issue(learner_id: int, course, issued_by, training_class_code: str) -> int | None:
+    """The issue task's work for one learner (its certificate's pk, or None
+    when not eligible), rendered and emailed after its commit."""
     from .services import NotEligible, certificate_issue_or_get, render_in_this_task
 
-    User = get_user_model()
-    learner = User.objects.select_related("profile__unit", "profile__agency").get(
-        pk=learner_id
+    learner = (
+        get_user_model()
+        .objects.select_related("profile__unit", "profile__agency")
+        .get(pk=learner_id)
     )
-    course = CoursePage.objects.get(pk=course_id)
-    issued_by = User.objects.filter(pk=issued_by_id).first() if issued_by_id else None
     token = render_in_this_task.set(True)
     try:
         certificate, created = certificate_issue_or_get(
@@ -54,7 +78,7 @@ def certificate_issue_for(
             training_class_code=training_class_code,
         )
     except NotEligible as exc:
-        logger.info("No certificate for %s in %s: %s", learner_id, course_id, exc)
+        logger.info("No certificate for %s in %s: %s", learner_id, course.pk, exc)
         return None
     finally:
         render_in_this_task.reset(token)
@@ -73,14 +97,49 @@ def certificate_issue_batch(
     issued_by_id: int | None = None,
     training_class_code: str = "",
 ) -> int:
-    """Queue :func:`certificate_issue_for` for each learner (the bulk issue
-    screen's one task: the request never queues one per learner). Running
-    it twice queues them twice, which issues nothing twice."""
-    for learner_id in learner_ids:
-        certificate_issue_for.delay(
-            learner_id, course_id, issued_by_id, training_class_code
+    """Queue :func:`certificate_issue_chunk` for each ``ISSUE_CHUNK``
+    learners (the bulk issue screen's one task: the request never queues one
+    per learner). Running it twice queues them twice, which issues nothing
+    twice."""
+    for start in range(0, len(learner_ids), ISSUE_CHUNK):
+        certificate_issue_chunk.delay(
+            course_id,
+            learner_ids[start : start + ISSUE_CHUNK],
+            issued_by_id,
+            training_class_code,
         )
     return len(learner_ids)
+
+
+@shared_task(acks_late=True)
+def certificate_issue_chunk(
+    course_id: int,
+    learner_ids: list[int],
+    issued_by_id: int | None = None,
+    training_class_code: str = "",
+) -> int:
+    """Issue, render and email the certificates of a few learners of a bulk
+    issue, one after the other, each as :func:`certificate_issue_for` does
+    (its own transaction; idempotent, so a chunk delivered again after a
+    lost worker issues nothing twice). A learner whose issue fails is handed
+    to :func:`certificate_issue_for` on its own; the others go on. Returns
+    how many certificates were issued or found."""
+    course, issued_by = _course_and_issuer(course_id, issued_by_id)
+    done = 0
+    for learner_id in learner_ids:
+        try:
+            if _issue(learner_id, course, issued_by, training_class_code) is not None:
+                done += 1
+        except Exception:
+            logger.exception(
+                "Issuing %s's certificate in %s failed; queued on its own",
+                learner_id,
+                course_id,
+            )
+            certificate_issue_for.delay(
+                learner_id, course_id, issued_by_id, training_class_code
+            )
+    return done
 
 
 @shared_task

@@ -301,20 +301,21 @@ def test_bulk_issue_dispatches_one_task_after_the_commit(
     django_capture_on_commit_callbacks,
 ):
     """The request queues one task for the whole batch, and only once its
-    transaction has committed; the task issues to each learner."""
+    transaction has committed; the task hands the learners out in chunks
+    (test_bulk_issue), which issue to each."""
     from certificates import tasks
 
     enrol(learner, course, 88)
     enrol(other_learner, course, 99)
-    batches, singles = [], []
+    batches, chunks = [], []
     monkeypatch.setattr(
         tasks.certificate_issue_batch, "delay", lambda *a: batches.append(a)
     )
-    real_single = tasks.certificate_issue_for.delay
+    real_chunk = tasks.certificate_issue_chunk.delay
     monkeypatch.setattr(
-        tasks.certificate_issue_for,
+        tasks.certificate_issue_chunk,
         "delay",
-        lambda *a: singles.append(a) or real_single(*a),
+        lambda *a: chunks.append(a) or real_chunk(*a),
     )
     client.force_login(province_admin)
     url = reverse("certificates:issue")
@@ -324,14 +325,11 @@ def test_bulk_issue_dispatches_one_task_after_the_commit(
     assert response.status_code == 302
     assert len(callbacks) == 1
     callbacks[0]()
-    assert batches == [
-        (course.pk, sorted([learner.pk, other_learner.pk]), province_admin.pk, "")
-    ]
+    learners = sorted([learner.pk, other_learner.pk])
+    assert batches == [(course.pk, learners, province_admin.pk, "")]
     with django_capture_on_commit_callbacks(execute=True):
         tasks.certificate_issue_batch(*batches[0])
-    assert sorted(learner_id for learner_id, *_rest in singles) == sorted(
-        [learner.pk, other_learner.pk]
-    )
+    assert chunks == [(course.pk, learners, province_admin.pk, "")]
     assert set(Certificate.objects.values_list("learner", flat=True)) == {
         learner.pk,
         other_learner.pk,
