@@ -1,7 +1,8 @@
 """Drill: a Celery worker killed (kill -9) in the middle of a certificate batch.
 
 A real prefork worker (2 processes) issues certificates for 60 eligible
-learners against PostgreSQL and a private Redis. Once part of the batch is
+learners against PostgreSQL and a private Redis, as the bulk issue screen
+has it done: one batch task, which queues chunks of 10 learners. Once part of the batch is
 done, the worker and its children are killed with SIGKILL and a new worker
 is started. With ``acks_late`` and ``task_reject_on_worker_lost`` the tasks
 that were running come back (after the broker's visibility timeout, shortened
@@ -133,10 +134,11 @@ def test_worker_killed_mid_batch_leaves_every_certificate_once(
         workers.append(first)
         wait_for(first.ready, timeout=90, what="first worker ready")
         started = time.monotonic()
-        for user in users:
-            client.send_task(
-                "certificates.tasks.certificate_issue_for", args=[user.pk, course.pk]
-            )
+        # What the bulk issue screen sends: one task, which queues chunks.
+        client.send_task(
+            "certificates.tasks.certificate_issue_batch",
+            args=[course.pk, [user.pk for user in users]],
+        )
         # Kill once a part of the batch is done, well before the end.
         wait_for(
             lambda: certificates.count() >= LEARNERS // 4,
