@@ -11,8 +11,9 @@ here to 10 s) and, being idempotent, finish the batch.
 A task the worker was taking from Redis at the moment of the kill can be
 lost: kombu's Redis transport pops it from the queue before recording it as
 unacknowledged. The drill kills right after a certificate is written, which
-is when the worker fetches its next task, so that this happens in some runs.
-Such a learner is left without a certificate, never with a wrong one,
+is when the worker fetches its next task at the end of a chunk, so that this
+happens in some runs. Such learners are left without a certificate, never
+with a wrong one,
 until the beat's sweep (``certificate_finish_left_behind``, its grace
 shortened to 0 here) queues the issue again; the drill sends that task
 once the queue is empty. So that this is tried in every run, the drill
